@@ -1,0 +1,191 @@
+// Package bot is the channel-neutral core: updates in, messages out, one
+// command table that drives routing, /help, Telegram's command menu and the
+// WeCom keywords, and the middleware every update passes through. Channel
+// adapters (bot/console, bot/telegram, bot/wecom) only translate.
+package bot
+
+import (
+	"context"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/salesbot-crm/salesbot/conversation"
+	"github.com/salesbot-crm/salesbot/crm"
+)
+
+// Update is one thing a person did in a chat: a message or a button press.
+type Update struct {
+	Channel   string // "console", "telegram", "wecom"
+	ChatID    string
+	Group     bool   // a group chat, not a private one
+	Addressed bool   // in a group: the message names the bot
+	UserID    string // the platform's user id
+	UserName  string // display name from the platform profile
+	LangCode  string // the platform's language code, if any
+	Text      string
+	Button    string // the pressed button's data ("" for a message)
+}
+
+// Request is an update being handled: who sent it and what they said.
+type Request struct {
+	Update
+	User    crm.User // zero when the sender is not bound
+	Viewer  crm.Viewer
+	Lang    string
+	Now     time.Time
+	Command string // the command name, without "/"
+	Args    string // what followed the command
+	replies []crm.Message
+}
+
+// Bound reports whether the sender is a bound, active user.
+func (r *Request) Bound() bool { return r.User.ID != 0 }
+
+// Say adds a reply.
+func (r *Request) Say(m crm.Message) { r.replies = append(r.replies, m) }
+
+// Sayf adds a text reply from the catalogue.
+func (r *Request) Sayf(key string, args ...any) {
+	r.Say(crm.Message{Text: conversation.T(r.Lang, key, args...)})
+}
+
+// T formats a catalogue entry in the request's language.
+func (r *Request) T(key string, args ...any) string { return conversation.T(r.Lang, key, args...) }
+
+// Replies returns what has been said so far.
+func (r *Request) Replies() []crm.Message { return r.replies }
+
+// Handler handles a request; an error becomes a reply through OnError.
+type Handler func(ctx context.Context, r *Request) error
+
+// Middleware wraps a handler.
+type Middleware func(Handler) Handler
+
+// Options configures a Bot.
+type Options struct {
+	Store       crm.Store
+	Logger      *slog.Logger
+	Now         func() time.Time
+	Location    *time.Location
+	DefaultLang string
+	StaleDays   int
+	// BotUsername is the Telegram bot's username, for deep links.
+	BotUsername string
+}
+
+// Bot routes updates to commands and forms.
+type Bot struct {
+	opt      Options
+	engine   *conversation.Engine
+	commands []*Command
+	byName   map[string]*Command
+	byWord   map[string]*Command
+	handler  Handler
+	chats    chatLocks
+}
+
+// New builds a bot with the full command table.
+func New(opt Options) *Bot {
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	if opt.Location == nil {
+		opt.Location = time.UTC
+	}
+	if opt.Logger == nil {
+		opt.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opt.DefaultLang == "" {
+		opt.DefaultLang = conversation.LangZH
+	}
+	if opt.StaleDays <= 0 {
+		opt.StaleDays = 14
+	}
+	b := &Bot{opt: opt, byName: map[string]*Command{}, byWord: map[string]*Command{}}
+	b.engine = conversation.NewEngine(opt.Store)
+	for _, c := range commandTable(b) {
+		b.commands = append(b.commands, c)
+		b.byName[c.Name] = c
+		if c.Keyword != "" {
+			b.byWord[c.Keyword] = c
+		}
+		for _, k := range c.Aliases {
+			b.byWord[k] = c
+		}
+	}
+	b.handler = chain(b.route, b.recoverPanics, b.logUpdates, b.identify)
+	return b
+}
+
+// Engine exposes the conversation engine (for tests and the scheduler).
+func (b *Bot) Engine() *conversation.Engine { return b.engine }
+
+// Commands returns the command table.
+func (b *Bot) Commands() []*Command { return b.commands }
+
+// Handle processes one update and returns the replies, one update at a time
+// per chat.
+func (b *Bot) Handle(ctx context.Context, u Update) []crm.Message {
+	unlock := b.chats.lock(u.Channel + "\x00" + u.ChatID)
+	defer unlock()
+	r := &Request{Update: u, Now: b.opt.Now().In(b.opt.Location), Lang: conversation.NormalizeLang(u.LangCode, b.opt.DefaultLang)}
+	if err := b.handler(ctx, r); err != nil {
+		b.onError(ctx, r, err)
+	}
+	return r.replies
+}
+
+func chain(h Handler, mws ...Middleware) Handler {
+	for i := len(mws) - 1; i >= 0; i-- {
+		h = mws[i](h)
+	}
+	return h
+}
+
+// chatLocks serialises updates per chat within this process.
+type chatLocks struct {
+	mu sync.Mutex
+	m  map[string]*chatLock
+}
+
+type chatLock struct {
+	mu   sync.Mutex
+	refs int
+}
+
+func (c *chatLocks) lock(key string) func() {
+	c.mu.Lock()
+	if c.m == nil {
+		c.m = map[string]*chatLock{}
+	}
+	l := c.m[key]
+	if l == nil {
+		l = &chatLock{}
+		c.m[key] = l
+	}
+	l.refs++
+	c.mu.Unlock()
+	l.mu.Lock()
+	return func() {
+		l.mu.Unlock()
+		c.mu.Lock()
+		l.refs--
+		if l.refs == 0 {
+			delete(c.m, key)
+		}
+		c.mu.Unlock()
+	}
+}
+
+// parseCommand splits "/new@salesbot args" into ("new", "args").
+func parseCommand(text string) (name, args string, ok bool) {
+	text = strings.TrimSpace(text)
+	if !strings.HasPrefix(text, "/") || len(text) < 2 {
+		return "", "", false
+	}
+	head, rest, _ := strings.Cut(text[1:], " ")
+	head, _, _ = strings.Cut(head, "@")
+	return strings.ToLower(head), strings.TrimSpace(rest), true
+}

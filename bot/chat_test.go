@@ -1,0 +1,288 @@
+package bot_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+	_ "time/tzdata"
+
+	"github.com/salesbot-crm/salesbot/bot"
+	"github.com/salesbot-crm/salesbot/crm"
+	"github.com/salesbot-crm/salesbot/store"
+	"github.com/salesbot-crm/salesbot/store/storetest"
+)
+
+// chat drives the real bot over a real store with a fake clock, one
+// person at a time, the way a person types.
+type chat struct {
+	t       *testing.T
+	db      *store.DB
+	bot     *bot.Bot
+	now     time.Time
+	loc     *time.Location
+	users   map[string]crm.User
+	buttons map[string][]crm.Button // the buttons each person saw last
+	sent    map[string]int          // messages each person sent
+}
+
+func newChat(t *testing.T, db *store.DB) *chat {
+	loc, _ := time.LoadLocation("Asia/Shanghai")
+	c := &chat{t: t, db: db, loc: loc, users: map[string]crm.User{}, buttons: map[string][]crm.Button{}, sent: map[string]int{},
+		now: time.Date(2026, 11, 29, 10, 0, 0, 0, loc)} // a Sunday
+	db.Now = func() time.Time { return c.now }
+	c.bot = bot.New(bot.Options{Store: db, Now: func() time.Time { return c.now }, Location: loc, DefaultLang: "zh", StaleDays: 14})
+	return c
+}
+
+// person adds a user bound to a chat account named after them.
+func (c *chat) person(name string, role crm.Role, dept int64) crm.User {
+	c.t.Helper()
+	u, err := c.db.CreateUser(context.Background(), 0, crm.User{Name: name, Role: role, DeptID: dept})
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	if err := c.db.BindIdentity(context.Background(), crm.Identity{Channel: "telegram", ExternalID: name, UserID: u.ID, ChatID: name}); err != nil {
+		c.t.Fatal(err)
+	}
+	c.users[name] = u
+	return u
+}
+
+func (c *chat) handle(who string, u bot.Update) string {
+	c.t.Helper()
+	c.sent[who]++
+	replies := c.bot.Handle(context.Background(), u)
+	var texts []string
+	var buttons []crm.Button
+	for _, m := range replies {
+		if m.Text != "" {
+			texts = append(texts, m.Text)
+		}
+		for _, row := range m.Buttons {
+			buttons = append(buttons, row...)
+		}
+	}
+	if len(replies) > 0 {
+		c.buttons[who] = buttons
+	}
+	return strings.Join(texts, "\n")
+}
+
+// says sends a text message.
+func (c *chat) says(who, text string) string {
+	c.t.Helper()
+	return c.handle(who, bot.Update{Channel: "telegram", ChatID: who, UserID: who, UserName: who, Text: text})
+}
+
+// presses presses the last-seen button whose label contains label.
+func (c *chat) presses(who, label string) string {
+	c.t.Helper()
+	for _, b := range c.buttons[who] {
+		if strings.Contains(b.Text, label) {
+			return c.handle(who, bot.Update{Channel: "telegram", ChatID: who, UserID: who, Button: b.Data})
+		}
+	}
+	var labels []string
+	for _, b := range c.buttons[who] {
+		labels = append(labels, b.Text)
+	}
+	c.t.Fatalf("%s sees no button %q (buttons: %v)", who, label, labels)
+	return ""
+}
+
+func expect(t *testing.T, got string, wants ...string) {
+	t.Helper()
+	for _, w := range wants {
+		if !strings.Contains(got, w) {
+			t.Fatalf("reply %q does not contain %q", got, w)
+		}
+	}
+}
+
+func refute(t *testing.T, got string, nots ...string) {
+	t.Helper()
+	for _, w := range nots {
+		if strings.Contains(got, w) {
+			t.Fatalf("reply %q should not contain %q", got, w)
+		}
+	}
+}
+
+func TestChatSalesDay(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		c := newChat(t, db)
+		ctx := context.Background()
+		east, _ := db.CreateDepartment(ctx, 0, "华东销售部", 0)
+		c.person("王经理", crm.RoleManager, east.ID)
+		c.person("张三", crm.RoleRep, east.ID)
+		c.person("李四", crm.RoleRep, east.ID)
+
+		// Rep A adds a customer in at most 8 messages.
+		expect(t, c.says("张三", "/new"), "客户公司全称")
+		expect(t, c.says("张三", "北京青禾新锐科技有限公司"), "行业")
+		expect(t, c.presses("张三", "IT/软件"), "规模")
+		expect(t, c.presses("张三", "50-199人"), "地区", "北京")
+		expect(t, c.presses("张三", "北京"), "客户来源")
+		expect(t, c.presses("张三", "老客户介绍"), "联系人和电话")
+		expect(t, c.says("张三", "王经理 13800138000"), "请确认", "北京青禾新锐科技有限公司 · IT/软件 · 50-199人 · 北京 · 老客户介绍", "13800138000")
+		expect(t, c.presses("张三", "保存"), "已保存「北京青禾新锐科技有限公司」")
+		if c.sent["张三"] > 8 {
+			t.Fatalf("adding a customer took %d messages, want ≤ 8", c.sent["张三"])
+		}
+
+		// Rep B writes the same company differently: refused, told who owns it.
+		c.says("李四", "/new")
+		got := c.says("李四", "青禾新锐科技（北京）有限公司")
+		expect(t, got, "张三", "华东销售部", "认领")
+		refute(t, got, "13800138000")
+		n, _ := db.CountCustomers(ctx, crm.Scope{All: true})
+		if n != 1 {
+			t.Fatalf("%d customers after the refused claim", n)
+		}
+		var alerts int
+		db.SQL().Get(&alerts, `SELECT COUNT(*) FROM outbox WHERE kind = 'duplicate_claim'`)
+		if alerts != 1 { // the owner's manager; no group registered yet
+			t.Fatalf("%d alerts queued, want 1", alerts)
+		}
+		// A similar name asks first.
+		c.says("李四", "/new")
+		expect(t, c.says("李四", "青禾新锐软件有限公司"), "相似", "北京青禾新锐科技有限公司")
+		expect(t, c.presses("李四", "不是"), "行业")
+		expect(t, c.says("李四", "/cancel"), "已取消")
+
+		// Rep A logs a visit in 3 messages, next action next Friday.
+		before := c.sent["张三"]
+		expect(t, c.says("张三", "/visit 青禾"), "这次沟通了什么")
+		expect(t, c.says("张三", "拜访王总，确认需求，预算5万左右"), "下一步和时间")
+		expect(t, c.says("张三", "下周五 发方案"), "已记录", "12月4日（周五）", "发方案")
+		if c.sent["张三"]-before > 3 {
+			t.Fatalf("logging a visit took %d messages", c.sent["张三"]-before)
+		}
+
+		// Advances to 方案制定 with 60% and 5万.
+		expect(t, c.presses("张三", "推进阶段"), "哪个阶段")
+		expect(t, c.presses("张三", "方案制定"), "成交概率")
+		expect(t, c.says("张三", "60"), "预计金额")
+		expect(t, c.says("张三", "看情况吧"), "没看懂这个金额", "预计金额")
+		expect(t, c.says("张三", "五万"), "预计成交日期")
+		expect(t, c.says("张三", "-"), "状态说明")
+		expect(t, c.says("张三", "等预算审批"), "请确认", "方案制定", "60%", "¥50,000")
+		expect(t, c.presses("张三", "保存"), "方案制定", "60%")
+		cs, _ := db.FindCustomers(ctx, crm.Scope{All: true}, "青禾", 1, 0)
+		deals, _ := db.Deals(ctx, cs[0].ID)
+		if len(deals) != 1 || deals[0].Stage != crm.StageProposal || deals[0].WinPct != 60 || deals[0].Amount != crm.Yuan(50000) {
+			t.Fatalf("deal: %+v", deals)
+		}
+
+		// Files nothing; 15 days later the workbench shows the stale customer.
+		c.now = c.now.AddDate(0, 0, 15)
+		got = c.says("张三", "/today")
+		expect(t, got, "超过14天未联系", "青禾新锐", "15天", "日报还没交", "最可能成交")
+
+		// The manager finds it, rep B does not.
+		expect(t, c.says("王经理", "/find 青禾"), "北京青禾新锐科技有限公司", "张三")
+		expect(t, c.says("李四", "/find 青禾"), "没找到")
+	})
+}
+
+func TestChatPermissions(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		c := newChat(t, db)
+		ctx := context.Background()
+		a := c.person("张三", crm.RoleRep, 0)
+		c.person("李四", crm.RoleRep, 0)
+		cust, err := db.CreateCustomer(ctx, a.ID, crm.Customer{Name: "瑞丰机械有限公司", OwnerID: a.ID, Contacts: []crm.Contact{{Name: "刘总", Phone: "13912345678"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		db.AddActivity(ctx, a.ID, crm.Activity{CustomerID: cust.ID, UserID: a.ID, Content: "机密报价 88万"})
+		id := fmt.Sprint(cust.ID)
+		secrets := []string{"瑞丰机械", "刘总", "13912345678", "机密"}
+		// Every command, by name and by id.
+		for _, cmd := range []string{"/customer #" + id, "/customer 瑞丰", "/find 瑞丰", "/find 139", "/visit #" + id, "/visit 瑞丰", "/stage #" + id, "/pay #" + id, "/appt #" + id, "/complaint #" + id, "/my", "/today"} {
+			got := c.says("李四", cmd)
+			refute(t, got, secrets...)
+			for _, b := range c.buttons["李四"] {
+				refute(t, b.Text, secrets...)
+			}
+			c.says("李四", "/cancel")
+		}
+		// Forged button payloads: other people's tokens, made-up tokens.
+		c.says("张三", "/customer 瑞丰")
+		for _, b := range c.buttons["张三"] {
+			got := c.handle("李四", bot.Update{Channel: "telegram", ChatID: "李四", UserID: "李四", Button: b.Data})
+			refute(t, got, secrets...)
+		}
+		for _, data := range []string{"1.0", "999.0", "#" + id, "/customer #" + id, "0.-1", strings.Repeat("9", 64)} {
+			got := c.handle("李四", bot.Update{Channel: "telegram", ChatID: "李四", UserID: "李四", Button: data})
+			refute(t, got, secrets...)
+		}
+		// Nothing was written on the other rep's customer.
+		acts, _ := db.Activities(ctx, cust.ID, 10)
+		deals, _ := db.Deals(ctx, cust.ID)
+		if len(acts) != 1 || len(deals) != 0 {
+			t.Fatalf("rep B changed rep A's customer: %d activities, %d deals", len(acts), len(deals))
+		}
+	})
+}
+
+func TestChatOnboardingAndBadInput(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		c := newChat(t, db)
+		ctx := context.Background()
+		mgr := c.person("王经理", crm.RoleManager, 0)
+
+		// An unbound stranger gets only onboarding.
+		expect(t, c.says("stranger", "/today"), "邀请码")
+		expect(t, c.says("stranger", "/my"), "邀请码")
+		expect(t, c.says("stranger", "/start WRONG1"), "不存在")
+
+		// The manager invites; the code binds once.
+		got := c.says("王经理", "/invite")
+		code := ""
+		for _, f := range strings.Fields(got) {
+			if len(f) == 8 && strings.ToUpper(f) == f {
+				code = f
+			}
+		}
+		if code == "" {
+			t.Fatalf("no code in %q", got)
+		}
+		expect(t, c.says("新人", "/start "+code), "欢迎", "销售")
+		expect(t, c.says("另一个人", "/start "+code), "已经用过")
+		expect(t, c.says("新人", "/invite"), "只有主管或管理员")
+
+		// Bad input at each kind of step keeps the form where it was.
+		c.says("新人", "/new")
+		expect(t, c.says("新人", strings.Repeat("长", 501)), "太长", "客户公司全称")
+		expect(t, c.says("新人", "🙂🙂"), "不像公司名", "客户公司全称")
+		name := `'; DROP TABLE customers; -- <b>&amp;</b> %_\ 有限公司`
+		expect(t, c.says("新人", name), "行业")
+		expect(t, c.says("新人", "/back"), "客户公司全称")
+		expect(t, c.says("新人", name), "行业")
+		expect(t, c.says("新人", "其他"), "规模")
+		old := c.buttons["新人"]
+		expect(t, c.says("新人", "-"), "地区")
+		// A button from an older message is refused and the step re-asked.
+		expect(t, c.handle("新人", bot.Update{Channel: "telegram", ChatID: "新人", UserID: "新人", Button: old[0].Data}), "过期", "地区")
+		expect(t, c.says("新人", "-"), "来源")
+		expect(t, c.says("新人", "-"), "联系人")
+		expect(t, c.says("新人", "王经理 138"), "位数不对", "联系人")
+		expect(t, c.says("新人", "-"), "请确认")
+		expect(t, c.says("新人", "保存"), "已保存")
+		found, _ := db.FindCustomers(ctx, crm.Scope{All: true}, "DROP TABLE", 5, 0)
+		if len(found) != 1 || found[0].Name != name {
+			t.Fatalf("stored name is not literal: %+v", found)
+		}
+
+		// A command in the middle of a form starts the new one.
+		c.says("新人", "/visit")
+		expect(t, c.says("新人", "/my"), "我的客户")
+		expect(t, c.says("新人", "/lang en"), "English")
+		expect(t, c.says("新人", "/new"), "full company name")
+		expect(t, c.says("新人", "/cancel"), "Cancelled")
+		_ = mgr
+	})
+}

@@ -1,0 +1,133 @@
+package bot
+
+import (
+	"context"
+	"strings"
+
+	"github.com/salesbot-crm/salesbot/conversation"
+	"github.com/salesbot-crm/salesbot/crm"
+)
+
+// cmdStart binds a chat account with an invite code, or greets.
+func (b *Bot) cmdStart(ctx context.Context, r *Request) error {
+	code := strings.TrimSpace(r.Args)
+	if r.Bound() {
+		if code != "" {
+			r.Sayf("start.already_bound", r.User.Name)
+			return nil
+		}
+		r.Sayf("start.welcome_back", r.User.Name)
+		return b.cmdHelp(ctx, r)
+	}
+	if code == "" {
+		r.Sayf("auth.onboarding")
+		return nil
+	}
+	u, err := b.opt.Store.RedeemInvite(ctx, code, crm.Identity{Channel: r.Channel, ExternalID: r.UserID, ChatID: r.ChatID},
+		r.UserName, conversation.NormalizeLang(r.LangCode, b.opt.DefaultLang), r.Now)
+	if err != nil {
+		return err
+	}
+	r.User = u
+	depts, err := b.opt.Store.Departments(ctx)
+	if err != nil {
+		return err
+	}
+	r.Viewer = crm.ViewerOf(u, depts)
+	if u.Locale != "" {
+		r.Lang = u.Locale
+	}
+	dept := r.T("start.no_dept")
+	for _, d := range depts {
+		if d.ID == u.DeptID {
+			dept = d.Name
+		}
+	}
+	r.Sayf("start.bound", u.Name, dept, r.T("role."+string(u.Role)))
+	return nil
+}
+
+// cmdHelp lists the commands the user's role may use.
+func (b *Bot) cmdHelp(ctx context.Context, r *Request) error {
+	var sb strings.Builder
+	sb.WriteString(r.T("help.title"))
+	for _, c := range b.commands {
+		if !r.Bound() && !c.Public {
+			continue
+		}
+		if r.Bound() && !c.Allowed(r.User.Role) {
+			continue
+		}
+		if r.Group && !c.InGroup {
+			continue
+		}
+		sb.WriteString("\n/")
+		sb.WriteString(c.Name)
+		if c.Usage != "" {
+			sb.WriteString(" " + r.T(c.Usage))
+		}
+		if keywordsOn(r.Channel) && c.Keyword != "" {
+			sb.WriteString("（" + c.Keyword + "）")
+		}
+		sb.WriteString(" — " + r.T(c.HelpKey))
+	}
+	sb.WriteString("\n\n" + r.T("help.footer"))
+	r.Say(crm.Message{Text: sb.String()})
+	return nil
+}
+
+// cmdLang switches the reply language.
+func (b *Bot) cmdLang(ctx context.Context, r *Request) error {
+	arg := strings.ToLower(strings.TrimSpace(r.Args))
+	var lang string
+	switch arg {
+	case "zh", "cn", "中文", "chinese":
+		lang = conversation.LangZH
+	case "en", "english", "英文", "英语":
+		lang = conversation.LangEN
+	case "":
+		if r.Lang == conversation.LangZH {
+			lang = conversation.LangEN
+		} else {
+			lang = conversation.LangZH
+		}
+	default:
+		r.Sayf("lang.usage")
+		return nil
+	}
+	if r.Bound() {
+		if err := b.opt.Store.SetUserLocale(ctx, r.User.ID, lang); err != nil {
+			return err
+		}
+	}
+	r.Lang = lang
+	r.Sayf("lang.set")
+	return nil
+}
+
+func (b *Bot) cmdCancel(ctx context.Context, r *Request) error {
+	out, err := b.engine.Cancel(ctx, b.env(r))
+	for _, m := range out {
+		r.Say(m)
+	}
+	return err
+}
+
+func (b *Bot) cmdBack(ctx context.Context, r *Request) error {
+	out, err := b.engine.Back(ctx, b.env(r))
+	for _, m := range out {
+		r.Say(m)
+	}
+	return err
+}
+
+// flow returns a handler that starts a form with the command's arguments.
+func (b *Bot) flow(name string) Handler {
+	return func(ctx context.Context, r *Request) error {
+		out, err := b.engine.Start(ctx, b.env(r), name, r.Args)
+		for _, m := range out {
+			r.Say(m)
+		}
+		return err
+	}
+}

@@ -1,0 +1,112 @@
+package bot
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/salesbot-crm/salesbot/conversation"
+	"github.com/salesbot-crm/salesbot/crm"
+)
+
+// cmdToday shows the workbench now.
+func (b *Bot) cmdToday(ctx context.Context, r *Request) error {
+	w, err := crm.BuildWorkbench(ctx, b.opt.Store, r.User, r.Now, b.opt.StaleDays)
+	if err != nil {
+		return err
+	}
+	if w.Empty() && w.ReportFiled {
+		r.Sayf("today.nothing", r.User.Name)
+		return nil
+	}
+	text, menu := RenderWorkbench(r.Lang, w, r.Now, b.opt.StaleDays)
+	m, err := b.engine.Offer(ctx, b.env(r), text, menu)
+	if err != nil {
+		return err
+	}
+	r.Say(m)
+	return nil
+}
+
+// RenderWorkbench writes a workbench as one message and its action
+// buttons (each a command line). The scheduler's morning push uses it too.
+func RenderWorkbench(lang string, w crm.Workbench, now time.Time, staleDays int) (string, []conversation.Choice) {
+	T := func(k string, a ...any) string { return conversation.T(lang, k, a...) }
+	name := func(id int64) string { return conversation.Short(w.CustomerNames[id], 12) }
+	lines := []string{T("today.title", w.User.Name, conversation.FormatDate(lang, w.Date))}
+	var menu []conversation.Choice
+	if len(w.PaymentsDue) > 0 {
+		var items []string
+		for i, p := range w.PaymentsDue {
+			if i == 3 {
+				items = append(items, "…")
+				break
+			}
+			item := name(p.CustomerID) + " " + (p.Amount - p.Paid).String() + "（" + conversation.FormatShortDate(lang, p.DueDate) + "）"
+			if p.DueDate < w.Date {
+				item = name(p.CustomerID) + " " + (p.Amount - p.Paid).String() + "（" + T("today.overdue", conversation.FormatShortDate(lang, p.DueDate)) + "）"
+			}
+			items = append(items, item)
+		}
+		lines = append(lines, T("today.payments", len(w.PaymentsDue), w.DueTotal.String(), strings.Join(items, "，")))
+	}
+	if len(w.TopDeals) > 0 {
+		var items []string
+		for _, d := range w.TopDeals {
+			items = append(items, name(d.CustomerID)+" "+conversation.StageName(lang, d.Stage)+" "+strconv.Itoa(d.WinPct)+"% "+d.Amount.String())
+		}
+		lines = append(lines, T("today.deals", strings.Join(items, "，")))
+	}
+	if len(w.Stale) > 0 {
+		var items []string
+		for _, c := range w.Stale {
+			since := c.CreatedAt
+			if c.LastActivityAt != nil {
+				since = *c.LastActivityAt
+			}
+			days := crm.DateOf(since.In(now.Location())).DaysUntil(w.Date)
+			items = append(items, T("today.stale_item", name(c.ID), days))
+		}
+		lines = append(lines, T("today.stale", staleDays, len(w.Stale), strings.Join(items, "，")))
+		first := w.Stale[0]
+		menu = append(menu, conversation.Choice{Label: T("btn.log_visit_for", name(first.ID)), Value: "/visit #" + strconv.FormatInt(first.ID, 10)})
+	}
+	if len(w.Appointments) > 0 {
+		var items []string
+		for _, a := range w.Appointments {
+			item := a.At.In(now.Location()).Format("15:04") + " " + name(a.CustomerID)
+			var extra []string
+			for _, x := range []string{a.Place, a.Purpose} {
+				if x != "" {
+					extra = append(extra, conversation.Short(x, 16))
+				}
+			}
+			if len(extra) > 0 {
+				item += "（" + strings.Join(extra, "，") + "）"
+			}
+			items = append(items, item)
+		}
+		lines = append(lines, T("today.appointments", strings.Join(items, "；")))
+	}
+	if len(w.Complaints) > 0 {
+		var items []string
+		for i, k := range w.Complaints {
+			if i == 3 {
+				items = append(items, "…")
+				break
+			}
+			days := crm.DateOf(k.CreatedAt.In(now.Location())).DaysUntil(w.Date)
+			items = append(items, name(k.CustomerID)+"（"+conversation.Short(k.Content, 12)+"，"+T("today.days", days)+"）")
+		}
+		lines = append(lines, T("today.complaints", len(w.Complaints), strings.Join(items, "，")))
+		menu = append(menu, conversation.Choice{Label: T("btn.complaint_close"), Value: "/complaint close"})
+	}
+	if !w.ReportFiled {
+		lines = append(lines, T("today.no_report"))
+	}
+	if w.Empty() {
+		lines = append(lines, T("today.all_clear"))
+	}
+	return strings.Join(lines, "\n"), menu
+}

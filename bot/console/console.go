@@ -1,0 +1,131 @@
+// Package console is the terminal channel: it reads lines from standard
+// input as one user's chat and prints the bot's replies, with buttons as
+// numbered options and images saved as PNG files. It is the default channel
+// when no Telegram or WeCom credentials are set, and scripts can drive it.
+package console
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/salesbot-crm/salesbot/bot"
+	"github.com/salesbot-crm/salesbot/crm"
+)
+
+// Channel is the console channel's name.
+const Channel = "console"
+
+// ExternalID is the console identity of a user.
+func ExternalID(userID int64) string { return "u" + strconv.FormatInt(userID, 10) }
+
+// Console chats in the terminal as one user.
+type Console struct {
+	Bot      *bot.Bot
+	In       io.Reader
+	Out      io.Writer
+	UserID   int64  // the user this console speaks as
+	UserName string // shown in the prompt
+	Echo     bool   // print each input line (when input is not a terminal)
+	ImageDir string // where image replies are saved
+	buttons  []crm.Button
+	images   int
+}
+
+// Run reads lines until end of input or ctx ends.
+func (c *Console) Run(ctx context.Context) error {
+	sc := bufio.NewScanner(c.In)
+	sc.Buffer(make([]byte, 64*1024), 1024*1024)
+	c.prompt()
+	for sc.Scan() {
+		if ctx.Err() != nil {
+			return nil
+		}
+		line := strings.TrimRight(sc.Text(), "\r")
+		if c.Echo {
+			fmt.Fprintf(c.Out, "» %s\n", line)
+		}
+		if strings.TrimSpace(line) == "" {
+			c.prompt()
+			continue
+		}
+		u := bot.Update{Channel: Channel, ChatID: ExternalID(c.UserID), UserID: ExternalID(c.UserID), UserName: c.UserName, Text: line}
+		if data, ok := c.numbered(line); ok {
+			u.Text, u.Button = "", data
+		}
+		c.print(c.Bot.Handle(ctx, u))
+		c.prompt()
+	}
+	return sc.Err()
+}
+
+// numbered turns "2" into the data of the second button last shown.
+func (c *Console) numbered(line string) (string, bool) {
+	n, err := strconv.Atoi(strings.TrimSpace(line))
+	if err != nil || n < 1 || n > len(c.buttons) {
+		return "", false
+	}
+	return c.buttons[n-1].Data, true
+}
+
+func (c *Console) prompt() {
+	if !c.Echo {
+		fmt.Fprint(c.Out, "> ")
+	}
+}
+
+// print shows replies (also used for pushes to the console user).
+func (c *Console) print(ms []crm.Message) {
+	if len(ms) > 0 {
+		c.buttons = nil // numbers refer to the latest replies only
+	}
+	for _, m := range ms {
+		if m.Text != "" {
+			fmt.Fprintln(c.Out, m.Text)
+		}
+		if m.Image != nil {
+			if path, err := c.saveImage(m.Image); err != nil {
+				fmt.Fprintf(c.Out, "[image: %v]\n", err)
+			} else {
+				fmt.Fprintf(c.Out, "[image: %s]\n", path)
+			}
+		}
+		var opts []string
+		for _, row := range m.Buttons {
+			for _, b := range row {
+				c.buttons = append(c.buttons, b)
+				opts = append(opts, fmt.Sprintf("[%d] %s", len(c.buttons), b.Text))
+			}
+		}
+		if len(opts) > 0 {
+			fmt.Fprintln(c.Out, "  "+strings.Join(opts, "  "))
+		}
+	}
+}
+
+func (c *Console) saveImage(img *crm.Image) (string, error) {
+	dir := c.ImageDir
+	if dir == "" {
+		dir = "."
+	}
+	c.images++
+	name := img.Name
+	if name == "" {
+		name = "chart"
+	}
+	name = strings.TrimSuffix(filepath.Base(name), ".png")
+	path := filepath.Join(dir, fmt.Sprintf("%s-%s-%d.png", name, time.Now().Format("150405"), c.images))
+	if err := os.WriteFile(path, img.PNG, 0o644); err != nil {
+		return "", err
+	}
+	if img.Caption != "" {
+		fmt.Fprintln(c.Out, img.Caption)
+	}
+	return path, nil
+}

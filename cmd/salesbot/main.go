@@ -1,0 +1,510 @@
+// Command salesbot is a sales CRM that lives in Telegram, WeCom and the
+// terminal. See README.md.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"runtime/debug"
+	"sort"
+	"strings"
+	"syscall"
+	"text/tabwriter"
+	"time"
+	_ "time/tzdata" // time zones on machines without zoneinfo
+
+	"github.com/salesbot-crm/salesbot/bot"
+	"github.com/salesbot-crm/salesbot/bot/console"
+	"github.com/salesbot-crm/salesbot/conversation"
+	"github.com/salesbot-crm/salesbot/crm"
+	"github.com/salesbot-crm/salesbot/internal/demo"
+	"github.com/salesbot-crm/salesbot/store"
+)
+
+// Version is set at build time with -ldflags "-X main.Version=...".
+var Version = ""
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := (&Main{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Environ: os.Environ(), Now: time.Now}).Run(ctx, os.Args[1:])
+	stop()
+	os.Exit(code)
+}
+
+// Exit codes.
+const (
+	exitOK      = 0
+	exitFailure = 1
+	exitUsage   = 2
+)
+
+// Main is the whole program, with its inputs and outputs injected so tests
+// run the real thing.
+type Main struct {
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+	Environ        []string
+	Now            func() time.Time
+	// StdinIsTerminal overrides terminal detection (tests).
+	StdinIsTerminal *bool
+
+	cfg    Config
+	loc    *time.Location
+	logger *slog.Logger
+	db     *store.DB
+}
+
+// usageError is a command-line mistake: exit 2.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+const usageText = `salesbot — a sales CRM in your chat apps (Telegram, WeCom, console)
+
+Usage:
+  salesbot [--config FILE] [command]
+
+Commands:
+  serve                     run the channels, the scheduler and the HTTP server (default);
+                            with no Telegram or WeCom credentials: chat in this terminal
+  console [--user NAME]     chat in the terminal as NAME (default: the first admin);
+                            reads standard input line by line, so it can be scripted
+  migrate                   create or upgrade the database schema
+  invite --role R [--dept D] [--name N]
+                            print a one-time invite code (R: rep, manager, admin)
+  user add NAME --role R [--dept D]
+                            add a user (creates department D if it does not exist)
+  user list                 list users
+  demo                      load a realistic demo company into an empty database
+  version                   print the version
+
+Configuration: config.yaml in the working directory (or --config FILE), and
+SALESBOT_* environment variables (e.g. SALESBOT_DATABASE_DSN). See config.example.yaml.
+With no configuration, data lives in salesbot.db (SQLite) in the working directory.
+`
+
+// Run runs the command line and returns the exit code.
+func (m *Main) Run(ctx context.Context, args []string) int {
+	err := m.run(ctx, args)
+	defer m.Close()
+	var ue usageError
+	var ce *ConfigError
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, flag.ErrHelp):
+		return exitOK
+	case errors.As(err, &ue):
+		fmt.Fprintf(m.Stderr, "salesbot: %s\nRun 'salesbot --help' for usage.\n", ue.msg)
+		return exitUsage
+	case errors.As(err, &ce):
+		fmt.Fprintf(m.Stderr, "salesbot: %s\n", ce)
+		return exitUsage
+	default:
+		fmt.Fprintf(m.Stderr, "salesbot: %s\n", err)
+		return exitFailure
+	}
+}
+
+// Close releases the database.
+func (m *Main) Close() error {
+	if m.db != nil {
+		err := m.db.Close()
+		m.db = nil
+		return err
+	}
+	return nil
+}
+
+func (m *Main) run(ctx context.Context, args []string) error {
+	global := flag.NewFlagSet("salesbot", flag.ContinueOnError)
+	global.SetOutput(io.Discard)
+	configPath := global.String("config", "", "configuration file")
+	help := global.Bool("help", false, "show help")
+	global.BoolVar(help, "h", false, "show help")
+	if err := global.Parse(args); err != nil {
+		return usageError{err.Error()}
+	}
+	if *help {
+		fmt.Fprint(m.Stdout, usageText)
+		return nil
+	}
+	args = global.Args()
+	cmd := "serve"
+	if len(args) > 0 {
+		cmd, args = args[0], args[1:]
+	}
+	if cmd == "help" {
+		fmt.Fprint(m.Stdout, usageText)
+		return nil
+	}
+	if cmd == "version" {
+		fmt.Fprintln(m.Stdout, "salesbot", version())
+		return nil
+	}
+	known := map[string]bool{"serve": true, "console": true, "migrate": true, "invite": true, "user": true, "demo": true}
+	if !known[cmd] {
+		return usageError{fmt.Sprintf("unknown command %q", cmd)}
+	}
+	path, explicit := "config.yaml", false
+	if *configPath != "" {
+		path, explicit = *configPath, true
+	}
+	cfg, err := LoadConfig(path, explicit, m.Environ)
+	if err != nil {
+		return err
+	}
+	m.cfg = cfg
+	m.loc, _ = time.LoadLocation(cfg.Timezone)
+	m.logger = newLogger(m.Stderr, cfg.Log, cmd == "console" || cmd == "serve")
+	if m.Now == nil {
+		m.Now = time.Now
+	}
+	switch cmd {
+	case "serve":
+		return m.serve(ctx, args)
+	case "console":
+		return m.consoleCmd(ctx, args)
+	case "migrate":
+		return m.migrateCmd(ctx, args)
+	case "invite":
+		return m.inviteCmd(ctx, args)
+	case "user":
+		return m.userCmd(ctx, args)
+	case "demo":
+		return m.demoCmd(ctx, args)
+	}
+	return nil
+}
+
+func version() string {
+	if Version != "" {
+		return Version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "dev"
+}
+
+func newLogger(w io.Writer, c LogConfig, chatInTerminal bool) *slog.Logger {
+	var lvl slog.Level
+	_ = lvl.UnmarshalText([]byte(c.Level))
+	if chatInTerminal && lvl < slog.LevelWarn {
+		// Per-update logs would interleave with the chat; keep warnings.
+		lvl = slog.LevelWarn
+	}
+	opts := &slog.HandlerOptions{Level: lvl}
+	if c.Format == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// parseFlags parses flags and positional arguments in any order.
+func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
+	fs.SetOutput(io.Discard)
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, usageError{fmt.Sprintf("%s: %v", fs.Name(), err)}
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}
+
+// openDB opens and migrates the configured database.
+func (m *Main) openDB(ctx context.Context) (*store.DB, error) {
+	if m.db != nil {
+		return m.db, nil
+	}
+	db, err := store.Open(ctx, m.cfg.Database.Driver, m.cfg.Database.DSN)
+	if err != nil {
+		return nil, err
+	}
+	db.Now = m.Now
+	if _, err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	m.db = db
+	return db, nil
+}
+
+// ensureAdmin creates the first admin on an empty database.
+func (m *Main) ensureAdmin(ctx context.Context, db *store.DB) (crm.User, bool, error) {
+	u, err := db.FirstAdmin(ctx)
+	if err == nil {
+		return u, false, nil
+	}
+	if !errors.Is(err, crm.ErrNotFound) {
+		return u, false, err
+	}
+	u, err = db.CreateUser(ctx, 0, crm.User{Name: conversation.T(m.cfg.Locale, "setup.admin_name"), Role: crm.RoleAdmin, Locale: m.cfg.Locale})
+	return u, err == nil, err
+}
+
+func (m *Main) newBot(db *store.DB) *bot.Bot {
+	return bot.New(bot.Options{Store: db, Logger: m.logger, Now: m.Now, Location: m.loc, DefaultLang: m.cfg.Locale, StaleDays: m.cfg.StaleDays})
+}
+
+func (m *Main) stdinIsTerminal() bool {
+	if m.StdinIsTerminal != nil {
+		return *m.StdinIsTerminal
+	}
+	f, ok := m.Stdin.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// serve runs the configured channels; with none configured it is the
+// console chat as the first admin.
+func (m *Main) serve(ctx context.Context, args []string) error {
+	if len(args) > 0 {
+		return usageError{fmt.Sprintf("serve takes no arguments, got %q", strings.Join(args, " "))}
+	}
+	tg, wc := m.cfg.Channels()
+	if tg || wc {
+		return errors.New("the Telegram and WeCom channels are configured, but this build has only the console channel; unset telegram.token and wecom.corp_id to chat in the terminal")
+	}
+	return m.console(ctx, "", true)
+}
+
+func (m *Main) consoleCmd(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("console", flag.ContinueOnError)
+	user := fs.String("user", "", "chat as this user (default: the first admin)")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usageError{fmt.Sprintf("console: unexpected argument %q (use --user NAME)", pos[0])}
+	}
+	return m.console(ctx, *user, false)
+}
+
+func (m *Main) console(ctx context.Context, userName string, banner bool) error {
+	db, err := m.openDB(ctx)
+	if err != nil {
+		return err
+	}
+	admin, created, err := m.ensureAdmin(ctx, db)
+	if err != nil {
+		return err
+	}
+	u := admin
+	if userName != "" {
+		if u, err = db.UserByName(ctx, userName); err != nil {
+			if errors.Is(err, crm.ErrNotFound) {
+				return usageError{fmt.Sprintf("console: no active user named %q (see 'salesbot user list')", userName)}
+			}
+			return err
+		}
+	}
+	// The console is the local operator's terminal: it speaks as the user
+	// it was started for.
+	if err := db.BindIdentity(ctx, crm.Identity{Channel: console.Channel, ExternalID: console.ExternalID(u.ID), UserID: u.ID, ChatID: console.ExternalID(u.ID)}); err != nil {
+		return err
+	}
+	interactive := m.stdinIsTerminal()
+	if banner || interactive {
+		m.printBanner(u, created, interactive)
+	}
+	c := &console.Console{Bot: m.newBot(db), In: m.Stdin, Out: m.Stdout, UserID: u.ID, UserName: u.Name, Echo: !interactive}
+	return c.Run(ctx)
+}
+
+// printBanner tells a newcomer where the data lives and what to do next.
+func (m *Main) printBanner(u crm.User, created, interactive bool) {
+	where := m.cfg.Database.DSN
+	if m.cfg.Database.Driver == store.SQLite {
+		if abs, err := filepath.Abs(where); err == nil {
+			where = abs
+		}
+		where = "SQLite " + where
+	} else {
+		where = "PostgreSQL " + store.RedactDSN(where)
+	}
+	fmt.Fprintf(m.Stderr, "salesbot %s — data: %s\n", version(), where)
+	if created {
+		fmt.Fprintf(m.Stderr, "Created the first admin, %q. You are chatting as them.\n", u.Name)
+	}
+	fmt.Fprintf(m.Stderr, "Chatting in the terminal as %s (%s). Send /help to begin", u.Name, u.Role)
+	if interactive {
+		fmt.Fprint(m.Stderr, ", Ctrl-D to quit")
+	}
+	fmt.Fprintln(m.Stderr, ".")
+	fmt.Fprintln(m.Stderr, "To use Telegram or WeCom, set telegram.token or wecom.* in config.yaml (see config.example.yaml).")
+}
+
+func (m *Main) migrateCmd(ctx context.Context, args []string) error {
+	if len(args) > 0 {
+		return usageError{"migrate takes no arguments"}
+	}
+	db, err := store.Open(ctx, m.cfg.Database.Driver, m.cfg.Database.DSN)
+	if err != nil {
+		return err
+	}
+	m.db = db
+	v, err := db.Migrate(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(m.Stdout, "database %s is at schema version %d\n", store.RedactDSN(m.cfg.Database.DSN), v)
+	return nil
+}
+
+// deptByName finds a department, creating it when create is set.
+func (m *Main) deptByName(ctx context.Context, db *store.DB, name string, create bool) (int64, error) {
+	if name == "" {
+		return 0, nil
+	}
+	d, err := db.DepartmentByName(ctx, name)
+	if err == nil {
+		return d.ID, nil
+	}
+	if !errors.Is(err, crm.ErrNotFound) {
+		return 0, err
+	}
+	if !create {
+		return 0, usageError{fmt.Sprintf("no department named %q", name)}
+	}
+	d, err = db.CreateDepartment(ctx, 0, name, 0)
+	return d.ID, err
+}
+
+func (m *Main) inviteCmd(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("invite", flag.ContinueOnError)
+	role := fs.String("role", "rep", "rep, manager or admin")
+	dept := fs.String("dept", "", "department name (created if missing)")
+	name := fs.String("name", "", "the invited person's name")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usageError{fmt.Sprintf("invite: unexpected argument %q", pos[0])}
+	}
+	if !crm.Role(*role).Valid() {
+		return usageError{fmt.Sprintf("invite: --role %q is not valid; use rep, manager or admin", *role)}
+	}
+	db, err := m.openDB(ctx)
+	if err != nil {
+		return err
+	}
+	d, err := m.deptByName(ctx, db, *dept, true)
+	if err != nil {
+		return err
+	}
+	inv, err := db.CreateInvite(ctx, crm.Invite{Code: bot.NewInviteCode(), Role: crm.Role(*role), DeptID: d, Name: *name, CreatedAt: m.Now()})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(m.Stdout, inv.Code)
+	fmt.Fprintf(m.Stderr, "One-time %s invite, valid until %s. The person sends: /start %s\n", *role, inv.ExpiresAt.In(m.loc).Format("2006-01-02 15:04"), inv.Code)
+	return nil
+}
+
+func (m *Main) userCmd(ctx context.Context, args []string) error {
+	if len(args) == 0 {
+		return usageError{"user: want 'user add NAME --role R [--dept D]' or 'user list'"}
+	}
+	switch args[0] {
+	case "add":
+		fs := flag.NewFlagSet("user add", flag.ContinueOnError)
+		role := fs.String("role", "rep", "rep, manager or admin")
+		dept := fs.String("dept", "", "department name (created if missing)")
+		pos, err := parseFlags(fs, args[1:])
+		if err != nil {
+			return err
+		}
+		if len(pos) != 1 || strings.TrimSpace(pos[0]) == "" {
+			return usageError{"user add: want exactly one NAME (quote names with spaces)"}
+		}
+		if !crm.Role(*role).Valid() {
+			return usageError{fmt.Sprintf("user add: --role %q is not valid; use rep, manager or admin", *role)}
+		}
+		db, err := m.openDB(ctx)
+		if err != nil {
+			return err
+		}
+		d, err := m.deptByName(ctx, db, *dept, true)
+		if err != nil {
+			return err
+		}
+		u, err := db.CreateUser(ctx, 0, crm.User{Name: pos[0], Role: crm.Role(*role), DeptID: d})
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(m.Stdout, "added user %d: %s (%s)\n", u.ID, u.Name, u.Role)
+		return nil
+	case "list":
+		if len(args) > 1 {
+			return usageError{"user list takes no arguments"}
+		}
+		db, err := m.openDB(ctx)
+		if err != nil {
+			return err
+		}
+		users, err := db.Users(ctx)
+		if err != nil {
+			return err
+		}
+		depts, err := db.Departments(ctx)
+		if err != nil {
+			return err
+		}
+		names := map[int64]string{}
+		for _, d := range depts {
+			names[d.ID] = d.Name
+		}
+		sort.SliceStable(users, func(i, j int) bool { return users[i].ID < users[j].ID })
+		tw := tabwriter.NewWriter(m.Stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "ID\tNAME\tROLE\tDEPARTMENT\tACTIVE")
+		for _, u := range users {
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%v\n", u.ID, u.Name, u.Role, names[u.DeptID], u.Active)
+		}
+		return tw.Flush()
+	}
+	return usageError{fmt.Sprintf("user: unknown subcommand %q (want add or list)", args[0])}
+}
+
+func (m *Main) demoCmd(ctx context.Context, args []string) error {
+	if len(args) > 0 {
+		return usageError{"demo takes no arguments"}
+	}
+	db, err := m.openDB(ctx)
+	if err != nil {
+		return err
+	}
+	if _, _, err := m.ensureAdmin(ctx, db); err != nil {
+		return err
+	}
+	start := time.Now()
+	sum, err := demo.Load(ctx, db, m.Now().In(m.loc), 1)
+	if err != nil {
+		if de, ok := crm.AsError(err); ok && de.Key == "demo.not_empty" {
+			return errors.New("the database already has customers; the demo loads only into an empty database")
+		}
+		return err
+	}
+	fmt.Fprintf(m.Stdout, "demo company loaded in %s: %d departments, %d managers, %d reps, %d customers, %d activities, %d deals, %d payment plans, %d payments, %d appointments, %d complaints, %d targets\n",
+		time.Since(start).Round(time.Millisecond), sum.Departments, sum.Managers, sum.Reps, sum.Customers, sum.Activities, sum.Deals, sum.PaymentPlans, sum.Payments, sum.Appointments, sum.Complaints, sum.Targets)
+	fmt.Fprintln(m.Stdout, "Try: salesbot user list, then salesbot console --user NAME")
+	return nil
+}

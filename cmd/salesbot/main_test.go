@@ -1,0 +1,178 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/salesbot-crm/salesbot/store/storetest"
+)
+
+// runMain runs the program in dir with stdin and environment, returning
+// the exit code and outputs.
+func runMain(t *testing.T, dir, stdin string, env []string, args ...string) (int, string, string) {
+	t.Helper()
+	wd, _ := os.Getwd()
+	if err := os.Chdir(dir); err != nil {
+		t.Fatal(err)
+	}
+	defer os.Chdir(wd)
+	var out, errb bytes.Buffer
+	m := &Main{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb, Environ: env}
+	code := m.Run(context.Background(), args)
+	return code, out.String(), errb.String()
+}
+
+func TestExampleConfigIsTheDefaults(t *testing.T) {
+	c, err := LoadConfig("../../config.example.yaml", true, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(c, defaultConfig()) {
+		t.Fatalf("config.example.yaml differs from the defaults:\n%+v\n%+v", c, defaultConfig())
+	}
+	// Every key is documented in the example.
+	b, _ := os.ReadFile("../../config.example.yaml")
+	for _, path := range envKeys() {
+		leaf := path[strings.LastIndex(path, ".")+1:]
+		if !strings.Contains(string(b), leaf+":") {
+			t.Errorf("config.example.yaml does not document %s", path)
+		}
+	}
+}
+
+func TestEnvironmentOverridesFile(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "config.yaml")
+	os.WriteFile(p, []byte("locale: en\nstale_days: 7\ntelegram:\n  api_endpoint: http://file.example\n"), 0o644)
+	c, err := LoadConfig(p, true, []string{"SALESBOT_STALE_DAYS=21", "SALESBOT_TELEGRAM_API_ENDPOINT=http://127.0.0.1:9999", "SALESBOT_DATABASE_DRIVER=postgres", "SALESBOT_DATABASE_DSN=postgres://x@h/db"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Locale != "en" || c.StaleDays != 21 || c.Telegram.APIEndpoint != "http://127.0.0.1:9999" || c.Database.Driver != "postgres" {
+		t.Fatalf("got %+v", c)
+	}
+}
+
+func TestValidateNamesTheKey(t *testing.T) {
+	cases := map[string]string{
+		"SALESBOT_DATABASE_DRIVER=mysql":         "database.driver",
+		"SALESBOT_TIMEZONE=Mars/Olympus":         "timezone",
+		"SALESBOT_LOCALE=fr":                     "locale",
+		"SALESBOT_STALE_DAYS=abc":                "stale_days",
+		"SALESBOT_STALE_DAYS=0":                  "stale_days",
+		"SALESBOT_TELEGRAM_MODE=push":            "telegram.mode",
+		"SALESBOT_TELEGRAM_API_ENDPOINT=ftp://x": "telegram.api_endpoint",
+		"SALESBOT_SCHEDULER_WORKBENCH=every day": "scheduler.workbench",
+		"SALESBOT_SCHEDULER_QUIET_HOURS=9pm-8am": "scheduler.quiet_hours",
+		"SALESBOT_LOG_LEVEL=loud":                "log.level",
+		"SALESBOT_WECOM_CORP_ID=ww123":           "wecom.",
+	}
+	for env, key := range cases {
+		_, err := LoadConfig("", false, []string{env})
+		if err == nil || !strings.Contains(err.Error(), key) {
+			t.Errorf("%s: got %v, want an error naming %s", env, err, key)
+		}
+	}
+	// The whole program: exit 2 and one clear line.
+	code, _, stderr := runMain(t, t.TempDir(), "", []string{"SALESBOT_LOCALE=fr"}, "migrate")
+	if code != 2 || !strings.Contains(stderr, "locale") || strings.Count(strings.TrimSpace(stderr), "\n") != 0 {
+		t.Fatalf("exit %d, stderr %q", code, stderr)
+	}
+}
+
+func TestSecretsStayOutOfErrors(t *testing.T) {
+	code, _, stderr := runMain(t, t.TempDir(), "", []string{"SALESBOT_DATABASE_DRIVER=postgres", "SALESBOT_DATABASE_DSN=postgres://bob:hunter2secret@127.0.0.1:1/crm?sslmode=disable&connect_timeout=2"}, "migrate")
+	if code != 1 || strings.Contains(stderr, "hunter2secret") || !strings.Contains(stderr, "127.0.0.1:1") {
+		t.Fatalf("exit %d, stderr %q", code, stderr)
+	}
+}
+
+func TestFirstRunHelpOnStdin(t *testing.T) {
+	dir := t.TempDir()
+	code, out, stderr := runMain(t, dir, "/help\n", nil)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(out, "/new") || !strings.Contains(out, "/visit") {
+		t.Fatalf("no help text: %s", out)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "salesbot.db")); err != nil {
+		t.Fatalf("salesbot.db not left: %v", err)
+	}
+	if !strings.Contains(stderr, "salesbot.db") {
+		t.Fatalf("banner does not say where data lives: %s", stderr)
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	dir := t.TempDir()
+	for _, args := range [][]string{{"frobnicate"}, {"user"}, {"user", "add", "--role", "king", "张三"}, {"invite", "--role", "boss"}, {"--nope"}} {
+		code, _, stderr := runMain(t, dir, "", nil, args...)
+		if code != 2 || stderr == "" {
+			t.Errorf("%v: exit %d, stderr %q", args, code, stderr)
+		}
+	}
+	code, out, _ := runMain(t, dir, "", nil, "--help")
+	if code != 0 || !strings.Contains(out, "user add NAME") {
+		t.Errorf("--help: %d %s", code, out)
+	}
+	code, out, _ = runMain(t, dir, "", nil, "version")
+	if code != 0 || !strings.HasPrefix(out, "salesbot ") {
+		t.Errorf("version: %d %s", code, out)
+	}
+}
+
+func TestUsersInvitesAndConsoleAs(t *testing.T) {
+	dir := t.TempDir()
+	if code, out, e := runMain(t, dir, "", nil, "user", "add", "张三", "--role", "rep", "--dept", "华东销售部"); code != 0 || !strings.Contains(out, "张三") {
+		t.Fatalf("user add: %d %s %s", code, out, e)
+	}
+	code, out, _ := runMain(t, dir, "", nil, "user", "list")
+	if code != 0 || !strings.Contains(out, "张三") || !strings.Contains(out, "华东销售部") {
+		t.Fatalf("user list: %d %s", code, out)
+	}
+	code, out, _ = runMain(t, dir, "", nil, "invite", "--role", "rep", "--dept", "华东销售部", "--name", "李四")
+	if code != 0 || len(strings.TrimSpace(out)) != 8 {
+		t.Fatalf("invite: %d %q", code, out)
+	}
+	code, out, _ = runMain(t, dir, "/today\n", nil, "console", "--user", "张三")
+	if code != 0 || !strings.Contains(out, "张三") {
+		t.Fatalf("console as 张三: %d %s", code, out)
+	}
+	if code, _, _ := runMain(t, dir, "", nil, "console", "--user", "nobody"); code != 2 {
+		t.Fatalf("unknown console user: exit %d", code)
+	}
+}
+
+func TestMigrateAndDemoOnBothEngines(t *testing.T) {
+	for _, engine := range []string{"sqlite", "postgres"} {
+		t.Run(engine, func(t *testing.T) {
+			dir := t.TempDir()
+			env := []string{"SALESBOT_DATABASE_DRIVER=sqlite", "SALESBOT_DATABASE_DSN=" + filepath.Join(dir, "demo.db")}
+			if engine == "postgres" {
+				env = []string{"SALESBOT_DATABASE_DRIVER=postgres", "SALESBOT_DATABASE_DSN=" + storetest.NewPostgresDatabase(t)}
+			}
+			code, out, stderr := runMain(t, dir, "", env, "migrate")
+			if code != 0 || !strings.Contains(out, "schema version") {
+				t.Fatalf("migrate: %d %s %s", code, out, stderr)
+			}
+			code, out, stderr = runMain(t, dir, "", env, "demo")
+			if code != 0 || !strings.Contains(out, "customers") {
+				t.Fatalf("demo: %d %s %s", code, out, stderr)
+			}
+			code, _, stderr = runMain(t, dir, "", env, "demo")
+			if code != 1 || !strings.Contains(stderr, "already has customers") {
+				t.Fatalf("second demo: %d %s", code, stderr)
+			}
+			code, out, _ = runMain(t, dir, "", env, "user", "list")
+			if code != 0 || strings.Count(out, "rep") < 12 {
+				t.Fatalf("user list after demo: %s", out)
+			}
+		})
+	}
+}

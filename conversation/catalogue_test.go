@@ -1,0 +1,95 @@
+package conversation
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/salesbot-crm/salesbot/crm"
+)
+
+// TestCatalogueComplete finds every catalogue-like key in the code and
+// checks it exists in both languages with matching placeholders.
+func TestCatalogueComplete(t *testing.T) {
+	prefixes := map[string]bool{}
+	for k, e := range catalogue {
+		prefixes[k[:strings.IndexByte(k, '.')+1]] = true
+		if e.zh == "" || e.en == "" {
+			t.Errorf("%s: empty text", k)
+		}
+		if verbs(e.zh) != verbs(e.en) {
+			t.Errorf("%s: placeholders differ: %q vs %q", k, e.zh, e.en)
+		}
+	}
+	lit := regexp.MustCompile(`"([a-z]+\.[a-z0-9_]+)"`)
+	var files []string
+	for _, dir := range []string{"../bot", "../conversation", "../crm", "../store", "../internal"} {
+		filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+			if err == nil && strings.HasSuffix(p, ".go") && !strings.HasSuffix(p, "_test.go") {
+				files = append(files, p)
+			}
+			return nil
+		})
+	}
+	for _, f := range files {
+		b, _ := os.ReadFile(f)
+		for _, m := range lit.FindAllStringSubmatch(string(b), -1) {
+			k := m[1]
+			if !prefixes[k[:strings.IndexByte(k, '.')+1]] || strings.HasSuffix(k, ".go") || strings.HasSuffix(k, ".db") {
+				continue
+			}
+			if !HasKey(k) {
+				t.Errorf("%s uses %q, which is not in the catalogue", f, k)
+			}
+		}
+	}
+	// Keys built from values.
+	for _, s := range crm.Stages {
+		need(t, "stage."+string(s))
+	}
+	for _, r := range []crm.Role{crm.RoleRep, crm.RoleManager, crm.RoleAdmin} {
+		need(t, "role."+string(r))
+	}
+	for _, k := range crm.ActivityKinds {
+		need(t, "activity."+string(k))
+	}
+	for _, v := range industries {
+		need(t, "industry."+v)
+	}
+	for _, v := range sizes {
+		need(t, "size."+v)
+	}
+	for _, v := range sources {
+		need(t, "source."+v)
+	}
+}
+
+func need(t *testing.T, k string) {
+	t.Helper()
+	if !HasKey(k) {
+		t.Errorf("catalogue lacks %q", k)
+	}
+}
+
+var verbRE = regexp.MustCompile(`%(\[\d\])?[-+# 0]*\d*[a-z%]`)
+
+// verbs counts the distinct argument slots a format string uses.
+func verbs(s string) int {
+	n, idx := 0, map[string]bool{}
+	for _, v := range verbRE.FindAllString(s, -1) {
+		if v == "%%" {
+			continue
+		}
+		if strings.HasPrefix(v, "%[") {
+			idx[v[:4]] = true
+			continue
+		}
+		n++
+	}
+	if len(idx) > n {
+		return len(idx)
+	}
+	return n
+}

@@ -1,0 +1,488 @@
+// Package conversation runs multi-step forms as data: a flow is an ordered
+// list of named steps; each step prompts, parses and validates the answer and
+// returns the next step. A user's place in a form is JSON in the database,
+// keyed by (channel, chat, user), so a form survives a restart and works
+// with several instances. The package also holds the flows themselves and
+// the catalogue of everything salesbot says.
+package conversation
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/salesbot-crm/salesbot/crm"
+)
+
+// StateTTL is how long an untouched form is kept.
+const StateTTL = 24 * time.Hour
+
+// Env is who is talking and where.
+type Env struct {
+	Store     crm.Store
+	Viewer    crm.Viewer
+	Lang      string
+	Now       time.Time // in the configured time zone
+	Channel   string
+	ChatID    string
+	UserKey   string
+	StaleDays int
+}
+
+// T formats a catalogue entry in the user's language.
+func (e *Env) T(key string, args ...any) string { return T(e.Lang, key, args...) }
+
+// Choice is one option of a prompt: a button, or a numbered line.
+type Choice struct {
+	Label string `json:"l"`
+	Value string `json:"v"`
+}
+
+// Prompt is what a step asks.
+type Prompt struct {
+	Text    string
+	Choices []Choice
+	Columns int // buttons per row (default 3)
+}
+
+// Input is the answer to a prompt.
+type Input struct {
+	Text   string  // trimmed text ("" for a button press)
+	Choice *Choice // the choice pressed or typed, if any
+	Skip   bool    // "-", 跳过, skip on an optional step
+}
+
+// Value returns the chosen value or the text.
+func (in Input) Value() string {
+	if in.Choice != nil {
+		return in.Choice.Value
+	}
+	return in.Text
+}
+
+// Result is what a step's Parse decides.
+type Result struct {
+	Next string        // the next step; "" for the next in order
+	Done bool          // the form is finished
+	Say  []crm.Message // said before the next prompt (or as the end)
+	// Menu offers follow-up actions after the form ends; each value is a
+	// command line run when its button is pressed.
+	Menu []Choice
+}
+
+// Step is one question of a flow.
+type Step struct {
+	Name     string
+	Optional bool // accepts "-" / 跳过 / skip
+	Prompt   func(ctx context.Context, env *Env, s *Session) (Prompt, error)
+	Parse    func(ctx context.Context, env *Env, s *Session, in Input) (Result, error)
+}
+
+// Flow is a form: an ordered list of steps.
+type Flow struct {
+	Name  string
+	Steps []*Step
+	// Begin prepares the session from the command's arguments and returns
+	// the first step ("" for the first in order), or ends the flow at once
+	// with Done (e.g. when the argument already answers everything).
+	Begin func(ctx context.Context, env *Env, s *Session, args string) (Result, error)
+}
+
+func (f *Flow) step(name string) (*Step, int) {
+	for i, st := range f.Steps {
+		if st.Name == name {
+			return st, i
+		}
+	}
+	return nil, -1
+}
+
+// Session is the stored state of one user's form.
+type Session struct {
+	Flow    string            `json:"flow"`
+	Step    string            `json:"step"`
+	Data    map[string]string `json:"data"`
+	Trail   []string          `json:"trail,omitempty"` // steps answered, for /back
+	Seq     int               `json:"seq"`             // numbers the prompts: old buttons are refused
+	Choices []Choice          `json:"choices,omitempty"`
+}
+
+// Get returns a stored field.
+func (s *Session) Get(k string) string { return s.Data[k] }
+
+// Set stores a field.
+func (s *Session) Set(k, v string) {
+	if s.Data == nil {
+		s.Data = map[string]string{}
+	}
+	s.Data[k] = v
+}
+
+// Int returns a stored integer field (0 if absent).
+func (s *Session) Int(k string) int64 {
+	n, _ := strconv.ParseInt(s.Data[k], 10, 64)
+	return n
+}
+
+// SetInt stores an integer field.
+func (s *Session) SetInt(k string, v int64) { s.Set(k, strconv.FormatInt(v, 10)) }
+
+// Engine runs flows over stored state.
+type Engine struct {
+	store crm.Store
+	flows map[string]*Flow
+}
+
+// NewEngine returns an engine with every flow of the product registered.
+func NewEngine(store crm.Store) *Engine {
+	e := &Engine{store: store, flows: map[string]*Flow{}}
+	for _, f := range allFlows() {
+		e.flows[f.Name] = f
+	}
+	return e
+}
+
+// Register adds a flow (tests use it for small flows of their own).
+func (e *Engine) Register(f *Flow) { e.flows[f.Name] = f }
+
+// menuFlow is the state kept after a form ends while its follow-up buttons
+// are live.
+const menuFlow = "_menu"
+
+// Active returns the user's unexpired session, if any.
+func (e *Engine) Active(ctx context.Context, env *Env) (*Session, error) {
+	st, err := e.store.State(ctx, env.Channel, env.ChatID, env.UserKey, env.Now)
+	if errors.Is(err, crm.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var s Session
+	if err := json.Unmarshal([]byte(st.Data), &s); err != nil {
+		// A state we cannot read is dropped, not fatal.
+		_ = e.store.DeleteState(ctx, env.Channel, env.ChatID, env.UserKey)
+		return nil, nil
+	}
+	return &s, nil
+}
+
+// InForm reports whether the session is a form in progress (not just a menu).
+func (s *Session) InForm() bool { return s != nil && s.Flow != menuFlow }
+
+func (e *Engine) save(ctx context.Context, env *Env, s *Session) error {
+	b, err := json.Marshal(s)
+	if err != nil {
+		return fmt.Errorf("conversation: encode state: %w", err)
+	}
+	return e.store.PutState(ctx, crm.ConversationState{Channel: env.Channel, ChatID: env.ChatID, UserKey: env.UserKey,
+		Flow: s.Flow, Step: s.Step, Data: string(b), ExpiresAt: env.Now.Add(StateTTL)})
+}
+
+func (e *Engine) clear(ctx context.Context, env *Env) error {
+	return e.store.DeleteState(ctx, env.Channel, env.ChatID, env.UserKey)
+}
+
+// HasFlow reports whether a flow of that name exists.
+func (e *Engine) HasFlow(name string) bool { _, ok := e.flows[name]; return ok }
+
+// Start begins a flow, replacing any form in progress.
+func (e *Engine) Start(ctx context.Context, env *Env, flow, args string) ([]crm.Message, error) {
+	f, ok := e.flows[flow]
+	if !ok {
+		return nil, fmt.Errorf("conversation: no flow %q", flow)
+	}
+	s := &Session{Flow: flow, Data: map[string]string{}}
+	var out []crm.Message
+	if prev, _ := e.Active(ctx, env); prev.InForm() && prev.Flow != flow {
+		out = append(out, crm.Message{Text: env.T("flow.replaced")})
+	}
+	res := Result{}
+	if f.Begin != nil {
+		var err error
+		res, err = f.Begin(ctx, env, s, args)
+		if err != nil {
+			return out, err
+		}
+	}
+	out = append(out, res.Say...)
+	if res.Done {
+		return append(out, e.finish(ctx, env, s, res)...), nil
+	}
+	next := res.Next
+	if next == "" {
+		next = f.Steps[0].Name
+	}
+	return e.goTo(ctx, env, f, s, next, out)
+}
+
+// goTo prompts step name and stores the session.
+func (e *Engine) goTo(ctx context.Context, env *Env, f *Flow, s *Session, name string, out []crm.Message) ([]crm.Message, error) {
+	st, _ := f.step(name)
+	if st == nil {
+		return out, fmt.Errorf("conversation: flow %s has no step %q", f.Name, name)
+	}
+	s.Step = name
+	m, err := e.prompt(ctx, env, f, s, st)
+	if err != nil {
+		return out, err
+	}
+	if err := e.save(ctx, env, s); err != nil {
+		return out, err
+	}
+	return append(out, m), nil
+}
+
+func (e *Engine) prompt(ctx context.Context, env *Env, f *Flow, s *Session, st *Step) (crm.Message, error) {
+	p, err := st.Prompt(ctx, env, s)
+	if err != nil {
+		return crm.Message{}, err
+	}
+	s.Seq++
+	s.Choices = p.Choices
+	m := crm.Message{Text: p.Text, Buttons: e.buttons(s, p.Choices, p.Columns)}
+	if st.Optional && !hasSkip(p.Choices) && !strings.Contains(p.Text, "-") {
+		m.Text += env.T("prompt.optional_hint")
+	}
+	return m, nil
+}
+
+func hasSkip(cs []Choice) bool {
+	for _, c := range cs {
+		if c.Value == SkipValue {
+			return true
+		}
+	}
+	return false
+}
+
+// SkipValue is the value of a "skip" choice.
+const SkipValue = "-"
+
+// buttons lays choices out in rows; each button's data is "<seq>.<index>",
+// an opaque token checked against the stored session.
+func (e *Engine) buttons(s *Session, cs []Choice, cols int) [][]crm.Button {
+	if len(cs) == 0 {
+		return nil
+	}
+	if cols <= 0 {
+		cols = 3
+	}
+	var rows [][]crm.Button
+	for i, c := range cs {
+		if i%cols == 0 {
+			rows = append(rows, nil)
+		}
+		rows[len(rows)-1] = append(rows[len(rows)-1], crm.Button{Text: c.Label, Data: fmt.Sprintf("%d.%d", s.Seq, i)})
+	}
+	return rows
+}
+
+// pressed resolves a button's data against the session: the choice, or
+// false for a button of an older message.
+func pressed(s *Session, data string) (*Choice, bool) {
+	seq, idx, ok := strings.Cut(data, ".")
+	if !ok {
+		return nil, false
+	}
+	n, err1 := strconv.Atoi(seq)
+	i, err2 := strconv.Atoi(idx)
+	if err1 != nil || err2 != nil || n != s.Seq || i < 0 || i >= len(s.Choices) {
+		return nil, false
+	}
+	c := s.Choices[i]
+	return &c, true
+}
+
+// Words that steer a form from any step.
+func isCancel(t string) bool { return matchWord(t, "/cancel", "取消", "cancel") }
+func isBack(t string) bool   { return matchWord(t, "/back", "返回", "back", "上一步") }
+func isSkip(t string) bool {
+	return matchWord(t, "-", "—", "－", "跳过", "skip", "/skip", "无", "没有", "none")
+}
+
+func matchWord(t string, words ...string) bool {
+	t = strings.ToLower(strings.TrimSpace(t))
+	for _, w := range words {
+		if t == w {
+			return true
+		}
+	}
+	return false
+}
+
+// Cancel ends the form in progress.
+func (e *Engine) Cancel(ctx context.Context, env *Env) ([]crm.Message, error) {
+	s, err := e.Active(ctx, env)
+	if err != nil {
+		return nil, err
+	}
+	if err := e.clear(ctx, env); err != nil {
+		return nil, err
+	}
+	if !s.InForm() {
+		return []crm.Message{{Text: env.T("flow.nothing_to_cancel")}}, nil
+	}
+	return []crm.Message{{Text: env.T("flow.cancelled")}}, nil
+}
+
+// Back returns to the previous step of the form in progress.
+func (e *Engine) Back(ctx context.Context, env *Env) ([]crm.Message, error) {
+	s, err := e.Active(ctx, env)
+	if err != nil {
+		return nil, err
+	}
+	if !s.InForm() {
+		return []crm.Message{{Text: env.T("flow.nothing_to_cancel")}}, nil
+	}
+	f := e.flows[s.Flow]
+	if f == nil {
+		return nil, e.clear(ctx, env)
+	}
+	if len(s.Trail) == 0 {
+		return e.goTo(ctx, env, f, s, s.Step, []crm.Message{{Text: env.T("flow.at_first_step")}})
+	}
+	prev := s.Trail[len(s.Trail)-1]
+	s.Trail = s.Trail[:len(s.Trail)-1]
+	return e.goTo(ctx, env, f, s, prev, nil)
+}
+
+// Continue feeds a message or a button press to the form in progress. It
+// returns handled=false when there is no form (the caller routes the
+// message elsewhere). A menu button returns its command line in run.
+func (e *Engine) Continue(ctx context.Context, env *Env, text, button string) (out []crm.Message, run string, handled bool, err error) {
+	s, err := e.Active(ctx, env)
+	if err != nil || s == nil {
+		return nil, "", false, err
+	}
+	if s.Flow == menuFlow {
+		if button == "" {
+			return nil, "", false, nil
+		}
+		if c, ok := pressed(s, button); ok {
+			return nil, c.Value, true, nil
+		}
+		return []crm.Message{{Text: env.T("button.stale")}}, "", true, nil
+	}
+	f := e.flows[s.Flow]
+	st, _ := f.step(s.Step)
+	if f == nil || st == nil {
+		return nil, "", false, e.clear(ctx, env)
+	}
+	text = strings.TrimSpace(text)
+	var in Input
+	switch {
+	case button != "":
+		c, ok := pressed(s, button)
+		if !ok {
+			out = append(out, crm.Message{Text: env.T("button.stale")})
+			out, err = e.goTo(ctx, env, f, s, s.Step, out)
+			return out, "", true, err
+		}
+		in.Choice = c
+		in.Skip = c.Value == SkipValue
+	case isCancel(text):
+		out, err = e.Cancel(ctx, env)
+		return out, "", true, err
+	case isBack(text):
+		out, err = e.Back(ctx, env)
+		return out, "", true, err
+	case text == "":
+		out, err = e.goTo(ctx, env, f, s, s.Step, []crm.Message{{Text: env.T("input.empty")}})
+		return out, "", true, err
+	case utf8.RuneCountInString(text) > maxInput:
+		out, err = e.goTo(ctx, env, f, s, s.Step, []crm.Message{{Text: env.T("text.too_long")}})
+		return out, "", true, err
+	default:
+		in.Text = text
+		in.Choice = matchChoice(s.Choices, text)
+		if isSkip(text) {
+			if !st.Optional && !hasSkip(s.Choices) {
+				out, err = e.goTo(ctx, env, f, s, s.Step, []crm.Message{{Text: env.T("input.required")}})
+				return out, "", true, err
+			}
+			in.Skip = true
+		}
+	}
+	res, err := st.Parse(ctx, env, s, in)
+	if err != nil {
+		if de, ok := crm.AsError(err); ok && (de.Code == crm.CodeInvalid || de.Code == crm.CodeNotFound) {
+			// Bad answer: say what was wrong and ask the same step again;
+			// everything typed before stays in the session.
+			msg := crm.Message{Text: T(env.Lang, de.Key, de.Args...)}
+			out, err = e.goTo(ctx, env, f, s, s.Step, []crm.Message{msg})
+			return out, "", true, err
+		}
+		return nil, "", true, err
+	}
+	out = append(out, res.Say...)
+	if res.Done {
+		return append(out, e.finish(ctx, env, s, res)...), "", true, nil
+	}
+	next := res.Next
+	if next == "" {
+		_, i := f.step(s.Step)
+		if i+1 >= len(f.Steps) {
+			return append(out, e.finish(ctx, env, s, res)...), "", true, nil
+		}
+		next = f.Steps[i+1].Name
+	}
+	if next != s.Step {
+		s.Trail = append(s.Trail, s.Step)
+	}
+	out, err = e.goTo(ctx, env, f, s, next, out)
+	return out, "", true, err
+}
+
+// maxInput bounds any one answer; longer text is refused, not cut.
+const maxInput = 4000
+
+// finish ends a form; with a menu it keeps the follow-up buttons live.
+func (e *Engine) finish(ctx context.Context, env *Env, s *Session, res Result) []crm.Message {
+	if len(res.Menu) == 0 {
+		_ = e.clear(ctx, env)
+		return nil
+	}
+	m := &Session{Flow: menuFlow, Seq: s.Seq + 1, Choices: res.Menu}
+	if err := e.save(ctx, env, m); err != nil {
+		return nil
+	}
+	return []crm.Message{{Buttons: e.buttons(m, res.Menu, 3)}}
+}
+
+// Offer shows follow-up buttons after a one-shot command (e.g. the pages of
+// a list); their values are command lines.
+func (e *Engine) Offer(ctx context.Context, env *Env, text string, menu []Choice) (crm.Message, error) {
+	prev, _ := e.Active(ctx, env)
+	seq := 1
+	if prev != nil {
+		seq = prev.Seq + 1
+		if prev.InForm() { // do not clobber a form in progress
+			return crm.Message{Text: text}, nil
+		}
+	}
+	m := &Session{Flow: menuFlow, Seq: seq, Choices: menu}
+	if err := e.save(ctx, env, m); err != nil {
+		return crm.Message{}, err
+	}
+	return crm.Message{Text: text, Buttons: e.buttons(m, menu, 3)}, nil
+}
+
+// matchChoice maps typed text to the choice with that label. (Channels
+// without buttons show numbered options and turn a typed number into the
+// button's data themselves.)
+func matchChoice(cs []Choice, text string) *Choice {
+	f := crm.FoldSearch(text)
+	for _, c := range cs {
+		if crm.FoldSearch(c.Label) == f {
+			c := c
+			return &c
+		}
+	}
+	return nil
+}

@@ -1,0 +1,142 @@
+package conversation
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/salesbot-crm/salesbot/crm"
+)
+
+func parseStamp(s string) (time.Time, error) { return time.Parse(time.RFC3339, s) }
+
+// The /complaint flow records a complaint or closes an open one.
+func complaintFlow() *Flow {
+	return &Flow{
+		Name: "complaint",
+		Begin: func(ctx context.Context, env *Env, s *Session, args string) (Result, error) {
+			a := strings.ToLower(strings.TrimSpace(args))
+			if a == "close" || a == "关闭" {
+				return complaintToWhich(ctx, env)
+			}
+			if a == "" {
+				return Result{Next: "action"}, nil
+			}
+			return beginWithCustomer(goStep("content"))(ctx, env, s, args)
+		},
+		Steps: []*Step{
+			{Name: "action", Prompt: func(_ context.Context, env *Env, _ *Session) (Prompt, error) {
+				return Prompt{Text: env.T("complaint.action"), Choices: []Choice{{env.T("btn.complaint_new"), "new"}, {env.T("btn.complaint_close"), "close"}}, Columns: 2}, nil
+			}, Parse: func(ctx context.Context, env *Env, s *Session, in Input) (Result, error) {
+				v := in.Value()
+				switch {
+				case v == "close" || strings.Contains(v, "关闭"):
+					return complaintToWhich(ctx, env)
+				case v == "new" || strings.Contains(v, "记录") || strings.Contains(v, "新"):
+					return Result{Next: "customer"}, nil
+				}
+				return Result{}, crm.Errorf(crm.CodeInvalid, "input.pick_button")
+			}},
+			customerStep(goStep("content")),
+			{Name: "content", Prompt: func(_ context.Context, env *Env, s *Session) (Prompt, error) {
+				return Prompt{Text: env.T("complaint.content", s.Get(keyCustomerName))}, nil
+			}, Parse: func(_ context.Context, env *Env, s *Session, in Input) (Result, error) {
+				v, err := textAnswer(in, maxNote)
+				if err != nil {
+					return Result{}, err
+				}
+				s.Set("content", v)
+				return Result{Next: "confirm"}, nil
+			}},
+			{Name: "confirm", Prompt: func(_ context.Context, env *Env, s *Session) (Prompt, error) {
+				return Prompt{Text: env.T("card.confirm", s.Get(keyCustomerName)+"\n"+s.Get("content")), Choices: confirmChoices(env)}, nil
+			}, Parse: complaintSave},
+			{Name: "which", Prompt: complaintWhichPrompt, Parse: func(ctx context.Context, env *Env, s *Session, in Input) (Result, error) {
+				if in.Choice == nil {
+					return Result{}, crm.Errorf(crm.CodeInvalid, "input.pick_button")
+				}
+				s.Set("complaint_id", in.Choice.Value)
+				return Result{Next: "resolution"}, nil
+			}},
+			{Name: "resolution", Optional: true, Prompt: staticPrompt("complaint.resolution", nil), Parse: complaintClose},
+			editStep(func(env *Env) []Choice { return []Choice{{env.T("field.content"), "content"}} }),
+		},
+	}
+}
+
+// complaintToWhich goes to the list of open complaints, or ends when there
+// are none.
+func complaintToWhich(ctx context.Context, env *Env) (Result, error) {
+	open, err := env.Store.OpenComplaints(ctx, env.Viewer.Scope(), 0)
+	if err != nil {
+		return Result{}, err
+	}
+	if len(open) == 0 {
+		return Result{Done: true, Say: []crm.Message{{Text: env.T("complaint.none_open")}}}, nil
+	}
+	return Result{Next: "which"}, nil
+}
+
+func complaintWhichPrompt(ctx context.Context, env *Env, s *Session) (Prompt, error) {
+	open, err := env.Store.OpenComplaints(ctx, env.Viewer.Scope(), 0)
+	if err != nil {
+		return Prompt{}, err
+	}
+	p := Prompt{Text: env.T("complaint.which"), Columns: 1}
+	for i, k := range open {
+		if i == 8 {
+			break
+		}
+		c, err := env.Store.Customer(ctx, k.CustomerID)
+		if err != nil {
+			return p, err
+		}
+		p.Choices = append(p.Choices, Choice{Short(c.Name, 12) + "：" + Short(k.Content, 16), strconv.FormatInt(k.ID, 10)})
+	}
+	return p, nil
+}
+
+func complaintSave(ctx context.Context, env *Env, s *Session, in Input) (Result, error) {
+	switch confirmAnswer(in) {
+	case valEdit:
+		return Result{Next: "content"}, nil
+	case valCancel:
+		return Result{Done: true, Say: []crm.Message{{Text: env.T("flow.cancelled"), Edit: in.Choice != nil}}}, nil
+	case valSave:
+	default:
+		return Result{}, crm.Errorf(crm.CodeInvalid, "input.pick_button")
+	}
+	c, err := pickedCustomer(ctx, env, s)
+	if err != nil {
+		return Result{}, err
+	}
+	if _, err := env.Store.AddComplaint(ctx, env.Viewer.ID, crm.Complaint{CustomerID: c.ID, UserID: env.Viewer.ID, Content: s.Get("content")}); err != nil {
+		return Result{}, err
+	}
+	return Result{Done: true, Say: []crm.Message{{Text: env.T("complaint.saved", c.Name), Edit: in.Choice != nil}}}, nil
+}
+
+func complaintClose(ctx context.Context, env *Env, s *Session, in Input) (Result, error) {
+	k, err := env.Store.Complaint(ctx, s.Int("complaint_id"))
+	if err != nil {
+		return Result{}, err
+	}
+	c, err := env.Store.Customer(ctx, k.CustomerID)
+	if err != nil {
+		return Result{}, err
+	}
+	if !env.Viewer.CanChange(c.OwnerID, c.OwnerDept) {
+		return Result{}, crm.Errorf(crm.CodeForbidden, "auth.customer_forbidden")
+	}
+	res := ""
+	if !in.Skip {
+		if res, err = textAnswer(in, maxNote); err != nil {
+			return Result{}, err
+		}
+	}
+	if _, err := env.Store.CloseComplaint(ctx, env.Viewer.ID, k.ID, res, env.Now); err != nil {
+		return Result{}, err
+	}
+	return Result{Done: true, Say: []crm.Message{{Text: env.T("complaint.closed_ok", c.Name)}}}, nil
+}

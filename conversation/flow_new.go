@@ -1,0 +1,269 @@
+package conversation
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"strings"
+
+	"github.com/salesbot-crm/salesbot/crm"
+)
+
+// The /new flow: company name (checked for 撞单 before anything else),
+// industry, size, region, source, contact and phone, a card, a receipt.
+
+// Preset answers; each is a catalogue key suffix.
+var (
+	industries = []string{"it", "manufacturing", "retail", "health", "logistics", "construction", "education", "finance", "other"}
+	sizes      = []string{"s1", "s2", "s3", "s4"}
+	sources    = []string{"expo", "website", "referral", "telesales", "other"}
+)
+
+func newCustomerFlow() *Flow {
+	return &Flow{
+		Name: "new",
+		Begin: func(ctx context.Context, env *Env, s *Session, args string) (Result, error) {
+			if strings.TrimSpace(args) == "" {
+				return Result{}, nil
+			}
+			// "/new 公司名" answers the first question at once.
+			res, err := newNameParse(ctx, env, s, Input{Text: strings.TrimSpace(args)})
+			if de, ok := crm.AsError(err); ok && de.Code == crm.CodeInvalid {
+				return Result{Say: []crm.Message{{Text: env.T(de.Key, de.Args...)}}}, nil
+			}
+			return res, err
+		},
+		Steps: []*Step{
+			{Name: "name", Prompt: staticPrompt("new.name", nil), Parse: newNameParse},
+			{Name: "similar", Prompt: newSimilarPrompt, Parse: newSimilarParse},
+			{Name: "industry", Prompt: staticPrompt("new.industry", func(env *Env) []Choice { return choiceList(env, "industry.", industries) }),
+				Parse: func(_ context.Context, env *Env, s *Session, in Input) (Result, error) {
+					v, err := textAnswer(in, maxShort)
+					if err != nil {
+						return Result{}, err
+					}
+					s.Set("industry", v)
+					return Result{Next: afterEdit(s, "size")}, nil
+				}},
+			{Name: "size", Optional: true, Prompt: func(_ context.Context, env *Env, _ *Session) (Prompt, error) {
+				return Prompt{Text: env.T("new.size"), Choices: append(choiceList(env, "size.", sizes), Choice{env.T("btn.skip"), SkipValue}), Columns: 3}, nil
+			}, Parse: optionalField("size", "region")},
+			{Name: "region", Optional: true, Prompt: func(_ context.Context, env *Env, s *Session) (Prompt, error) {
+				p := Prompt{Text: env.T("new.region")}
+				if g := s.Get("region_guess"); g != "" {
+					p.Text = env.T("new.region_guess", g)
+					p.Choices = append(p.Choices, Choice{g, g})
+				}
+				p.Choices = append(p.Choices, Choice{env.T("btn.skip"), SkipValue})
+				return p, nil
+			}, Parse: optionalField("region", "source")},
+			{Name: "source", Optional: true, Prompt: func(_ context.Context, env *Env, _ *Session) (Prompt, error) {
+				return Prompt{Text: env.T("new.source"), Choices: append(choiceList(env, "source.", sources), Choice{env.T("btn.skip"), SkipValue}), Columns: 3}, nil
+			}, Parse: optionalField("source", "contact")},
+			{Name: "contact", Optional: true, Prompt: staticPrompt("new.contact", func(env *Env) []Choice { return []Choice{{env.T("btn.skip"), SkipValue}} }),
+				Parse: func(_ context.Context, env *Env, s *Session, in Input) (Result, error) {
+					if in.Skip {
+						s.Set("contact", "")
+						s.Set("phone", "")
+						return Result{Next: "confirm"}, nil
+					}
+					name, phone, err := crm.ParseContact(in.Text)
+					if err != nil {
+						return Result{}, err
+					}
+					s.Set("contact", name)
+					s.Set("phone", phone)
+					return Result{Next: "confirm"}, nil
+				}},
+			{Name: "confirm", Prompt: newConfirmPrompt, Parse: newConfirmParse},
+			editStep(func(env *Env) []Choice {
+				return []Choice{{env.T("field.name"), "name"}, {env.T("field.industry"), "industry"}, {env.T("field.size"), "size"},
+					{env.T("field.region"), "region"}, {env.T("field.source"), "source"}, {env.T("field.contact"), "contact"}}
+			}),
+		},
+	}
+}
+
+// optionalField stores an optional answer ("" when skipped).
+func optionalField(key, next string) func(context.Context, *Env, *Session, Input) (Result, error) {
+	return func(_ context.Context, env *Env, s *Session, in Input) (Result, error) {
+		if in.Skip {
+			s.Set(key, "")
+			return Result{Next: afterEdit(s, next)}, nil
+		}
+		v, err := textAnswer(in, maxShort)
+		if err != nil {
+			return Result{}, err
+		}
+		s.Set(key, v)
+		return Result{Next: afterEdit(s, next)}, nil
+	}
+}
+
+// newNameParse checks the name for duplicates before anything else.
+func newNameParse(ctx context.Context, env *Env, s *Session, in Input) (Result, error) {
+	name, err := textAnswer(in, maxName)
+	if err != nil {
+		return Result{}, err
+	}
+	n := crm.ParseCompanyName(name)
+	if n.Key == "" {
+		return Result{}, crm.Errorf(crm.CodeInvalid, "new.name_invalid")
+	}
+	s.Set("name", name)
+	if n.Region != "" {
+		s.Set("region_guess", n.Region)
+	}
+	existing, err := env.Store.CustomerByKey(ctx, n.Key)
+	switch {
+	case err == nil:
+		return duplicateResult(ctx, env, name, existing)
+	case !errors.Is(err, crm.ErrNotFound):
+		return Result{}, err
+	}
+	cands, err := env.Store.SimilarCustomers(ctx, n, 20)
+	if err != nil {
+		return Result{}, err
+	}
+	var similar []string
+	for _, c := range cands {
+		if crm.CompareCompanyNames(name, c.Name) != crm.NameDifferent {
+			similar = append(similar, strconv.FormatInt(c.ID, 10))
+			if len(similar) == 3 {
+				break
+			}
+		}
+	}
+	if len(similar) > 0 {
+		s.Set("similar", strings.Join(similar, ","))
+		return Result{Next: "similar"}, nil
+	}
+	return Result{Next: afterEdit(s, "industry")}, nil
+}
+
+// duplicateResult ends /new for a name that is already a customer: the
+// rep's own (offer the card) or someone else's (refuse, tell who, record
+// the claim so the team group and the owner's manager hear of it).
+func duplicateResult(ctx context.Context, env *Env, raw string, c crm.Customer) (Result, error) {
+	if c.OwnerID == env.Viewer.ID {
+		return Result{Done: true, Say: []crm.Message{{Text: env.T("new.own_duplicate", c.Name)}},
+			Menu: []Choice{{env.T("btn.open_card"), "/customer #" + strconv.FormatInt(c.ID, 10)}, {env.T("btn.log_visit"), "/visit #" + strconv.FormatInt(c.ID, 10)}}}, nil
+	}
+	if _, err := env.Store.RecordDuplicateClaim(ctx, crm.DuplicateClaim{CustomerID: c.ID, ClaimantID: env.Viewer.ID, OwnerID: c.OwnerID, RawName: raw, At: env.Now}); err != nil {
+		return Result{}, err
+	}
+	dept := ""
+	if c.OwnerDept != 0 {
+		if depts, err := env.Store.Departments(ctx); err == nil {
+			for _, d := range depts {
+				if d.ID == c.OwnerDept {
+					dept = d.Name
+				}
+			}
+		}
+	}
+	owner := c.OwnerName
+	if dept != "" {
+		owner = env.T("owner.with_dept", c.OwnerName, dept)
+	}
+	text := env.T("new.taken", owner, FormatShortDate(env.Lang, crm.DateOf(c.CreatedAt.In(env.Now.Location()))))
+	if c.LastActivityAt != nil {
+		text += env.T("new.taken_last", daysAgo(env.Lang, env.Now, *c.LastActivityAt))
+	}
+	return Result{Done: true, Say: []crm.Message{{Text: text}}}, nil
+}
+
+func newSimilarPrompt(ctx context.Context, env *Env, s *Session) (Prompt, error) {
+	var lines []string
+	for _, idS := range strings.Split(s.Get("similar"), ",") {
+		id, _ := strconv.ParseInt(idS, 10, 64)
+		c, err := env.Store.Customer(ctx, id)
+		if err != nil {
+			continue
+		}
+		lines = append(lines, env.T("new.similar_line", c.Name, c.OwnerName))
+	}
+	return Prompt{Text: env.T("new.similar", strings.Join(lines, "\n")),
+		Choices: []Choice{{env.T("btn.same_company"), valYes}, {env.T("btn.not_same"), valNo}}, Columns: 2}, nil
+}
+
+func newSimilarParse(ctx context.Context, env *Env, s *Session, in Input) (Result, error) {
+	if in.Choice == nil {
+		return Result{}, crm.Errorf(crm.CodeInvalid, "input.pick_button")
+	}
+	if in.Choice.Value == valNo {
+		return Result{Next: afterEdit(s, "industry")}, nil
+	}
+	// The same company: stop; if someone else owns it, it is a claim.
+	first, _, _ := strings.Cut(s.Get("similar"), ",")
+	id, _ := strconv.ParseInt(first, 10, 64)
+	c, err := env.Store.Customer(ctx, id)
+	if err != nil {
+		return Result{}, err
+	}
+	return duplicateResult(ctx, env, s.Get("name"), c)
+}
+
+func newCard(env *Env, s *Session) string {
+	parts := []string{s.Get("name")}
+	for _, k := range []string{"industry", "size", "region", "source"} {
+		if v := s.Get(k); v != "" {
+			parts = append(parts, v)
+		}
+	}
+	card := strings.Join(parts, " · ")
+	if c, p := s.Get("contact"), s.Get("phone"); c != "" || p != "" {
+		card += "\n" + env.T("card.contact", strings.TrimSpace(c+" "+p))
+	}
+	return card
+}
+
+func newConfirmPrompt(_ context.Context, env *Env, s *Session) (Prompt, error) {
+	return Prompt{Text: env.T("card.confirm", newCard(env, s)), Choices: confirmChoices(env)}, nil
+}
+
+func newConfirmParse(ctx context.Context, env *Env, s *Session, in Input) (Result, error) {
+	switch confirmAnswer(in) {
+	case valEdit:
+		return Result{Next: "edit"}, nil
+	case valCancel:
+		return Result{Done: true, Say: []crm.Message{{Text: env.T("flow.cancelled"), Edit: in.Choice != nil}}}, nil
+	case valSave:
+	default:
+		return Result{}, crm.Errorf(crm.CodeInvalid, "input.pick_button")
+	}
+	c := crm.Customer{Name: s.Get("name"), Industry: s.Get("industry"), Size: s.Get("size"), Region: s.Get("region"),
+		Source: s.Get("source"), OwnerID: env.Viewer.ID}
+	if s.Get("contact") != "" || s.Get("phone") != "" {
+		c.Contacts = []crm.Contact{{Name: s.Get("contact"), Phone: s.Get("phone")}}
+	}
+	saved, err := env.Store.CreateCustomer(ctx, env.Viewer.ID, c)
+	if e, ok := crm.AsError(err); ok && e.Code == crm.CodeConflict {
+		// Someone saved the same company while this card was open.
+		existing, ferr := env.Store.CustomerByKey(ctx, crm.ParseCompanyName(c.Name).Key)
+		if ferr != nil {
+			return Result{}, err
+		}
+		return duplicateResult(ctx, env, c.Name, existing)
+	}
+	if err != nil {
+		return Result{}, err
+	}
+	id := "#" + strconv.FormatInt(saved.ID, 10)
+	return Result{Done: true, Say: []crm.Message{{Text: env.T("new.saved", saved.Name), Edit: in.Choice != nil}},
+		Menu: []Choice{{env.T("btn.log_visit"), "/visit " + id}, {env.T("btn.new_deal"), "/stage " + id}}}, nil
+}
+
+// confirmAnswer reads a card's answer from a button or a typed word.
+func confirmAnswer(in Input) string {
+	if in.Choice != nil {
+		return in.Choice.Value
+	}
+	switch strings.ToLower(strings.TrimSpace(in.Text)) {
+	case "保存", "确认", "确定", "是", "好", "save", "ok", "yes", "y":
+		return valSave
+	case "修改", "edit", "change":
+		return valEdit
+	}
+	return ""
+}

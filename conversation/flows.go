@@ -1,0 +1,94 @@
+package conversation
+
+import (
+	"context"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/salesbot-crm/salesbot/crm"
+)
+
+// allFlows lists every form of the product.
+func allFlows() []*Flow {
+	return []*Flow{newCustomerFlow(), visitFlow(), stageFlow(), payFlow(), apptFlow(), complaintFlow()}
+}
+
+// Answers shared by confirmation cards.
+const (
+	valSave   = "save"
+	valEdit   = "edit"
+	valCancel = "cancel"
+	valYes    = "yes"
+	valNo     = "no"
+)
+
+func confirmChoices(env *Env) []Choice {
+	return []Choice{{env.T("btn.save"), valSave}, {env.T("btn.edit"), valEdit}, {env.T("btn.cancel"), valCancel}}
+}
+
+// textAnswer validates free text: not empty, at most max runes.
+func textAnswer(in Input, max int) (string, error) {
+	t := strings.TrimSpace(in.Value())
+	if t == "" {
+		return "", crm.Errorf(crm.CodeInvalid, "input.required")
+	}
+	if utf8.RuneCountInString(t) > max {
+		return "", crm.Errorf(crm.CodeInvalid, "text.too_long_n", max)
+	}
+	return t, nil
+}
+
+// Lengths allowed for short fields and notes.
+const (
+	maxName  = 500
+	maxShort = 100
+	maxNote  = 4000
+)
+
+// staticPrompt is a prompt with fixed text and choices.
+func staticPrompt(key string, choices func(env *Env) []Choice) func(context.Context, *Env, *Session) (Prompt, error) {
+	return func(_ context.Context, env *Env, _ *Session) (Prompt, error) {
+		p := Prompt{Text: env.T(key)}
+		if choices != nil {
+			p.Choices = choices(env)
+		}
+		return p, nil
+	}
+}
+
+// choiceList builds choices whose labels come from the catalogue (key
+// prefix + value) and whose values are stored as typed in the catalogue's
+// Chinese form, so data reads the same whoever entered it.
+func choiceList(env *Env, prefix string, values []string) []Choice {
+	out := make([]Choice, 0, len(values))
+	for _, v := range values {
+		out = append(out, Choice{Label: env.T(prefix + v), Value: T(LangZH, prefix+v)})
+	}
+	return out
+}
+
+// editing reports whether the user came to this step from the card's
+// "edit" button; then the card is shown again next.
+func afterEdit(s *Session, def string) string {
+	if s.Get("_edit") != "" {
+		return "confirm"
+	}
+	return def
+}
+
+// editStep asks which field of a card to change.
+func editStep(fields func(env *Env) []Choice) *Step {
+	return &Step{
+		Name: "edit",
+		Prompt: func(_ context.Context, env *Env, _ *Session) (Prompt, error) {
+			return Prompt{Text: env.T("edit.which"), Choices: fields(env), Columns: 3}, nil
+		},
+		Parse: func(_ context.Context, env *Env, s *Session, in Input) (Result, error) {
+			if in.Choice == nil {
+				return Result{}, crm.Errorf(crm.CodeInvalid, "input.pick_button")
+			}
+			s.Set("_edit", "1")
+			return Result{Next: in.Choice.Value}, nil
+		},
+	}
+}

@@ -1,0 +1,68 @@
+package conversation
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/salesbot-crm/salesbot/crm"
+)
+
+var (
+	weekdaysZH = [7]string{"周日", "周一", "周二", "周三", "周四", "周五", "周六"}
+)
+
+// FormatDate writes a date for people: 12月4日（周五） or Fri 4 Dec.
+func FormatDate(lang string, d crm.Date) string {
+	t := d.Time(time.UTC)
+	if t.IsZero() {
+		return "-"
+	}
+	if lang == LangEN {
+		return t.Format("Mon 2 Jan")
+	}
+	return fmt.Sprintf("%d月%d日（%s）", int(t.Month()), t.Day(), weekdaysZH[t.Weekday()])
+}
+
+// FormatShortDate writes 12月4日 or 4 Dec.
+func FormatShortDate(lang string, d crm.Date) string {
+	t := d.Time(time.UTC)
+	if t.IsZero() {
+		return "-"
+	}
+	if lang == LangEN {
+		return t.Format("2 Jan")
+	}
+	return fmt.Sprintf("%d月%d日", int(t.Month()), t.Day())
+}
+
+// FormatDateTime writes 12月4日（周五）15:00 or Fri 4 Dec 15:00, in loc.
+func FormatDateTime(lang string, t time.Time, loc *time.Location) string {
+	t = t.In(loc)
+	return FormatDate(lang, crm.DateOf(t)) + " " + t.Format("15:04")
+}
+
+// FormatMoney writes ¥50,000.
+func FormatMoney(m crm.Money) string { return m.String() }
+
+// Short cuts text to n runes with an ellipsis, for lists.
+func Short(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
+
+// StageName is a stage's name in lang.
+func StageName(lang string, s crm.Stage) string { return T(lang, "stage."+string(s)) }
+
+// daysAgo says how long ago t was: 今天, 3天前 / today, 3 days ago.
+func daysAgo(lang string, now, t time.Time) string {
+	d := int(crm.DateOf(t.In(now.Location())).DaysUntil(crm.DateOf(now)))
+	if d <= 0 {
+		return T(lang, "time.today")
+	}
+	return T(lang, "time.days_ago", d)
+}

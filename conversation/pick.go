@@ -1,0 +1,149 @@
+package conversation
+
+import (
+	"context"
+	"strconv"
+	"strings"
+
+	"github.com/salesbot-crm/salesbot/crm"
+)
+
+// The customer-picking step shared by every flow that acts on a customer:
+// a name typed with the command ("/visit 青禾") or at the prompt is matched
+// fuzzily within the user's scope; one match is taken, several are offered
+// as buttons, none is said. Without a name, recent customers are offered.
+
+const (
+	keyCustomer     = "customer_id"
+	keyCustomerName = "customer_name"
+	pickLimit       = 6
+)
+
+// resolveCustomer finds customers in the viewer's scope for a typed name.
+// "#123" (from a follow-up button) names one customer by id; it is checked
+// against the viewer like any other read.
+func resolveCustomer(ctx context.Context, env *Env, text string) ([]crm.Customer, error) {
+	text = strings.TrimSpace(text)
+	if strings.HasPrefix(text, "#") {
+		id, err := strconv.ParseInt(text[1:], 10, 64)
+		if err != nil {
+			return nil, nil
+		}
+		c, err := env.Store.Customer(ctx, id)
+		if err != nil || !env.Viewer.CanSee(c.OwnerID, c.OwnerDept) {
+			return nil, nil
+		}
+		return []crm.Customer{c}, nil
+	}
+	sc := env.Viewer.Scope()
+	found, err := env.Store.FindCustomers(ctx, sc, text, pickLimit, 0)
+	if err != nil || len(found) > 0 {
+		return found, err
+	}
+	// Try the normalised trade name: "青禾新锐科技" finds "北京青禾新锐科技有限公司".
+	n := crm.ParseCompanyName(text)
+	if n.Trade != "" && n.Trade != crm.FoldSearch(text) {
+		return env.Store.FindCustomers(ctx, sc, n.Trade, pickLimit, 0)
+	}
+	return nil, nil
+}
+
+// setCustomer stores the picked customer in the session.
+func setCustomer(s *Session, c crm.Customer) {
+	s.SetInt(keyCustomer, c.ID)
+	s.Set(keyCustomerName, c.Name)
+}
+
+// beginWithCustomer is a flow's Begin for commands that take a customer
+// name: it picks the customer when the name is unambiguous and goes to
+// next, else starts at the "customer" step.
+func beginWithCustomer(next afterPick) func(ctx context.Context, env *Env, s *Session, args string) (Result, error) {
+	return func(ctx context.Context, env *Env, s *Session, args string) (Result, error) {
+		if strings.TrimSpace(args) == "" {
+			return Result{Next: "customer"}, nil
+		}
+		found, err := resolveCustomer(ctx, env, args)
+		if err != nil {
+			return Result{}, err
+		}
+		if len(found) == 1 {
+			setCustomer(s, found[0])
+			return next(ctx, env, s)
+		}
+		s.Set("pick_query", args)
+		if len(found) == 0 {
+			return Result{Next: "customer", Say: []crm.Message{{Text: env.T("pick.none", args)}}}, nil
+		}
+		return Result{Next: "customer"}, nil
+	}
+}
+
+// afterPick decides where a flow goes once its customer is known.
+type afterPick func(ctx context.Context, env *Env, s *Session) (Result, error)
+
+// goStep is an afterPick that goes to a fixed step.
+func goStep(name string) afterPick {
+	return func(context.Context, *Env, *Session) (Result, error) { return Result{Next: name}, nil }
+}
+
+// customerStep asks which customer; next is the step after it.
+func customerStep(next afterPick) *Step {
+	return &Step{
+		Name: "customer",
+		Prompt: func(ctx context.Context, env *Env, s *Session) (Prompt, error) {
+			var cs []crm.Customer
+			var err error
+			text := env.T("pick.prompt")
+			if q := s.Get("pick_query"); q != "" {
+				cs, err = resolveCustomer(ctx, env, q)
+				if len(cs) > 1 {
+					text = env.T("pick.several", q)
+				}
+			}
+			if err == nil && len(cs) == 0 {
+				cs, err = env.Store.ListCustomers(ctx, crm.Scope{OwnerID: env.Viewer.ID}, pickLimit, 0)
+				if len(cs) == 0 && err == nil {
+					text = env.T("pick.prompt_empty")
+				}
+			}
+			if err != nil {
+				return Prompt{}, err
+			}
+			p := Prompt{Text: text, Columns: 2}
+			for _, c := range cs {
+				p.Choices = append(p.Choices, Choice{Label: Short(c.Name, 18), Value: "#" + strconv.FormatInt(c.ID, 10)})
+			}
+			return p, nil
+		},
+		Parse: func(ctx context.Context, env *Env, s *Session, in Input) (Result, error) {
+			found, err := resolveCustomer(ctx, env, in.Value())
+			if err != nil {
+				return Result{}, err
+			}
+			switch len(found) {
+			case 0:
+				s.Set("pick_query", "")
+				return Result{}, crm.Errorf(crm.CodeInvalid, "pick.none", in.Value())
+			case 1:
+				setCustomer(s, found[0])
+				s.Set("pick_query", "")
+				return next(ctx, env, s)
+			}
+			s.Set("pick_query", in.Value())
+			return Result{Next: "customer"}, nil
+		},
+	}
+}
+
+// pickedCustomer loads the picked customer again and checks the viewer may
+// change it (the session could be older than a handover).
+func pickedCustomer(ctx context.Context, env *Env, s *Session) (crm.Customer, error) {
+	c, err := env.Store.Customer(ctx, s.Int(keyCustomer))
+	if err != nil {
+		return c, err
+	}
+	if !env.Viewer.CanChange(c.OwnerID, c.OwnerDept) {
+		return c, crm.Errorf(crm.CodeForbidden, "auth.customer_forbidden")
+	}
+	return c, nil
+}

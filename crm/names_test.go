@@ -1,0 +1,546 @@
+package crm
+
+import (
+	"math/rand/v2"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+// namePair is two spellings and the verdict CompareCompanyNames must give.
+type namePair struct {
+	a, b string
+	want NameMatch
+}
+
+// nameSamePairs are real-world spellings of one company: blocked (NameSame).
+var nameSamePairs = []namePair{
+	// region in front, in brackets, or absent (the issue's example)
+	{"北京青禾新锐科技有限公司", "青禾新锐科技（北京）有限公司", NameSame},
+	{"北京青禾新锐科技有限公司", "青禾新锐科技有限公司", NameSame},
+	{"青禾新锐科技（北京）有限公司", "青禾新锐科技有限公司", NameSame},
+	{"北京市青禾新锐科技有限公司", "青禾新锐科技有限公司", NameSame},
+	{" 北京 青禾新锐科技有限公司 ", "北京青禾新锐科技有限公司", NameSame},
+	{"青禾新锐科技(北京)有限公司", "青禾新锐科技有限公司", NameSame},
+	{"【北京】青禾新锐科技有限公司", "青禾新锐科技有限公司", NameSame},
+	{"青禾新锐北京科技有限公司", "北京青禾新锐科技有限公司", NameSame},
+	{"广东省深圳市青禾新锐科技有限公司", "青禾新锐科技有限公司", NameSame},
+	{"北京市海淀区青禾新锐科技有限公司", "青禾新锐科技", NameSame},
+	{"青禾新锐科技（上海）有限公司", "上海市青禾新锐科技有限公司", NameSame},
+	{"杭州青禾网络科技有限公司", "浙江青禾网络科技有限公司", NameSame},
+	{"成都青禾软件有限公司", "四川青禾软件有限公司", NameSame},
+	{"厦门青禾贸易有限公司", "青禾贸易（厦门）有限公司", NameSame},
+	{"苏州工业园区青禾电子有限公司", "青禾电子有限公司", NameSame},
+	{"深圳前海青禾供应链管理有限公司", "青禾供应链管理有限公司", NameSame},
+	{"香港青禾国际贸易有限公司", "青禾国际贸易有限公司", NameSame},
+	{"青禾国际贸易（香港）有限公司", "青禾国际贸易有限公司", NameSame},
+	{"新疆维吾尔自治区青禾农业有限公司", "青禾农业有限公司", NameSame},
+	{"广西壮族自治区青禾食品有限公司", "广西青禾食品有限公司", NameSame},
+	{"内蒙古伊利实业集团股份有限公司", "伊利实业集团", NameSame},
+	{"腾讯科技（深圳）有限公司", "深圳市腾讯科技有限公司", NameSame},
+	{"深圳市华为技术有限公司", "华为技术有限公司", NameSame},
+	{"阿里巴巴（中国）有限公司", "阿里巴巴中国有限公司", NameSame},
+	{"阿里巴巴集团控股有限公司", "阿里巴巴控股集团有限公司", NameSame},
+	{"小米科技有限责任公司", "北京小米科技有限责任公司", NameSame},
+	{"字节跳动有限公司", "字节跳动（北京）有限公司", NameSame},
+	{"网易（杭州）网络有限公司", "杭州网易网络有限公司", NameSame},
+	{"深圳市大疆创新科技有限公司", "大疆创新科技有限公司", NameSame},
+	{"珠海格力电器股份有限公司", "格力电器", NameSame},
+	{"重庆长安汽车股份有限公司", "长安汽车", NameSame},
+	{"上海大众汽车有限公司", "大众汽车", NameSame},
+	{"深圳前海微众银行股份有限公司", "微众银行", NameSame},
+	// legal forms
+	{"青禾新锐科技股份有限公司", "青禾新锐科技有限公司", NameSame},
+	{"青禾新锐科技有限责任公司", "青禾新锐科技有限公司", NameSame},
+	{"青禾新锐科技集团有限公司", "青禾新锐科技有限公司", NameSame},
+	{"青禾新锐科技集团股份有限公司", "青禾新锐科技", NameSame},
+	{"美的集团股份有限公司", "美的", NameSame},
+	{"比亚迪股份有限公司", "比亚迪", NameSame},
+	{"京东集团", "京东", NameSame},
+	{"苏宁易购集团股份有限公司", "苏宁易购", NameSame},
+	{"三只松鼠股份有限公司", "三只松鼠", NameSame},
+	{"青岛海尔股份有限公司", "海尔股份", NameSame},
+	{"青禾新锐科技有限公司（筹）", "青禾新锐科技", NameSame},
+	{"青禾新锐投资合伙企业（有限合伙）", "青禾新锐投资", NameSame},
+	{"北京青禾律师事务所", "青禾律师事务所", NameSame},
+	{"青禾机械厂", "青禾机械", NameSame},
+	{"中国平安保险（集团）股份有限公司", "中国平安保险股份有限公司", NameSame},
+	// branches are claimed with their company
+	{"青禾新锐科技有限公司北京分公司", "青禾新锐科技有限公司", NameSame},
+	{"青禾新锐科技有限公司上海分公司", "北京青禾新锐科技有限公司", NameSame},
+	{"中国银行北京分行", "中国银行", NameSame},
+	{"招商银行股份有限公司深圳分行", "招商银行", NameSame},
+	// region + industry only: the region stays in the key
+	{"中国银行股份有限公司", "中国银行", NameSame},
+	{"中国建设银行股份有限公司", "中国建设银行", NameSame},
+	{"中国工商银行股份有限公司", "中国工商银行", NameSame},
+	{"北京银行股份有限公司", "北京银行", NameSame},
+	{"上海银行", "上海银行股份有限公司", NameSame},
+	{"北京市政路桥股份有限公司", "北京市政路桥", NameSame},
+	{"天津港（集团）有限公司", "天津港", NameSame},
+	{"武汉钢铁有限公司", "武汉钢铁集团", NameSame},
+	{"青岛啤酒股份有限公司", "青岛啤酒", NameSame},
+	{"深圳市人民医院", "深圳人民医院", NameSame},
+	// width, case, spaces, punctuation
+	{"青禾新锐科技 有限 公司", "青禾新锐科技有限公司", NameSame},
+	{"青禾·新锐科技", "青禾新锐科技", NameSame},
+	{"青禾-新锐科技有限公司", "青禾新锐科技", NameSame},
+	{"「青禾新锐」科技有限公司", "青禾新锐科技", NameSame},
+	{"青禾新锐科技有限公司。", "青禾新锐科技", NameSame},
+	{"ＱＨ科技有限公司", "qh科技", NameSame},
+	{"３６０安全科技股份有限公司", "360安全科技", NameSame},
+	{"3M中国有限公司", "3M", NameSame},
+	// English names
+	{"ACME Trading Co., Ltd.", "acme trading co ltd", NameSame},
+	{"ACME Trading Co., Ltd.", "ＡＣＭＥ　Ｔｒａｄｉｎｇ　Ｃｏ．，Ｌｔｄ．", NameSame},
+	{"ACME Trading (Shanghai) Co., Ltd.", "Acme Trading Limited", NameSame},
+	{"acme china co., ltd.", "ACME Co Ltd", NameSame},
+	{"ACME (HK) Limited", "Acme Limited", NameSame},
+	{"Apple Inc.", "APPLE INC", NameSame},
+	{"Siemens AG", "siemens", NameSame},
+	{"Nestlé S.A.", "nestlé", NameSame},
+	{"ACME GmbH & Co. KG", "ACME GmbH", NameSame},
+	{"Acme Pte. Ltd.", "acme", NameSame},
+	{"The Acme Corporation", "Acme Corp", NameSame},
+	{"Acme Holdings Limited", "ACME HOLDINGS LTD", NameSame},
+	{"Acme Group Holdings", "Acme Holdings", NameSame},
+	{"Tencent Holdings Ltd.", "tencent holdings", NameSame},
+	{"Qinghe & Co.", "QINGHE", NameSame},
+	{"Acme L.L.C.", "Acme LLC", NameSame},
+}
+
+// nameSimilarPairs share a trade name or are close: the rep confirms.
+var nameSimilarPairs = []namePair{
+	{"青禾新锐", "北京青禾新锐科技有限公司", NameSimilar},
+	{"青禾新锐软件有限公司", "北京青禾新锐科技有限公司", NameSimilar},
+	{"青禾新锐科技有限公司", "青禾新锐网络科技有限公司", NameSimilar},
+	{"上海青禾新锐", "青禾新锐商贸有限公司", NameSimilar},
+	{"青禾新锐", "青禾新睿", NameSimilar}, // a typo: bigram Dice 0.67
+	{"华为技术有限公司", "华为终端有限公司", NameSimilar},
+	{"腾讯科技（深圳）有限公司", "腾讯音乐娱乐科技（深圳）有限公司", NameSimilar},
+	{"小米科技有限责任公司", "小米通讯技术有限公司", NameSimilar},
+	{"美的集团股份有限公司", "美的置业集团有限公司", NameSimilar},
+	{"阿里巴巴（中国）网络技术有限公司", "阿里巴巴（中国）有限公司", NameSimilar},
+	{"京东", "北京京东世纪贸易有限公司", NameSimilar},
+	{"网易（杭州）网络有限公司", "杭州网易严选贸易有限公司", NameSimilar},
+	{"比亚迪股份有限公司", "比亚迪汽车工业有限公司", NameSimilar},
+	{"ACME Trading Co., Ltd.", "ACME Technology Co., Ltd.", NameSimilar},
+	{"中国工商银行", "工商银行", NameSimilar},
+	{"中国建设银行", "建设银行", NameSimilar},
+	{"顺丰速运有限公司", "顺丰控股股份有限公司", NameSimilar},
+	{"格力电器", "格力地产", NameSimilar},
+	{"海尔集团", "海尔智家股份有限公司", NameSimilar},
+	{"万科企业股份有限公司", "万科物业发展股份有限公司", NameSimilar},
+	{"青禾新锐科技有限公司", "青禾新锐达科技有限公司", NameSimilar},
+	{"大疆创新科技有限公司", "大疆", NameSimilar},
+}
+
+// nameLookAlikes must never be NameSame; each states whether it warns.
+var nameLookAlikes = []namePair{
+	{"中国银行", "中国建设银行", NameDifferent},
+	{"中国银行", "中国农业银行", NameDifferent},
+	{"中国银行", "中国工商银行", NameDifferent},
+	{"中国银行", "中国人民银行", NameDifferent},
+	{"中国石油", "中国石化", NameDifferent},
+	{"中国移动", "中国联通", NameDifferent},
+	{"中国电信", "中国移动", NameDifferent},
+	{"中国人寿", "中国人保", NameDifferent},
+	{"北京银行", "上海银行", NameDifferent},
+	{"北京汽车", "广州汽车", NameDifferent},
+	{"上海汽车", "上海大众", NameDifferent},
+	{"美的", "美团", NameDifferent},
+	{"格力", "格兰仕", NameDifferent},
+	{"格力", "格力博", NameDifferent},
+	{"华为", "华硕", NameDifferent},
+	{"京东", "京东方", NameDifferent},
+	{"小米", "小米粒", NameDifferent},
+	{"小米", "小鹏", NameDifferent},
+	{"万科", "万达", NameDifferent},
+	{"阿里巴巴", "阿里妈妈", NameDifferent},
+	{"百度", "百世物流", NameDifferent},
+	{"顺丰", "顺风", NameDifferent},
+	{"联想", "联通", NameDifferent},
+	{"海尔", "海信", NameDifferent},
+	{"东方航空", "南方航空", NameDifferent},
+	{"新东方", "东方", NameDifferent},
+	{"苏宁", "苏泊尔", NameDifferent},
+	{"光明乳业", "光大银行", NameDifferent},
+	{"娃哈哈", "哈哈镜", NameDifferent},
+	{"三一重工", "三星电子", NameDifferent},
+	{"长城汽车", "长安汽车", NameDifferent},
+	{"太平洋保险", "太平保险", NameDifferent},
+	{"国泰君安", "国泰安", NameDifferent},
+	{"青禾新锐科技有限公司", "红杉新锐科技有限公司", NameDifferent},
+	{"Acme Trading", "Acne Trading", NameDifferent},
+	{"Apple Inc.", "Applied Materials", NameDifferent},
+	{"Bank of China", "Bank of America", NameDifferent},
+	// look-alikes that do warn: same trade name or a clear prefix
+	{"招商银行", "招商证券", NameSimilar},
+	{"中信银行", "中信证券", NameSimilar},
+	{"东方财富", "东方航空", NameSimilar},
+	{"腾讯", "腾讯音乐", NameSimilar},
+	{"平安", "平安好医生", NameSimilar},
+}
+
+func nameCheckPairs(t *testing.T, pairs []namePair) {
+	t.Helper()
+	for _, c := range pairs {
+		t.Run(c.a+"|"+c.b, func(t *testing.T) {
+			if got := CompareCompanyNames(c.a, c.b); got != c.want {
+				pa, pb := ParseCompanyName(c.a), ParseCompanyName(c.b)
+				t.Errorf("CompareCompanyNames(%q, %q) = %v, want %v (%+v %+v score %.2f)",
+					c.a, c.b, got, c.want, pa, pb, CompanyNameSimilarity(pa, pb))
+			}
+			if got := CompareCompanyNames(c.b, c.a); got != c.want {
+				t.Errorf("CompareCompanyNames(%q, %q) = %v, want %v (not symmetric)", c.b, c.a, got, c.want)
+			}
+		})
+	}
+}
+
+func TestCompanyNamesSame(t *testing.T)    { nameCheckPairs(t, nameSamePairs) }
+func TestCompanyNamesSimilar(t *testing.T) { nameCheckPairs(t, nameSimilarPairs) }
+func TestCompanyNameLookAlikes(t *testing.T) {
+	for _, c := range nameLookAlikes {
+		if c.want == NameSame {
+			t.Fatalf("look-alike %q / %q may not expect NameSame", c.a, c.b)
+		}
+	}
+	nameCheckPairs(t, nameLookAlikes)
+}
+
+func TestCompanyNamePairCounts(t *testing.T) {
+	count := func(ps []namePair, m NameMatch) int {
+		n := 0
+		for _, p := range ps {
+			if p.want == m {
+				n++
+			}
+		}
+		return n
+	}
+	if n := count(nameSamePairs, NameSame); n < 60 {
+		t.Errorf("%d same pairs, want at least 60", n)
+	}
+	if n := count(nameSimilarPairs, NameSimilar); n < 15 {
+		t.Errorf("%d similar pairs, want at least 15", n)
+	}
+	if n := len(nameLookAlikes); n < 30 {
+		t.Errorf("%d look-alikes, want at least 30", n)
+	}
+}
+
+func TestParseCompanyNameFields(t *testing.T) {
+	cases := []struct{ raw, key, trade, region string }{
+		{"北京青禾新锐科技有限公司", "青禾新锐科技", "青禾新锐", "北京"},
+		{"青禾新锐科技（北京）有限公司", "青禾新锐科技", "青禾新锐", "北京"},
+		{"青禾新锐科技有限公司", "青禾新锐科技", "青禾新锐", ""},
+		{"青禾新锐", "青禾新锐", "青禾新锐", ""},
+		{"青禾新锐软件有限公司", "青禾新锐软件", "青禾新锐", ""},
+		{"青禾新锐网络科技有限公司", "青禾新锐网络科技", "青禾新锐", ""},
+		{"青禾新锐北京科技有限公司", "青禾新锐科技", "青禾新锐", "北京"},
+		{"广东省深圳市青禾新锐科技有限公司", "青禾新锐科技", "青禾新锐", "深圳"},
+		{"北京市海淀区青禾新锐科技有限公司", "青禾新锐科技", "青禾新锐", "北京"},
+		{"苏州工业园区青禾电子有限公司", "青禾电子", "青禾", "苏州"},
+		{"中国（上海）自由贸易试验区青禾科技有限公司", "青禾科技", "青禾", "上海"},
+		{"青禾新锐科技有限公司北京分公司", "青禾新锐科技", "青禾新锐", "北京"},
+		{"腾讯科技（深圳）有限公司", "腾讯科技", "腾讯", "深圳"},
+		{"华为技术有限公司", "华为技术", "华为", ""},
+		{"华为终端有限公司", "华为终端", "华为", ""},
+		{"美的", "美的", "美的", ""},
+		{"美的电器", "美的电器", "美的", ""},
+		{"阿里巴巴集团控股有限公司", "阿里巴巴控股", "阿里巴巴", ""},
+		{"阿里巴巴（中国）有限公司", "阿里巴巴", "阿里巴巴", ""},
+		{"中国银行", "中国银行", "中国银行", ""},
+		{"中国建设银行股份有限公司", "中国建设银行", "中国建设银行", ""},
+		{"北京银行", "北京银行", "北京银行", "北京"},
+		{"北京市政路桥股份有限公司", "北京市政路桥", "北京市政路桥", "北京"},
+		{"上海市场调研有限公司", "上海市场调研", "上海市场调研", "上海"},
+		{"天津港（集团）有限公司", "天津港", "天津港", "天津"},
+		{"北京大学医学部", "北京大学医学部", "北京大学医学部", "北京"},
+		{"北京朝阳科技有限公司", "朝阳科技", "朝阳", "北京"},
+		{"中山大洋电机股份有限公司", "大洋电机", "大洋", "中山"},
+		{"国泰安信息技术有限公司", "国泰安信息技术", "国泰安", ""},
+		{"幸福建设有限公司", "幸福建设", "幸福", ""},
+		{"义乌市青禾电子商务商行", "青禾电子商务", "青禾", "义乌"},
+		{"东莞市青禾五金制品厂", "青禾五金制品", "青禾", "东莞"},
+		{"ACME Trading (Shanghai) Co., Ltd.", "acmetrading", "acme", "上海"},
+		{"ACME Hong Kong Limited", "acme", "acme", "香港"},
+		{"Samsung Electronics Co., Ltd.", "samsungelectronics", "samsung", ""},
+		{"Bank of China Limited", "bankofchina", "bankofchina", ""},
+		{"ＡＢＣ－１２３", "abc123", "abc123", ""},
+		{"(北京)", "北京", "北京", "北京"},
+		{"北京有限公司", "北京", "北京", "北京"},
+		{"有限公司", "有限公司", "有限公司", ""},
+		{"中国", "中国", "中国", ""},
+		{"", "", "", ""},
+		{"   ", "", "", ""},
+		{"🙂🙂", "", "", ""},
+		{"——（）", "", "", ""},
+	}
+	for _, c := range cases {
+		t.Run(c.raw, func(t *testing.T) {
+			got := ParseCompanyName(c.raw)
+			want := CompanyName{Key: c.key, Trade: c.trade, Region: c.region}
+			if got != want {
+				t.Errorf("ParseCompanyName(%q) = %+v, want %+v", c.raw, got, want)
+			}
+		})
+	}
+}
+
+// nameAllTestNames is every name used by the tests above.
+func nameAllTestNames() []string {
+	var names []string
+	for _, ps := range [][]namePair{nameSamePairs, nameSimilarPairs, nameLookAlikes} {
+		for _, p := range ps {
+			names = append(names, p.a, p.b)
+		}
+	}
+	return names
+}
+
+func nameSharesGram(a, b CompanyName) bool {
+	ga := map[string]bool{}
+	for _, g := range NameGrams(a) {
+		ga[g] = true
+	}
+	for _, g := range NameGrams(b) {
+		if ga[g] {
+			return true
+		}
+	}
+	return false
+}
+
+func TestNameGrams(t *testing.T) {
+	got := NameGrams(ParseCompanyName("北京青禾新锐科技有限公司"))
+	want := []string{"青禾新锐", "青禾", "禾新", "新锐", "锐科", "科技"}
+	if strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("NameGrams = %q, want %q", got, want)
+	}
+	if got := NameGrams(ParseCompanyName("A")); len(got) != 1 || got[0] != "a" {
+		t.Errorf("one-letter key: NameGrams = %q, want [a]", got)
+	}
+	if got := NameGrams(ParseCompanyName("有限")); len(got) != 1 || got[0] != "有限" {
+		t.Errorf("two-letter key: NameGrams = %q, want [有限]", got)
+	}
+	if got := NameGrams(CompanyName{}); got != nil {
+		t.Errorf("empty name: NameGrams = %q, want nil", got)
+	}
+	long := ParseCompanyName(strings.Repeat("青禾新锐", 200))
+	seen := map[string]bool{}
+	for _, g := range NameGrams(long) {
+		if seen[g] {
+			t.Fatalf("gram %q repeated", g)
+		}
+		seen[g] = true
+	}
+}
+
+// Every pair that compares Same or Similar, over all test names crossed
+// with each other, shares a gram: the store finds it through the index.
+func TestNameGramsCoverMatches(t *testing.T) {
+	names := nameAllTestNames()
+	parsed := make([]CompanyName, len(names))
+	for i, n := range names {
+		parsed[i] = ParseCompanyName(n)
+	}
+	matches := 0
+	for i := range parsed {
+		for j := range parsed {
+			m := nameCompareParsed(parsed[i], parsed[j])
+			if m == NameDifferent {
+				continue
+			}
+			matches++
+			if !nameSharesGram(parsed[i], parsed[j]) {
+				t.Errorf("%q / %q are %v but share no gram: %q %q", names[i], names[j], m,
+					NameGrams(parsed[i]), NameGrams(parsed[j]))
+			}
+		}
+	}
+	if matches < len(names) {
+		t.Fatalf("only %d matching pairs", matches)
+	}
+}
+
+func TestCompanyNameSimilarityProperties(t *testing.T) {
+	names := nameAllTestNames()
+	parsed := make([]CompanyName, len(names))
+	for i, n := range names {
+		parsed[i] = ParseCompanyName(n)
+	}
+	for i, a := range names {
+		pa := parsed[i]
+		for j, b := range names {
+			pb := parsed[j]
+			s, r := CompanyNameSimilarity(pa, pb), CompanyNameSimilarity(pb, pa)
+			if s != r {
+				t.Fatalf("similarity(%q, %q) = %v but reversed %v", a, b, s, r)
+			}
+			if s < 0 || s > 1 || (s == 1) != (pa.Key == pb.Key) {
+				t.Fatalf("similarity(%q, %q) = %v (keys %q %q)", a, b, s, pa.Key, pb.Key)
+			}
+		}
+	}
+}
+
+func TestCompanyNameKeyIdempotent(t *testing.T) {
+	for _, raw := range nameAllTestNames() {
+		n := ParseCompanyName(raw)
+		if again := ParseCompanyName(n.Key); again.Key != n.Key {
+			t.Errorf("%q: key %q parses to key %q", raw, n.Key, again.Key)
+		}
+		if !strings.HasPrefix(n.Key, n.Trade) || (n.Key != "") != (n.Trade != "") {
+			t.Errorf("%q: trade %q is not a prefix of key %q", raw, n.Trade, n.Key)
+		}
+	}
+}
+
+// nameCheckInvariants holds for any input.
+func nameCheckInvariants(t *testing.T, raw string) {
+	t.Helper()
+	n := ParseCompanyName(raw)
+	if !utf8.ValidString(n.Key) || !utf8.ValidString(n.Trade) || !utf8.ValidString(n.Region) {
+		t.Fatalf("%q: invalid UTF-8 in %+v", raw, n)
+	}
+	if !strings.HasPrefix(n.Key, n.Trade) || (n.Key != "") != (n.Trade != "") {
+		t.Fatalf("%q: trade %q is not a prefix of key %q", raw, n.Trade, n.Key)
+	}
+	hasText := strings.IndexFunc(raw, func(r rune) bool { return nameClass(r) != 0 }) >= 0
+	if hasText != (n.Key != "") {
+		t.Fatalf("%q: key %q (input has letters: %v)", raw, n.Key, hasText)
+	}
+	if again := ParseCompanyName(n.Key); again.Key != n.Key {
+		t.Fatalf("%q: key %q parses to key %q", raw, n.Key, again.Key)
+	}
+	if n.Key != "" && CompareCompanyNames(raw, n.Key) != NameSame {
+		t.Fatalf("%q is not the same as its key %q", raw, n.Key)
+	}
+}
+
+func TestParseCompanyNameGarbage(t *testing.T) {
+	inputs := []string{
+		"", "   ", "\t\n", "有限公司", "股份有限公司", "集团", "厂", "公司有限公司", "分公司", "🙂", "🙂🙂 有限公司",
+		"（）", "(((", ")))", "((青禾)", "【】「」", "\xff\xfe", "青禾\xff科技\xc3", "a", "Co., Ltd.", "the",
+		"s.a.", "l.l.c.", "北京", "中国", "中华人民共和国", "(北京)", "(有限公司)", "北京市海淀区",
+		"\u0301\u0301", "ｃｏ　ｌｔｄ", "𠀀𠀁𠀂有限公司", "香港特别行政区", "中国中国中国",
+		strings.Repeat("有限公司", 2500),
+		strings.Repeat("北京", 5000),
+		strings.Repeat("北京", 5000) + "青禾",
+		strings.Repeat("(", 10000),
+		strings.Repeat("(青禾)", 2000),
+		strings.Repeat("a ", 5000),
+		strings.Repeat("co ", 3000) + "ltd",
+		strings.Repeat("s.", 3000),
+		strings.Repeat("青禾", 5000) + "科技有限公司",
+		strings.Repeat("科技", 5000),
+		strings.Repeat("青禾北京", 2500) + "科技",
+		strings.Repeat("\xff", 10000),
+	}
+	for _, raw := range inputs {
+		nameCheckInvariants(t, raw)
+		_ = NameGrams(ParseCompanyName(raw))
+		_ = CompareCompanyNames(raw, "北京青禾新锐科技有限公司")
+	}
+}
+
+// Names composed at random from the pieces the parser knows (regions,
+// trade names, industries, legal forms, brackets, punctuation) keep the
+// invariants, and a name with a region added in front or in brackets
+// keeps its key whenever the trade name survives.
+func TestCompanyNameComposed(t *testing.T) {
+	pieces := [][]string{
+		{"", "", "北京", "北京市", "广东省深圳市", "中国", "上海 ", "苏州工业园区", "海淀区", "中国（上海）", "(香港)", "吉林"},
+		{"青禾", "新锐", "美的", "中山", "北京", "银行", "华为", "acme", "3m", "国泰", "泰安", "大", "上海", "有限", "科技", "a"},
+		{"", "", "科技", "网络科技", "北京", "软件", "银行", "集团", "trading", "中国", "发展", "（北京）", "市场"},
+		{"", "有限公司", "股份有限公司", "集团有限公司", "厂", "co., ltd.", "分公司", "（有限合伙）", "上海分公司", " inc", "(", "）"},
+	}
+	realTrade := map[string]bool{"青禾": true, "新锐": true, "华为": true, "acme": true, "国泰": true}
+	r := rand.New(rand.NewPCG(1, 2))
+	for range 20000 {
+		var b strings.Builder
+		simple := true
+		for i, ps := range pieces {
+			p := ps[r.IntN(len(ps))]
+			b.WriteString(p)
+			if i == 1 && !realTrade[p] {
+				simple = false
+			}
+			if r.IntN(8) == 0 {
+				b.WriteString(ps[r.IntN(len(ps))])
+				simple = false
+			}
+		}
+		raw := b.String()
+		nameCheckInvariants(t, raw)
+		if !simple {
+			continue
+		}
+		a, c := ParseCompanyName(raw), ParseCompanyName("北京"+raw)
+		if a.Key != c.Key {
+			t.Errorf("%q (%q) and with 北京 in front (%q) differ", raw, a.Key, c.Key)
+		}
+	}
+}
+
+func FuzzParseCompanyName(f *testing.F) {
+	for _, n := range nameAllTestNames() {
+		f.Add(n)
+	}
+	f.Add("")
+	f.Add("\xff(北京)有限公司")
+	f.Fuzz(func(t *testing.T, raw string) {
+		nameCheckInvariants(t, raw)
+		n := ParseCompanyName(raw)
+		if g := NameGrams(n); (len(g) == 0) != (n.Key == "") {
+			t.Fatalf("%q: grams %q for key %q", raw, g, n.Key)
+		}
+	})
+}
+
+func FuzzCompareCompanyNames(f *testing.F) {
+	for _, ps := range [][]namePair{nameSamePairs, nameSimilarPairs, nameLookAlikes} {
+		for _, p := range ps {
+			f.Add(p.a, p.b)
+		}
+	}
+	f.Fuzz(func(t *testing.T, a, b string) {
+		m := CompareCompanyNames(a, b)
+		if r := CompareCompanyNames(b, a); r != m {
+			t.Fatalf("%q / %q: %v one way, %v the other", a, b, m, r)
+		}
+		pa, pb := ParseCompanyName(a), ParseCompanyName(b)
+		if s := CompanyNameSimilarity(pa, pb); s < 0 || s > 1 {
+			t.Fatalf("score %v", s)
+		}
+		if m != NameDifferent && !nameSharesGram(pa, pb) {
+			t.Fatalf("%q / %q are %v but share no gram", a, b, m)
+		}
+	})
+}
+
+var nameBenchNames = []string{
+	"北京青禾新锐科技有限公司", "青禾新锐科技（北京）有限公司", "广东省深圳市青禾新锐网络科技有限公司",
+	"ACME Trading (Shanghai) Co., Ltd.", "中国建设银行股份有限公司北京分行", "美的", "青禾新锐软件有限公司",
+	"阿里巴巴集团控股有限公司",
+}
+
+func BenchmarkParseCompanyName(b *testing.B) {
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		_ = ParseCompanyName(nameBenchNames[i%len(nameBenchNames)])
+	}
+}
+
+func BenchmarkCompanyNameSimilarity(b *testing.B) {
+	parsed := make([]CompanyName, len(nameBenchNames))
+	for i, n := range nameBenchNames {
+		parsed[i] = ParseCompanyName(n)
+	}
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		_ = CompanyNameSimilarity(parsed[i%len(parsed)], parsed[(i+1)%len(parsed)])
+	}
+}

@@ -1,0 +1,149 @@
+package crm
+
+import (
+	"context"
+	"time"
+)
+
+// Store is everything salesbot keeps. Every write runs in one transaction
+// with its audit entries (and, where it causes a push, its outbox rows).
+// Reads that return one record return an error with code CodeNotFound when
+// there is none, never (zero, nil).
+type Store interface {
+	OrgStore
+	CustomerStore
+	PipelineStore
+	StateStore
+	Close() error
+}
+
+// OrgStore keeps the organisation: departments, users, identities, invites.
+type OrgStore interface {
+	// CreateDepartment adds a department under parent (0 for top level).
+	// Conflict: a department of that name exists.
+	CreateDepartment(ctx context.Context, actor int64, name string, parent int64) (Department, error)
+	Departments(ctx context.Context) ([]Department, error)
+	// DepartmentByName: NotFound.
+	DepartmentByName(ctx context.Context, name string) (Department, error)
+	// CreateUser adds a user. Invalid: bad role or empty name.
+	CreateUser(ctx context.Context, actor int64, u User) (User, error)
+	// User: NotFound.
+	User(ctx context.Context, id int64) (User, error)
+	// UserByName finds an active user by exact name. NotFound.
+	UserByName(ctx context.Context, name string) (User, error)
+	// Users lists all users, active first, by name.
+	Users(ctx context.Context) ([]User, error)
+	// FirstAdmin is the earliest active admin. NotFound.
+	FirstAdmin(ctx context.Context) (User, error)
+	SetUserLocale(ctx context.Context, id int64, locale string) error
+	// IdentityUser returns the active user bound to a chat account. Unbound
+	// (CodeUnbound) when none.
+	IdentityUser(ctx context.Context, channel, externalID string) (User, error)
+	// BindIdentity binds (or rebinds) a chat account to a user.
+	BindIdentity(ctx context.Context, id Identity) error
+	// Identities lists a user's bound chat accounts.
+	Identities(ctx context.Context, userID int64) ([]Identity, error)
+	// CreateInvite stores a new invite code.
+	CreateInvite(ctx context.Context, inv Invite) (Invite, error)
+	// RedeemInvite uses an invite code once: it creates the user (named by
+	// the invite, else displayName) and binds the identity, in one
+	// transaction. NotFound for an unknown code, Invalid with key
+	// "invite.used" or "invite.expired".
+	RedeemInvite(ctx context.Context, code string, id Identity, displayName, locale string, now time.Time) (User, error)
+}
+
+// CustomerStore keeps customers, contacts and duplicate claims.
+type CustomerStore interface {
+	// CreateCustomer adds a customer with its contacts. Conflict with key
+	// "customer.duplicate" when the normalised name is taken (also under
+	// concurrency: exactly one of many concurrent inserts wins).
+	CreateCustomer(ctx context.Context, actor int64, c Customer) (Customer, error)
+	// Customer returns one customer with contacts and owner. NotFound.
+	Customer(ctx context.Context, id int64) (Customer, error)
+	// CustomerByKey finds the customer with a normalised name. NotFound.
+	CustomerByKey(ctx context.Context, key string) (Customer, error)
+	// SimilarCustomers returns customers whose names share search grams with
+	// n, best candidates first, at most limit (the caller scores them).
+	SimilarCustomers(ctx context.Context, n CompanyName, limit int) ([]Customer, error)
+	// FindCustomers searches names, contacts and phones within scope.
+	FindCustomers(ctx context.Context, s Scope, text string, limit, offset int) ([]Customer, error)
+	// ListCustomers lists customers in scope, most recently active first.
+	ListCustomers(ctx context.Context, s Scope, limit, offset int) ([]Customer, error)
+	CountCustomers(ctx context.Context, s Scope) (int, error)
+	// StaleCustomers lists customers in scope with no activity since before
+	// (customers never contacted count from their creation), oldest first.
+	StaleCustomers(ctx context.Context, s Scope, before time.Time, limit int) ([]Customer, error)
+	// AddContact adds a contact to a customer.
+	AddContact(ctx context.Context, actor int64, c Contact) (Contact, error)
+	// RecordDuplicateClaim stores a refused claim and queues its alerts.
+	RecordDuplicateClaim(ctx context.Context, d DuplicateClaim) (DuplicateClaim, error)
+	// Audit returns the audit entries of one record, newest first.
+	Audit(ctx context.Context, entity string, id int64, limit int) ([]AuditEntry, error)
+}
+
+// PipelineStore keeps what happens with customers.
+type PipelineStore interface {
+	// AddActivity logs an activity and moves the customer's last activity.
+	AddActivity(ctx context.Context, actor int64, a Activity) (Activity, error)
+	Activities(ctx context.Context, customerID int64, limit int) ([]Activity, error)
+	// SaveDeal creates a deal (ID 0) or moves an existing one to d.Stage with
+	// d's probability, amount, date and note, recording the stage history.
+	SaveDeal(ctx context.Context, actor int64, d Deal) (Deal, error)
+	// Deal: NotFound.
+	Deal(ctx context.Context, id int64) (Deal, error)
+	// Deals lists a customer's deals, open first.
+	Deals(ctx context.Context, customerID int64) ([]Deal, error)
+	// OpenDealsInScope lists open deals in scope, by win% × amount.
+	OpenDealsInScope(ctx context.Context, s Scope, limit int) ([]Deal, error)
+	StageHistory(ctx context.Context, dealID int64) ([]StageChange, error)
+	AddPaymentPlan(ctx context.Context, actor int64, p PaymentPlan) (PaymentPlan, error)
+	// AddPayment records money received; against a plan it adds to Paid.
+	AddPayment(ctx context.Context, actor int64, p Payment) (Payment, error)
+	// PaymentPlans lists a customer's plans, open first, by due date.
+	PaymentPlans(ctx context.Context, customerID int64) ([]PaymentPlan, error)
+	Payments(ctx context.Context, customerID int64, limit int) ([]Payment, error)
+	// PlansDue lists open plans in scope due in [from, to).
+	PlansDue(ctx context.Context, s Scope, from, to Date) ([]PaymentPlan, error)
+	AddAppointment(ctx context.Context, actor int64, a Appointment) (Appointment, error)
+	// Appointments lists a user's appointments in [from, to), by time.
+	Appointments(ctx context.Context, userID int64, from, to time.Time) ([]Appointment, error)
+	AddComplaint(ctx context.Context, actor int64, c Complaint) (Complaint, error)
+	// CloseComplaint closes an open complaint. NotFound; Invalid
+	// "complaint.closed" when already closed.
+	CloseComplaint(ctx context.Context, actor int64, id int64, resolution string, at time.Time) (Complaint, error)
+	// Complaint: NotFound.
+	Complaint(ctx context.Context, id int64) (Complaint, error)
+	// OpenComplaints lists open complaints in scope, oldest first; with
+	// customerID > 0 only that customer's.
+	OpenComplaints(ctx context.Context, s Scope, customerID int64) ([]Complaint, error)
+	// SetTarget creates or replaces the target of (metric, period, start,
+	// unit, unit id). Invalid for an unknown metric, period or unit or a
+	// negative value.
+	SetTarget(ctx context.Context, actor int64, t Target) (Target, error)
+	// Targets lists the targets of periods starting on start.
+	Targets(ctx context.Context, period PeriodKind, start Date) ([]Target, error)
+	// ReportFor returns a user's report of a period. NotFound.
+	ReportFor(ctx context.Context, userID int64, kind PeriodKind, start Date) (Report, error)
+}
+
+// ConversationState is a user's place in a multi-step form.
+type ConversationState struct {
+	Channel   string    `db:"channel"`
+	ChatID    string    `db:"chat_id"`
+	UserKey   string    `db:"user_key"`
+	Flow      string    `db:"flow"`
+	Step      string    `db:"step"`
+	Data      string    `db:"data"` // JSON
+	ExpiresAt time.Time `db:"expires_at"`
+	UpdatedAt time.Time `db:"updated_at"`
+}
+
+// StateStore keeps conversation state and one-time button tokens.
+type StateStore interface {
+	// State returns the unexpired state of (channel, chat, user). NotFound.
+	State(ctx context.Context, channel, chatID, userKey string, now time.Time) (ConversationState, error)
+	PutState(ctx context.Context, s ConversationState) error
+	DeleteState(ctx context.Context, channel, chatID, userKey string) error
+	// PurgeExpiredStates removes abandoned forms; it returns how many.
+	PurgeExpiredStates(ctx context.Context, now time.Time) (int, error)
+}

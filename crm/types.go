@@ -1,0 +1,305 @@
+package crm
+
+import (
+	"time"
+)
+
+// Role is what a user may do.
+type Role string
+
+// Roles.
+const (
+	RoleRep     Role = "rep"
+	RoleManager Role = "manager"
+	RoleAdmin   Role = "admin"
+)
+
+// Valid reports whether r is a known role.
+func (r Role) Valid() bool { return r == RoleRep || r == RoleManager || r == RoleAdmin }
+
+// AtLeast reports whether r ranks at or above o (rep < manager < admin).
+func (r Role) AtLeast(o Role) bool { return r.rank() >= o.rank() }
+
+func (r Role) rank() int {
+	switch r {
+	case RoleAdmin:
+		return 3
+	case RoleManager:
+		return 2
+	case RoleRep:
+		return 1
+	}
+	return 0
+}
+
+// Department is a node of the organisation tree. ParentID 0 is the root level.
+type Department struct {
+	ID       int64  `db:"id"`
+	Name     string `db:"name"`
+	ParentID int64  `db:"parent_id"`
+}
+
+// User is a person in the sales organisation.
+type User struct {
+	ID        int64     `db:"id"`
+	Name      string    `db:"name"`
+	Role      Role      `db:"role"`
+	DeptID    int64     `db:"dept_id"` // 0: no department
+	Active    bool      `db:"active"`
+	Locale    string    `db:"locale"` // "zh", "en" or "" (config default)
+	CreatedAt time.Time `db:"created_at"`
+}
+
+// Identity binds a chat-platform account to a user.
+type Identity struct {
+	Channel    string    `db:"channel"`     // "telegram", "wecom", "console"
+	ExternalID string    `db:"external_id"` // the platform's user id
+	UserID     int64     `db:"user_id"`
+	ChatID     string    `db:"chat_id"` // where pushes go (private chat)
+	Reachable  bool      `db:"reachable"`
+	CreatedAt  time.Time `db:"created_at"`
+}
+
+// Invite is a one-time code that binds a new person to a role.
+type Invite struct {
+	Code      string     `db:"code"`
+	Role      Role       `db:"role"`
+	DeptID    int64      `db:"dept_id"`
+	Name      string     `db:"name"` // optional: the invited person's name
+	CreatedBy int64      `db:"created_by"`
+	CreatedAt time.Time  `db:"created_at"`
+	ExpiresAt time.Time  `db:"expires_at"`
+	UsedBy    int64      `db:"used_by"`
+	UsedAt    *time.Time `db:"used_at"`
+}
+
+// InviteTTL is how long an invite code stays valid.
+const InviteTTL = 7 * 24 * time.Hour
+
+// Customer is a company a rep sells to.
+type Customer struct {
+	ID             int64      `db:"id"`
+	Name           string     `db:"name"`
+	NameKey        string     `db:"name_key"`  // CompanyName.Key, unique
+	TradeKey       string     `db:"trade_key"` // CompanyName.Trade
+	Industry       string     `db:"industry"`
+	Size           string     `db:"size"`
+	Region         string     `db:"region"`
+	Source         string     `db:"source"`
+	OwnerID        int64      `db:"owner_id"`
+	Note           string     `db:"note"`
+	Archived       bool       `db:"archived"`
+	CreatedAt      time.Time  `db:"created_at"`
+	UpdatedAt      time.Time  `db:"updated_at"`
+	LastActivityAt *time.Time `db:"last_activity_at"`
+	OwnerName      string     `db:"owner_name"` // filled on reads
+	OwnerDept      int64      `db:"owner_dept"` // filled on reads
+	Contacts       []Contact  `db:"-"`
+}
+
+// Contact is a person at a customer.
+type Contact struct {
+	ID         int64  `db:"id"`
+	CustomerID int64  `db:"customer_id"`
+	Name       string `db:"name"`
+	Phone      string `db:"phone"`
+	Title      string `db:"title"`
+}
+
+// ActivityKind is the kind of a contact with a customer.
+type ActivityKind string
+
+// Activity kinds.
+const (
+	ActVisit   ActivityKind = "visit"
+	ActCall    ActivityKind = "call"
+	ActMeeting ActivityKind = "meeting"
+	ActMessage ActivityKind = "message"
+)
+
+// ActivityKinds lists the kinds in display order.
+var ActivityKinds = []ActivityKind{ActVisit, ActCall, ActMeeting, ActMessage}
+
+// Activity is one logged contact with a customer.
+type Activity struct {
+	ID         int64        `db:"id"`
+	CustomerID int64        `db:"customer_id"`
+	UserID     int64        `db:"user_id"`
+	Kind       ActivityKind `db:"kind"`
+	Content    string       `db:"content"`
+	NextAction string       `db:"next_action"`
+	NextDate   Date         `db:"next_date"`
+	At         time.Time    `db:"at"`
+}
+
+// Deal is a sales opportunity with a customer.
+type Deal struct {
+	ID         int64     `db:"id"`
+	CustomerID int64     `db:"customer_id"`
+	OwnerID    int64     `db:"owner_id"`
+	Title      string    `db:"title"`
+	Stage      Stage     `db:"stage"`
+	WinPct     int       `db:"win_pct"`
+	Amount     Money     `db:"amount"`
+	CloseDate  Date      `db:"close_date"`
+	Note       string    `db:"note"`
+	CreatedAt  time.Time `db:"created_at"`
+	UpdatedAt  time.Time `db:"updated_at"`
+	// filled on reads
+	CustomerName string `db:"customer_name"`
+}
+
+// StageChange is one step of a deal's history.
+type StageChange struct {
+	ID     int64     `db:"id"`
+	DealID int64     `db:"deal_id"`
+	From   Stage     `db:"from_stage"`
+	To     Stage     `db:"to_stage"`
+	WinPct int       `db:"win_pct"`
+	Amount Money     `db:"amount"`
+	UserID int64     `db:"user_id"`
+	At     time.Time `db:"at"`
+}
+
+// PaymentPlan is money a customer is due to pay on a date.
+type PaymentPlan struct {
+	ID         int64     `db:"id"`
+	CustomerID int64     `db:"customer_id"`
+	DealID     int64     `db:"deal_id"` // 0: none
+	Amount     Money     `db:"amount"`
+	DueDate    Date      `db:"due_date"`
+	Note       string    `db:"note"`
+	Paid       Money     `db:"paid"` // received against this plan so far
+	CreatedBy  int64     `db:"created_by"`
+	CreatedAt  time.Time `db:"created_at"`
+}
+
+// Open reports whether the plan still expects money.
+func (p PaymentPlan) Open() bool { return p.Paid < p.Amount }
+
+// Payment is money received.
+type Payment struct {
+	ID         int64     `db:"id"`
+	CustomerID int64     `db:"customer_id"`
+	PlanID     int64     `db:"plan_id"` // 0: not against a plan
+	Amount     Money     `db:"amount"`
+	ReceivedOn Date      `db:"received_on"`
+	Note       string    `db:"note"`
+	UserID     int64     `db:"user_id"`
+	CreatedAt  time.Time `db:"created_at"`
+}
+
+// Appointment is a meeting booked with a customer.
+type Appointment struct {
+	ID         int64     `db:"id"`
+	CustomerID int64     `db:"customer_id"`
+	UserID     int64     `db:"user_id"`
+	At         time.Time `db:"at"`
+	Place      string    `db:"place"`
+	Purpose    string    `db:"purpose"`
+	Reminded   bool      `db:"reminded"`
+	CreatedAt  time.Time `db:"created_at"`
+}
+
+// ComplaintStatus is open or closed.
+type ComplaintStatus string
+
+// Complaint statuses.
+const (
+	ComplaintOpen   ComplaintStatus = "open"
+	ComplaintClosed ComplaintStatus = "closed"
+)
+
+// Complaint is a customer's complaint and its resolution.
+type Complaint struct {
+	ID         int64           `db:"id"`
+	CustomerID int64           `db:"customer_id"`
+	UserID     int64           `db:"user_id"`
+	Content    string          `db:"content"`
+	Status     ComplaintStatus `db:"status"`
+	Resolution string          `db:"resolution"`
+	CreatedAt  time.Time       `db:"created_at"`
+	ClosedAt   *time.Time      `db:"closed_at"`
+}
+
+// Metric is what a target measures.
+type Metric string
+
+// Target metrics.
+const (
+	MetricPayments     Metric = "payments"      // 回款额, fen
+	MetricContract     Metric = "contract"      // 合同订单额 (deals won), fen
+	MetricNewCustomers Metric = "new_customers" // 客户数, count
+)
+
+// PeriodKind is the length of a target or report period.
+type PeriodKind string
+
+// Period kinds.
+const (
+	PeriodDay     PeriodKind = "day"
+	PeriodWeek    PeriodKind = "week"
+	PeriodMonth   PeriodKind = "month"
+	PeriodQuarter PeriodKind = "quarter"
+	PeriodYear    PeriodKind = "year"
+)
+
+// UnitKind is what a target is set for.
+type UnitKind string
+
+// Target units.
+const (
+	UnitCompany    UnitKind = "company"
+	UnitDepartment UnitKind = "department"
+	UnitUser       UnitKind = "user"
+)
+
+// Target is a goal for a unit over a period. Value is fen for money metrics
+// and a count for new customers.
+type Target struct {
+	ID          int64      `db:"id"`
+	Metric      Metric     `db:"metric"`
+	Period      PeriodKind `db:"period"`
+	PeriodStart Date       `db:"period_start"`
+	Unit        UnitKind   `db:"unit"`
+	UnitID      int64      `db:"unit_id"` // 0 for the company
+	Value       int64      `db:"value"`
+	SetBy       int64      `db:"set_by"`
+	UpdatedAt   time.Time  `db:"updated_at"`
+}
+
+// Report is a rep's daily, weekly or monthly report.
+type Report struct {
+	ID          int64      `db:"id"`
+	UserID      int64      `db:"user_id"`
+	Kind        PeriodKind `db:"kind"` // day, week or month
+	PeriodStart Date       `db:"period_start"`
+	Objective   string     `db:"objective"` // JSON snapshot of the computed part
+	Text        string     `db:"text"`
+	Comment     string     `db:"comment"`
+	CommentBy   int64      `db:"comment_by"`
+	CreatedAt   time.Time  `db:"created_at"`
+	UpdatedAt   time.Time  `db:"updated_at"`
+}
+
+// DuplicateClaim records a refused attempt to add a company someone else owns.
+type DuplicateClaim struct {
+	ID         int64     `db:"id"`
+	CustomerID int64     `db:"customer_id"`
+	ClaimantID int64     `db:"claimant_id"`
+	OwnerID    int64     `db:"owner_id"`
+	RawName    string    `db:"raw_name"`
+	At         time.Time `db:"at"`
+}
+
+// AuditEntry records one change to data: who, when, what, before and after.
+type AuditEntry struct {
+	ID       int64     `db:"id"`
+	UserID   int64     `db:"user_id"` // 0: the system
+	Entity   string    `db:"entity"`
+	EntityID int64     `db:"entity_id"`
+	Action   string    `db:"action"`
+	Before   string    `db:"before"` // JSON, "" for creations
+	After    string    `db:"after"`  // JSON
+	At       time.Time `db:"at"`
+}

@@ -1,0 +1,342 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/salesbot-crm/salesbot/crm"
+)
+
+const customerCols = `c.id, c.name, c.name_key, c.trade_key, c.industry, c.size, c.region, c.source, c.owner_id, c.note,
+	c.archived, c.created_at, c.updated_at, c.last_activity_at, u.name AS owner_name, u.dept_id AS owner_dept`
+
+const customerFrom = ` FROM customers c JOIN users u ON u.id = c.owner_id `
+
+// Limits on what a person may type, checked here as the last line.
+const (
+	MaxNameLen = 500
+	MaxNoteLen = 4000
+)
+
+func searchText(c crm.Customer) string {
+	parts := []string{c.Name}
+	for _, ct := range c.Contacts {
+		parts = append(parts, ct.Name, ct.Phone)
+	}
+	return crm.FoldSearch(strings.Join(parts, "\x1f"))
+}
+
+// CreateCustomer adds a customer with its contacts.
+func (s *DB) CreateCustomer(ctx context.Context, actor int64, c crm.Customer) (crm.Customer, error) {
+	c.Name = strings.TrimSpace(c.Name)
+	n := crm.ParseCompanyName(c.Name)
+	if c.Name == "" || n.Key == "" {
+		return c, crm.Errorf(crm.CodeInvalid, "customer.name_invalid")
+	}
+	if len([]rune(c.Name)) > MaxNameLen || len([]rune(c.Note)) > MaxNoteLen {
+		return c, crm.Errorf(crm.CodeInvalid, "text.too_long")
+	}
+	c.NameKey, c.TradeKey = n.Key, n.Trade
+	now := s.now()
+	if c.CreatedAt.IsZero() { // imports and the demo bring their own dates
+		c.CreatedAt = now
+	}
+	c.CreatedAt = c.CreatedAt.UTC().Truncate(time.Microsecond)
+	c.UpdatedAt = now
+	err := s.tx(ctx, func(tx *sqlx.Tx) error {
+		const q = `INSERT INTO customers (name, name_key, trade_key, industry, size, region, source, owner_id, note, search_text, archived, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`
+		id, err := insertID(ctx, tx, q, c.Name, c.NameKey, c.TradeKey, c.Industry, c.Size, c.Region, c.Source, c.OwnerID, c.Note, searchText(c), false, c.CreatedAt, now)
+		if err != nil {
+			if isConflictOn(err, "name_key") {
+				return crm.Errorf(crm.CodeConflict, "customer.duplicate", c.NameKey)
+			}
+			return err
+		}
+		c.ID = id
+		for _, g := range crm.NameGrams(n) {
+			if _, err := exec(ctx, tx, `INSERT INTO customer_grams (gram, customer_id) VALUES (?, ?) ON CONFLICT DO NOTHING`, g, id); err != nil {
+				return err
+			}
+		}
+		for i := range c.Contacts {
+			ct := &c.Contacts[i]
+			ct.CustomerID = id
+			ct.ID, err = insertID(ctx, tx, `INSERT INTO contacts (customer_id, name, phone, title) VALUES (?, ?, ?, ?) RETURNING id`, id, ct.Name, ct.Phone, ct.Title)
+			if err != nil {
+				return err
+			}
+		}
+		return audit(ctx, tx, actor, "customer", id, "create", nil, c, now)
+	})
+	if err != nil {
+		return crm.Customer{}, fmt.Errorf("store: create customer %q: %w", c.Name, err)
+	}
+	return s.Customer(ctx, c.ID)
+}
+
+// Customer returns one customer with contacts and owner.
+func (s *DB) Customer(ctx context.Context, id int64) (crm.Customer, error) {
+	var c crm.Customer
+	if err := get(ctx, s.db, &c, `SELECT `+customerCols+customerFrom+`WHERE c.id = ?`, id); err != nil {
+		if crm.ErrorCode(err) == crm.CodeNotFound {
+			err = crm.Errorf(crm.CodeNotFound, "customer.not_found")
+		}
+		return c, fmt.Errorf("store: customer %d: %w", id, err)
+	}
+	if err := sel(ctx, s.db, &c.Contacts, `SELECT id, customer_id, name, phone, title FROM contacts WHERE customer_id = ? ORDER BY id`, id); err != nil {
+		return c, fmt.Errorf("store: contacts of customer %d: %w", id, err)
+	}
+	return c, nil
+}
+
+// CustomerByKey finds the customer with a normalised name.
+func (s *DB) CustomerByKey(ctx context.Context, key string) (crm.Customer, error) {
+	var id int64
+	if err := get(ctx, s.db, &id, `SELECT id FROM customers WHERE name_key = ?`, key); err != nil {
+		return crm.Customer{}, fmt.Errorf("store: customer by name: %w", err)
+	}
+	return s.Customer(ctx, id)
+}
+
+// SimilarCustomers returns customers sharing search grams with n, the most
+// shared grams first. It reads the gram index, never the whole table.
+func (s *DB) SimilarCustomers(ctx context.Context, n crm.CompanyName, limit int) ([]crm.Customer, error) {
+	grams := crm.NameGrams(n)
+	if len(grams) == 0 {
+		return nil, nil
+	}
+	q, args, err := sqlx.In(`SELECT customer_id FROM customer_grams WHERE gram IN (?)
+		GROUP BY customer_id ORDER BY COUNT(*) DESC, customer_id LIMIT ?`, grams, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: similar customers: %w", err)
+	}
+	var ids []int64
+	if err := sel(ctx, s.db, &ids, q, args...); err != nil {
+		return nil, fmt.Errorf("store: similar customers: %w", err)
+	}
+	return s.customersByID(ctx, ids)
+}
+
+// customersByID loads customers keeping the order of ids.
+func (s *DB) customersByID(ctx context.Context, ids []int64) ([]crm.Customer, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	q, args, err := sqlx.In(`SELECT `+customerCols+customerFrom+`WHERE c.id IN (?)`, ids)
+	if err != nil {
+		return nil, err
+	}
+	var cs []crm.Customer
+	if err := sel(ctx, s.db, &cs, q, args...); err != nil {
+		return nil, fmt.Errorf("store: customers: %w", err)
+	}
+	byID := make(map[int64]crm.Customer, len(cs))
+	for _, c := range cs {
+		byID[c.ID] = c
+	}
+	out := make([]crm.Customer, 0, len(ids))
+	for _, id := range ids {
+		if c, ok := byID[id]; ok {
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
+// scopeWhere returns the SQL condition (on aliases c and u) and arguments
+// that restrict customers to a scope. It is the SQL form of crm.Viewer.CanSee.
+func scopeWhere(sc crm.Scope) (string, []any) {
+	if sc.All {
+		return "c.archived = ?", []any{false}
+	}
+	cond := "c.owner_id = ?"
+	args := []any{sc.OwnerID}
+	if len(sc.DeptIDs) > 0 {
+		ph := strings.TrimSuffix(strings.Repeat("?,", len(sc.DeptIDs)), ",")
+		cond = "(c.owner_id = ? OR u.dept_id IN (" + ph + "))"
+		for _, d := range sc.DeptIDs {
+			args = append(args, d)
+		}
+	}
+	return "c.archived = ? AND " + cond, append([]any{false}, args...)
+}
+
+// escapeLike escapes LIKE's wildcards so user text matches literally.
+func escapeLike(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+	return r.Replace(s)
+}
+
+// FindCustomers searches names, contacts and phones within scope.
+func (s *DB) FindCustomers(ctx context.Context, sc crm.Scope, text string, limit, offset int) ([]crm.Customer, error) {
+	where, args := scopeWhere(sc)
+	f := crm.FoldSearch(text)
+	if f == "" {
+		return nil, nil
+	}
+	q := `SELECT ` + customerCols + customerFrom + `WHERE ` + where + ` AND c.search_text LIKE ? ESCAPE '\'
+		ORDER BY CASE WHEN c.search_text LIKE ? ESCAPE '\' THEN 0 ELSE 1 END, c.last_activity_at DESC, c.id DESC LIMIT ? OFFSET ?`
+	args = append(args, "%"+escapeLike(f)+"%", escapeLike(f)+"%", limit, offset)
+	var out []crm.Customer
+	if err := sel(ctx, s.db, &out, orderNulls(s.driver, q), args...); err != nil {
+		return nil, fmt.Errorf("store: find customers: %w", err)
+	}
+	return out, nil
+}
+
+// orderNulls makes "x DESC" put NULLs last on PostgreSQL as SQLite does.
+func orderNulls(driver, q string) string {
+	if driver == Postgres {
+		return strings.ReplaceAll(q, "c.last_activity_at DESC", "c.last_activity_at DESC NULLS LAST")
+	}
+	return q
+}
+
+// ListCustomers lists customers in scope, most recently active first.
+func (s *DB) ListCustomers(ctx context.Context, sc crm.Scope, limit, offset int) ([]crm.Customer, error) {
+	where, args := scopeWhere(sc)
+	q := `SELECT ` + customerCols + customerFrom + `WHERE ` + where + `
+		ORDER BY COALESCE(c.last_activity_at, c.created_at) DESC, c.id DESC LIMIT ? OFFSET ?`
+	var out []crm.Customer
+	if err := sel(ctx, s.db, &out, q, append(args, limit, offset)...); err != nil {
+		return nil, fmt.Errorf("store: list customers: %w", err)
+	}
+	return out, nil
+}
+
+// CountCustomers counts customers in scope.
+func (s *DB) CountCustomers(ctx context.Context, sc crm.Scope) (int, error) {
+	where, args := scopeWhere(sc)
+	var n int
+	if err := get(ctx, s.db, &n, `SELECT COUNT(*)`+customerFrom+`WHERE `+where, args...); err != nil {
+		return 0, fmt.Errorf("store: count customers: %w", err)
+	}
+	return n, nil
+}
+
+// StaleCustomers lists customers in scope not contacted since before.
+func (s *DB) StaleCustomers(ctx context.Context, sc crm.Scope, before time.Time, limit int) ([]crm.Customer, error) {
+	where, args := scopeWhere(sc)
+	q := `SELECT ` + customerCols + customerFrom + `WHERE ` + where + ` AND COALESCE(c.last_activity_at, c.created_at) < ?
+		ORDER BY COALESCE(c.last_activity_at, c.created_at), c.id LIMIT ?`
+	var out []crm.Customer
+	if err := sel(ctx, s.db, &out, q, append(args, before.UTC(), limit)...); err != nil {
+		return nil, fmt.Errorf("store: stale customers: %w", err)
+	}
+	return out, nil
+}
+
+// AddContact adds a contact to a customer.
+func (s *DB) AddContact(ctx context.Context, actor int64, ct crm.Contact) (crm.Contact, error) {
+	err := s.tx(ctx, func(tx *sqlx.Tx) error {
+		var err error
+		ct.ID, err = insertID(ctx, tx, `INSERT INTO contacts (customer_id, name, phone, title) VALUES (?, ?, ?, ?) RETURNING id`, ct.CustomerID, ct.Name, ct.Phone, ct.Title)
+		if err != nil {
+			return err
+		}
+		if _, err := exec(ctx, tx, `UPDATE customers SET search_text = search_text || ? WHERE id = ?`, crm.FoldSearch("\x1f"+ct.Name+"\x1f"+ct.Phone), ct.CustomerID); err != nil {
+			return err
+		}
+		return audit(ctx, tx, actor, "contact", ct.ID, "create", nil, ct, s.now())
+	})
+	if err != nil {
+		return ct, fmt.Errorf("store: add contact to customer %d: %w", ct.CustomerID, err)
+	}
+	return ct, nil
+}
+
+// RecordDuplicateClaim stores a refused claim and, in the same transaction,
+// queues its alerts: one to the owner's manager(s) and one to each alert
+// group registered for the owner's department (or the company).
+func (s *DB) RecordDuplicateClaim(ctx context.Context, d crm.DuplicateClaim) (crm.DuplicateClaim, error) {
+	if d.At.IsZero() {
+		d.At = s.now()
+	}
+	d.At = d.At.UTC().Truncate(time.Microsecond)
+	err := s.tx(ctx, func(tx *sqlx.Tx) error {
+		var err error
+		d.ID, err = insertID(ctx, tx, `INSERT INTO duplicate_claims (customer_id, claimant_id, owner_id, raw_name, at) VALUES (?, ?, ?, ?, ?) RETURNING id`,
+			d.CustomerID, d.ClaimantID, d.OwnerID, d.RawName, d.At)
+		if err != nil {
+			return err
+		}
+		var ownerDept int64
+		if err := get(ctx, tx, &ownerDept, `SELECT dept_id FROM users WHERE id = ?`, d.OwnerID); err != nil {
+			return err
+		}
+		payload := map[string]any{"claim_id": d.ID, "customer_id": d.CustomerID, "claimant_id": d.ClaimantID, "owner_id": d.OwnerID, "raw_name": d.RawName, "at": d.At}
+		// The owner's managers: managers of the owner's department or above.
+		depts, err := deptAncestors(ctx, tx, ownerDept)
+		if err != nil {
+			return err
+		}
+		var managers []int64
+		if len(depts) > 0 {
+			q, args, err := sqlx.In(`SELECT id FROM users WHERE role = 'manager' AND active = ? AND dept_id IN (?) ORDER BY id`, true, depts)
+			if err != nil {
+				return err
+			}
+			if err := sel(ctx, tx, &managers, q, args...); err != nil {
+				return err
+			}
+		}
+		if len(managers) == 0 { // no manager: admins hear of it
+			if err := sel(ctx, tx, &managers, `SELECT id FROM users WHERE role = 'admin' AND active = ? ORDER BY id`, true); err != nil {
+				return err
+			}
+		}
+		for _, m := range managers {
+			if m == d.ClaimantID {
+				continue
+			}
+			if err := enqueue(ctx, tx, Push{Key: fmt.Sprintf("dup:%d:user:%d", d.ID, m), Kind: "duplicate_claim", UserID: m, Payload: payload}, d.At); err != nil {
+				return err
+			}
+		}
+		var groups []struct {
+			Channel string `db:"channel"`
+			ChatID  string `db:"chat_id"`
+		}
+		q, args, err := sqlx.In(`SELECT channel, chat_id FROM chat_groups WHERE dept_id IN (?) ORDER BY channel, chat_id`, append(depts, 0))
+		if err != nil {
+			return err
+		}
+		if err := sel(ctx, tx, &groups, q, args...); err != nil {
+			return err
+		}
+		for _, g := range groups {
+			if err := enqueue(ctx, tx, Push{Key: fmt.Sprintf("dup:%d:group:%s:%s", d.ID, g.Channel, g.ChatID), Kind: "duplicate_claim", Channel: g.Channel, ChatID: g.ChatID, Payload: payload}, d.At); err != nil {
+				return err
+			}
+		}
+		return audit(ctx, tx, d.ClaimantID, "customer", d.CustomerID, "duplicate_claim", nil, d, d.At)
+	})
+	if err != nil {
+		return d, fmt.Errorf("store: record duplicate claim: %w", err)
+	}
+	return d, nil
+}
+
+// deptAncestors returns dept and every department above it.
+func deptAncestors(ctx context.Context, q querier, dept int64) ([]int64, error) {
+	var out []int64
+	seen := map[int64]bool{}
+	for dept != 0 && !seen[dept] {
+		seen[dept] = true
+		out = append(out, dept)
+		var parent int64
+		if err := get(ctx, q, &parent, `SELECT parent_id FROM departments WHERE id = ?`, dept); err != nil {
+			if crm.ErrorCode(err) == crm.CodeNotFound {
+				break
+			}
+			return nil, err
+		}
+		dept = parent
+	}
+	return out, nil
+}

@@ -1,0 +1,116 @@
+package store
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+//go:embed migrations
+var migrationsFS embed.FS
+
+// Migration is one numbered schema change.
+type Migration struct {
+	Version int
+	Name    string
+	SQL     string
+}
+
+// Migrations returns the migrations of an engine in order.
+func Migrations(driver string) ([]Migration, error) {
+	dir := path.Join("migrations", driver)
+	entries, err := fs.ReadDir(migrationsFS, dir)
+	if err != nil {
+		return nil, fmt.Errorf("store: migrations for %s: %w", driver, err)
+	}
+	var out []Migration
+	for _, e := range entries {
+		name := e.Name()
+		if !strings.HasSuffix(name, ".sql") {
+			continue
+		}
+		num, _, _ := strings.Cut(name, "_")
+		v, err := strconv.Atoi(num)
+		if err != nil {
+			return nil, fmt.Errorf("store: migration %s: name must start with a number", name)
+		}
+		b, err := fs.ReadFile(migrationsFS, path.Join(dir, name))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, Migration{Version: v, Name: name, SQL: string(b)})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Version < out[j].Version })
+	for i, m := range out {
+		if m.Version != i+1 {
+			return nil, fmt.Errorf("store: migrations for %s: expected version %d, found %s", driver, i+1, m.Name)
+		}
+	}
+	return out, nil
+}
+
+// Migrate applies every migration not yet applied, each in its own
+// transaction with its version row, so a failing migration leaves the schema
+// as it was. It returns the schema version reached.
+func (s *DB) Migrate(ctx context.Context) (int, error) {
+	ms, err := Migrations(s.driver)
+	if err != nil {
+		return 0, err
+	}
+	if _, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL)`); err != nil {
+		return 0, fmt.Errorf("store: migrate: %w", err)
+	}
+	if s.driver == Postgres {
+		// Two instances starting at once must not both migrate.
+		conn, err := s.db.Connx(ctx)
+		if err != nil {
+			return 0, fmt.Errorf("store: migrate: %w", err)
+		}
+		defer conn.Close()
+		if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock(74201)`); err != nil {
+			return 0, fmt.Errorf("store: migrate lock: %w", err)
+		}
+		defer conn.ExecContext(context.Background(), `SELECT pg_advisory_unlock(74201)`)
+	}
+	cur, err := s.SchemaVersion(ctx)
+	if err != nil {
+		return 0, err
+	}
+	for _, m := range ms {
+		if m.Version <= cur {
+			continue
+		}
+		tx, err := s.db.BeginTxx(ctx, nil)
+		if err != nil {
+			return cur, fmt.Errorf("store: migrate %s: %w", m.Name, err)
+		}
+		if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
+			tx.Rollback()
+			return cur, fmt.Errorf("store: migration %s failed, schema left at version %d: %w", m.Name, cur, err)
+		}
+		if _, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO schema_migrations (version, name) VALUES (?, ?)`), m.Version, m.Name); err != nil {
+			tx.Rollback()
+			return cur, fmt.Errorf("store: migrate %s: %w", m.Name, err)
+		}
+		if err := tx.Commit(); err != nil {
+			return cur, fmt.Errorf("store: migrate %s: %w", m.Name, err)
+		}
+		cur = m.Version
+	}
+	return cur, nil
+}
+
+// SchemaVersion returns the highest applied migration, 0 for none.
+func (s *DB) SchemaVersion(ctx context.Context) (int, error) {
+	var v int
+	err := s.db.GetContext(ctx, &v, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`)
+	if err != nil {
+		return 0, fmt.Errorf("store: schema version: %w", err)
+	}
+	return v, nil
+}

@@ -1,0 +1,280 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/salesbot-crm/salesbot/crm"
+)
+
+// CreateDepartment adds a department under parent (0 for top level).
+func (s *DB) CreateDepartment(ctx context.Context, actor int64, name string, parent int64) (crm.Department, error) {
+	name = strings.TrimSpace(name)
+	if name == "" {
+		return crm.Department{}, crm.Errorf(crm.CodeInvalid, "dept.name_empty")
+	}
+	d := crm.Department{Name: name, ParentID: parent}
+	err := s.tx(ctx, func(tx *sqlx.Tx) error {
+		if parent != 0 {
+			var n int
+			if err := get(ctx, tx, &n, `SELECT COUNT(*) FROM departments WHERE id = ?`, parent); err != nil {
+				return err
+			}
+			if n == 0 {
+				return crm.Errorf(crm.CodeNotFound, "dept.not_found")
+			}
+		}
+		id, err := insertID(ctx, tx, `INSERT INTO departments (name, parent_id) VALUES (?, ?) RETURNING id`, name, parent)
+		if err != nil {
+			if crm.ErrorCode(err) == crm.CodeConflict {
+				return crm.Errorf(crm.CodeConflict, "dept.exists", name)
+			}
+			return err
+		}
+		d.ID = id
+		return audit(ctx, tx, actor, "department", id, "create", nil, d, s.now())
+	})
+	if err != nil {
+		return crm.Department{}, fmt.Errorf("store: create department %q: %w", name, err)
+	}
+	return d, nil
+}
+
+// Departments lists all departments by id.
+func (s *DB) Departments(ctx context.Context) ([]crm.Department, error) {
+	var out []crm.Department
+	if err := sel(ctx, s.db, &out, `SELECT id, name, parent_id FROM departments ORDER BY id`); err != nil {
+		return nil, fmt.Errorf("store: departments: %w", err)
+	}
+	return out, nil
+}
+
+// DepartmentByName finds a department by exact name.
+func (s *DB) DepartmentByName(ctx context.Context, name string) (crm.Department, error) {
+	var d crm.Department
+	if err := get(ctx, s.db, &d, `SELECT id, name, parent_id FROM departments WHERE name = ?`, strings.TrimSpace(name)); err != nil {
+		return d, fmt.Errorf("store: department %q: %w", name, err)
+	}
+	return d, nil
+}
+
+const userCols = `id, name, role, dept_id, active, locale, created_at`
+
+// CreateUser adds a user.
+func (s *DB) CreateUser(ctx context.Context, actor int64, u crm.User) (crm.User, error) {
+	err := s.tx(ctx, func(tx *sqlx.Tx) error {
+		var err error
+		u, err = s.createUser(ctx, tx, actor, u)
+		return err
+	})
+	if err != nil {
+		return crm.User{}, fmt.Errorf("store: create user %q: %w", u.Name, err)
+	}
+	return u, nil
+}
+
+func (s *DB) createUser(ctx context.Context, tx *sqlx.Tx, actor int64, u crm.User) (crm.User, error) {
+	u.Name = strings.TrimSpace(u.Name)
+	if u.Name == "" {
+		return u, crm.Errorf(crm.CodeInvalid, "user.name_empty")
+	}
+	if !u.Role.Valid() {
+		return u, crm.Errorf(crm.CodeInvalid, "user.role_invalid", string(u.Role))
+	}
+	if u.DeptID != 0 {
+		var n int
+		if err := get(ctx, tx, &n, `SELECT COUNT(*) FROM departments WHERE id = ?`, u.DeptID); err != nil {
+			return u, err
+		}
+		if n == 0 {
+			return u, crm.Errorf(crm.CodeNotFound, "dept.not_found")
+		}
+	}
+	u.Active = true
+	u.CreatedAt = s.now()
+	id, err := insertID(ctx, tx, `INSERT INTO users (name, role, dept_id, active, locale, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
+		u.Name, u.Role, u.DeptID, u.Active, u.Locale, u.CreatedAt)
+	if err != nil {
+		return u, err
+	}
+	u.ID = id
+	return u, audit(ctx, tx, actor, "user", id, "create", nil, u, u.CreatedAt)
+}
+
+// User returns one user.
+func (s *DB) User(ctx context.Context, id int64) (crm.User, error) {
+	var u crm.User
+	if err := get(ctx, s.db, &u, `SELECT `+userCols+` FROM users WHERE id = ?`, id); err != nil {
+		return u, fmt.Errorf("store: user %d: %w", id, err)
+	}
+	return u, nil
+}
+
+// UserByName finds an active user by exact name (case-insensitive for
+// Latin names).
+func (s *DB) UserByName(ctx context.Context, name string) (crm.User, error) {
+	var us []crm.User
+	if err := sel(ctx, s.db, &us, `SELECT `+userCols+` FROM users WHERE active = ? ORDER BY id`, true); err != nil {
+		return crm.User{}, fmt.Errorf("store: user %q: %w", name, err)
+	}
+	name = strings.TrimSpace(name)
+	for _, u := range us {
+		if strings.EqualFold(u.Name, name) {
+			return u, nil
+		}
+	}
+	return crm.User{}, fmt.Errorf("store: user %q: %w", name, crm.Errorf(crm.CodeNotFound, "user.not_found", name))
+}
+
+// Users lists all users, active first, then by name.
+func (s *DB) Users(ctx context.Context) ([]crm.User, error) {
+	var out []crm.User
+	if err := sel(ctx, s.db, &out, `SELECT `+userCols+` FROM users ORDER BY active DESC, name, id`); err != nil {
+		return nil, fmt.Errorf("store: users: %w", err)
+	}
+	return out, nil
+}
+
+// FirstAdmin is the earliest active admin.
+func (s *DB) FirstAdmin(ctx context.Context) (crm.User, error) {
+	var u crm.User
+	if err := get(ctx, s.db, &u, `SELECT `+userCols+` FROM users WHERE role = 'admin' AND active = ? ORDER BY id LIMIT 1`, true); err != nil {
+		return u, fmt.Errorf("store: first admin: %w", err)
+	}
+	return u, nil
+}
+
+// SetUserLocale stores a user's language.
+func (s *DB) SetUserLocale(ctx context.Context, id int64, locale string) error {
+	return s.tx(ctx, func(tx *sqlx.Tx) error {
+		if _, err := exec(ctx, tx, `UPDATE users SET locale = ? WHERE id = ?`, locale, id); err != nil {
+			return fmt.Errorf("store: set locale of user %d: %w", id, err)
+		}
+		return audit(ctx, tx, id, "user", id, "locale", nil, map[string]string{"locale": locale}, s.now())
+	})
+}
+
+// IdentityUser returns the active user bound to a chat account.
+func (s *DB) IdentityUser(ctx context.Context, channel, externalID string) (crm.User, error) {
+	var u crm.User
+	const q = `SELECT u.id, u.name, u.role, u.dept_id, u.active, u.locale, u.created_at
+		FROM identities i JOIN users u ON u.id = i.user_id
+		WHERE i.channel = ? AND i.external_id = ? AND u.active = ?`
+	err := get(ctx, s.db, &u, q, channel, externalID, true)
+	if crm.ErrorCode(err) == crm.CodeNotFound {
+		return u, crm.Errorf(crm.CodeUnbound, "auth.unbound")
+	}
+	if err != nil {
+		return u, fmt.Errorf("store: identity %s: %w", channel, err)
+	}
+	return u, nil
+}
+
+// BindIdentity binds (or rebinds) a chat account to a user.
+func (s *DB) BindIdentity(ctx context.Context, id crm.Identity) error {
+	return s.tx(ctx, func(tx *sqlx.Tx) error { return s.bind(ctx, tx, id) })
+}
+
+func (s *DB) bind(ctx context.Context, tx *sqlx.Tx, id crm.Identity) error {
+	if id.CreatedAt.IsZero() {
+		id.CreatedAt = s.now()
+	}
+	id.Reachable = true
+	const q = `INSERT INTO identities (channel, external_id, user_id, chat_id, reachable, created_at) VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT (channel, external_id) DO UPDATE SET user_id = excluded.user_id, chat_id = excluded.chat_id, reachable = excluded.reachable`
+	if _, err := exec(ctx, tx, q, id.Channel, id.ExternalID, id.UserID, id.ChatID, id.Reachable, id.CreatedAt); err != nil {
+		return fmt.Errorf("store: bind %s identity: %w", id.Channel, err)
+	}
+	return audit(ctx, tx, id.UserID, "identity", id.UserID, "bind", nil, map[string]string{"channel": id.Channel}, id.CreatedAt)
+}
+
+// Identities lists a user's bound chat accounts.
+func (s *DB) Identities(ctx context.Context, userID int64) ([]crm.Identity, error) {
+	var out []crm.Identity
+	const q = `SELECT channel, external_id, user_id, chat_id, reachable, created_at FROM identities WHERE user_id = ? ORDER BY created_at`
+	if err := sel(ctx, s.db, &out, q, userID); err != nil {
+		return nil, fmt.Errorf("store: identities of user %d: %w", userID, err)
+	}
+	return out, nil
+}
+
+// CreateInvite stores a new invite code.
+func (s *DB) CreateInvite(ctx context.Context, inv crm.Invite) (crm.Invite, error) {
+	if !inv.Role.Valid() {
+		return inv, crm.Errorf(crm.CodeInvalid, "user.role_invalid", string(inv.Role))
+	}
+	if inv.CreatedAt.IsZero() {
+		inv.CreatedAt = s.now()
+	}
+	inv.CreatedAt = inv.CreatedAt.UTC()
+	if inv.ExpiresAt.IsZero() {
+		inv.ExpiresAt = inv.CreatedAt.Add(crm.InviteTTL)
+	}
+	inv.ExpiresAt = inv.ExpiresAt.UTC()
+	err := s.tx(ctx, func(tx *sqlx.Tx) error {
+		const q = `INSERT INTO invites (code, role, dept_id, name, created_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)`
+		if _, err := exec(ctx, tx, q, inv.Code, inv.Role, inv.DeptID, inv.Name, inv.CreatedBy, inv.CreatedAt, inv.ExpiresAt); err != nil {
+			return err
+		}
+		return audit(ctx, tx, inv.CreatedBy, "invite", 0, "create", nil, map[string]any{"role": inv.Role, "dept_id": inv.DeptID, "name": inv.Name}, inv.CreatedAt)
+	})
+	if err != nil {
+		return inv, fmt.Errorf("store: create invite: %w", err)
+	}
+	return inv, nil
+}
+
+// RedeemInvite uses an invite code once, creating the user and binding the
+// chat account in one transaction.
+func (s *DB) RedeemInvite(ctx context.Context, code string, id crm.Identity, displayName, locale string, now time.Time) (crm.User, error) {
+	var u crm.User
+	err := s.tx(ctx, func(tx *sqlx.Tx) error {
+		var inv crm.Invite
+		const q = `SELECT code, role, dept_id, name, created_by, created_at, expires_at, used_by, used_at FROM invites WHERE code = ?`
+		if err := get(ctx, tx, &inv, q, strings.ToUpper(strings.TrimSpace(code))); err != nil {
+			if crm.ErrorCode(err) == crm.CodeNotFound {
+				return crm.Errorf(crm.CodeNotFound, "invite.unknown")
+			}
+			return err
+		}
+		if inv.UsedBy != 0 {
+			return crm.Errorf(crm.CodeInvalid, "invite.used")
+		}
+		if now.After(inv.ExpiresAt) {
+			return crm.Errorf(crm.CodeInvalid, "invite.expired")
+		}
+		// Claim the code first: of two concurrent redemptions only one
+		// updates the row.
+		r, err := exec(ctx, tx, `UPDATE invites SET used_by = -1, used_at = ? WHERE code = ? AND used_by = 0`, now.UTC(), inv.Code)
+		if err != nil {
+			return err
+		}
+		if n, _ := r.RowsAffected(); n != 1 {
+			return crm.Errorf(crm.CodeInvalid, "invite.used")
+		}
+		name := inv.Name
+		if name == "" {
+			name = displayName
+		}
+		if strings.TrimSpace(name) == "" {
+			name = id.Channel + ":" + id.ExternalID
+		}
+		u, err = s.createUser(ctx, tx, inv.CreatedBy, crm.User{Name: name, Role: inv.Role, DeptID: inv.DeptID, Locale: locale})
+		if err != nil {
+			return err
+		}
+		if _, err := exec(ctx, tx, `UPDATE invites SET used_by = ? WHERE code = ?`, u.ID, inv.Code); err != nil {
+			return err
+		}
+		id.UserID = u.ID
+		return s.bind(ctx, tx, id)
+	})
+	if err != nil {
+		return crm.User{}, fmt.Errorf("store: redeem invite: %w", err)
+	}
+	return u, nil
+}

@@ -1,0 +1,441 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/salesbot-crm/salesbot/crm"
+)
+
+func checkLen(texts ...string) error {
+	for _, t := range texts {
+		if len([]rune(t)) > MaxNoteLen {
+			return crm.Errorf(crm.CodeInvalid, "text.too_long")
+		}
+	}
+	return nil
+}
+
+// AddActivity logs an activity and moves the customer's last activity.
+func (s *DB) AddActivity(ctx context.Context, actor int64, a crm.Activity) (crm.Activity, error) {
+	if strings.TrimSpace(a.Content) == "" {
+		return a, crm.Errorf(crm.CodeInvalid, "activity.empty")
+	}
+	if err := checkLen(a.Content, a.NextAction); err != nil {
+		return a, err
+	}
+	if a.Kind == "" {
+		a.Kind = crm.ActVisit
+	}
+	if a.At.IsZero() {
+		a.At = s.now()
+	}
+	a.At = a.At.UTC().Truncate(time.Microsecond)
+	err := s.tx(ctx, func(tx *sqlx.Tx) error {
+		var err error
+		const q = `INSERT INTO activities (customer_id, user_id, kind, content, next_action, next_date, at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`
+		a.ID, err = insertID(ctx, tx, q, a.CustomerID, a.UserID, a.Kind, a.Content, a.NextAction, a.NextDate, a.At)
+		if err != nil {
+			return err
+		}
+		const u = `UPDATE customers SET last_activity_at = ?, updated_at = ? WHERE id = ? AND (last_activity_at IS NULL OR last_activity_at < ?)`
+		if _, err := exec(ctx, tx, u, a.At, s.now(), a.CustomerID, a.At); err != nil {
+			return err
+		}
+		return audit(ctx, tx, actor, "activity", a.ID, "create", nil, a, s.now())
+	})
+	if err != nil {
+		return a, fmt.Errorf("store: add activity to customer %d: %w", a.CustomerID, err)
+	}
+	return a, nil
+}
+
+// Activities lists a customer's activities, newest first.
+func (s *DB) Activities(ctx context.Context, customerID int64, limit int) ([]crm.Activity, error) {
+	var out []crm.Activity
+	const q = `SELECT id, customer_id, user_id, kind, content, next_action, next_date, at FROM activities WHERE customer_id = ? ORDER BY at DESC, id DESC LIMIT ?`
+	if err := sel(ctx, s.db, &out, q, customerID, limit); err != nil {
+		return nil, fmt.Errorf("store: activities of customer %d: %w", customerID, err)
+	}
+	return out, nil
+}
+
+const dealCols = `d.id, d.customer_id, d.owner_id, d.title, d.stage, d.win_pct, d.amount, d.close_date, d.note, d.created_at, d.updated_at, c.name AS customer_name`
+
+// SaveDeal creates a deal (ID 0) or moves an existing one, recording history.
+func (s *DB) SaveDeal(ctx context.Context, actor int64, d crm.Deal) (crm.Deal, error) {
+	if err := checkLen(d.Title, d.Note); err != nil {
+		return d, err
+	}
+	now := s.now()
+	err := s.tx(ctx, func(tx *sqlx.Tx) error {
+		var before *crm.Deal
+		from := crm.Stage("")
+		if d.ID != 0 {
+			var old crm.Deal
+			if err := get(ctx, tx, &old, `SELECT `+dealCols+` FROM deals d JOIN customers c ON c.id = d.customer_id WHERE d.id = ?`, d.ID); err != nil {
+				return err
+			}
+			before, from = &old, old.Stage
+			d.CustomerID, d.OwnerID, d.CreatedAt = old.CustomerID, old.OwnerID, old.CreatedAt
+		}
+		if err := crm.CheckStageMove(from, d.Stage, d.WinPct); err != nil {
+			return err
+		}
+		if d.Amount < 0 {
+			return crm.Errorf(crm.CodeInvalid, "amount.invalid")
+		}
+		d.UpdatedAt = now
+		if d.ID == 0 {
+			d.CreatedAt = now
+			const q = `INSERT INTO deals (customer_id, owner_id, title, stage, win_pct, amount, close_date, note, created_at, updated_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`
+			var err error
+			d.ID, err = insertID(ctx, tx, q, d.CustomerID, d.OwnerID, d.Title, d.Stage, d.WinPct, d.Amount, d.CloseDate, d.Note, now, now)
+			if err != nil {
+				return err
+			}
+		} else {
+			const q = `UPDATE deals SET title = ?, stage = ?, win_pct = ?, amount = ?, close_date = ?, note = ?, updated_at = ? WHERE id = ?`
+			if _, err := exec(ctx, tx, q, d.Title, d.Stage, d.WinPct, d.Amount, d.CloseDate, d.Note, now, d.ID); err != nil {
+				return err
+			}
+		}
+		if from != d.Stage {
+			const h = `INSERT INTO stage_changes (deal_id, from_stage, to_stage, win_pct, amount, user_id, at) VALUES (?, ?, ?, ?, ?, ?, ?)`
+			if _, err := exec(ctx, tx, h, d.ID, from, d.Stage, d.WinPct, d.Amount, actor, now); err != nil {
+				return err
+			}
+		}
+		action := "create"
+		if before != nil {
+			action = "update"
+		}
+		var b any
+		if before != nil {
+			b = before
+		}
+		return audit(ctx, tx, actor, "deal", d.ID, action, b, d, now)
+	})
+	if err != nil {
+		return d, fmt.Errorf("store: save deal: %w", err)
+	}
+	return s.Deal(ctx, d.ID)
+}
+
+// Deal returns one deal.
+func (s *DB) Deal(ctx context.Context, id int64) (crm.Deal, error) {
+	var d crm.Deal
+	if err := get(ctx, s.db, &d, `SELECT `+dealCols+` FROM deals d JOIN customers c ON c.id = d.customer_id WHERE d.id = ?`, id); err != nil {
+		return d, fmt.Errorf("store: deal %d: %w", id, err)
+	}
+	return d, nil
+}
+
+// Deals lists a customer's deals, open first, newest first.
+func (s *DB) Deals(ctx context.Context, customerID int64) ([]crm.Deal, error) {
+	var out []crm.Deal
+	const q = `SELECT ` + dealCols + ` FROM deals d JOIN customers c ON c.id = d.customer_id WHERE d.customer_id = ?
+		ORDER BY CASE WHEN d.stage IN ('contract', 'lost') THEN 1 ELSE 0 END, d.updated_at DESC, d.id DESC`
+	if err := sel(ctx, s.db, &out, q, customerID); err != nil {
+		return nil, fmt.Errorf("store: deals of customer %d: %w", customerID, err)
+	}
+	return out, nil
+}
+
+// OpenDealsInScope lists open deals in scope, most likely value first.
+func (s *DB) OpenDealsInScope(ctx context.Context, sc crm.Scope, limit int) ([]crm.Deal, error) {
+	where, args := scopeWhere(sc)
+	q := `SELECT ` + dealCols + ` FROM deals d JOIN customers c ON c.id = d.customer_id JOIN users u ON u.id = c.owner_id
+		WHERE ` + where + ` AND d.stage NOT IN ('contract', 'lost')
+		ORDER BY d.win_pct * d.amount DESC, d.close_date, d.id LIMIT ?`
+	var out []crm.Deal
+	if err := sel(ctx, s.db, &out, q, append(args, limit)...); err != nil {
+		return nil, fmt.Errorf("store: open deals: %w", err)
+	}
+	return out, nil
+}
+
+// StageHistory lists a deal's stage changes, oldest first.
+func (s *DB) StageHistory(ctx context.Context, dealID int64) ([]crm.StageChange, error) {
+	var out []crm.StageChange
+	const q = `SELECT id, deal_id, from_stage, to_stage, win_pct, amount, user_id, at FROM stage_changes WHERE deal_id = ? ORDER BY at, id`
+	if err := sel(ctx, s.db, &out, q, dealID); err != nil {
+		return nil, fmt.Errorf("store: history of deal %d: %w", dealID, err)
+	}
+	return out, nil
+}
+
+const planCols = `id, customer_id, deal_id, amount, due_date, note, paid, created_by, created_at`
+
+// AddPaymentPlan records money a customer is due to pay.
+func (s *DB) AddPaymentPlan(ctx context.Context, actor int64, p crm.PaymentPlan) (crm.PaymentPlan, error) {
+	if p.Amount <= 0 {
+		return p, crm.Errorf(crm.CodeInvalid, "amount.invalid")
+	}
+	if p.DueDate.IsZero() {
+		return p, crm.Errorf(crm.CodeInvalid, "date.invalid")
+	}
+	if err := checkLen(p.Note); err != nil {
+		return p, err
+	}
+	p.CreatedBy, p.CreatedAt, p.Paid = actor, s.now(), 0
+	err := s.tx(ctx, func(tx *sqlx.Tx) error {
+		var err error
+		const q = `INSERT INTO payment_plans (customer_id, deal_id, amount, due_date, note, paid, created_by, created_at) VALUES (?, ?, ?, ?, ?, 0, ?, ?) RETURNING id`
+		p.ID, err = insertID(ctx, tx, q, p.CustomerID, p.DealID, p.Amount, p.DueDate, p.Note, p.CreatedBy, p.CreatedAt)
+		if err != nil {
+			return err
+		}
+		return audit(ctx, tx, actor, "payment_plan", p.ID, "create", nil, p, p.CreatedAt)
+	})
+	if err != nil {
+		return p, fmt.Errorf("store: add payment plan: %w", err)
+	}
+	return p, nil
+}
+
+// AddPayment records money received; against a plan it adds to the plan.
+func (s *DB) AddPayment(ctx context.Context, actor int64, p crm.Payment) (crm.Payment, error) {
+	if p.Amount <= 0 {
+		return p, crm.Errorf(crm.CodeInvalid, "amount.invalid")
+	}
+	if p.ReceivedOn.IsZero() {
+		return p, crm.Errorf(crm.CodeInvalid, "date.invalid")
+	}
+	if err := checkLen(p.Note); err != nil {
+		return p, err
+	}
+	p.UserID, p.CreatedAt = actor, s.now()
+	err := s.tx(ctx, func(tx *sqlx.Tx) error {
+		if p.PlanID != 0 {
+			var plan crm.PaymentPlan
+			if err := get(ctx, tx, &plan, `SELECT `+planCols+` FROM payment_plans WHERE id = ?`, p.PlanID); err != nil {
+				return err
+			}
+			if plan.CustomerID != p.CustomerID {
+				return crm.Errorf(crm.CodeInvalid, "payment.plan_mismatch")
+			}
+			if _, err := exec(ctx, tx, `UPDATE payment_plans SET paid = paid + ? WHERE id = ?`, p.Amount, p.PlanID); err != nil {
+				return err
+			}
+		}
+		var err error
+		const q = `INSERT INTO payments (customer_id, plan_id, amount, received_on, note, user_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`
+		p.ID, err = insertID(ctx, tx, q, p.CustomerID, p.PlanID, p.Amount, p.ReceivedOn, p.Note, p.UserID, p.CreatedAt)
+		if err != nil {
+			return err
+		}
+		return audit(ctx, tx, actor, "payment", p.ID, "create", nil, p, p.CreatedAt)
+	})
+	if err != nil {
+		return p, fmt.Errorf("store: add payment: %w", err)
+	}
+	return p, nil
+}
+
+// PaymentPlans lists a customer's plans, open first, by due date.
+func (s *DB) PaymentPlans(ctx context.Context, customerID int64) ([]crm.PaymentPlan, error) {
+	var out []crm.PaymentPlan
+	q := `SELECT ` + planCols + ` FROM payment_plans WHERE customer_id = ? ORDER BY CASE WHEN paid < amount THEN 0 ELSE 1 END, due_date, id`
+	if err := sel(ctx, s.db, &out, q, customerID); err != nil {
+		return nil, fmt.Errorf("store: payment plans of customer %d: %w", customerID, err)
+	}
+	return out, nil
+}
+
+// Payments lists a customer's payments, newest first.
+func (s *DB) Payments(ctx context.Context, customerID int64, limit int) ([]crm.Payment, error) {
+	var out []crm.Payment
+	const q = `SELECT id, customer_id, plan_id, amount, received_on, note, user_id, created_at FROM payments WHERE customer_id = ? ORDER BY received_on DESC, id DESC LIMIT ?`
+	if err := sel(ctx, s.db, &out, q, customerID, limit); err != nil {
+		return nil, fmt.Errorf("store: payments of customer %d: %w", customerID, err)
+	}
+	return out, nil
+}
+
+// PlansDue lists open plans in scope due in [from, to), earliest first.
+func (s *DB) PlansDue(ctx context.Context, sc crm.Scope, from, to crm.Date) ([]crm.PaymentPlan, error) {
+	where, args := scopeWhere(sc)
+	q := `SELECT p.id, p.customer_id, p.deal_id, p.amount, p.due_date, p.note, p.paid, p.created_by, p.created_at
+		FROM payment_plans p JOIN customers c ON c.id = p.customer_id JOIN users u ON u.id = c.owner_id
+		WHERE ` + where + ` AND p.paid < p.amount AND p.due_date >= ? AND p.due_date < ? ORDER BY p.due_date, p.id`
+	var out []crm.PaymentPlan
+	if err := sel(ctx, s.db, &out, q, append(args, from, to)...); err != nil {
+		return nil, fmt.Errorf("store: plans due: %w", err)
+	}
+	return out, nil
+}
+
+// AddAppointment books an appointment.
+func (s *DB) AddAppointment(ctx context.Context, actor int64, a crm.Appointment) (crm.Appointment, error) {
+	if err := checkLen(a.Place, a.Purpose); err != nil {
+		return a, err
+	}
+	a.At = a.At.UTC().Truncate(time.Microsecond)
+	a.CreatedAt = s.now()
+	err := s.tx(ctx, func(tx *sqlx.Tx) error {
+		var err error
+		const q = `INSERT INTO appointments (customer_id, user_id, at, place, purpose, reminded, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`
+		a.ID, err = insertID(ctx, tx, q, a.CustomerID, a.UserID, a.At, a.Place, a.Purpose, false, a.CreatedAt)
+		if err != nil {
+			return err
+		}
+		return audit(ctx, tx, actor, "appointment", a.ID, "create", nil, a, a.CreatedAt)
+	})
+	if err != nil {
+		return a, fmt.Errorf("store: add appointment: %w", err)
+	}
+	return a, nil
+}
+
+// Appointments lists a user's appointments in [from, to), by time.
+func (s *DB) Appointments(ctx context.Context, userID int64, from, to time.Time) ([]crm.Appointment, error) {
+	var out []crm.Appointment
+	const q = `SELECT id, customer_id, user_id, at, place, purpose, reminded, created_at FROM appointments WHERE user_id = ? AND at >= ? AND at < ? ORDER BY at, id`
+	if err := sel(ctx, s.db, &out, q, userID, from.UTC(), to.UTC()); err != nil {
+		return nil, fmt.Errorf("store: appointments of user %d: %w", userID, err)
+	}
+	return out, nil
+}
+
+const complaintCols = `k.id, k.customer_id, k.user_id, k.content, k.status, k.resolution, k.created_at, k.closed_at`
+
+// AddComplaint records a complaint.
+func (s *DB) AddComplaint(ctx context.Context, actor int64, c crm.Complaint) (crm.Complaint, error) {
+	if strings.TrimSpace(c.Content) == "" {
+		return c, crm.Errorf(crm.CodeInvalid, "complaint.empty")
+	}
+	if err := checkLen(c.Content); err != nil {
+		return c, err
+	}
+	c.Status, c.CreatedAt = crm.ComplaintOpen, s.now()
+	err := s.tx(ctx, func(tx *sqlx.Tx) error {
+		var err error
+		const q = `INSERT INTO complaints (customer_id, user_id, content, status, resolution, created_at) VALUES (?, ?, ?, ?, '', ?) RETURNING id`
+		c.ID, err = insertID(ctx, tx, q, c.CustomerID, c.UserID, c.Content, c.Status, c.CreatedAt)
+		if err != nil {
+			return err
+		}
+		return audit(ctx, tx, actor, "complaint", c.ID, "create", nil, c, c.CreatedAt)
+	})
+	if err != nil {
+		return c, fmt.Errorf("store: add complaint: %w", err)
+	}
+	return c, nil
+}
+
+// Complaint returns one complaint.
+func (s *DB) Complaint(ctx context.Context, id int64) (crm.Complaint, error) {
+	var c crm.Complaint
+	if err := get(ctx, s.db, &c, `SELECT `+complaintCols+` FROM complaints k WHERE k.id = ?`, id); err != nil {
+		return c, fmt.Errorf("store: complaint %d: %w", id, err)
+	}
+	return c, nil
+}
+
+// CloseComplaint closes an open complaint.
+func (s *DB) CloseComplaint(ctx context.Context, actor int64, id int64, resolution string, at time.Time) (crm.Complaint, error) {
+	if err := checkLen(resolution); err != nil {
+		return crm.Complaint{}, err
+	}
+	var c crm.Complaint
+	err := s.tx(ctx, func(tx *sqlx.Tx) error {
+		if err := get(ctx, tx, &c, `SELECT `+complaintCols+` FROM complaints k WHERE k.id = ?`, id); err != nil {
+			return err
+		}
+		if c.Status == crm.ComplaintClosed {
+			return crm.Errorf(crm.CodeInvalid, "complaint.closed")
+		}
+		before := c
+		t := at.UTC().Truncate(time.Microsecond)
+		c.Status, c.Resolution, c.ClosedAt = crm.ComplaintClosed, resolution, &t
+		if _, err := exec(ctx, tx, `UPDATE complaints SET status = ?, resolution = ?, closed_at = ? WHERE id = ?`, c.Status, c.Resolution, t, id); err != nil {
+			return err
+		}
+		return audit(ctx, tx, actor, "complaint", id, "close", before, c, s.now())
+	})
+	if err != nil {
+		return c, fmt.Errorf("store: close complaint %d: %w", id, err)
+	}
+	return c, nil
+}
+
+// OpenComplaints lists open complaints in scope, oldest first.
+func (s *DB) OpenComplaints(ctx context.Context, sc crm.Scope, customerID int64) ([]crm.Complaint, error) {
+	where, args := scopeWhere(sc)
+	q := `SELECT ` + complaintCols + ` FROM complaints k JOIN customers c ON c.id = k.customer_id JOIN users u ON u.id = c.owner_id
+		WHERE ` + where + ` AND k.status = 'open'`
+	if customerID > 0 {
+		q += ` AND k.customer_id = ?`
+		args = append(args, customerID)
+	}
+	q += ` ORDER BY k.created_at, k.id`
+	var out []crm.Complaint
+	if err := sel(ctx, s.db, &out, q, args...); err != nil {
+		return nil, fmt.Errorf("store: open complaints: %w", err)
+	}
+	return out, nil
+}
+
+// ReportFor returns a user's report of a period.
+func (s *DB) ReportFor(ctx context.Context, userID int64, kind crm.PeriodKind, start crm.Date) (crm.Report, error) {
+	var r crm.Report
+	const q = `SELECT id, user_id, kind, period_start, objective, text, comment, comment_by, created_at, updated_at FROM reports WHERE user_id = ? AND kind = ? AND period_start = ?`
+	if err := get(ctx, s.db, &r, q, userID, kind, start); err != nil {
+		return r, fmt.Errorf("store: report of user %d: %w", userID, err)
+	}
+	return r, nil
+}
+
+// SetTarget creates or replaces a target.
+func (s *DB) SetTarget(ctx context.Context, actor int64, t crm.Target) (crm.Target, error) {
+	switch t.Metric {
+	case crm.MetricPayments, crm.MetricContract, crm.MetricNewCustomers:
+	default:
+		return t, crm.Errorf(crm.CodeInvalid, "target.metric_invalid")
+	}
+	switch t.Period {
+	case crm.PeriodMonth, crm.PeriodQuarter, crm.PeriodYear:
+	default:
+		return t, crm.Errorf(crm.CodeInvalid, "target.period_invalid")
+	}
+	switch t.Unit {
+	case crm.UnitCompany, crm.UnitDepartment, crm.UnitUser:
+	default:
+		return t, crm.Errorf(crm.CodeInvalid, "target.unit_invalid")
+	}
+	if t.Value < 0 {
+		return t, crm.Errorf(crm.CodeInvalid, "amount.invalid")
+	}
+	t.SetBy, t.UpdatedAt = actor, s.now()
+	err := s.tx(ctx, func(tx *sqlx.Tx) error {
+		const q = `INSERT INTO targets (metric, period, period_start, unit, unit_id, value, set_by, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (metric, period, period_start, unit, unit_id) DO UPDATE SET value = excluded.value, set_by = excluded.set_by, updated_at = excluded.updated_at
+			RETURNING id`
+		var err error
+		t.ID, err = insertID(ctx, tx, q, t.Metric, t.Period, t.PeriodStart, t.Unit, t.UnitID, t.Value, t.SetBy, t.UpdatedAt)
+		if err != nil {
+			return err
+		}
+		return audit(ctx, tx, actor, "target", t.ID, "set", nil, t, t.UpdatedAt)
+	})
+	if err != nil {
+		return t, fmt.Errorf("store: set target: %w", err)
+	}
+	return t, nil
+}
+
+// Targets lists the targets of periods starting on start.
+func (s *DB) Targets(ctx context.Context, period crm.PeriodKind, start crm.Date) ([]crm.Target, error) {
+	var out []crm.Target
+	const q = `SELECT id, metric, period, period_start, unit, unit_id, value, set_by, updated_at FROM targets WHERE period = ? AND period_start = ? ORDER BY unit, unit_id, metric`
+	if err := sel(ctx, s.db, &out, q, period, start); err != nil {
+		return nil, fmt.Errorf("store: targets: %w", err)
+	}
+	return out, nil
+}
