@@ -286,3 +286,56 @@ func TestChatOnboardingAndBadInput(t *testing.T) {
 		_ = mgr
 	})
 }
+
+func TestCommandTableDrivesHelpMenuAndKeywords(t *testing.T) {
+	db := storetest.OpenSQLite(t)
+	c := newChat(t, db)
+	c.person("张三", crm.RoleRep, 0)
+	c.person("王经理", crm.RoleManager, 0)
+	rep := c.says("张三", "/help")
+	expect(t, rep, "/new", "/visit", "/today", "/cancel")
+	refute(t, rep, "/invite")
+	expect(t, c.says("王经理", "/help"), "/invite")
+	menu := c.bot.Menu("en")
+	found := false
+	for _, m := range menu {
+		if m.Command == "new" && strings.Contains(m.Description, "customer") {
+			found = true
+		}
+		if m.Command == "invite" || m.Command == "start" {
+			t.Errorf("menu shows %s", m.Command)
+		}
+	}
+	if !found {
+		t.Fatalf("menu lacks /new: %+v", menu)
+	}
+	kw := c.bot.Keywords()
+	if kw["新客户"] != "new" || kw["工作台"] != "today" || kw["拜访"] != "visit" {
+		t.Fatalf("keywords: %v", kw)
+	}
+	// Keywords work where the channel takes them (WeCom, console).
+	got := c.handle("张三", bot.Update{Channel: "wecom", ChatID: "z", UserID: "张三wc", Text: "工作台"})
+	expect(t, got, "邀请码") // not bound on WeCom yet: onboarding only
+	db.BindIdentity(context.Background(), crm.Identity{Channel: "wecom", ExternalID: "张三wc", UserID: c.users["张三"].ID, ChatID: "z"})
+	got = c.handle("张三", bot.Update{Channel: "wecom", ChatID: "z", UserID: "张三wc", Text: "新客户"})
+	expect(t, got, "客户公司全称")
+	// Mid-form, a keyword followed by text is an answer, not a command.
+	got = c.handle("张三", bot.Update{Channel: "wecom", ChatID: "z", UserID: "张三wc", Text: "拜访 科技有限公司"})
+	expect(t, got, "行业")
+}
+
+func TestGroupChatsShowNoCustomerData(t *testing.T) {
+	db := storetest.OpenSQLite(t)
+	c := newChat(t, db)
+	a := c.person("张三", crm.RoleRep, 0)
+	db.CreateCustomer(context.Background(), a.ID, crm.Customer{Name: "瑞丰机械有限公司", OwnerID: a.ID})
+	group := func(text string) string {
+		return c.handle("张三", bot.Update{Channel: "telegram", ChatID: "-100", Group: true, UserID: "张三", Text: text})
+	}
+	expect(t, group("/my"), "私聊")
+	expect(t, group("/find 瑞丰"), "私聊")
+	if got := group("大家好"); got != "" {
+		t.Fatalf("chatter in a group was answered: %q", got)
+	}
+	refute(t, group("/help"), "瑞丰")
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 
+	"github.com/salesbot-crm/salesbot/conversation"
 	"github.com/salesbot-crm/salesbot/crm"
 )
 
@@ -143,4 +144,32 @@ func (b *Bot) routeGroup(ctx context.Context, r *Request, cmd *Command, args str
 		return nil
 	}
 	return b.run(ctx, r, cmd, args)
+}
+
+// MenuEntry is one command for a platform's command menu.
+type MenuEntry struct {
+	Command     string
+	Description string
+}
+
+// Menu lists the commands for a platform menu (Telegram's setMyCommands) in
+// lang: the commands a bound rep uses, from the same table as routing.
+func (b *Bot) Menu(lang string) []MenuEntry {
+	var out []MenuEntry
+	for _, c := range b.commands {
+		if c.Name == "start" || len(c.Roles) > 0 {
+			continue
+		}
+		out = append(out, MenuEntry{Command: c.Name, Description: conversation.T(lang, c.HelpKey)})
+	}
+	return out
+}
+
+// Keywords maps each Chinese keyword to its command name (WeCom).
+func (b *Bot) Keywords() map[string]string {
+	out := make(map[string]string, len(b.byWord))
+	for w, c := range b.byWord {
+		out[w] = c.Name
+	}
+	return out
 }

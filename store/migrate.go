@@ -62,6 +62,10 @@ func (s *DB) Migrate(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	return s.migrate(ctx, ms)
+}
+
+func (s *DB) migrate(ctx context.Context, ms []Migration) (int, error) {
 	if _, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL)`); err != nil {
 		return 0, fmt.Errorf("store: migrate: %w", err)
 	}

@@ -402,3 +402,23 @@ func TestRedactDSN(t *testing.T) {
 		}
 	}
 }
+
+func TestFailedMigrationLeavesSchemaUnchanged(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		ms, _ := store.Migrations(db.Driver())
+		v0 := len(ms)
+		bad := append(ms, store.Migration{Version: v0 + 1, Name: "bad.sql",
+			SQL: "CREATE TABLE half_done (id INTEGER); ALTER TABLE no_such_table ADD COLUMN x INTEGER;"})
+		if _, err := db.MigrateWith(ctx, bad); err == nil {
+			t.Fatal("a broken migration succeeded")
+		}
+		if v, _ := db.SchemaVersion(ctx); v != v0 {
+			t.Fatalf("version %d after a failed migration, want %d", v, v0)
+		}
+		var n int
+		err := db.SQL().Get(&n, `SELECT COUNT(*) FROM half_done`)
+		if err == nil {
+			t.Fatal("the failed migration left a table behind")
+		}
+	})
+}

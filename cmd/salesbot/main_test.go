@@ -176,3 +176,18 @@ func TestMigrateAndDemoOnBothEngines(t *testing.T) {
 		})
 	}
 }
+
+func TestConsoleAddFindAndDuplicateClaim(t *testing.T) {
+	dir := t.TempDir()
+	runMain(t, dir, "", nil, "user", "add", "张三", "--role", "rep", "--dept", "华东销售部")
+	runMain(t, dir, "", nil, "user", "add", "李四", "--role", "rep", "--dept", "华东销售部")
+	script := "/new\n北京青禾新锐科技有限公司\n1\n2\n1\n3\n王经理 13800138000\n1\n/find 青禾\n"
+	code, out, stderr := runMain(t, dir, script, nil, "console", "--user", "张三")
+	if code != 0 || !strings.Contains(out, "已保存「北京青禾新锐科技有限公司」") || !strings.Contains(out, "「青禾」找到 1 个客户") {
+		t.Fatalf("exit %d\n%s\n%s", code, out, stderr)
+	}
+	code, out, _ = runMain(t, dir, "/new\n青禾新锐科技（北京）有限公司\n", nil, "console", "--user", "李四")
+	if code != 0 || !strings.Contains(out, "张三") || !strings.Contains(out, "认领") {
+		t.Fatalf("second user not refused with the owner's name: %s", out)
+	}
+}
