@@ -1109,9 +1109,10 @@ func (l *loader) planComplaints() {
 		}
 	}
 	l.rng.Shuffle(len(won), func(i, j int) { won[i], won[j] = won[j], won[i] })
+	texts := l.rng.Perm(len(complaints))
 	for i := 0; i < numComplaints && i < len(won); i++ {
 		c := won[i]
-		k := complaints[(i+l.rng.IntN(len(complaints)))%len(complaints)]
+		k := complaints[texts[i%len(texts)]]
 		at := l.between(c.signed.Add(3*24*time.Hour), l.now.Add(-time.Hour))
 		closed := i%5 != 0 && i%5 != 2 // about 60% resolved
 		comp := crm.Complaint{UserID: c.rep.ID, Content: k.content}

@@ -37,6 +37,7 @@ func count(t *testing.T, db *store.DB, q string, args ...any) int {
 }
 
 func TestLoad(t *testing.T) {
+	t.Parallel()
 	now := testNow(t)
 	loc := now.Location()
 	storetest.Run(t, func(t *testing.T, db *store.DB) {
@@ -121,6 +122,7 @@ func TestLoad(t *testing.T) {
 		if len(stale) < 20 || len(stale) > len(custs)/2 {
 			t.Errorf("%d stale customers of %d", len(stale), len(custs))
 		}
+		t.Logf("%d stale customers (no activity for 14 days)", len(stale))
 
 		// Deals in every stage with the stage's win%, amounts in range, and
 		// stage history.
@@ -291,29 +293,82 @@ func TestLoad(t *testing.T) {
 	})
 }
 
-func customerNames(t *testing.T, db *store.DB) []string {
+// digest lists what a load wrote, in id order, for comparing two loads.
+func digest(t *testing.T, db *store.DB) string {
 	t.Helper()
-	var names []string
-	if err := db.SQL().SelectContext(ctx, &names, `SELECT name FROM customers ORDER BY id`); err != nil {
-		t.Fatal(err)
+	var b strings.Builder
+	for _, q := range []string{
+		`SELECT name || '|' || industry || '|' || size || '|' || region || '|' || source FROM customers ORDER BY id`,
+		`SELECT name || '|' || phone || '|' || title FROM contacts ORDER BY id`,
+		`SELECT title || '|' || stage || '|' || CAST(amount AS TEXT) || '|' || close_date FROM deals ORDER BY id`,
+		`SELECT content || '|' || next_action || '|' || next_date FROM activities ORDER BY id`,
+		`SELECT CAST(amount AS TEXT) || '|' || received_on FROM payments ORDER BY id`,
+		`SELECT metric || '|' || unit || '|' || CAST(value AS TEXT) FROM targets ORDER BY id`,
+	} {
+		var rows []string
+		if err := db.SQL().SelectContext(ctx, &rows, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		b.WriteString(strings.Join(rows, "\n"))
+		b.WriteString("\n--\n")
 	}
-	return names
+	return b.String()
 }
 
 func TestLoadDeterministic(t *testing.T) {
+	t.Parallel()
 	now := testNow(t)
-	load := func(seed int64) []string {
+	load := func(seed int64) (*store.DB, string) {
 		db := storetest.OpenSQLite(t)
 		if _, err := demo.Load(ctx, db, now, seed); err != nil {
 			t.Fatal(err)
 		}
-		return customerNames(t, db)
+		return db, digest(t, db)
 	}
-	a, b := load(7), load(7)
-	if strings.Join(a, "\n") != strings.Join(b, "\n") {
+	db, a := load(7)
+	_, b := load(7)
+	if a != b {
 		t.Fatal("two loads with the same seed differ")
 	}
-	t.Logf("%d customers, e.g. %s", len(a), strings.Join(a[:8], "、"))
+	var names []string
+	if err := db.SQL().SelectContext(ctx, &names, `SELECT name FROM customers ORDER BY id LIMIT 8`); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("e.g. %s", strings.Join(names, "、"))
+}
+
+// Loads at awkward moments (before working hours on the first of a month,
+// late on New Year's Eve in UTC) stay consistent: nothing happens after now.
+func TestLoadAtAwkwardTimes(t *testing.T) {
+	t.Parallel()
+	sh := testNow(t).Location()
+	for _, now := range []time.Time{
+		time.Date(2027, 3, 1, 7, 30, 0, 0, sh),
+		time.Date(2026, 12, 31, 23, 50, 0, 0, time.UTC),
+	} {
+		db := storetest.OpenSQLite(t)
+		sum, err := demo.Load(ctx, db, now, 3)
+		if err != nil {
+			t.Fatalf("%v: %v", now, err)
+		}
+		if sum.Customers < 300 || sum.Deals == 0 || sum.Appointments == 0 {
+			t.Errorf("%v: %+v", now, sum)
+		}
+		for _, q := range []string{
+			`SELECT COUNT(*) FROM customers WHERE created_at > ?`,
+			`SELECT COUNT(*) FROM activities WHERE at > ?`,
+			`SELECT COUNT(*) FROM stage_changes WHERE at > ?`,
+			`SELECT COUNT(*) FROM complaints WHERE created_at > ?`,
+			`SELECT COUNT(*) FROM appointments WHERE at <= ?`,
+		} {
+			if n := count(t, db, q, now.UTC()); n != 0 {
+				t.Errorf("%v: %s: %d", now, q, n)
+			}
+		}
+		if n := count(t, db, `SELECT COUNT(*) FROM payments WHERE received_on > ?`, crm.DateOf(now)); n != 0 {
+			t.Errorf("%v: %d payments in the future", now, n)
+		}
+	}
 }
 
 // Every industry word must parse back to the trade name, or the generator
