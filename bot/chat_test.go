@@ -339,3 +339,21 @@ func TestGroupChatsShowNoCustomerData(t *testing.T) {
 	}
 	refute(t, group("/help"), "瑞丰")
 }
+
+func TestGroupRegistration(t *testing.T) {
+	db := storetest.OpenSQLite(t)
+	c := newChat(t, db)
+	d, _ := db.CreateDepartment(context.Background(), 0, "华东销售部", 0)
+	c.person("王经理", crm.RoleManager, d.ID)
+	c.person("张三", crm.RoleRep, d.ID)
+	group := func(who, text string) string {
+		return c.handle(who, bot.Update{Channel: "telegram", ChatID: "-100", Group: true, UserID: who, Text: text})
+	}
+	expect(t, group("张三", "/group"), "主管或管理员")
+	expect(t, group("王经理", "/group"), "华东销售部")
+	expect(t, c.says("王经理", "/group"), "群里")
+	gs, _ := db.Groups(context.Background())
+	if len(gs) != 1 || gs[0].ChatID != "-100" || gs[0].DeptID != d.ID {
+		t.Fatalf("groups: %+v", gs)
+	}
+}

@@ -23,6 +23,7 @@ func commandTable(b *Bot) []*Command {
 		{Name: "customer", Keyword: "客户", HelpKey: "help.customer", Usage: "usage.customer", Handler: b.cmdCustomer},
 		{Name: "today", Keyword: "工作台", HelpKey: "help.today", Handler: b.cmdToday},
 		{Name: "invite", Keyword: "邀请", Roles: managers, HelpKey: "help.invite", Usage: "usage.invite", Handler: b.cmdInvite},
+		{Name: "group", Keyword: "群", Roles: managers, Public: true, InGroup: true, HelpKey: "help.group", Handler: b.cmdGroup},
 		{Name: "lang", Keyword: "语言", Public: true, HelpKey: "help.lang", Usage: "usage.lang", Handler: b.cmdLang},
 		{Name: "cancel", Keyword: "取消", HelpKey: "help.cancel", Handler: b.cmdCancel},
 		{Name: "back", Keyword: "返回", HelpKey: "help.back", Handler: b.cmdBack},

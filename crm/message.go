@@ -1,6 +1,9 @@
 package crm
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // Button is a choice under a message. Data is an opaque token whose meaning
 // lives on the server; it never carries record ids.
@@ -38,3 +41,28 @@ type Recipient struct {
 type Notifier interface {
 	Notify(ctx context.Context, to Recipient, m Message) error
 }
+
+// Sender delivers messages to chats on one channel. Channel adapters
+// implement it (with the platform's pacing); the outbox worker calls it.
+// Send returns an error wrapping ErrUnreachable when the person blocked the
+// bot or left (do not retry), a *RetryAfterError when the platform asked to
+// wait, and any other error for a retry with back-off.
+type Sender interface {
+	Channel() string
+	Send(ctx context.Context, chatID string, m Message) error
+}
+
+// ErrUnreachable means the chat cannot receive messages any more.
+var ErrUnreachable = &Error{Code: CodeUnavailable, Key: "push.unreachable"}
+
+// RetryAfterError asks the caller to wait before trying again.
+type RetryAfterError struct {
+	After time.Duration
+	Err   error
+}
+
+func (e *RetryAfterError) Error() string {
+	return "retry after " + e.After.String() + ": " + e.Err.Error()
+}
+
+func (e *RetryAfterError) Unwrap() error { return e.Err }

@@ -154,8 +154,10 @@ func CompanyNameSimilarity(a, b CompanyName) float64 {
 			}
 		}
 	}
-	if d := nameTradeDice(a.Trade, b.Trade); d > best {
-		best = d
+	if a.Trade != b.Trade {
+		if d := nameTradeDice(a.Trade, b.Trade); d > best {
+			best = d
+		}
 	}
 	return min(best, nameScoreMax)
 }

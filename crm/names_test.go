@@ -386,6 +386,32 @@ func TestCompanyNameSimilarityProperties(t *testing.T) {
 	}
 }
 
+func TestCompanyNameSimilarityScores(t *testing.T) {
+	cases := []struct {
+		a, b   string
+		lo, hi float64
+	}{
+		{"北京青禾新锐科技有限公司", "青禾新锐科技（北京）有限公司", 1, 1},                           // same key
+		{"青禾新锐", "北京青禾新锐科技有限公司", 0.85, 0.95},                               // equal trade names
+		{"华为技术有限公司", "华为终端有限公司", 0.85, 0.95},                               // equal trade names
+		{"京东", "北京京东世纪贸易有限公司", SimilarThreshold, 0.85},                     // prefix of the trade name
+		{"中国工商银行", "工商银行", SimilarThreshold, 0.85},                         // contained, 4 Han characters
+		{"青禾新锐", "青禾新睿", SimilarThreshold, 0.7},                            // Dice 0.67
+		{"Apple Inc.", "Applied Materials", 0.55, SimilarThreshold - 0.01}, // Dice 0.6
+		{"中国银行", "中国建设银行", 0, 0},                                           // shared 中国 ignored
+		{"美的", "美团", 0, 0},
+		{"", "美团", 0, 0},
+	}
+	for _, c := range cases {
+		t.Run(c.a+"|"+c.b, func(t *testing.T) {
+			s := CompanyNameSimilarity(ParseCompanyName(c.a), ParseCompanyName(c.b))
+			if s < c.lo-1e-9 || s > c.hi+1e-9 {
+				t.Errorf("similarity = %.3f, want in [%.2f, %.2f]", s, c.lo, c.hi)
+			}
+		})
+	}
+}
+
 func TestCompanyNameKeyIdempotent(t *testing.T) {
 	for _, raw := range nameAllTestNames() {
 		n := ParseCompanyName(raw)
@@ -482,6 +508,41 @@ func TestCompanyNameComposed(t *testing.T) {
 		if a.Key != c.Key {
 			t.Errorf("%q (%q) and with 北京 in front (%q) differ", raw, a.Key, c.Key)
 		}
+	}
+}
+
+// Random strings over a pool of the pieces the rules react to (region
+// characters, 市/区/场/政, legal forms, Latin initials, brackets): the
+// invariants hold, verdicts are symmetric, and matches share a gram.
+func TestCompanyNameRandomPieces(t *testing.T) {
+	pool := []string{
+		"北", "京", "市", "上", "海", "中", "国", "山", "东", "区", "科", "技", "银", "行", "有", "限", "公", "司",
+		"集", "团", "厂", "分", "港", "大", "学", "场", "政", "块", "链", "中山", "泰安", "国泰", "青禾", "网络",
+		"前海", "海淀区", "苏州工业园区", "自治区", "省", "香港", "吉林", "发展", "建设", "福建", "银行", "天津",
+		"集团控股", "北京市", "广东省", "中国", "科技", "有限公司", "分行", "事务所", "的",
+		"a", "s", "l", "c", "x", "3", "Ａ", "co", "ltd", "inc", "ag", "hk", "limited", "china", "the", "of",
+		"trading", "group", "hong", "kong", " ", ".", "·", "(", ")", "（", "）", "【", "】",
+	}
+	r := rand.New(rand.NewPCG(5, 6))
+	var prev CompanyName
+	for i := range 30000 {
+		var b strings.Builder
+		for range 1 + r.IntN(8) {
+			b.WriteString(pool[r.IntN(len(pool))])
+		}
+		raw := b.String()
+		nameCheckInvariants(t, raw)
+		n := ParseCompanyName(raw)
+		if i > 0 {
+			m := nameCompareParsed(n, prev)
+			if m != nameCompareParsed(prev, n) || CompanyNameSimilarity(n, prev) != CompanyNameSimilarity(prev, n) {
+				t.Fatalf("%+v / %+v: not symmetric", n, prev)
+			}
+			if m != NameDifferent && !nameSharesGram(n, prev) {
+				t.Fatalf("%+v / %+v are %v but share no gram", n, prev, m)
+			}
+		}
+		prev = n
 	}
 }
 

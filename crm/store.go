@@ -43,6 +43,18 @@ type OrgStore interface {
 	BindIdentity(ctx context.Context, id Identity) error
 	// Identities lists a user's bound chat accounts.
 	Identities(ctx context.Context, userID int64) ([]Identity, error)
+	// SetReachable marks a chat account reachable or not (a user who blocked
+	// the bot is not pushed to until they write again).
+	SetReachable(ctx context.Context, channel, externalID string, reachable bool) error
+	// RegisterGroup makes a group chat the alert group of a department (0:
+	// the company); registering again updates it.
+	RegisterGroup(ctx context.Context, actor int64, g Group) error
+	// Groups lists the registered group chats.
+	Groups(ctx context.Context) ([]Group, error)
+	// ClaimInbound records an inbound update key (a Telegram update_id, a
+	// WeCom MsgId or payload hash) and reports whether it is new: a
+	// redelivered update returns false and must not be processed again.
+	ClaimInbound(ctx context.Context, channel, key string, now time.Time) (bool, error)
 	// CreateInvite stores a new invite code.
 	CreateInvite(ctx context.Context, inv Invite) (Invite, error)
 	// RedeemInvite uses an invite code once: it creates the user (named by

@@ -60,6 +60,16 @@ type Identity struct {
 	CreatedAt  time.Time `db:"created_at"`
 }
 
+// Group is a group chat registered for a department's alerts.
+type Group struct {
+	Channel   string    `db:"channel"`
+	ChatID    string    `db:"chat_id"`
+	DeptID    int64     `db:"dept_id"`
+	Title     string    `db:"title"`
+	CreatedBy int64     `db:"created_by"`
+	CreatedAt time.Time `db:"created_at"`
+}
+
 // Invite is a one-time code that binds a new person to a role.
 type Invite struct {
 	Code      string     `db:"code"`

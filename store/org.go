@@ -278,3 +278,46 @@ func (s *DB) RedeemInvite(ctx context.Context, code string, id crm.Identity, dis
 	}
 	return u, nil
 }
+
+// SetReachable marks a chat account reachable or not.
+func (s *DB) SetReachable(ctx context.Context, channel, externalID string, reachable bool) error {
+	if _, err := exec(ctx, s.db, `UPDATE identities SET reachable = ? WHERE channel = ? AND external_id = ?`, reachable, channel, externalID); err != nil {
+		return fmt.Errorf("store: set %s identity reachable: %w", channel, err)
+	}
+	return nil
+}
+
+// RegisterGroup makes a group chat the alert group of a department.
+func (s *DB) RegisterGroup(ctx context.Context, actor int64, g crm.Group) error {
+	if g.CreatedAt.IsZero() {
+		g.CreatedAt = s.now()
+	}
+	g.CreatedBy = actor
+	return s.tx(ctx, func(tx *sqlx.Tx) error {
+		const q = `INSERT INTO chat_groups (channel, chat_id, dept_id, title, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?)
+			ON CONFLICT (channel, chat_id) DO UPDATE SET dept_id = excluded.dept_id, title = excluded.title, created_by = excluded.created_by`
+		if _, err := exec(ctx, tx, q, g.Channel, g.ChatID, g.DeptID, g.Title, g.CreatedBy, g.CreatedAt.UTC()); err != nil {
+			return fmt.Errorf("store: register group: %w", err)
+		}
+		return audit(ctx, tx, actor, "group", g.DeptID, "register", nil, g, s.now())
+	})
+}
+
+// Groups lists the registered group chats.
+func (s *DB) Groups(ctx context.Context) ([]crm.Group, error) {
+	var out []crm.Group
+	if err := sel(ctx, s.db, &out, `SELECT channel, chat_id, dept_id, title, created_by, created_at FROM chat_groups ORDER BY channel, chat_id`); err != nil {
+		return nil, fmt.Errorf("store: groups: %w", err)
+	}
+	return out, nil
+}
+
+// ClaimInbound records an inbound update key and reports whether it is new.
+func (s *DB) ClaimInbound(ctx context.Context, channel, key string, now time.Time) (bool, error) {
+	r, err := exec(ctx, s.db, `INSERT INTO inbound (channel, key, received_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`, channel, key, now.UTC())
+	if err != nil {
+		return false, fmt.Errorf("store: claim inbound %s update: %w", channel, err)
+	}
+	n, _ := r.RowsAffected()
+	return n == 1, nil
+}

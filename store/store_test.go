@@ -422,3 +422,32 @@ func TestFailedMigrationLeavesSchemaUnchanged(t *testing.T) {
 		}
 	})
 }
+
+func TestGroupsInboundAndReachability(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		o := mkOrg(t, db)
+		if err := db.RegisterGroup(ctx, o.mgr.ID, crm.Group{Channel: "telegram", ChatID: "-1", DeptID: o.root.ID, Title: "华东"}); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.RegisterGroup(ctx, o.mgr.ID, crm.Group{Channel: "telegram", ChatID: "-1", DeptID: o.child.ID, Title: "上海"}); err != nil {
+			t.Fatal(err)
+		}
+		gs, _ := db.Groups(ctx)
+		if len(gs) != 1 || gs[0].DeptID != o.child.ID {
+			t.Fatalf("groups: %+v", gs)
+		}
+		now := time.Now()
+		first, err := db.ClaimInbound(ctx, "telegram", "1001", now)
+		again, _ := db.ClaimInbound(ctx, "telegram", "1001", now)
+		other, _ := db.ClaimInbound(ctx, "wecom", "1001", now)
+		if err != nil || !first || again || !other {
+			t.Fatalf("claims: %v %v %v %v", first, again, other, err)
+		}
+		db.BindIdentity(ctx, crm.Identity{Channel: "telegram", ExternalID: "7", UserID: o.repA.ID, ChatID: "7"})
+		db.SetReachable(ctx, "telegram", "7", false)
+		ids, _ := db.Identities(ctx, o.repA.ID)
+		if len(ids) != 1 || ids[0].Reachable {
+			t.Fatalf("identities: %+v", ids)
+		}
+	})
+}
