@@ -357,3 +357,56 @@ func TestGroupRegistration(t *testing.T) {
 		t.Fatalf("groups: %+v", gs)
 	}
 }
+
+func TestPushesRenderForTheirReaders(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		c := newChat(t, db)
+		ctx := context.Background()
+		east, _ := db.CreateDepartment(ctx, 0, "华东销售部", 0)
+		mgr := c.person("王经理", crm.RoleManager, east.ID)
+		a := c.person("张三", crm.RoleRep, east.ID)
+		c.person("李四", crm.RoleRep, east.ID)
+		db.RegisterGroup(ctx, mgr.ID, crm.Group{Channel: "telegram", ChatID: "-100", DeptID: east.ID})
+		cust, _ := db.CreateCustomer(ctx, a.ID, crm.Customer{Name: "北京青禾新锐科技有限公司", OwnerID: a.ID, CreatedAt: c.now.AddDate(0, 0, -20)})
+		c.says("李四", "/new")
+		c.says("李四", "青禾新锐科技（北京）有限公司")
+		items, _ := db.OutboxItems(ctx, crm.OutboxPending, 10)
+		if len(items) != 2 {
+			t.Fatalf("alerts: %+v", items)
+		}
+		for _, it := range items {
+			to := crm.Identity{Channel: it.Channel, ChatID: it.ChatID}
+			if it.UserID != 0 {
+				to = crm.Identity{Channel: "telegram", ChatID: "王经理", ExternalID: "王经理", UserID: it.UserID}
+			}
+			ms, err := c.bot.RenderPush(ctx, it, to)
+			if err != nil || len(ms) != 1 {
+				t.Fatal(ms, err)
+			}
+			expect(t, ms[0].Text, "撞单提醒", "李四", "张三", "华东销售部", "青禾新锐科技（北京）有限公司", "10:00")
+		}
+		// The workbench push carries live buttons for its reader.
+		wb := crm.OutboxItem{Kind: crm.PushWorkbench, UserID: a.ID, Payload: `{"date":"2026-11-29"}`}
+		ms, err := c.bot.RenderPush(ctx, wb, crm.Identity{Channel: "telegram", ChatID: "张三", ExternalID: "张三", UserID: a.ID})
+		if err != nil || len(ms) != 1 {
+			t.Fatal(ms, err)
+		}
+		expect(t, ms[0].Text, "早上好", "超过14天未联系", "青禾新锐")
+		c.buttons["张三"] = ms[0].Buttons[0]
+		expect(t, c.presses("张三", "记拜访"), "青禾新锐", "这次沟通了什么")
+		c.says("张三", "/cancel")
+		// A payment reminder for a plan paid since says nothing.
+		plan, _ := db.AddPaymentPlan(ctx, a.ID, crm.PaymentPlan{CustomerID: cust.ID, Amount: crm.Yuan(5000), DueDate: "2026-12-02"})
+		due := crm.OutboxItem{Kind: crm.PushPaymentDue, UserID: a.ID, Payload: fmt.Sprintf(`{"plan_id":%d,"days":3}`, plan.ID)}
+		ms, _ = c.bot.RenderPush(ctx, due, crm.Identity{Channel: "telegram", ChatID: "张三", ExternalID: "张三", UserID: a.ID})
+		expect(t, ms[0].Text, "¥5,000", "3 天后")
+		db.AddPayment(ctx, a.ID, crm.Payment{CustomerID: cust.ID, PlanID: plan.ID, Amount: crm.Yuan(5000), ReceivedOn: "2026-11-29"})
+		if ms, _ = c.bot.RenderPush(ctx, due, crm.Identity{Channel: "telegram", ChatID: "张三", UserID: a.ID}); len(ms) != 0 {
+			t.Fatalf("paid plan still reminded: %v", ms)
+		}
+		// The manager's digest: the team's day, who filed, the claim.
+		dg := crm.OutboxItem{Kind: crm.PushDigest, UserID: mgr.ID, Payload: `{"date":"2026-11-29"}`}
+		ms, _ = c.bot.RenderPush(ctx, dg, crm.Identity{Channel: "telegram", ChatID: "王经理", UserID: mgr.ID})
+		expect(t, ms[0].Text, "华东销售部", "回款 ¥5,000", "已交 0/2", "张三", "李四", "撞单 1 起")
+	})
+}

@@ -33,7 +33,7 @@ func (b *Bot) cmdToday(ctx context.Context, r *Request) error {
 // buttons (each a command line). The scheduler's morning push uses it too.
 func RenderWorkbench(lang string, w crm.Workbench, now time.Time, staleDays int) (string, []conversation.Choice) {
 	T := func(k string, a ...any) string { return conversation.T(lang, k, a...) }
-	name := func(id int64) string { return conversation.Short(w.CustomerNames[id], 12) }
+	name := func(id int64) string { return conversation.ShortName(w.CustomerNames[id]) }
 	lines := []string{T("today.title", w.User.Name, conversation.FormatDate(lang, w.Date))}
 	var menu []conversation.Choice
 	if len(w.PaymentsDue) > 0 {
@@ -88,6 +88,13 @@ func RenderWorkbench(lang string, w crm.Workbench, now time.Time, staleDays int)
 			items = append(items, item)
 		}
 		lines = append(lines, T("today.appointments", strings.Join(items, "；")))
+	}
+	if len(w.NextActions) > 0 {
+		var items []string
+		for _, a := range w.NextActions {
+			items = append(items, name(a.CustomerID)+" "+conversation.Short(a.NextAction, 20))
+		}
+		lines = append(lines, T("today.next_actions", strings.Join(items, "；")))
 	}
 	if len(w.Complaints) > 0 {
 		var items []string

@@ -270,9 +270,23 @@ var catalogue = map[string]entry{
 	"today.stale":        {"⏰ 超过%d天未联系 %d 家：%s", "⏰ Not contacted for %d+ days: %d: %s"},
 	"today.stale_item":   {"%s（%d天）", "%s (%d days)"},
 	"today.appointments": {"📅 今天约会：%s", "📅 Today: %s"},
+	"today.next_actions": {"📌 今天的下一步：%s", "📌 Next steps due today: %s"},
 	"today.complaints":   {"❗ 待处理投诉 %d 件：%s", "❗ Open complaints: %d: %s"},
 	"today.days":         {"%d天", "%d days"},
 	"today.no_report":    {"📝 今天的日报还没交。", "📝 Today's daily report isn't in yet."},
+
+	// Pushes
+	"push.good_morning":      {"早上好！", "Good morning! "},
+	"push.duplicate_claim":   {"⚠ 撞单提醒：%s 尝试添加「%s」，该客户归属 %s，%s 认领。（%s）", "⚠ Duplicate claim: %s tried to add \"%s\", which belongs to %s, claimed %s. (%s)"},
+	"push.appointment":       {"⏰ 30分钟后有约：%s %s", "⏰ In 30 minutes: %s %s"},
+	"push.payment_today":     {"💰 今天到期：%s 应回款 %s。", "💰 Due today: %s owes %s."},
+	"push.payment_soon":      {"💰 %s 的回款 %s 将在 %d 天后（%s）到期。", "💰 %s's payment of %s is due in %d days (%s)."},
+	"push.stale":             {"⏰ 这些客户超过%d天没联系了：%s", "⏰ Not contacted for %d+ days: %s"},
+	"digest.title":           {"%s · %s  新客户 %d · 跟进 %d · 阶段推进 %d · 回款 %s", "%s · %s  new customers %d · activities %d · stage moves %d · payments %s"},
+	"digest.reports":         {"日报：已交 %d/%d", "Daily reports: %d/%d filed"},
+	"digest.reports_missing": {"，未交：%s", "; missing: %s"},
+	"digest.claims":          {"撞单 %d 起：%s", "Duplicate claims: %d: %s"},
+	"digest.claim":           {"%s → %s（归属%s）", "%s → %s (owner %s)"},
 
 	// Store-level validation
 	"dept.name_empty":       {"部门名称不能为空。", "A department needs a name."},

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/salesbot-crm/salesbot/crm"
 )
@@ -65,4 +66,19 @@ func daysAgo(lang string, now, t time.Time) string {
 		return T(lang, "time.today")
 	}
 	return T(lang, "time.days_ago", d)
+}
+
+// ShortName is a company name for lists and pushes: for a Chinese name,
+// the trade name and industry without region and legal form (北京青禾新锐科技
+// 有限公司 → 青禾新锐科技); otherwise the name cut to fit.
+func ShortName(name string) string {
+	for _, r := range name {
+		if unicode.Is(unicode.Han, r) {
+			if k := crm.ParseCompanyName(name).Key; k != "" {
+				return Short(k, 12)
+			}
+			break
+		}
+	}
+	return Short(name, 16)
 }

@@ -14,6 +14,7 @@ type Store interface {
 	CustomerStore
 	PipelineStore
 	StateStore
+	OutboxStore
 	Close() error
 }
 
@@ -98,6 +99,9 @@ type PipelineStore interface {
 	// AddActivity logs an activity and moves the customer's last activity.
 	AddActivity(ctx context.Context, actor int64, a Activity) (Activity, error)
 	Activities(ctx context.Context, customerID int64, limit int) ([]Activity, error)
+	// NextActionsDue lists the next actions a user set for a date, on
+	// customers they still own.
+	NextActionsDue(ctx context.Context, userID int64, date Date) ([]Activity, error)
 	// SaveDeal creates a deal (ID 0) or moves an existing one to d.Stage with
 	// d's probability, amount, date and note, recording the stage history.
 	SaveDeal(ctx context.Context, actor int64, d Deal) (Deal, error)
@@ -117,6 +121,10 @@ type PipelineStore interface {
 	// PlansDue lists open plans in scope due in [from, to).
 	PlansDue(ctx context.Context, s Scope, from, to Date) ([]PaymentPlan, error)
 	AddAppointment(ctx context.Context, actor int64, a Appointment) (Appointment, error)
+	// Appointment: NotFound.
+	Appointment(ctx context.Context, id int64) (Appointment, error)
+	// PaymentPlan: NotFound.
+	PaymentPlan(ctx context.Context, id int64) (PaymentPlan, error)
 	// Appointments lists a user's appointments in [from, to), by time.
 	Appointments(ctx context.Context, userID int64, from, to time.Time) ([]Appointment, error)
 	AddComplaint(ctx context.Context, actor int64, c Complaint) (Complaint, error)
@@ -134,6 +142,10 @@ type PipelineStore interface {
 	SetTarget(ctx context.Context, actor int64, t Target) (Target, error)
 	// Targets lists the targets of periods starting on start.
 	Targets(ctx context.Context, period PeriodKind, start Date) ([]Target, error)
+	// TeamStats counts what happened in scope between from and to.
+	TeamStats(ctx context.Context, s Scope, from, to time.Time) (TeamStats, error)
+	// ReportsFiled returns which of the users filed a report of the period.
+	ReportsFiled(ctx context.Context, kind PeriodKind, start Date, userIDs []int64) (map[int64]bool, error)
 	// ReportFor returns a user's report of a period. NotFound.
 	ReportFor(ctx context.Context, userID int64, kind PeriodKind, start Date) (Report, error)
 }

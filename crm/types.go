@@ -182,6 +182,7 @@ type PaymentPlan struct {
 	Paid       Money     `db:"paid"` // received against this plan so far
 	CreatedBy  int64     `db:"created_by"`
 	CreatedAt  time.Time `db:"created_at"`
+	OwnerID    int64     `db:"owner_id"` // the customer's owner, filled by some reads
 }
 
 // Open reports whether the plan still expects money.

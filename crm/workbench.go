@@ -17,6 +17,7 @@ type Workbench struct {
 	Stale        []Customer // no activity for StaleDays
 	Appointments []Appointment
 	Complaints   []Complaint // open
+	NextActions  []Activity  // next actions set for today
 	ReportFiled  bool        // today's daily report
 	// CustomerNames names the customers the lists refer to.
 	CustomerNames map[int64]string
@@ -26,7 +27,7 @@ type Workbench struct {
 // alone is not worth a morning push, so it does not count here.
 func (w Workbench) Empty() bool {
 	return len(w.PaymentsDue) == 0 && len(w.TopDeals) == 0 && len(w.Stale) == 0 &&
-		len(w.Appointments) == 0 && len(w.Complaints) == 0
+		len(w.Appointments) == 0 && len(w.Complaints) == 0 && len(w.NextActions) == 0
 }
 
 // Workbench list sizes.
@@ -62,6 +63,9 @@ func BuildWorkbench(ctx context.Context, st Store, u User, now time.Time, staleD
 	if w.Complaints, err = st.OpenComplaints(ctx, own, 0); err != nil {
 		return w, fmt.Errorf("workbench: %w", err)
 	}
+	if w.NextActions, err = st.NextActionsDue(ctx, u.ID, w.Date); err != nil {
+		return w, fmt.Errorf("workbench: %w", err)
+	}
 	_, err = st.ReportFor(ctx, u.ID, PeriodDay, dayStart)
 	switch {
 	case err == nil:
@@ -79,6 +83,9 @@ func BuildWorkbench(ctx context.Context, st Store, u User, now time.Time, staleD
 	}
 	for _, c := range w.Complaints {
 		ids[c.CustomerID] = true
+	}
+	for _, a := range w.NextActions {
+		ids[a.CustomerID] = true
 	}
 	for id := range ids {
 		c, err := st.Customer(ctx, id)

@@ -45,28 +45,3 @@ func (s *DB) Audit(ctx context.Context, entity string, id int64, limit int) ([]c
 	}
 	return out, nil
 }
-
-// Push is a message for the outbox: who gets it and what, rendered at send
-// time in the recipient's language.
-type Push struct {
-	Key     string // unique: the same key is queued once
-	Kind    string // e.g. "duplicate_claim"
-	UserID  int64  // a user recipient, or
-	Channel string // a group chat recipient (with ChatID)
-	ChatID  string
-	Payload any // JSON-encoded
-}
-
-// enqueue writes a push into the outbox inside tx; a repeated key is ignored.
-func enqueue(ctx context.Context, tx *sqlx.Tx, p Push, now time.Time) error {
-	b, err := json.Marshal(p.Payload)
-	if err != nil {
-		return fmt.Errorf("store: outbox %s: %w", p.Key, err)
-	}
-	const q = `INSERT INTO outbox (key, kind, user_id, channel, chat_id, payload, status, next_attempt_at, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?) ON CONFLICT (key) DO NOTHING`
-	if _, err := exec(ctx, tx, q, p.Key, p.Kind, p.UserID, p.Channel, p.ChatID, string(b), now, now); err != nil {
-		return fmt.Errorf("store: outbox %s: %w", p.Key, err)
-	}
-	return nil
-}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -269,7 +270,12 @@ func (s *DB) RecordDuplicateClaim(ctx context.Context, d crm.DuplicateClaim) (cr
 		if err := get(ctx, tx, &ownerDept, `SELECT dept_id FROM users WHERE id = ?`, d.OwnerID); err != nil {
 			return err
 		}
-		payload := map[string]any{"claim_id": d.ID, "customer_id": d.CustomerID, "claimant_id": d.ClaimantID, "owner_id": d.OwnerID, "raw_name": d.RawName, "at": d.At}
+		b, err := json.Marshal(d)
+		if err != nil {
+			return err
+		}
+		payload := string(b)
+		var pushes []crm.OutboxItem
 		// The owner's managers: managers of the owner's department or above.
 		depts, err := deptAncestors(ctx, tx, ownerDept)
 		if err != nil {
@@ -294,9 +300,7 @@ func (s *DB) RecordDuplicateClaim(ctx context.Context, d crm.DuplicateClaim) (cr
 			if m == d.ClaimantID {
 				continue
 			}
-			if err := enqueue(ctx, tx, Push{Key: fmt.Sprintf("dup:%d:user:%d", d.ID, m), Kind: "duplicate_claim", UserID: m, Payload: payload}, d.At); err != nil {
-				return err
-			}
+			pushes = append(pushes, crm.OutboxItem{Key: fmt.Sprintf("dup:%d:user:%d", d.ID, m), Kind: crm.PushDuplicateClaim, UserID: m, Payload: payload})
 		}
 		var groups []struct {
 			Channel string `db:"channel"`
@@ -310,9 +314,10 @@ func (s *DB) RecordDuplicateClaim(ctx context.Context, d crm.DuplicateClaim) (cr
 			return err
 		}
 		for _, g := range groups {
-			if err := enqueue(ctx, tx, Push{Key: fmt.Sprintf("dup:%d:group:%s:%s", d.ID, g.Channel, g.ChatID), Kind: "duplicate_claim", Channel: g.Channel, ChatID: g.ChatID, Payload: payload}, d.At); err != nil {
-				return err
-			}
+			pushes = append(pushes, crm.OutboxItem{Key: fmt.Sprintf("dup:%d:group:%s:%s", d.ID, g.Channel, g.ChatID), Kind: crm.PushDuplicateClaim, Channel: g.Channel, ChatID: g.ChatID, Payload: payload})
+		}
+		if _, err := enqueueItems(ctx, tx, pushes, d.At); err != nil {
+			return err
 		}
 		return audit(ctx, tx, d.ClaimantID, "customer", d.CustomerID, "duplicate_claim", nil, d, d.At)
 	})

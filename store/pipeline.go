@@ -439,3 +439,82 @@ func (s *DB) Targets(ctx context.Context, period crm.PeriodKind, start crm.Date)
 	}
 	return out, nil
 }
+
+// NextActionsDue lists next actions a user set for a date on customers they own.
+func (s *DB) NextActionsDue(ctx context.Context, userID int64, date crm.Date) ([]crm.Activity, error) {
+	var out []crm.Activity
+	const q = `SELECT a.id, a.customer_id, a.user_id, a.kind, a.content, a.next_action, a.next_date, a.at
+		FROM activities a JOIN customers c ON c.id = a.customer_id
+		WHERE a.user_id = ? AND a.next_date = ? AND c.owner_id = ? AND c.archived = ? ORDER BY a.at, a.id`
+	if err := sel(ctx, s.db, &out, q, userID, date, userID, false); err != nil {
+		return nil, fmt.Errorf("store: next actions of user %d: %w", userID, err)
+	}
+	return out, nil
+}
+
+// TeamStats counts what happened in scope between from and to.
+func (s *DB) TeamStats(ctx context.Context, sc crm.Scope, from, to time.Time) (crm.TeamStats, error) {
+	where, args := scopeWhere(sc)
+	f, t := from.UTC(), to.UTC()
+	fd, td := crm.DateOf(from), crm.DateOf(to)
+	var st crm.TeamStats
+	q := `SELECT
+		(SELECT COUNT(*) FROM customers c JOIN users u ON u.id = c.owner_id WHERE ` + where + ` AND c.created_at >= ? AND c.created_at < ?) AS new_customers,
+		(SELECT COUNT(*) FROM activities a JOIN customers c ON c.id = a.customer_id JOIN users u ON u.id = c.owner_id WHERE ` + where + ` AND a.at >= ? AND a.at < ?) AS activities,
+		(SELECT COUNT(*) FROM stage_changes h JOIN deals d ON d.id = h.deal_id JOIN customers c ON c.id = d.customer_id JOIN users u ON u.id = c.owner_id WHERE ` + where + ` AND h.at >= ? AND h.at < ?) AS stage_moves,
+		(SELECT COUNT(*) FROM stage_changes h JOIN deals d ON d.id = h.deal_id JOIN customers c ON c.id = d.customer_id JOIN users u ON u.id = c.owner_id WHERE ` + where + ` AND h.to_stage = 'contract' AND h.at >= ? AND h.at < ?) AS won,
+		(SELECT COALESCE(SUM(p.amount), 0) FROM payments p JOIN customers c ON c.id = p.customer_id JOIN users u ON u.id = c.owner_id WHERE ` + where + ` AND p.received_on >= ? AND p.received_on < ?) AS payments`
+	var all []any
+	for _, pair := range [][2]any{{f, t}, {f, t}, {f, t}, {f, t}, {fd, td}} {
+		all = append(all, args...)
+		all = append(all, pair[0], pair[1])
+	}
+	if err := get(ctx, s.db, &st, q, all...); err != nil {
+		return st, fmt.Errorf("store: team stats: %w", err)
+	}
+	cq := `SELECT x.id, x.customer_id, x.claimant_id, x.owner_id, x.raw_name, x.at FROM duplicate_claims x
+		JOIN customers c ON c.id = x.customer_id JOIN users u ON u.id = c.owner_id
+		WHERE ` + where + ` AND x.at >= ? AND x.at < ? ORDER BY x.at, x.id`
+	if err := sel(ctx, s.db, &st.Claims, cq, append(args, f, t)...); err != nil {
+		return st, fmt.Errorf("store: team claims: %w", err)
+	}
+	return st, nil
+}
+
+// ReportsFiled returns which of the users filed a report of the period.
+func (s *DB) ReportsFiled(ctx context.Context, kind crm.PeriodKind, start crm.Date, userIDs []int64) (map[int64]bool, error) {
+	out := map[int64]bool{}
+	if len(userIDs) == 0 {
+		return out, nil
+	}
+	q, args, err := sqlx.In(`SELECT user_id FROM reports WHERE kind = ? AND period_start = ? AND user_id IN (?)`, kind, start, userIDs)
+	if err != nil {
+		return nil, err
+	}
+	var ids []int64
+	if err := sel(ctx, s.db, &ids, q, args...); err != nil {
+		return nil, fmt.Errorf("store: reports filed: %w", err)
+	}
+	for _, id := range ids {
+		out[id] = true
+	}
+	return out, nil
+}
+
+// Appointment returns one appointment.
+func (s *DB) Appointment(ctx context.Context, id int64) (crm.Appointment, error) {
+	var a crm.Appointment
+	if err := get(ctx, s.db, &a, `SELECT id, customer_id, user_id, at, place, purpose, reminded, created_at FROM appointments WHERE id = ?`, id); err != nil {
+		return a, fmt.Errorf("store: appointment %d: %w", id, err)
+	}
+	return a, nil
+}
+
+// PaymentPlan returns one payment plan.
+func (s *DB) PaymentPlan(ctx context.Context, id int64) (crm.PaymentPlan, error) {
+	var p crm.PaymentPlan
+	if err := get(ctx, s.db, &p, `SELECT `+planCols+` FROM payment_plans WHERE id = ?`, id); err != nil {
+		return p, fmt.Errorf("store: payment plan %d: %w", id, err)
+	}
+	return p, nil
+}

@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/salesbot-crm/salesbot/bot"
@@ -34,8 +35,34 @@ type Console struct {
 	UserName string // shown in the prompt
 	Echo     bool   // print each input line (when input is not a terminal)
 	ImageDir string // where image replies are saved
-	buttons  []crm.Button
-	images   int
+	// Names maps console chat ids to user names, for pushes to others.
+	Names func(chatID string) string
+
+	mu      sync.Mutex // output and buttons: replies and pushes interleave
+	buttons []crm.Button
+	images  int
+}
+
+// Channel implements crm.Sender.
+func (c *Console) Channel() string { return Channel }
+
+// Send prints a push. A push for the person at this terminal reads like any
+// reply; one for someone else is marked with their name.
+func (c *Console) Send(ctx context.Context, chatID string, m crm.Message) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if chatID != ExternalID(c.UserID) {
+		name := chatID
+		if c.Names != nil {
+			name = c.Names(chatID)
+		}
+		fmt.Fprintf(c.Out, "📨 → %s\n", name)
+		m.Buttons = nil // only the person at the terminal can press them
+	} else {
+		fmt.Fprintln(c.Out, "📨")
+	}
+	c.printLocked([]crm.Message{m})
+	return nil
 }
 
 // Run reads lines until end of input or ctx ends.
@@ -56,10 +83,16 @@ func (c *Console) Run(ctx context.Context) error {
 			continue
 		}
 		u := bot.Update{Channel: Channel, ChatID: ExternalID(c.UserID), UserID: ExternalID(c.UserID), UserName: c.UserName, Text: line}
-		if data, ok := c.numbered(line); ok {
+		c.mu.Lock()
+		data, ok := c.numbered(line)
+		c.mu.Unlock()
+		if ok {
 			u.Text, u.Button = "", data
 		}
-		c.print(c.Bot.Handle(ctx, u))
+		replies := c.Bot.Handle(ctx, u)
+		c.mu.Lock()
+		c.printLocked(replies)
+		c.mu.Unlock()
 		c.prompt()
 	}
 	return sc.Err()
@@ -80,8 +113,8 @@ func (c *Console) prompt() {
 	}
 }
 
-// print shows replies (also used for pushes to the console user).
-func (c *Console) print(ms []crm.Message) {
+// printLocked shows replies; the caller holds mu.
+func (c *Console) printLocked(ms []crm.Message) {
 	if len(ms) > 0 {
 		c.buttons = nil // numbers refer to the latest replies only
 	}

@@ -83,6 +83,9 @@ Commands:
                             add a user (creates department D if it does not exist)
   user list                 list users
   demo                      load a realistic demo company into an empty database
+  run-job NAME              run one scheduler job now and send what it queues
+                            (workbench, manager_digest, appointments, payment_reminder,
+                            stale_nudge, housekeeping)
   version                   print the version
 
 Configuration: config.yaml in the working directory (or --config FILE), and
@@ -149,7 +152,7 @@ func (m *Main) run(ctx context.Context, args []string) error {
 		fmt.Fprintln(m.Stdout, "salesbot", version())
 		return nil
 	}
-	known := map[string]bool{"serve": true, "console": true, "migrate": true, "invite": true, "user": true, "demo": true}
+	known := map[string]bool{"serve": true, "console": true, "migrate": true, "invite": true, "user": true, "demo": true, "run-job": true}
 	if !known[cmd] {
 		return usageError{fmt.Sprintf("unknown command %q", cmd)}
 	}
@@ -180,6 +183,8 @@ func (m *Main) run(ctx context.Context, args []string) error {
 		return m.userCmd(ctx, args)
 	case "demo":
 		return m.demoCmd(ctx, args)
+	case "run-job":
+		return m.runJobCmd(ctx, args)
 	}
 	return nil
 }
@@ -282,7 +287,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	if tg || wc {
 		return errors.New("the Telegram and WeCom channels are configured, but this build has only the console channel; unset telegram.token and wecom.corp_id to chat in the terminal")
 	}
-	return m.console(ctx, "", true)
+	return m.console(ctx, "", true, true)
 }
 
 func (m *Main) consoleCmd(ctx context.Context, args []string) error {
@@ -295,10 +300,12 @@ func (m *Main) consoleCmd(ctx context.Context, args []string) error {
 	if len(pos) > 0 {
 		return usageError{fmt.Sprintf("console: unexpected argument %q (use --user NAME)", pos[0])}
 	}
-	return m.console(ctx, *user, false)
+	return m.console(ctx, *user, false, false)
 }
 
-func (m *Main) console(ctx context.Context, userName string, banner bool) error {
+// console chats in the terminal as userName (default: the first admin);
+// with the scheduler on, pushes show up in the chat.
+func (m *Main) console(ctx context.Context, userName string, banner, withScheduler bool) error {
 	db, err := m.openDB(ctx)
 	if err != nil {
 		return err
@@ -326,7 +333,7 @@ func (m *Main) console(ctx context.Context, userName string, banner bool) error 
 		m.printBanner(u, created, interactive)
 	}
 	c := &console.Console{Bot: m.newBot(db), In: m.Stdin, Out: m.Stdout, UserID: u.ID, UserName: u.Name, Echo: !interactive}
-	return c.Run(ctx)
+	return m.runConsole(ctx, db, c, withScheduler)
 }
 
 // printBanner tells a newcomer where the data lives and what to do next.

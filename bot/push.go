@@ -1,0 +1,244 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/salesbot-crm/salesbot/conversation"
+	"github.com/salesbot-crm/salesbot/crm"
+)
+
+// RenderPush turns an outbox row into the messages for one chat, in the
+// recipient's language, from the data as it is now (a plan paid since the
+// reminder was queued says nothing). Buttons on a user's push are live
+// follow-up actions in that chat. It is the scheduler's RenderFunc.
+func (b *Bot) RenderPush(ctx context.Context, it crm.OutboxItem, to crm.Identity) ([]crm.Message, error) {
+	lang := b.opt.DefaultLang
+	var u crm.User
+	if it.UserID != 0 {
+		var err error
+		if u, err = b.opt.Store.User(ctx, it.UserID); err != nil {
+			return nil, err
+		}
+		if u.Locale != "" {
+			lang = u.Locale
+		}
+	}
+	now := b.opt.Now().In(b.opt.Location)
+	T := func(k string, a ...any) string { return conversation.T(lang, k, a...) }
+	var p struct {
+		Date          crm.Date `json:"date"`
+		AppointmentID int64    `json:"appointment_id"`
+		PlanID        int64    `json:"plan_id"`
+		Days          int      `json:"days"`
+	}
+	if it.Kind != crm.PushDuplicateClaim {
+		if err := json.Unmarshal([]byte(it.Payload), &p); err != nil {
+			return nil, fmt.Errorf("push %d: payload: %w", it.ID, err)
+		}
+	}
+	var text string
+	var menu []conversation.Choice
+	switch it.Kind {
+	case crm.PushDuplicateClaim:
+		var d crm.DuplicateClaim
+		if err := json.Unmarshal([]byte(it.Payload), &d); err != nil {
+			return nil, fmt.Errorf("push %d: payload: %w", it.ID, err)
+		}
+		claimant, err := b.opt.Store.User(ctx, d.ClaimantID)
+		if err != nil {
+			return nil, err
+		}
+		c, err := b.opt.Store.Customer(ctx, d.CustomerID)
+		if err != nil {
+			return nil, err
+		}
+		owner := c.OwnerName
+		if dept := b.deptName(ctx, c.OwnerDept); dept != "" {
+			owner = T("owner.with_dept", c.OwnerName, dept)
+		}
+		text = T("push.duplicate_claim", claimant.Name, d.RawName, owner,
+			conversation.FormatShortDate(lang, crm.DateOf(c.CreatedAt.In(now.Location()))), d.At.In(now.Location()).Format("15:04"))
+	case crm.PushWorkbench:
+		w, err := crm.BuildWorkbench(ctx, b.opt.Store, u, now, b.opt.StaleDays)
+		if err != nil {
+			return nil, err
+		}
+		if w.Empty() {
+			return nil, nil
+		}
+		text, menu = RenderWorkbench(lang, w, now, b.opt.StaleDays)
+		text = T("push.good_morning") + text
+	case crm.PushAppointment:
+		a, c, err := b.appointment(ctx, p.AppointmentID)
+		if errors.Is(err, crm.ErrNotFound) || (err == nil && !a.At.After(now)) {
+			return nil, nil // moved or already past
+		}
+		if err != nil {
+			return nil, err
+		}
+		what := c.Name
+		var extra []string
+		for _, x := range []string{a.Place, a.Purpose} {
+			if x != "" {
+				extra = append(extra, x)
+			}
+		}
+		if len(extra) > 0 {
+			what += "（" + strings.Join(extra, "，") + "）"
+		}
+		text = T("push.appointment", a.At.In(now.Location()).Format("15:04"), what)
+		menu = []conversation.Choice{{Label: T("btn.log_visit"), Value: "/visit #" + strconv.FormatInt(c.ID, 10)}}
+	case crm.PushPaymentDue:
+		plan, c, err := b.plan(ctx, p.PlanID)
+		if err != nil {
+			return nil, err
+		}
+		if !plan.Open() {
+			return nil, nil
+		}
+		left := (plan.Amount - plan.Paid).String()
+		if p.Days <= 0 {
+			text = T("push.payment_today", c.Name, left)
+		} else {
+			text = T("push.payment_soon", c.Name, left, p.Days, conversation.FormatDate(lang, plan.DueDate))
+		}
+		menu = []conversation.Choice{{Label: T("btn.payment"), Value: "/pay #" + strconv.FormatInt(c.ID, 10)}}
+	case crm.PushStale:
+		stale, err := b.opt.Store.StaleCustomers(ctx, crm.Scope{OwnerID: u.ID}, now.AddDate(0, 0, -b.opt.StaleDays), crm.WorkbenchStale)
+		if err != nil {
+			return nil, err
+		}
+		if len(stale) == 0 {
+			return nil, nil
+		}
+		var items []string
+		for _, c := range stale {
+			since := c.CreatedAt
+			if c.LastActivityAt != nil {
+				since = *c.LastActivityAt
+			}
+			items = append(items, T("today.stale_item", conversation.ShortName(c.Name), crm.DateOf(since.In(now.Location())).DaysUntil(crm.DateOf(now))))
+		}
+		text = T("push.stale", b.opt.StaleDays, strings.Join(items, "，"))
+		menu = []conversation.Choice{{Label: T("btn.log_visit_for", conversation.ShortName(stale[0].Name)), Value: "/visit #" + strconv.FormatInt(stale[0].ID, 10)}}
+	case crm.PushDigest:
+		var err error
+		if text, err = b.digest(ctx, lang, u, now); err != nil {
+			return nil, err
+		}
+	default:
+		return nil, fmt.Errorf("push %d: unknown kind %q", it.ID, it.Kind)
+	}
+	if len(menu) == 0 || to.UserID == 0 {
+		return []crm.Message{{Text: text}}, nil
+	}
+	env := &conversation.Env{Store: b.opt.Store, Viewer: crm.Viewer{User: u}, Lang: lang, Now: now, Channel: to.Channel, ChatID: to.ChatID, UserKey: to.ExternalID}
+	m, err := b.engine.Offer(ctx, env, text, menu)
+	if err != nil {
+		return nil, err
+	}
+	return []crm.Message{m}, nil
+}
+
+func (b *Bot) deptName(ctx context.Context, id int64) string {
+	if id == 0 {
+		return ""
+	}
+	depts, err := b.opt.Store.Departments(ctx)
+	if err != nil {
+		return ""
+	}
+	for _, d := range depts {
+		if d.ID == id {
+			return d.Name
+		}
+	}
+	return ""
+}
+
+func (b *Bot) appointment(ctx context.Context, id int64) (crm.Appointment, crm.Customer, error) {
+	a, err := b.opt.Store.Appointment(ctx, id)
+	if err != nil {
+		return a, crm.Customer{}, err
+	}
+	c, err := b.opt.Store.Customer(ctx, a.CustomerID)
+	return a, c, err
+}
+
+func (b *Bot) plan(ctx context.Context, id int64) (crm.PaymentPlan, crm.Customer, error) {
+	p, err := b.opt.Store.PaymentPlan(ctx, id)
+	if err != nil {
+		return p, crm.Customer{}, err
+	}
+	c, err := b.opt.Store.Customer(ctx, p.CustomerID)
+	return p, c, err
+}
+
+// digest writes a manager's day: the team's numbers, who filed their daily
+// report, and the day's duplicate claims.
+func (b *Bot) digest(ctx context.Context, lang string, m crm.User, now time.Time) (string, error) {
+	T := func(k string, a ...any) string { return conversation.T(lang, k, a...) }
+	depts, err := b.opt.Store.Departments(ctx)
+	if err != nil {
+		return "", err
+	}
+	v := crm.ViewerOf(m, depts)
+	sc := v.Scope()
+	dayStart, dayEnd := crm.PeriodRange(crm.PeriodDay, now)
+	st, err := b.opt.Store.TeamStats(ctx, sc, dayStart.Time(now.Location()), dayEnd.Time(now.Location()))
+	if err != nil {
+		return "", err
+	}
+	team := T("start.no_dept")
+	if n := b.deptName(ctx, m.DeptID); n != "" && m.Role == crm.RoleManager {
+		team = n
+	}
+	lines := []string{T("digest.title", team, conversation.FormatDate(lang, dayStart), st.NewCustomers, st.Activities, st.StageMoves, st.Payments.String())}
+	users, err := b.opt.Store.Users(ctx)
+	if err != nil {
+		return "", err
+	}
+	var reps []crm.User
+	var ids []int64
+	for _, u := range users {
+		if u.Active && u.Role == crm.RoleRep && v.CanManage(u) {
+			reps = append(reps, u)
+			ids = append(ids, u.ID)
+		}
+	}
+	if len(reps) > 0 {
+		filed, err := b.opt.Store.ReportsFiled(ctx, crm.PeriodDay, dayStart, ids)
+		if err != nil {
+			return "", err
+		}
+		var missing []string
+		for _, u := range reps {
+			if !filed[u.ID] {
+				missing = append(missing, u.Name)
+			}
+		}
+		line := T("digest.reports", len(reps)-len(missing), len(reps))
+		if len(missing) > 0 {
+			line += T("digest.reports_missing", strings.Join(missing, "、"))
+		}
+		lines = append(lines, line)
+	}
+	if len(st.Claims) > 0 {
+		names := map[int64]string{}
+		for _, u := range users {
+			names[u.ID] = u.Name
+		}
+		var items []string
+		for _, c := range st.Claims {
+			items = append(items, T("digest.claim", names[c.ClaimantID], conversation.Short(c.RawName, 14), names[c.OwnerID]))
+		}
+		lines = append(lines, T("digest.claims", len(st.Claims), strings.Join(items, "；")))
+	}
+	return strings.Join(lines, "\n"), nil
+}

@@ -1,0 +1,127 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/salesbot-crm/salesbot/bot"
+	"github.com/salesbot-crm/salesbot/bot/console"
+	"github.com/salesbot-crm/salesbot/crm"
+	"github.com/salesbot-crm/salesbot/scheduler"
+	"github.com/salesbot-crm/salesbot/store"
+)
+
+// jobSpecs maps the scheduler's job names to the configured cron specs.
+func (c *Config) jobSpecs() map[string]string {
+	return map[string]string{
+		scheduler.JobWorkbench:       c.Scheduler.Workbench,
+		scheduler.JobManagerDigest:   c.Scheduler.ManagerDigest,
+		scheduler.JobAppointments:    c.Scheduler.Appointments,
+		scheduler.JobPaymentReminder: c.Scheduler.PaymentReminder,
+		scheduler.JobStaleNudge:      c.Scheduler.StaleNudge,
+	}
+}
+
+func (m *Main) newScheduler(db *store.DB) *scheduler.Scheduler {
+	return scheduler.New(scheduler.Options{Store: db, Location: m.loc, Now: m.Now, Logger: m.logger, StaleDays: m.cfg.StaleDays, Specs: m.cfg.jobSpecs()})
+}
+
+func (m *Main) newWorker(db *store.DB, b *bot.Bot, senders []crm.Sender) *scheduler.Worker {
+	from, to, _ := ParseQuietHours(m.cfg.Scheduler.QuietHours)
+	return &scheduler.Worker{Store: db, Senders: senders, Render: b.RenderPush, Now: m.Now, Logger: m.logger, Location: m.loc, QuietFrom: from, QuietTo: to}
+}
+
+// userNames names console chats for pushes shown in the terminal.
+func userNames(ctx context.Context, db *store.DB) func(string) string {
+	return func(chatID string) string {
+		var id int64
+		if _, err := fmt.Sscanf(chatID, "u%d", &id); err == nil {
+			if u, err := db.User(ctx, id); err == nil {
+				return u.Name
+			}
+		}
+		return chatID
+	}
+}
+
+// runConsole chats in the terminal while the scheduler and the outbox run
+// behind it; pushes print into the chat. It ends at end of input.
+func (m *Main) runConsole(ctx context.Context, db *store.DB, c *console.Console, withScheduler bool) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	c.Names = userNames(ctx, db)
+	done := make(chan struct{})
+	if withScheduler {
+		s := m.newScheduler(db)
+		if err := s.Start(ctx); err != nil {
+			return err
+		}
+		w := m.newWorker(db, c.Bot, []crm.Sender{c})
+		w.Fallback = consoleFallback(c)
+		go func() { defer close(done); w.Run(ctx) }()
+		defer func() {
+			stopCtx, stop := context.WithTimeout(context.Background(), 10*time.Second)
+			defer stop()
+			s.Stop(stopCtx)
+		}()
+	} else {
+		close(done)
+	}
+	err := c.Run(ctx)
+	cancel()
+	<-done
+	return err
+}
+
+// consoleFallback shows pushes for people with no chat account in the
+// terminal: with only the console configured, the terminal is everyone's.
+func consoleFallback(c *console.Console) func(int64) (crm.Sender, crm.Identity) {
+	return func(uid int64) (crm.Sender, crm.Identity) {
+		id := console.ExternalID(uid)
+		return c, crm.Identity{Channel: console.Channel, ExternalID: id, ChatID: id, UserID: uid, Reachable: true}
+	}
+}
+
+// runJobCmd runs one scheduler job now and sends what it queued.
+func (m *Main) runJobCmd(ctx context.Context, args []string) error {
+	if len(args) != 1 {
+		return usageError{"run-job: want exactly one job name (" + m.jobNames() + ")"}
+	}
+	db, err := m.openDB(ctx)
+	if err != nil {
+		return err
+	}
+	s := m.newScheduler(db)
+	if err := s.RunJob(ctx, args[0]); err != nil {
+		if errors.Is(err, scheduler.ErrUnknownJob) {
+			return usageError{fmt.Sprintf("run-job: unknown job %q (want one of %s)", args[0], m.jobNames())}
+		}
+		return err
+	}
+	admin, _, err := m.ensureAdmin(ctx, db)
+	if err != nil {
+		return err
+	}
+	b := m.newBot(db)
+	c := &console.Console{Bot: b, Out: m.Stdout, UserID: admin.ID, Names: userNames(ctx, db)}
+	w := m.newWorker(db, b, []crm.Sender{c})
+	w.Fallback = consoleFallback(c)
+	w.QuietFrom, w.QuietTo = 0, 0 // an operator asked for it now
+	n, err := w.Drain(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(m.Stderr, "job %s ran; %d pushes handled\n", args[0], n)
+	return nil
+}
+
+func (m *Main) jobNames() string {
+	var names []string
+	for _, j := range scheduler.New(scheduler.Options{}).Jobs() {
+		names = append(names, j.Name)
+	}
+	return strings.Join(names, ", ")
+}

@@ -1,0 +1,87 @@
+package crm
+
+import (
+	"context"
+	"time"
+)
+
+// Push kinds: what an outbox row asks to say.
+const (
+	PushDuplicateClaim = "duplicate_claim" // payload: DuplicateClaim fields
+	PushWorkbench      = "workbench"       // payload: {"date": "2006-01-02"}
+	PushAppointment    = "appointment"     // payload: {"appointment_id": n}
+	PushPaymentDue     = "payment_due"     // payload: {"plan_id": n, "days": n}
+	PushStale          = "stale"           // payload: {"date": …}
+	PushDigest         = "digest"          // payload: {"date": …}
+)
+
+// OutboxItem is one push waiting to be sent, sent, or given up on. It goes
+// to a user (through one of their reachable chat accounts) or to a group
+// chat (Channel and ChatID).
+type OutboxItem struct {
+	ID            int64      `db:"id"`
+	Key           string     `db:"key"` // unique: a push is queued once
+	Kind          string     `db:"kind"`
+	UserID        int64      `db:"user_id"`
+	Channel       string     `db:"channel"`
+	ChatID        string     `db:"chat_id"`
+	Payload       string     `db:"payload"` // JSON
+	Status        string     `db:"status"`  // pending, sent, dead
+	Attempts      int        `db:"attempts"`
+	NextAttemptAt time.Time  `db:"next_attempt_at"`
+	ClaimedUntil  *time.Time `db:"claimed_until"`
+	LastError     string     `db:"last_error"`
+	CreatedAt     time.Time  `db:"created_at"`
+	SentAt        *time.Time `db:"sent_at"`
+}
+
+// Outbox statuses.
+const (
+	OutboxPending = "pending"
+	OutboxSent    = "sent"
+	OutboxDead    = "dead"
+)
+
+// OutboxStore keeps pushes and the claims of scheduled runs.
+type OutboxStore interface {
+	// Enqueue queues pushes in one transaction; keys already queued are
+	// skipped. It returns how many were new.
+	Enqueue(ctx context.Context, items []OutboxItem, now time.Time) (int, error)
+	// ClaimOutbox takes up to limit pushes that are due and not claimed by
+	// a live worker, claiming them until now+lease. Rows claimed by a
+	// crashed worker come back once their lease ends.
+	ClaimOutbox(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]OutboxItem, error)
+	// MarkSent, MarkRetry, MarkDead and Release end a claim.
+	MarkSent(ctx context.Context, id int64, now time.Time) error
+	MarkRetry(ctx context.Context, id int64, next time.Time, lastErr string) error
+	MarkDead(ctx context.Context, id int64, lastErr string) error
+	Release(ctx context.Context, id int64) error
+	// OutboxItems lists pushes by status (newest first), for tests and ops.
+	OutboxItems(ctx context.Context, status string, limit int) ([]OutboxItem, error)
+	// ClaimJobRun claims one scheduled run of a job: true for exactly one
+	// caller across instances (or again after lease if the claimant never
+	// finished).
+	ClaimJobRun(ctx context.Context, job, slot string, now time.Time, lease time.Duration) (bool, error)
+	FinishJobRun(ctx context.Context, job, slot string, now time.Time) error
+	// DueAppointments returns appointments starting in (from, to] not yet
+	// reminded.
+	DueAppointments(ctx context.Context, from, to time.Time) ([]Appointment, error)
+	// RemindAppointments queues the reminders and marks the appointments
+	// reminded in one transaction.
+	RemindAppointments(ctx context.Context, items []OutboxItem, ids []int64, now time.Time) error
+	// PlansDueOn lists open payment plans due on one of the dates, with
+	// their customer's owner in OwnerID.
+	PlansDueOn(ctx context.Context, dates []Date) ([]PaymentPlan, error)
+	// PurgeInbound forgets inbound keys older than before.
+	PurgeInbound(ctx context.Context, before time.Time) (int, error)
+}
+
+// TeamStats is what a team did in a period.
+type TeamStats struct {
+	NewCustomers int   `db:"new_customers"`
+	Activities   int   `db:"activities"`
+	StageMoves   int   `db:"stage_moves"`
+	Won          int   `db:"won"`
+	Payments     Money `db:"payments"`
+	Claims       []DuplicateClaim
+}

@@ -1,0 +1,178 @@
+package scheduler
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/salesbot-crm/salesbot/crm"
+)
+
+// Job names; the same names are the keys of scheduler.* in the config.
+const (
+	JobWorkbench       = "workbench"
+	JobManagerDigest   = "manager_digest"
+	JobAppointments    = "appointments"
+	JobPaymentReminder = "payment_reminder"
+	JobStaleNudge      = "stale_nudge"
+	JobHousekeeping    = "housekeeping"
+)
+
+// AppointmentLead is how long before an appointment its reminder goes out.
+const AppointmentLead = 30 * time.Minute
+
+// table is the one list of jobs.
+func (s *Scheduler) table() []Job {
+	spec := func(name, def string) string {
+		if v, ok := s.opt.Specs[name]; ok {
+			return v
+		}
+		return def
+	}
+	return []Job{
+		{Name: JobWorkbench, Spec: spec(JobWorkbench, ""), Run: s.workbench},
+		{Name: JobManagerDigest, Spec: spec(JobManagerDigest, ""), Run: s.managerDigest},
+		{Name: JobAppointments, Spec: spec(JobAppointments, ""), Run: s.appointments},
+		{Name: JobPaymentReminder, Spec: spec(JobPaymentReminder, ""), Run: s.paymentReminder},
+		{Name: JobStaleNudge, Spec: spec(JobStaleNudge, ""), Run: s.staleNudge},
+		{Name: JobHousekeeping, Spec: spec(JobHousekeeping, "17 * * * *"), Run: s.housekeeping},
+	}
+}
+
+func payload(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+// activeUsers returns active users with one of the roles.
+func (s *Scheduler) activeUsers(ctx context.Context, roles ...crm.Role) ([]crm.User, error) {
+	all, err := s.opt.Store.Users(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []crm.User
+	for _, u := range all {
+		if !u.Active {
+			continue
+		}
+		for _, r := range roles {
+			if u.Role == r {
+				out = append(out, u)
+			}
+		}
+	}
+	return out, nil
+}
+
+// workbench queues each rep's morning workbench; a rep with nothing to act
+// on gets no message (a push that says "nothing to do" teaches people to
+// ignore pushes).
+func (s *Scheduler) workbench(ctx context.Context, now time.Time) error {
+	reps, err := s.activeUsers(ctx, crm.RoleRep)
+	if err != nil {
+		return err
+	}
+	date := crm.DateOf(now)
+	var items []crm.OutboxItem
+	for _, u := range reps {
+		w, err := crm.BuildWorkbench(ctx, s.opt.Store, u, now, s.opt.StaleDays)
+		if err != nil {
+			return err
+		}
+		if w.Empty() {
+			continue
+		}
+		items = append(items, crm.OutboxItem{Key: fmt.Sprintf("workbench:%d:%s", u.ID, date), Kind: crm.PushWorkbench, UserID: u.ID,
+			Payload: payload(map[string]any{"date": date})})
+	}
+	_, err = s.opt.Store.Enqueue(ctx, items, now)
+	return err
+}
+
+// managerDigest queues each manager's (and admin's) evening digest.
+func (s *Scheduler) managerDigest(ctx context.Context, now time.Time) error {
+	managers, err := s.activeUsers(ctx, crm.RoleManager, crm.RoleAdmin)
+	if err != nil {
+		return err
+	}
+	date := crm.DateOf(now)
+	var items []crm.OutboxItem
+	for _, m := range managers {
+		items = append(items, crm.OutboxItem{Key: fmt.Sprintf("digest:%d:%s", m.ID, date), Kind: crm.PushDigest, UserID: m.ID,
+			Payload: payload(map[string]any{"date": date})})
+	}
+	_, err = s.opt.Store.Enqueue(ctx, items, now)
+	return err
+}
+
+// appointments queues reminders for appointments starting within the lead
+// time; it runs every minute, and each appointment is reminded once.
+func (s *Scheduler) appointments(ctx context.Context, now time.Time) error {
+	// Look back a little so a tick missed by a restart still reminds.
+	due, err := s.opt.Store.DueAppointments(ctx, now.Add(-10*time.Minute), now.Add(AppointmentLead))
+	if err != nil {
+		return err
+	}
+	if len(due) == 0 {
+		return nil
+	}
+	var items []crm.OutboxItem
+	var ids []int64
+	for _, a := range due {
+		ids = append(ids, a.ID)
+		items = append(items, crm.OutboxItem{Key: fmt.Sprintf("appt:%d", a.ID), Kind: crm.PushAppointment, UserID: a.UserID,
+			Payload: payload(map[string]any{"appointment_id": a.ID})})
+	}
+	return s.opt.Store.RemindAppointments(ctx, items, ids, now)
+}
+
+// paymentReminder queues reminders for plans due in 3 days and today.
+func (s *Scheduler) paymentReminder(ctx context.Context, now time.Time) error {
+	today := crm.DateOf(now)
+	in3 := today.AddDays(3)
+	plans, err := s.opt.Store.PlansDueOn(ctx, []crm.Date{today, in3})
+	if err != nil {
+		return err
+	}
+	var items []crm.OutboxItem
+	for _, p := range plans {
+		days := today.DaysUntil(p.DueDate)
+		items = append(items, crm.OutboxItem{Key: fmt.Sprintf("pay:%d:%s", p.ID, today), Kind: crm.PushPaymentDue, UserID: p.OwnerID,
+			Payload: payload(map[string]any{"plan_id": p.ID, "days": days})})
+	}
+	_, err = s.opt.Store.Enqueue(ctx, items, now)
+	return err
+}
+
+// staleNudge queues a list of customers gone quiet to each rep who has any.
+func (s *Scheduler) staleNudge(ctx context.Context, now time.Time) error {
+	reps, err := s.activeUsers(ctx, crm.RoleRep)
+	if err != nil {
+		return err
+	}
+	date := crm.DateOf(now)
+	var items []crm.OutboxItem
+	for _, u := range reps {
+		stale, err := s.opt.Store.StaleCustomers(ctx, crm.Scope{OwnerID: u.ID}, now.AddDate(0, 0, -s.opt.StaleDays), 1)
+		if err != nil {
+			return err
+		}
+		if len(stale) == 0 {
+			continue
+		}
+		items = append(items, crm.OutboxItem{Key: fmt.Sprintf("stale:%d:%s", u.ID, date), Kind: crm.PushStale, UserID: u.ID,
+			Payload: payload(map[string]any{"date": date})})
+	}
+	_, err = s.opt.Store.Enqueue(ctx, items, now)
+	return err
+}
+
+// housekeeping forgets abandoned forms and old inbound keys.
+func (s *Scheduler) housekeeping(ctx context.Context, now time.Time) error {
+	if _, err := s.opt.Store.PurgeExpiredStates(ctx, now); err != nil {
+		return err
+	}
+	_, err := s.opt.Store.PurgeInbound(ctx, now.Add(-7*24*time.Hour))
+	return err
+}
