@@ -240,5 +240,35 @@ func (b *Bot) digest(ctx context.Context, lang string, m crm.User, now time.Time
 		}
 		lines = append(lines, T("digest.claims", len(st.Claims), strings.Join(items, "；")))
 	}
+	if m.Role == crm.RoleAdmin {
+		// Pushes nobody could receive (a rep not bound to any chat, or who
+		// blocked the bot) are the admin's to fix.
+		dead, err := b.opt.Store.OutboxItems(ctx, crm.OutboxDead, 200)
+		if err != nil {
+			return "", err
+		}
+		names := map[int64]string{}
+		for _, u := range users {
+			names[u.ID] = u.Name
+		}
+		who := map[string]bool{}
+		var list []string
+		for _, it := range dead {
+			if it.CreatedAt.Before(dayStart.Time(now.Location())) {
+				continue
+			}
+			n := names[it.UserID]
+			if it.UserID == 0 {
+				n = it.Channel + ":" + it.ChatID
+			}
+			if !who[n] {
+				who[n] = true
+				list = append(list, n)
+			}
+		}
+		if len(list) > 0 {
+			lines = append(lines, T("digest.undelivered", len(list), strings.Join(list, "、")))
+		}
+	}
 	return strings.Join(lines, "\n"), nil
 }

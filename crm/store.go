@@ -73,6 +73,8 @@ type CustomerStore interface {
 	CreateCustomer(ctx context.Context, actor int64, c Customer) (Customer, error)
 	// Customer returns one customer with contacts and owner. NotFound.
 	Customer(ctx context.Context, id int64) (Customer, error)
+	// CustomerNames returns the names of the customers with the ids.
+	CustomerNames(ctx context.Context, ids []int64) (map[int64]string, error)
 	// CustomerByKey finds the customer with a normalised name. NotFound.
 	CustomerByKey(ctx context.Context, key string) (Customer, error)
 	// SimilarCustomers returns customers whose names share search grams with

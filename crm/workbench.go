@@ -87,12 +87,16 @@ func BuildWorkbench(ctx context.Context, st Store, u User, now time.Time, staleD
 	for _, a := range w.NextActions {
 		ids[a.CustomerID] = true
 	}
+	list := make([]int64, 0, len(ids))
 	for id := range ids {
-		c, err := st.Customer(ctx, id)
-		if err != nil {
-			return w, fmt.Errorf("workbench: %w", err)
-		}
-		w.CustomerNames[id] = c.Name
+		list = append(list, id)
+	}
+	names, err := st.CustomerNames(ctx, list)
+	if err != nil {
+		return w, fmt.Errorf("workbench: %w", err)
+	}
+	for id, n := range names {
+		w.CustomerNames[id] = n
 	}
 	for _, d := range w.TopDeals {
 		w.CustomerNames[d.CustomerID] = d.CustomerName

@@ -186,7 +186,7 @@ func (w *Worker) inQuiet(t time.Time) (bool, time.Time) {
 func (w *Worker) handle(ctx context.Context, it crm.OutboxItem) {
 	log := w.Logger.With(slog.Int64("outbox_id", it.ID), slog.String("kind", it.Kind))
 	bg := context.WithoutCancel(ctx)
-	if quiet, until := w.inQuiet(w.Now()); quiet {
+	if quiet, until := w.inQuiet(w.Now()); quiet && !urgent(it.Kind) {
 		if err := w.Store.MarkRetry(bg, it.ID, until, "quiet hours"); err != nil {
 			log.Error("outbox defer", slog.Any("err", err))
 		}
@@ -213,6 +213,9 @@ func (w *Worker) handle(ctx context.Context, it crm.OutboxItem) {
 		log.Error("outbox update", slog.Any("err", err))
 	}
 }
+
+// urgent pushes go out in quiet hours too: an appointment does not wait.
+func urgent(kind string) bool { return kind == crm.PushAppointment }
 
 // Backoff is the wait after the n-th failed attempt: 30 s doubling, at most
 // an hour.

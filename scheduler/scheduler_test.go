@@ -313,3 +313,92 @@ func TestOutboxGracefulStop(t *testing.T) {
 		}
 	}
 }
+
+func TestADayOf500Reps(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		for i := 0; i < 500; i++ {
+			u, err := db.CreateUser(ctx, 0, crm.User{Name: fmt.Sprint("rep", i), Role: crm.RoleRep})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if i%5 == 0 { // every fifth rep has nothing to act on
+				continue
+			}
+			if _, err := db.CreateCustomer(ctx, u.ID, crm.Customer{Name: fmt.Sprintf("测试%d号贸易有限公司", i), OwnerID: u.ID, CreatedAt: w.now.AddDate(0, 0, -30)}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		s := w.scheduler()
+		if err := s.Fire(ctx, mustJob(t, s, scheduler.JobWorkbench), w.now); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Fire(ctx, mustJob(t, s, scheduler.JobWorkbench), w.now); err != nil { // double fire
+			t.Fatal(err)
+		}
+		s.RunJob(ctx, scheduler.JobWorkbench) // and an operator's run-job
+		items := outbox(t, db)
+		per := map[int64]int{}
+		for _, it := range items {
+			per[it.UserID]++
+		}
+		if len(items) != 401 || len(per) != 401 { // 400 reps + 张三 of the world
+			t.Fatalf("%d workbench pushes for %d reps, want 401 each once", len(items), len(per))
+		}
+	})
+}
+
+func mustJob(t *testing.T, s *scheduler.Scheduler, name string) scheduler.Job {
+	j, ok := s.Job(name)
+	if !ok {
+		t.Fatalf("no job %s", name)
+	}
+	return j
+}
+
+// Two complete instances (scheduler + outbox worker each) on one
+// PostgreSQL database: every push is queued once and sent once.
+func TestTwoInstancesOnPostgres(t *testing.T) {
+	db1 := storetest.OpenPostgres(t)
+	w := newWorld(t, db1)
+	var reps []crm.User
+	for i := 0; i < 60; i++ {
+		u, _ := db1.CreateUser(ctx, 0, crm.User{Name: fmt.Sprint("rep", i), Role: crm.RoleRep})
+		db1.CreateCustomer(ctx, u.ID, crm.Customer{Name: fmt.Sprintf("双实例%d号科技有限公司", i), OwnerID: u.ID, CreatedAt: w.now.AddDate(0, 0, -30)})
+		db1.BindIdentity(ctx, crm.Identity{Channel: "telegram", ExternalID: fmt.Sprint(1000 + i), UserID: u.ID, ChatID: fmt.Sprint(1000 + i)})
+		reps = append(reps, u)
+	}
+	// The second instance opens its own pool on the same database.
+	db2, err := store.Open(ctx, store.Postgres, storetest.DSNOf(t, db1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db2.Close()
+	db2.Now = w.clock
+	snd := &sender{delay: time.Millisecond}
+	var wg sync.WaitGroup
+	for _, db := range []*store.DB{db1, db2} {
+		wg.Add(1)
+		go func(db *store.DB) {
+			defer wg.Done()
+			s := scheduler.New(scheduler.Options{Store: db, Location: shanghai, Now: w.clock})
+			if err := s.Fire(ctx, mustJob(t, s, scheduler.JobWorkbench), w.now); err != nil {
+				t.Error(err)
+			}
+			wk := &scheduler.Worker{Store: db, Senders: []crm.Sender{snd}, Render: render, Now: w.clock, Location: shanghai, Batch: 5}
+			for i := 0; i < 3; i++ {
+				if _, err := wk.Drain(ctx); err != nil {
+					t.Error(err)
+				}
+			}
+		}(db)
+	}
+	wg.Wait()
+	seen := map[string]int{}
+	for _, s := range snd.sent {
+		seen[s]++
+	}
+	if len(snd.sent) != 60 || len(seen) != 60 {
+		t.Fatalf("sent %d pushes (%d distinct), want 60 once each", len(snd.sent), len(seen))
+	}
+}

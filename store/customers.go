@@ -345,3 +345,26 @@ func deptAncestors(ctx context.Context, q querier, dept int64) ([]int64, error) 
 	}
 	return out, nil
 }
+
+// CustomerNames returns the names of the customers with the ids.
+func (s *DB) CustomerNames(ctx context.Context, ids []int64) (map[int64]string, error) {
+	out := make(map[int64]string, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	q, args, err := sqlx.In(`SELECT id, name FROM customers WHERE id IN (?)`, ids)
+	if err != nil {
+		return nil, err
+	}
+	var rows []struct {
+		ID   int64  `db:"id"`
+		Name string `db:"name"`
+	}
+	if err := sel(ctx, s.db, &rows, q, args...); err != nil {
+		return nil, fmt.Errorf("store: customer names: %w", err)
+	}
+	for _, r := range rows {
+		out[r.ID] = r.Name
+	}
+	return out, nil
+}

@@ -29,6 +29,7 @@ const (
 type DB struct {
 	db     *sqlx.DB
 	driver string
+	dsn    string
 	// Now is the clock for timestamps the store sets itself.
 	Now func() time.Time
 }
@@ -74,8 +75,11 @@ func Open(ctx context.Context, driver, dsn string) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("store: cannot reach %s database at %s: %w", driver, RedactDSN(dsn), redactErr(err, dsn))
 	}
-	return &DB{db: db, driver: driver, Now: time.Now}, nil
+	return &DB{db: db, driver: driver, dsn: dsn, Now: time.Now}, nil
 }
+
+// DSN returns the connection string (with any password: never log it).
+func (s *DB) DSN() string { return s.dsn }
 
 // Driver returns "sqlite" or "postgres".
 func (s *DB) Driver() string { return s.driver }

@@ -144,3 +144,14 @@ func OpenPostgres(t testing.TB) *store.DB {
 	}
 	return db
 }
+
+// DSNOf returns the DSN a test database was opened with, so a test can open
+// a second pool on it (another "instance").
+func DSNOf(t testing.TB, db *store.DB) string {
+	t.Helper()
+	dsn := db.DSN()
+	if dsn == "" {
+		t.Fatal("storetest: database has no DSN")
+	}
+	return dsn
+}
