@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/salesbot-crm/salesbot/conversation"
@@ -84,7 +85,12 @@ type Bot struct {
 	byWord   map[string]*Command
 	handler  Handler
 	chats    chatLocks
+	updates  atomic.Int64
+	failures atomic.Int64
 }
+
+// Stats counts updates handled and those that ended in an internal error.
+func (b *Bot) Stats() (updates, failures int64) { return b.updates.Load(), b.failures.Load() }
 
 // New builds a bot with the full command table.
 func New(opt Options) *Bot {
@@ -131,7 +137,11 @@ func (b *Bot) Handle(ctx context.Context, u Update) []crm.Message {
 	unlock := b.chats.lock(u.Channel + "\x00" + u.ChatID)
 	defer unlock()
 	r := &Request{Update: u, Now: b.opt.Now().In(b.opt.Location), Lang: conversation.NormalizeLang(u.LangCode, b.opt.DefaultLang)}
+	b.updates.Add(1)
 	if err := b.handler(ctx, r); err != nil {
+		if _, ok := crm.AsError(err); !ok {
+			b.failures.Add(1)
+		}
 		b.onError(ctx, r, err)
 	}
 	return r.replies

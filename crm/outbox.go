@@ -58,6 +58,8 @@ type OutboxStore interface {
 	Release(ctx context.Context, id int64) error
 	// OutboxItems lists pushes by status (newest first), for tests and ops.
 	OutboxItems(ctx context.Context, status string, limit int) ([]OutboxItem, error)
+	// OutboxCounts counts rows by status.
+	OutboxCounts(ctx context.Context) (map[string]int, error)
 	// ClaimJobRun claims one scheduled run of a job: true for exactly one
 	// caller across instances (or again after lease if the claimant never
 	// finished).

@@ -213,3 +213,22 @@ func (s *DB) PurgeInbound(ctx context.Context, before time.Time) (int, error) {
 	n, _ := r.RowsAffected()
 	return int(n), nil
 }
+
+// OutboxCounts counts rows by status.
+func (s *DB) OutboxCounts(ctx context.Context) (map[string]int, error) {
+	var rows []struct {
+		Status string `db:"status"`
+		N      int    `db:"n"`
+	}
+	if err := sel(ctx, s.db, &rows, `SELECT status, COUNT(*) AS n FROM outbox GROUP BY status`); err != nil {
+		return nil, fmt.Errorf("store: outbox counts: %w", err)
+	}
+	out := map[string]int{crm.OutboxPending: 0, crm.OutboxSent: 0, crm.OutboxDead: 0}
+	for _, r := range rows {
+		out[r.Status] = r.N
+	}
+	return out, nil
+}
+
+// Ping checks the database answers.
+func (s *DB) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }

@@ -140,10 +140,10 @@ type Channel struct {
 	prev   *http.Client // what it replaced
 
 	pacer    *pacer
-	numbered *ttlMap[string, []crm.Button]        // member → the numbered options last shown
-	cards    *ttlMap[string, map[string]string]   // card task id → button key → label
-	names    *ttlMap[string, string]              // member → display name (user/get)
-	uploads  *ttlMap[[32]byte, string]            // image hash → temporary media id
+	numbered *ttlMap[string, []crm.Button]      // member → the numbered options last shown
+	cards    *ttlMap[string, map[string]string] // card task id → button key → label
+	names    *ttlMap[string, string]            // member → display name (user/get)
+	uploads  *ttlMap[[32]byte, string]          // image hash → temporary media id
 	redactor *redactor
 
 	mu    sync.RWMutex
@@ -408,8 +408,9 @@ func (t *tokenCache) Clear() {
 // redactor removes secrets from error texts: the library's errors carry
 // request URLs with access_token=, corpsecret= and key= in them.
 type redactor struct {
-	mu      sync.RWMutex
-	secrets []string
+	mu     sync.RWMutex
+	fixed  []string // the secret and the robot key
+	tokens []string // the newest access tokens
 }
 
 var secretParams = regexp.MustCompile(`(?i)(access_token|corpsecret|key)=[^&\s"',]+`)
@@ -417,33 +418,39 @@ var secretParams = regexp.MustCompile(`(?i)(access_token|corpsecret|key)=[^&\s"'
 func newRedactor(secrets ...string) *redactor {
 	r := &redactor{}
 	for _, s := range secrets {
-		r.add(s)
+		if len(s) >= 4 {
+			r.fixed = append(r.fixed, s)
+		}
 	}
 	return r
 }
 
+// add remembers a token to redact (the newest 16).
 func (r *redactor) add(s string) {
 	if len(s) < 4 {
 		return
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	for _, x := range r.secrets {
+	for _, x := range r.tokens {
 		if x == s {
 			return
 		}
 	}
-	if len(r.secrets) >= 64 { // keep the newest tokens
-		r.secrets = append(r.secrets[:2:2], r.secrets[3:]...)
+	if len(r.tokens) >= 16 {
+		r.tokens = r.tokens[1:]
 	}
-	r.secrets = append(r.secrets, s)
+	r.tokens = append(r.tokens, s)
 }
 
 func (r *redactor) string(s string) string {
 	s = secretParams.ReplaceAllString(s, "$1=REDACTED")
 	r.mu.RLock()
 	defer r.mu.RUnlock()
-	for _, x := range r.secrets {
+	for _, x := range r.fixed {
+		s = strings.ReplaceAll(s, x, "REDACTED")
+	}
+	for _, x := range r.tokens {
 		s = strings.ReplaceAll(s, x, "REDACTED")
 	}
 	return s
