@@ -410,3 +410,54 @@ func TestPushesRenderForTheirReaders(t *testing.T) {
 		expect(t, ms[0].Text, "华东销售部", "回款 ¥5,000", "已交 0/2", "张三", "李四", "撞单 1 起")
 	})
 }
+
+func TestChatReports(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		c := newChat(t, db)
+		ctx := context.Background()
+		east, _ := db.CreateDepartment(ctx, 0, "华东销售部", 0)
+		c.person("王经理", crm.RoleManager, east.ID)
+		a := c.person("张三", crm.RoleRep, east.ID)
+		c.person("李四", crm.RoleRep, east.ID)
+		cust, _ := db.CreateCustomer(ctx, a.ID, crm.Customer{Name: "瑞丰机械有限公司", OwnerID: a.ID})
+		db.AddActivity(ctx, a.ID, crm.Activity{CustomerID: cust.ID, UserID: a.ID, Content: "拜访", At: c.now})
+
+		got := c.says("张三", "/report")
+		expect(t, got, "张三", "日报", "新增客户 1（瑞丰机械）", "跟进 1", "回款 ¥0", "明天计划")
+		expect(t, c.says("张三", "客户对价格敏感，明天约技术交流。"), "日报已提交")
+		expect(t, c.says("张三", "/report"), "替换")
+		expect(t, c.says("张三", "改一下：明天上午约技术交流。"), "日报已提交")
+		r, err := db.ReportFor(ctx, a.ID, crm.PeriodDay, "2026-11-29")
+		if err != nil || r.Text != "改一下：明天上午约技术交流。" {
+			t.Fatalf("report: %+v %v", r, err)
+		}
+		// WeCom-style keyword for the weekly report.
+		db.BindIdentity(ctx, crm.Identity{Channel: "wecom", ExternalID: "zs", UserID: a.ID, ChatID: "zs"})
+		expect(t, c.handle("张三", bot.Update{Channel: "wecom", ChatID: "zs", UserID: "zs", Text: "周报"}), "周报", "下周计划")
+		c.handle("张三", bot.Update{Channel: "wecom", ChatID: "zs", UserID: "zs", Text: "取消"})
+
+		// The manager sees who filed, reads and comments; the rep is told.
+		expect(t, c.says("王经理", "/report team"), "已交 1/2", "未交：李四")
+		expect(t, c.presses("王经理", "张三"), "明天上午约技术交流")
+		expect(t, c.presses("王经理", "点评"), "给 张三 的点评")
+		expect(t, c.says("王经理", "很好，记得带样品。"), "点评已发给 张三")
+		items, _ := db.OutboxItems(ctx, crm.OutboxPending, 10)
+		var comment *crm.OutboxItem
+		for i := range items {
+			if items[i].Kind == crm.PushReportComment {
+				comment = &items[i]
+			}
+		}
+		if comment == nil || comment.UserID != a.ID {
+			t.Fatalf("no comment push: %+v", items)
+		}
+		ms, err := c.bot.RenderPush(ctx, *comment, crm.Identity{Channel: "telegram", ChatID: "张三", UserID: a.ID})
+		if err != nil || len(ms) != 1 {
+			t.Fatal(ms, err)
+		}
+		expect(t, ms[0].Text, "王经理", "日报", "很好，记得带样品。")
+		// Another rep can neither read nor comment on it.
+		expect(t, c.says("李四", fmt.Sprintf("/report #%d", r.ID)), "没有找到")
+		expect(t, c.says("李四", fmt.Sprintf("/comment #%d", r.ID)), "主管或管理员")
+	})
+}

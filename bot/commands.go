@@ -21,6 +21,8 @@ func commandTable(b *Bot) []*Command {
 		{Name: "find", Keyword: "查找", HelpKey: "help.find", Usage: "usage.find", Handler: b.cmdFind},
 		{Name: "my", Keyword: "我的客户", HelpKey: "help.my", Handler: b.cmdMy},
 		{Name: "customer", Keyword: "客户", HelpKey: "help.customer", Usage: "usage.customer", Handler: b.cmdCustomer},
+		{Name: "report", Keyword: "日报", Aliases: []string{"周报", "月报"}, HelpKey: "help.report", Usage: "usage.report", Handler: b.cmdReport},
+		{Name: "comment", Keyword: "点评", Roles: managers, HelpKey: "help.comment", Usage: "usage.comment", Handler: b.cmdComment},
 		{Name: "today", Keyword: "工作台", HelpKey: "help.today", Handler: b.cmdToday},
 		{Name: "invite", Keyword: "邀请", Roles: managers, HelpKey: "help.invite", Usage: "usage.invite", Handler: b.cmdInvite},
 		{Name: "group", Keyword: "群", Roles: managers, Public: true, InGroup: true, HelpKey: "help.group", Handler: b.cmdGroup},

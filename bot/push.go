@@ -32,10 +32,12 @@ func (b *Bot) RenderPush(ctx context.Context, it crm.OutboxItem, to crm.Identity
 	now := b.opt.Now().In(b.opt.Location)
 	T := func(k string, a ...any) string { return conversation.T(lang, k, a...) }
 	var p struct {
-		Date          crm.Date `json:"date"`
-		AppointmentID int64    `json:"appointment_id"`
-		PlanID        int64    `json:"plan_id"`
-		Days          int      `json:"days"`
+		Date          crm.Date       `json:"date"`
+		AppointmentID int64          `json:"appointment_id"`
+		PlanID        int64          `json:"plan_id"`
+		Days          int            `json:"days"`
+		Kind          crm.PeriodKind `json:"kind"`
+		ReportID      int64          `json:"report_id"`
 	}
 	if it.Kind != crm.PushDuplicateClaim {
 		if err := json.Unmarshal([]byte(it.Payload), &p); err != nil {
@@ -127,6 +129,27 @@ func (b *Bot) RenderPush(ctx context.Context, it crm.OutboxItem, to crm.Identity
 		}
 		text = T("push.stale", b.opt.StaleDays, strings.Join(items, "，"))
 		menu = []conversation.Choice{{Label: T("btn.log_visit_for", conversation.ShortName(stale[0].Name)), Value: "/visit #" + strconv.FormatInt(stale[0].ID, 10)}}
+	case crm.PushReportDue:
+		start, _ := crm.PeriodRange(p.Kind, now)
+		if _, err := b.opt.Store.ReportFor(ctx, u.ID, p.Kind, start); err == nil {
+			return nil, nil // filed since the reminder was queued
+		}
+		text = T("push.report_due_"+string(p.Kind), u.Name)
+		arg := ""
+		if p.Kind != crm.PeriodDay {
+			arg = " " + string(p.Kind)
+		}
+		menu = []conversation.Choice{{Label: T("btn.write_report"), Value: "/report" + arg}}
+	case crm.PushReportComment:
+		rp, err := b.opt.Store.Report(ctx, p.ReportID)
+		if err != nil {
+			return nil, err
+		}
+		by, err := b.opt.Store.User(ctx, rp.CommentBy)
+		if err != nil {
+			return nil, err
+		}
+		text = T("push.report_comment", by.Name, T("report.kind_"+string(rp.Kind)), rp.Comment)
 	case crm.PushDigest:
 		var err error
 		if text, err = b.digest(ctx, lang, u, now); err != nil {

@@ -119,6 +119,9 @@ func (b *Bot) lookup(r *Request, text string) (*Command, string) {
 			return nil, ""
 		}
 	}
+	if word != c.Keyword { // an alias says something the handler needs (周报 → week)
+		args = strings.TrimSpace(word + " " + args)
+	}
 	return c, strings.TrimSpace(args)
 }
 

@@ -23,7 +23,7 @@ func TestCatalogueComplete(t *testing.T) {
 			t.Errorf("%s: placeholders differ: %q vs %q", k, e.zh, e.en)
 		}
 	}
-	lit := regexp.MustCompile(`"([a-z]+\.[a-z0-9_]+)"`)
+	lit := regexp.MustCompile(`"([a-z]+\.[a-z0-9_]*[a-z0-9])"`)
 	var files []string
 	for _, dir := range []string{"../bot", "../conversation", "../crm", "../store", "../internal"} {
 		filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
@@ -63,6 +63,14 @@ func TestCatalogueComplete(t *testing.T) {
 	}
 	for _, v := range sources {
 		need(t, "source."+v)
+	}
+	for _, k := range []crm.PeriodKind{crm.PeriodDay, crm.PeriodWeek, crm.PeriodMonth} {
+		for _, p := range []string{"report.ask_", "report.saved_", "report.kind_", "push.report_due_"} {
+			need(t, p+string(k))
+		}
+	}
+	for _, m := range []crm.Metric{crm.MetricPayments, crm.MetricContract, crm.MetricNewCustomers} {
+		need(t, "metric."+string(m))
 	}
 }
 

@@ -193,11 +193,20 @@ func (e *Engine) HasFlow(name string) bool { _, ok := e.flows[name]; return ok }
 
 // Start begins a flow, replacing any form in progress.
 func (e *Engine) Start(ctx context.Context, env *Env, flow, args string) ([]crm.Message, error) {
+	return e.StartWith(ctx, env, flow, args, nil)
+}
+
+// StartWith begins a flow with fields already known (e.g. a report's
+// computed part), replacing any form in progress.
+func (e *Engine) StartWith(ctx context.Context, env *Env, flow, args string, seed map[string]string) ([]crm.Message, error) {
 	f, ok := e.flows[flow]
 	if !ok {
 		return nil, fmt.Errorf("conversation: no flow %q", flow)
 	}
 	s := &Session{Flow: flow, Data: map[string]string{}}
+	for k, v := range seed {
+		s.Data[k] = v
+	}
 	var out []crm.Message
 	if prev, _ := e.Active(ctx, env); prev.InForm() && prev.Flow != flow {
 		out = append(out, crm.Message{Text: env.T("flow.replaced")})

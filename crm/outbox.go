@@ -13,6 +13,8 @@ const (
 	PushPaymentDue     = "payment_due"     // payload: {"plan_id": n, "days": n}
 	PushStale          = "stale"           // payload: {"date": …}
 	PushDigest         = "digest"          // payload: {"date": …}
+	PushReportDue      = "report_due"      // payload: {"kind": "day"|"week"|"month", "date": …}
+	PushReportComment  = "report_comment"  // payload: {"report_id": n}
 )
 
 // OutboxItem is one push waiting to be sent, sent, or given up on. It goes

@@ -15,6 +15,7 @@ type Store interface {
 	PipelineStore
 	StateStore
 	OutboxStore
+	ReportStore
 	Close() error
 }
 

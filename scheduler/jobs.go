@@ -17,6 +17,9 @@ const (
 	JobPaymentReminder = "payment_reminder"
 	JobStaleNudge      = "stale_nudge"
 	JobHousekeeping    = "housekeeping"
+	JobReportReminder  = "report_reminder"
+	JobWeeklyReport    = "weekly_report"
+	JobMonthlyReport   = "monthly_report"
 )
 
 // AppointmentLead is how long before an appointment its reminder goes out.
@@ -36,6 +39,9 @@ func (s *Scheduler) table() []Job {
 		{Name: JobAppointments, Spec: spec(JobAppointments, ""), Run: s.appointments},
 		{Name: JobPaymentReminder, Spec: spec(JobPaymentReminder, ""), Run: s.paymentReminder},
 		{Name: JobStaleNudge, Spec: spec(JobStaleNudge, ""), Run: s.staleNudge},
+		{Name: JobReportReminder, Spec: spec(JobReportReminder, ""), Run: s.reportDue(crm.PeriodDay)},
+		{Name: JobWeeklyReport, Spec: spec(JobWeeklyReport, ""), Run: s.reportDue(crm.PeriodWeek)},
+		{Name: JobMonthlyReport, Spec: spec(JobMonthlyReport, ""), Run: s.reportDue(crm.PeriodMonth)},
 		{Name: JobHousekeeping, Spec: spec(JobHousekeeping, "17 * * * *"), Run: s.housekeeping},
 	}
 }
@@ -166,6 +172,40 @@ func (s *Scheduler) staleNudge(ctx context.Context, now time.Time) error {
 	}
 	_, err = s.opt.Store.Enqueue(ctx, items, now)
 	return err
+}
+
+// reportDue queues a reminder to each rep who has not filed the report of
+// the period yet. The monthly job is scheduled on days 28–31 and acts only
+// on a month's last day.
+func (s *Scheduler) reportDue(kind crm.PeriodKind) func(ctx context.Context, now time.Time) error {
+	return func(ctx context.Context, now time.Time) error {
+		if kind == crm.PeriodMonth && now.AddDate(0, 0, 1).Month() == now.Month() {
+			return nil
+		}
+		reps, err := s.activeUsers(ctx, crm.RoleRep)
+		if err != nil {
+			return err
+		}
+		start, _ := crm.PeriodRange(kind, now)
+		var ids []int64
+		for _, u := range reps {
+			ids = append(ids, u.ID)
+		}
+		filed, err := s.opt.Store.ReportsFiled(ctx, kind, start, ids)
+		if err != nil {
+			return err
+		}
+		var items []crm.OutboxItem
+		for _, u := range reps {
+			if filed[u.ID] {
+				continue
+			}
+			items = append(items, crm.OutboxItem{Key: fmt.Sprintf("report_due:%s:%d:%s", kind, u.ID, start), Kind: crm.PushReportDue, UserID: u.ID,
+				Payload: payload(map[string]any{"kind": kind, "date": crm.DateOf(now)})})
+		}
+		_, err = s.opt.Store.Enqueue(ctx, items, now)
+		return err
+	}
 }
 
 // housekeeping forgets abandoned forms and old inbound keys.

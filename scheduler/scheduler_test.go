@@ -402,3 +402,31 @@ func TestTwoInstancesOnPostgres(t *testing.T) {
 		t.Fatalf("sent %d pushes (%d distinct), want 60 once each", len(snd.sent), len(seen))
 	}
 }
+
+func TestReportReminders(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		w.now = time.Date(2026, 11, 30, 17, 30, 0, 0, shanghai)
+		db.SaveReport(ctx, w.quiet.ID, crm.Report{UserID: w.quiet.ID, Kind: crm.PeriodDay, PeriodStart: "2026-11-30", Text: "done"})
+		s := w.scheduler()
+		s.RunJob(ctx, scheduler.JobReportReminder)
+		s.RunJob(ctx, scheduler.JobReportReminder)
+		items := outbox(t, db)
+		if len(items) != 1 || items[0].UserID != w.rep.ID || items[0].Kind != crm.PushReportDue {
+			t.Fatalf("daily reminders: %+v", items)
+		}
+		// The monthly prompt fires only on a month's last day.
+		s.RunJob(ctx, scheduler.JobMonthlyReport) // Nov 30: last day
+		w.now = time.Date(2026, 12, 28, 17, 0, 0, 0, shanghai)
+		s.RunJob(ctx, scheduler.JobMonthlyReport) // Dec 28: not yet
+		var monthly int
+		for _, it := range outbox(t, db) {
+			if strings.Contains(it.Key, "report_due:month") {
+				monthly++
+			}
+		}
+		if monthly != 2 { // both reps, once, for November
+			t.Fatalf("%d monthly prompts, want 2", monthly)
+		}
+	})
+}

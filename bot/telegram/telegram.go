@@ -322,15 +322,13 @@ func (c *Channel) Close(ctx context.Context) error {
 	}
 }
 
-// rawRequest sends a method with hand-made parameters through the same
-// path as the library's configs (the library has no secret_token field).
+// rawRequest is a method with hand-made parameters (MakeRequest), for what
+// the library's configs lack (setWebhook's secret_token). The library's
+// Chattable has unexported methods, so request switches on both.
 type rawRequest struct {
 	name string
 	p    tgbotapi.Params
 }
-
-// The tgbotapi.Chattable interface has unexported methods, so rawRequest
-// cannot implement it; call handles it separately.
 
 // ctxClient gives each library call a context: the library builds requests
 // without one, so this is how calls get deadlines and stop on cancel.

@@ -85,7 +85,8 @@ Commands:
   demo                      load a realistic demo company into an empty database
   run-job NAME              run one scheduler job now and send what it queues
                             (workbench, manager_digest, appointments, payment_reminder,
-                            stale_nudge, housekeeping)
+                            stale_nudge, report_reminder, weekly_report, monthly_report,
+                            housekeeping)
   version                   print the version
 
 Configuration: config.yaml in the working directory (or --config FILE), and

@@ -22,6 +22,9 @@ func (c *Config) jobSpecs() map[string]string {
 		scheduler.JobAppointments:    c.Scheduler.Appointments,
 		scheduler.JobPaymentReminder: c.Scheduler.PaymentReminder,
 		scheduler.JobStaleNudge:      c.Scheduler.StaleNudge,
+		scheduler.JobReportReminder:  c.Scheduler.ReportReminder,
+		scheduler.JobWeeklyReport:    c.Scheduler.WeeklyReport,
+		scheduler.JobMonthlyReport:   c.Scheduler.MonthlyReport,
 	}
 }
 

@@ -1,0 +1,84 @@
+package conversation
+
+import (
+	"context"
+
+	"github.com/salesbot-crm/salesbot/crm"
+)
+
+// Seed fields of the report flows (the bot computes the objective part and
+// starts the flow with it).
+const (
+	ReportKind      = "kind"
+	ReportStart     = "start"
+	ReportObjective = "objective"      // JSON snapshot, stored with the report
+	ReportSummary   = "objective_text" // the same, as the rep reads it
+	ReportExisting  = "existing"       // "1" when this replaces a filed report
+	ReportID        = "report_id"
+	ReportRepName   = "rep_name"
+)
+
+// The /report flow: the computed part is shown, the rep writes the rest in
+// one message, and the report is filed (replacing an earlier one of the
+// same period).
+func reportFlow() *Flow {
+	return &Flow{
+		Name: "report",
+		Steps: []*Step{{
+			Name: "text",
+			Prompt: func(_ context.Context, env *Env, s *Session) (Prompt, error) {
+				text := s.Get(ReportSummary) + "\n" + env.T("report.ask_"+s.Get(ReportKind))
+				if s.Get(ReportExisting) != "" {
+					text += env.T("report.replaces")
+				}
+				return Prompt{Text: text}, nil
+			},
+			Parse: func(ctx context.Context, env *Env, s *Session, in Input) (Result, error) {
+				v, err := textAnswer(in, maxNote)
+				if err != nil {
+					return Result{}, err
+				}
+				_, err = env.Store.SaveReport(ctx, env.Viewer.ID, crm.Report{UserID: env.Viewer.ID, Kind: crm.PeriodKind(s.Get(ReportKind)),
+					PeriodStart: crm.Date(s.Get(ReportStart)), Objective: s.Get(ReportObjective), Text: v})
+				if err != nil {
+					return Result{}, err
+				}
+				return Result{Done: true, Say: []crm.Message{{Text: env.T("report.saved_" + s.Get(ReportKind))}}}, nil
+			},
+		}},
+	}
+}
+
+// The comment flow: a manager comments on a report; the rep is told.
+func commentFlow() *Flow {
+	return &Flow{
+		Name: "comment",
+		Steps: []*Step{{
+			Name: "comment",
+			Prompt: func(_ context.Context, env *Env, s *Session) (Prompt, error) {
+				return Prompt{Text: env.T("report.comment_ask", s.Get(ReportRepName))}, nil
+			},
+			Parse: func(ctx context.Context, env *Env, s *Session, in Input) (Result, error) {
+				v, err := textAnswer(in, maxNote)
+				if err != nil {
+					return Result{}, err
+				}
+				r, err := env.Store.Report(ctx, s.Int(ReportID))
+				if err != nil {
+					return Result{}, err
+				}
+				rep, err := env.Store.User(ctx, r.UserID)
+				if err != nil {
+					return Result{}, err
+				}
+				if !env.Viewer.CanManage(rep) || rep.ID == env.Viewer.ID {
+					return Result{}, crm.Errorf(crm.CodeForbidden, "report.not_yours")
+				}
+				if _, err := env.Store.CommentReport(ctx, env.Viewer.ID, r.ID, v, env.Now); err != nil {
+					return Result{}, err
+				}
+				return Result{Done: true, Say: []crm.Message{{Text: env.T("report.comment_saved", rep.Name)}}}, nil
+			},
+		}},
+	}
+}

@@ -1,0 +1,146 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/salesbot-crm/salesbot/crm"
+)
+
+// RepActivity gathers what a rep did in [from, to).
+func (s *DB) RepActivity(ctx context.Context, userID int64, from, to time.Time) (crm.RepActivity, error) {
+	var r crm.RepActivity
+	f, t := from.UTC(), to.UTC()
+	if err := sel(ctx, s.db, &r.NewCustomers, `SELECT name FROM customers WHERE owner_id = ? AND created_at >= ? AND created_at < ? ORDER BY created_at, id`, userID, f, t); err != nil {
+		return r, fmt.Errorf("store: rep activity: %w", err)
+	}
+	if err := sel(ctx, s.db, &r.Activities, `SELECT kind AS k, COUNT(*) AS n FROM activities WHERE user_id = ? AND at >= ? AND at < ? GROUP BY kind ORDER BY kind`, userID, f, t); err != nil {
+		return r, fmt.Errorf("store: rep activity: %w", err)
+	}
+	const moves = `SELECT h.deal_id, c.name AS customer_name, h.from_stage, h.to_stage, h.amount, h.at
+		FROM stage_changes h JOIN deals d ON d.id = h.deal_id JOIN customers c ON c.id = d.customer_id
+		WHERE h.user_id = ? AND h.at >= ? AND h.at < ? ORDER BY h.at, h.id`
+	if err := sel(ctx, s.db, &r.StageMoves, moves, userID, f, t); err != nil {
+		return r, fmt.Errorf("store: rep activity: %w", err)
+	}
+	for _, m := range r.StageMoves {
+		switch m.To {
+		case crm.StageContract:
+			r.Won++
+			r.WonAmount += m.Amount
+		case crm.StageLost:
+			r.Lost++
+		}
+	}
+	const pay = `SELECT COALESCE(SUM(p.amount), 0) FROM payments p JOIN customers c ON c.id = p.customer_id
+		WHERE c.owner_id = ? AND p.received_on >= ? AND p.received_on < ?`
+	if err := get(ctx, s.db, &r.Payments, pay, userID, crm.DateOf(from), crm.DateOf(to)); err != nil {
+		return r, fmt.Errorf("store: rep activity: %w", err)
+	}
+	return r, nil
+}
+
+// MetricActual measures a target metric in scope over [from, to).
+func (s *DB) MetricActual(ctx context.Context, m crm.Metric, sc crm.Scope, from, to time.Time) (int64, error) {
+	where, args := scopeWhere(sc)
+	var q string
+	switch m {
+	case crm.MetricPayments:
+		q = `SELECT COALESCE(SUM(p.amount), 0) FROM payments p JOIN customers c ON c.id = p.customer_id JOIN users u ON u.id = c.owner_id
+			WHERE ` + where + ` AND p.received_on >= ? AND p.received_on < ?`
+		args = append(args, crm.DateOf(from), crm.DateOf(to))
+	case crm.MetricContract:
+		q = `SELECT COALESCE(SUM(h.amount), 0) FROM stage_changes h JOIN deals d ON d.id = h.deal_id JOIN customers c ON c.id = d.customer_id JOIN users u ON u.id = c.owner_id
+			WHERE ` + where + ` AND h.to_stage = 'contract' AND h.at >= ? AND h.at < ?`
+		args = append(args, from.UTC(), to.UTC())
+	case crm.MetricNewCustomers:
+		q = `SELECT COUNT(*) FROM customers c JOIN users u ON u.id = c.owner_id WHERE ` + where + ` AND c.created_at >= ? AND c.created_at < ?`
+		args = append(args, from.UTC(), to.UTC())
+	default:
+		return 0, crm.Errorf(crm.CodeInvalid, "target.metric_invalid")
+	}
+	var v int64
+	if err := get(ctx, s.db, &v, q, args...); err != nil {
+		return 0, fmt.Errorf("store: metric %s: %w", m, err)
+	}
+	return v, nil
+}
+
+const reportCols = `id, user_id, kind, period_start, objective, text, comment, comment_by, created_at, updated_at`
+
+// SaveReport creates or replaces a rep's report of a period.
+func (s *DB) SaveReport(ctx context.Context, actor int64, r crm.Report) (crm.Report, error) {
+	if strings.TrimSpace(r.Text) == "" {
+		return r, crm.Errorf(crm.CodeInvalid, "report.empty")
+	}
+	if err := checkLen(r.Text); err != nil {
+		return r, err
+	}
+	now := s.now()
+	err := s.tx(ctx, func(tx *sqlx.Tx) error {
+		const q = `INSERT INTO reports (user_id, kind, period_start, objective, text, comment, comment_by, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, '', 0, ?, ?)
+			ON CONFLICT (user_id, kind, period_start) DO UPDATE SET objective = excluded.objective, text = excluded.text, updated_at = excluded.updated_at
+			RETURNING id`
+		var err error
+		if r.ID, err = insertID(ctx, tx, q, r.UserID, r.Kind, r.PeriodStart, r.Objective, r.Text, now, now); err != nil {
+			return err
+		}
+		return audit(ctx, tx, actor, "report", r.ID, "save", nil, map[string]any{"kind": r.Kind, "period_start": r.PeriodStart, "text": r.Text}, now)
+	})
+	if err != nil {
+		return r, fmt.Errorf("store: save report: %w", err)
+	}
+	return s.Report(ctx, r.ID)
+}
+
+// Report returns one report.
+func (s *DB) Report(ctx context.Context, id int64) (crm.Report, error) {
+	var r crm.Report
+	if err := get(ctx, s.db, &r, `SELECT `+reportCols+` FROM reports WHERE id = ?`, id); err != nil {
+		return r, fmt.Errorf("store: report %d: %w", id, err)
+	}
+	return r, nil
+}
+
+// ReportsOfPeriod lists the reports of a period.
+func (s *DB) ReportsOfPeriod(ctx context.Context, kind crm.PeriodKind, start crm.Date) ([]crm.Report, error) {
+	var out []crm.Report
+	if err := sel(ctx, s.db, &out, `SELECT `+reportCols+` FROM reports WHERE kind = ? AND period_start = ? ORDER BY updated_at, id`, kind, start); err != nil {
+		return nil, fmt.Errorf("store: reports: %w", err)
+	}
+	return out, nil
+}
+
+// CommentReport stores a manager's comment and queues the rep's notice.
+func (s *DB) CommentReport(ctx context.Context, actor int64, id int64, comment string, now time.Time) (crm.Report, error) {
+	if strings.TrimSpace(comment) == "" {
+		return crm.Report{}, crm.Errorf(crm.CodeInvalid, "report.comment_empty")
+	}
+	if err := checkLen(comment); err != nil {
+		return crm.Report{}, err
+	}
+	err := s.tx(ctx, func(tx *sqlx.Tx) error {
+		var r crm.Report
+		if err := get(ctx, tx, &r, `SELECT `+reportCols+` FROM reports WHERE id = ?`, id); err != nil {
+			return err
+		}
+		if _, err := exec(ctx, tx, `UPDATE reports SET comment = ?, comment_by = ? WHERE id = ?`, comment, actor, id); err != nil {
+			return err
+		}
+		key := fmt.Sprintf("report_comment:%d:%d", id, now.UnixNano())
+		item := crm.OutboxItem{Key: key, Kind: crm.PushReportComment, UserID: r.UserID, Payload: fmt.Sprintf(`{"report_id":%d}`, id)}
+		if _, err := enqueueItems(ctx, tx, []crm.OutboxItem{item}, now); err != nil {
+			return err
+		}
+		return audit(ctx, tx, actor, "report", id, "comment", map[string]string{"comment": r.Comment}, map[string]string{"comment": comment}, s.now())
+	})
+	if err != nil {
+		return crm.Report{}, fmt.Errorf("store: comment report %d: %w", id, err)
+	}
+	return s.Report(ctx, id)
+}
