@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/salesbot-crm/salesbot/chart"
 	"github.com/salesbot-crm/salesbot/conversation"
 	"github.com/salesbot-crm/salesbot/crm"
 )
@@ -74,6 +75,9 @@ type Options struct {
 	StaleDays   int
 	// BotUsername is the Telegram bot's username, for deep links.
 	BotUsername string
+	// Charts draws chart images; nil when no CJK font was found (numbers
+	// are then sent as text).
+	Charts *chart.Renderer
 }
 
 // Bot routes updates to commands and forms.
@@ -87,6 +91,8 @@ type Bot struct {
 	chats    chatLocks
 	updates  atomic.Int64
 	failures atomic.Int64
+	// noFontSaid: the missing-font notice is given once.
+	noFontSaid atomic.Bool
 }
 
 // Stats counts updates handled and those that ended in an internal error.

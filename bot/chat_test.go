@@ -3,12 +3,14 @@ package bot_test
 import (
 	"context"
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 	"time"
 	_ "time/tzdata"
 
 	"github.com/salesbot-crm/salesbot/bot"
+	"github.com/salesbot-crm/salesbot/chart"
 	"github.com/salesbot-crm/salesbot/crm"
 	"github.com/salesbot-crm/salesbot/store"
 	"github.com/salesbot-crm/salesbot/store/storetest"
@@ -460,4 +462,121 @@ func TestChatReports(t *testing.T) {
 		expect(t, c.says("李四", fmt.Sprintf("/report #%d", r.ID)), "没有找到")
 		expect(t, c.says("李四", fmt.Sprintf("/comment #%d", r.ID)), "主管或管理员")
 	})
+}
+
+// withCharts gives the chat's bot a chart renderer when the machine has a
+// CJK font (CI installs one); it reports whether it did.
+func (c *chat) withCharts(t *testing.T) bool {
+	r, err := chart.NewRenderer("")
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("CI needs a CJK font for charts: %v", err)
+		}
+		return false
+	}
+	c.bot = bot.New(bot.Options{Store: c.db, Now: func() time.Time { return c.now }, Location: c.loc, DefaultLang: "zh", StaleDays: 14, Charts: r})
+	return true
+}
+
+// images returns the images of the last replies to a text.
+func (c *chat) saysWithImages(who, text string) (string, []*crm.Image) {
+	c.t.Helper()
+	c.sent[who]++
+	replies := c.bot.Handle(context.Background(), bot.Update{Channel: "telegram", ChatID: who, UserID: who, UserName: who, Text: text})
+	var texts []string
+	var imgs []*crm.Image
+	var buttons []crm.Button
+	for _, m := range replies {
+		if m.Text != "" {
+			texts = append(texts, m.Text)
+		}
+		if m.Image != nil {
+			imgs = append(imgs, m.Image)
+		}
+		for _, row := range m.Buttons {
+			buttons = append(buttons, row...)
+		}
+	}
+	c.buttons[who] = buttons
+	return strings.Join(texts, "\n"), imgs
+}
+
+func TestChatTargetsStatsAndTeam(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		c := newChat(t, db)
+		charts := c.withCharts(t)
+		ctx := context.Background()
+		east, _ := db.CreateDepartment(ctx, 0, "华东销售部", 0)
+		mgr := c.person("王经理", crm.RoleManager, east.ID)
+		a := c.person("张三", crm.RoleRep, east.ID)
+		b := c.person("李四", crm.RoleRep, east.ID)
+		other, _ := db.CreateDepartment(ctx, 0, "华南销售部", 0)
+		c.person("赵六", crm.RoleRep, other.ID)
+		_ = mgr
+		for i, who := range []crm.User{a, a, a, b} {
+			cust, _ := db.CreateCustomer(ctx, who.ID, crm.Customer{Name: fmt.Sprintf("测试%d号科技有限公司", i), OwnerID: who.ID, Industry: []string{"IT/软件", "IT/软件", "制造业", "物流"}[i], Source: "展会"})
+			db.AddPayment(ctx, who.ID, crm.Payment{CustomerID: cust.ID, Amount: crm.Yuan(int64(10000 * (i + 1))), ReceivedOn: "2026-11-20"})
+			d, _ := db.SaveDeal(ctx, who.ID, crm.Deal{CustomerID: cust.ID, OwnerID: who.ID, Stage: crm.StageInitial, WinPct: 10, Amount: crm.Yuan(50000)})
+			if i < 2 {
+				d.Stage, d.WinPct = crm.StageProposal, 50
+				db.SaveDeal(ctx, who.ID, d)
+			}
+		}
+
+		// The manager sets a department target and splits it evenly.
+		expect(t, c.says("王经理", "/target set"), "给谁设目标")
+		refute(t, strings.Join(labels(c.buttons["王经理"]), " "), "华南销售部", "赵六", "全公司")
+		expect(t, c.presses("王经理", "华东销售部"), "什么指标")
+		expect(t, c.presses("王经理", "回款"), "哪个周期")
+		expect(t, c.presses("王经理", "本期"), "目标金额")
+		expect(t, c.says("王经理", "-5"), "大于 0")
+		expect(t, c.says("王经理", "9999999亿"), "不合理")
+		expect(t, c.says("王经理", "10万"), "请确认", "华东销售部", "¥100,000")
+		expect(t, c.presses("王经理", "保存"), "目标已设定", "拆分")
+		expect(t, c.presses("王经理", "平均拆分"), "张三 ¥50,000", "李四 ¥50,000")
+		expect(t, c.presses("王经理", "保存"), "每个人的目标")
+		// A rep's own target now shows with progress: ¥60,000 of ¥50,000.
+		expect(t, c.says("张三", "/target"), "本月回款 120%", "已完成")
+		refute(t, c.says("张三", "/target set"), "给谁设目标")
+		// Changing one rep's target makes the sum disagree: warned.
+		c.says("王经理", "/target set")
+		c.presses("王经理", "李四")
+		c.presses("王经理", "回款")
+		c.presses("王经理", "本期")
+		c.says("王经理", "3万")
+		expect(t, c.presses("王经理", "保存"), "合计 ¥80,000", "¥100,000")
+
+		// Stats within scope, with a chart where fonts allow.
+		got, imgs := c.saysWithImages("王经理", "/stats industry")
+		expect(t, got, "客户行业分布（共 4 家）", "IT/软件 2（50%）", "制造业 1")
+		if charts && (len(imgs) != 1 || len(imgs[0].PNG) < 1000) {
+			t.Fatalf("no chart image: %v", imgs)
+		}
+		got, _ = c.saysWithImages("张三", "/stats top")
+		expect(t, got, "回款客户 3 家", "前 1 家")
+		got, _ = c.saysWithImages("王经理", "/stats funnel")
+		expect(t, got, "初次沟通 4", "了解需求 2", "方案制定 2", "→ 下一阶段 50.0%")
+		got, _ = c.saysWithImages("王经理", "/stats ranking")
+		expect(t, got, "1.张三 ¥60,000", "2.李四 ¥40,000")
+		refute(t, got, "赵六")
+		expect(t, c.says("张三", "/stats nonsense"), "没有「nonsense」")
+		got, _ = c.saysWithImages("赵六", "/stats industry")
+		expect(t, got, "还没有数据")
+
+		// The manager's team summary.
+		got, imgs = c.saysWithImages("王经理", "/team")
+		expect(t, got, "华东销售部", "日报：已交 0/2")
+		if charts && len(imgs) != 1 {
+			t.Fatalf("team chart: %v", imgs)
+		}
+		expect(t, c.says("张三", "/team"), "只有主管或管理员")
+	})
+}
+
+func labels(bs []crm.Button) []string {
+	var out []string
+	for _, b := range bs {
+		out = append(out, b.Text)
+	}
+	return out
 }

@@ -72,6 +72,13 @@ func TestCatalogueComplete(t *testing.T) {
 	for _, m := range []crm.Metric{crm.MetricPayments, crm.MetricContract, crm.MetricNewCustomers} {
 		need(t, "metric."+string(m))
 	}
+	for _, k := range []string{"industry", "size", "region", "source", "top", "funnel", "ranking"} {
+		need(t, "stats.kind_"+k)
+		need(t, "stats.title_"+k)
+	}
+	for _, k := range []string{"payments", "contract", "new_customers", "activities"} {
+		need(t, "stats.rank_"+k)
+	}
 }
 
 func need(t *testing.T, k string) {

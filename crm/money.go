@@ -58,3 +58,54 @@ func groupThousands(v int64) string {
 
 // Yuan makes a Money from whole yuan.
 func Yuan(y int64) Money { return Money(y * 100) }
+
+// SplitByWeights divides total into parts proportional to weights, in whole
+// units, so that the parts add up to total exactly (largest remainders get
+// the leftover units). All-zero weights split evenly.
+func SplitByWeights(total int64, weights []int64) []int64 {
+	n := len(weights)
+	out := make([]int64, n)
+	if n == 0 {
+		return out
+	}
+	var sum int64
+	for _, w := range weights {
+		if w > 0 {
+			sum += w
+		}
+	}
+	if sum == 0 {
+		weights = make([]int64, n)
+		for i := range weights {
+			weights[i] = 1
+		}
+		sum = int64(n)
+	}
+	type rem struct {
+		i int
+		r int64
+	}
+	rems := make([]rem, n)
+	var given int64
+	for i, w := range weights {
+		if w < 0 {
+			w = 0
+		}
+		// total*w may overflow for huge totals; split the product.
+		q, r := total/sum, total%sum
+		out[i] = q*w + (r*w)/sum
+		rems[i] = rem{i, (r * w) % sum}
+		given += out[i]
+	}
+	for left := total - given; left > 0; left-- {
+		best := -1
+		for j, x := range rems {
+			if best < 0 || x.r > rems[best].r {
+				best = j
+			}
+		}
+		out[rems[best].i]++
+		rems[best].r = -1
+	}
+	return out
+}

@@ -59,3 +59,29 @@ type ReportStore interface {
 	// the rep, in one transaction.
 	CommentReport(ctx context.Context, actor int64, id int64, comment string, now time.Time) (Report, error)
 }
+
+// NamedAmount is an amount under a name (a customer, a rep).
+type NamedAmount struct {
+	ID     int64  `db:"id"`
+	Name   string `db:"name"`
+	Amount int64  `db:"amount"`
+}
+
+// AnalyticsStore answers the aggregate questions of /stats, always within a
+// scope. Periods are [from, to).
+type AnalyticsStore interface {
+	// Distribution counts customers by a field: industry, size, region or
+	// source (Invalid for any other).
+	Distribution(ctx context.Context, s Scope, field string) ([]KindCount, error)
+	// CustomerRevenue sums payments received per customer, largest first.
+	CustomerRevenue(ctx context.Context, s Scope, from, to time.Time) ([]NamedAmount, error)
+	// StageReach counts deals created in the period by the furthest stage
+	// they reached (a lost deal counts at the stage it was lost from); the
+	// key is the stage.
+	StageReach(ctx context.Context, s Scope, from, to time.Time) ([]KindCount, error)
+	// Closed counts deals won and lost in the period.
+	Closed(ctx context.Context, s Scope, from, to time.Time) (won, lost int, err error)
+	// PerOwner sums a metric per owner in scope: "payments", "contract",
+	// "new_customers" or "activities" (by the user who logged them).
+	PerOwner(ctx context.Context, s Scope, metric string, from, to time.Time) ([]NamedAmount, error)
+}

@@ -16,6 +16,7 @@ type Store interface {
 	StateStore
 	OutboxStore
 	ReportStore
+	AnalyticsStore
 	Close() error
 }
 

@@ -22,6 +22,7 @@ import (
 
 	"github.com/salesbot-crm/salesbot/bot"
 	"github.com/salesbot-crm/salesbot/bot/console"
+	"github.com/salesbot-crm/salesbot/chart"
 	"github.com/salesbot-crm/salesbot/conversation"
 	"github.com/salesbot-crm/salesbot/crm"
 	"github.com/salesbot-crm/salesbot/internal/demo"
@@ -56,6 +57,7 @@ type Main struct {
 	StdinIsTerminal *bool
 
 	cfg    Config
+	charts *chart.Renderer
 	loc    *time.Location
 	logger *slog.Logger
 	db     *store.DB
@@ -171,6 +173,11 @@ func (m *Main) run(ctx context.Context, args []string) error {
 	if m.Now == nil {
 		m.Now = time.Now
 	}
+	if cmd == "serve" || cmd == "console" || cmd == "run-job" {
+		if err := m.loadCharts(); err != nil {
+			return err
+		}
+	}
 	switch cmd {
 	case "serve":
 		return m.serve(ctx, args)
@@ -263,7 +270,23 @@ func (m *Main) ensureAdmin(ctx context.Context, db *store.DB) (crm.User, bool, e
 }
 
 func (m *Main) newBot(db *store.DB) *bot.Bot {
-	return bot.New(bot.Options{Store: db, Logger: m.logger, Now: m.Now, Location: m.loc, DefaultLang: m.cfg.Locale, StaleDays: m.cfg.StaleDays})
+	return bot.New(bot.Options{Store: db, Logger: m.logger, Now: m.Now, Location: m.loc, DefaultLang: m.cfg.Locale, StaleDays: m.cfg.StaleDays, Charts: m.charts})
+}
+
+// loadCharts finds the CJK font for charts. A configured chart.font that
+// cannot be used is a configuration error; with none configured and none
+// found, charts are off and the bot sends numbers as text.
+func (m *Main) loadCharts() error {
+	r, err := chart.NewRenderer(m.cfg.Chart.Font)
+	switch {
+	case err == nil:
+		m.charts = r
+	case m.cfg.Chart.Font != "":
+		return &ConfigError{Key: "chart.font", Value: m.cfg.Chart.Font, Allowed: "a readable TrueType (.ttf/.ttc) font with Chinese glyphs, e.g. /usr/share/fonts/truetype/wqy/wqy-microhei.ttc"}
+	default:
+		m.logger.Warn("no CJK font found: charts are sent as text; install fonts-wqy-microhei or set chart.font")
+	}
+	return nil
 }
 
 func (m *Main) stdinIsTerminal() bool {
