@@ -512,7 +512,6 @@ func TestChatTargetsStatsAndTeam(t *testing.T) {
 		b := c.person("李四", crm.RoleRep, east.ID)
 		other, _ := db.CreateDepartment(ctx, 0, "华南销售部", 0)
 		c.person("赵六", crm.RoleRep, other.ID)
-		_ = mgr
 		for i, who := range []crm.User{a, a, a, b} {
 			cust, _ := db.CreateCustomer(ctx, who.ID, crm.Customer{Name: fmt.Sprintf("测试%d号科技有限公司", i), OwnerID: who.ID, Industry: []string{"IT/软件", "IT/软件", "制造业", "物流"}[i], Source: "展会"})
 			db.AddPayment(ctx, who.ID, crm.Payment{CustomerID: cust.ID, Amount: crm.Yuan(int64(10000 * (i + 1))), ReceivedOn: "2026-11-20"})
@@ -570,6 +569,17 @@ func TestChatTargetsStatsAndTeam(t *testing.T) {
 			t.Fatalf("team chart: %v", imgs)
 		}
 		expect(t, c.says("张三", "/team"), "只有主管或管理员")
+
+		// The evening digest carries the team's charts.
+		dg := crm.OutboxItem{Kind: crm.PushDigest, UserID: mgr.ID, Payload: `{"date":"2026-11-29"}`}
+		ms, err := c.bot.RenderPush(ctx, dg, crm.Identity{Channel: "telegram", ChatID: "王经理", UserID: mgr.ID})
+		if err != nil || len(ms) == 0 {
+			t.Fatal(ms, err)
+		}
+		expect(t, ms[0].Text, "华东销售部")
+		if charts && (len(ms) != 3 || ms[1].Image == nil || ms[2].Image == nil) {
+			t.Fatalf("digest charts: %d messages", len(ms))
+		}
 	})
 }
 

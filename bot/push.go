@@ -9,8 +9,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/salesbot-crm/salesbot/chart"
 	"github.com/salesbot-crm/salesbot/conversation"
 	"github.com/salesbot-crm/salesbot/crm"
+	"github.com/salesbot-crm/salesbot/report"
 )
 
 // RenderPush turns an outbox row into the messages for one chat, in the
@@ -155,6 +157,15 @@ func (b *Bot) RenderPush(ctx context.Context, it crm.OutboxItem, to crm.Identity
 		if text, err = b.digest(ctx, lang, u, now); err != nil {
 			return nil, err
 		}
+		imgs, err := b.digestCharts(ctx, lang, u, now)
+		if err != nil {
+			return nil, err
+		}
+		out := []crm.Message{{Text: text}}
+		for _, img := range imgs {
+			out = append(out, crm.Message{Image: img})
+		}
+		return out, nil
 	default:
 		return nil, fmt.Errorf("push %d: unknown kind %q", it.ID, it.Kind)
 	}
@@ -294,4 +305,74 @@ func (b *Bot) digest(ctx context.Context, lang string, m crm.User, now time.Time
 		}
 	}
 	return strings.Join(lines, "\n"), nil
+}
+
+// digestCharts draws the manager digest's pictures: this month's target
+// progress (or, with no targets, payments) per rep, and where the team's
+// customers come from. No font or no data: no pictures.
+func (b *Bot) digestCharts(ctx context.Context, lang string, m crm.User, now time.Time) ([]*crm.Image, error) {
+	if b.opt.Charts == nil {
+		return nil, nil
+	}
+	T := func(k string, a ...any) string { return conversation.T(lang, k, a...) }
+	depts, err := b.opt.Store.Departments(ctx)
+	if err != nil {
+		return nil, err
+	}
+	v := crm.ViewerOf(m, depts)
+	var out []*crm.Image
+	loc := now.Location()
+	mStart, mEnd := crm.PeriodRange(crm.PeriodMonth, now)
+	users, err := b.opt.Store.Users(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var rows []chart.Progress
+	for _, u := range users {
+		if !u.Active || u.Role != crm.RoleRep || !v.CanManage(u) {
+			continue
+		}
+		ps, err := report.UnitProgress(ctx, b.opt.Store, crm.UnitUser, u.ID, crm.Scope{OwnerID: u.ID}, crm.PeriodMonth, now)
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range ps {
+			if p.Metric == crm.MetricPayments {
+				rows = append(rows, chart.Progress{Label: u.Name, Actual: float64(p.Actual) / 100, Target: float64(p.Target) / 100})
+			}
+		}
+	}
+	if len(rows) > 0 {
+		if png, err := b.opt.Charts.ProgressChart(chart.Options{Title: T("digest.chart_targets")}, rows); err == nil {
+			out = append(out, &crm.Image{Name: "digest-targets.png", PNG: png})
+		}
+	} else {
+		ranking, err := report.Ranking(ctx, b.opt.Store, v, report.RankPayments, mStart.Time(loc), mEnd.Time(loc))
+		if err != nil {
+			return nil, err
+		}
+		var bars []chart.Bar
+		for _, r := range ranking {
+			bars = append(bars, chart.Bar{Label: r.Name, Value: float64(r.Amount) / 100})
+		}
+		if png, err := b.opt.Charts.RankingChart(chart.Options{Title: T("stats.rank_chart_title"), ValueFormat: yuanFormat}, bars); err == nil {
+			out = append(out, &crm.Image{Name: "digest-payments.png", PNG: png})
+		}
+	}
+	d, err := report.CustomerDistribution(ctx, b.opt.Store, v.Scope(), "source")
+	if err != nil {
+		return nil, err
+	}
+	var slices []chart.Bar
+	for _, it := range d.Items {
+		label := it.Key
+		if label == "" {
+			label = T("stats.unset")
+		}
+		slices = append(slices, chart.Bar{Label: label, Value: float64(it.N)})
+	}
+	if png, err := b.opt.Charts.PieChart(chart.Options{Title: T("digest.chart_sources"), OtherLabel: T("industry.other")}, slices); err == nil {
+		out = append(out, &crm.Image{Name: "digest-sources.png", PNG: png})
+	}
+	return out, nil
 }

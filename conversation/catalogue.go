@@ -287,6 +287,8 @@ var catalogue = map[string]entry{
 	"digest.reports_missing": {"，未交：%s", "; missing: %s"},
 	"digest.claims":          {"撞单 %d 起：%s", "Duplicate claims: %d: %s"},
 	"digest.undelivered":     {"⚠ 今天有推送无法送达 %d 人：%s（未绑定聊天账号或已屏蔽机器人，请发邀请码重新绑定）", "⚠ Pushes could not reach %d people today: %s (no chat account bound, or the bot was blocked; send them an invite to bind again)"},
+	"digest.chart_targets":   {"本月回款目标完成度（按人）", "Payment targets this month, by rep"},
+	"digest.chart_sources":   {"客户来源分布", "Customers by source"},
 	"digest.claim":           {"%s → %s（归属%s）", "%s → %s (owner %s)"},
 
 	// Reports and targets

@@ -1,0 +1,850 @@
+package wecom
+
+import (
+	"bytes"
+	"context"
+	"crypto/md5"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	mrand "math/rand/v2"
+	"net"
+	"net/url"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/silenceper/wechat/v2/util"
+	"github.com/silenceper/wechat/v2/work/appchat"
+	"github.com/silenceper/wechat/v2/work/message"
+	"github.com/silenceper/wechat/v2/work/robot"
+
+	"github.com/salesbot-crm/salesbot/conversation"
+	"github.com/salesbot-crm/salesbot/crm"
+)
+
+// --- targets ------------------------------------------------------------
+
+const (
+	toMember = iota
+	toAppChat
+	toRobot
+)
+
+type target struct {
+	kind int
+	id   string // UserID, chat id or robot key
+}
+
+// parseTarget reads a chat id (see the package documentation).
+func (c *Channel) parseTarget(chatID string) (target, error) {
+	switch {
+	case chatID == "robot":
+		if c.cfg.RobotKey == "" {
+			return target{}, errors.New("wecom: chat id \"robot\" but wecom.robot_key is not set")
+		}
+		return target{kind: toRobot, id: c.cfg.RobotKey}, nil
+	case strings.HasPrefix(chatID, "robot:"):
+		if k := strings.TrimPrefix(chatID, "robot:"); k != "" {
+			c.redactor.add(k)
+			return target{kind: toRobot, id: k}, nil
+		}
+	case strings.HasPrefix(chatID, "appchat:"):
+		if id := strings.TrimPrefix(chatID, "appchat:"); id != "" && len(id) <= 64 {
+			return target{kind: toAppChat, id: id}, nil
+		}
+	default:
+		if chatID != "" && len(chatID) <= 64 && !strings.ContainsAny(chatID, "|@ \t\n") {
+			return target{kind: toMember, id: chatID}, nil
+		}
+	}
+	return target{}, fmt.Errorf("wecom: bad chat id %q: want a UserID, appchat:<chatid>, robot or robot:<key>", strings.SplitN(chatID, ":", 2)[0])
+}
+
+func (t target) limit() int {
+	switch t.kind {
+	case toRobot:
+		return RobotPerMinute
+	case toAppChat:
+		return AppChatPerMinute
+	}
+	return MemberPerMinute
+}
+
+func (t target) paceKey() string {
+	switch t.kind {
+	case toRobot:
+		return "robot:" + t.id
+	case toAppChat:
+		return "appchat:" + t.id
+	}
+	return "user:" + t.id
+}
+
+// String names the target for logs (never the robot key).
+func (t target) String() string {
+	switch t.kind {
+	case toRobot:
+		return "robot"
+	case toAppChat:
+		return "appchat:" + t.id
+	}
+	return t.id
+}
+
+// --- layout -------------------------------------------------------------
+
+// part is one message after merging: text (possibly with buttons) or an
+// image.
+type part struct {
+	text    string
+	buttons []crm.Button
+	image   *crm.Image
+}
+
+// wire is one platform message.
+type wire struct {
+	kind     string // text, markdown, card, image
+	text     string
+	buttons  []crm.Button // card buttons
+	numbered []crm.Button // buttons shown as numbered options in this text
+	image    *crm.Image
+}
+
+// merge joins consecutive texts into one message (each member gets only
+// 30 a minute) and gives button-only messages the text before them.
+func merge(msgs []crm.Message, max int) []part {
+	var out []part
+	var pending *part // text without buttons, still open for merging
+	flush := func() {
+		if pending != nil {
+			out = append(out, *pending)
+			pending = nil
+		}
+	}
+	addText := func(text string) {
+		if text == "" {
+			return
+		}
+		if pending != nil && len(pending.text)+2+len(text) <= max {
+			pending.text += "\n\n" + text
+			return
+		}
+		flush()
+		pending = &part{text: text}
+	}
+	for _, m := range msgs {
+		text := strings.TrimSpace(m.Text)
+		var btns []crm.Button
+		for _, row := range m.Buttons {
+			btns = append(btns, row...)
+		}
+		switch {
+		case m.Image != nil:
+			addText(text)
+			addText(strings.TrimSpace(m.Image.Caption))
+			flush()
+			out = append(out, part{image: m.Image})
+			if len(btns) > 0 {
+				out = append(out, part{buttons: btns})
+			}
+		case len(btns) == 0:
+			addText(text)
+		case text == "" && pending != nil:
+			pending.buttons = btns
+			flush()
+		case pending != nil:
+			merged := pending.text + "\n\n" + text
+			if cardFits(merged, btns) || (!cardFits(text, btns) && len(merged)+numberedLen(btns) <= max) {
+				pending.text, pending.buttons = merged, btns
+				flush()
+				continue
+			}
+			flush()
+			out = append(out, part{text: text, buttons: btns})
+		default:
+			out = append(out, part{text: text, buttons: btns})
+		}
+	}
+	flush()
+	return out
+}
+
+// layout turns parts into platform messages for the target.
+func layout(parts []part, t target) []wire {
+	var out []wire
+	for _, p := range parts {
+		switch {
+		case p.image != nil:
+			out = append(out, wire{kind: "image", image: p.image})
+		case t.kind != toMember:
+			// Groups: markdown, first line in bold; no buttons (a self-built
+			// app hears nothing from group chats).
+			text := p.text
+			if text == "" {
+				continue
+			}
+			if first, rest, ok := strings.Cut(text, "\n"); ok && strings.TrimSpace(first) != "" && !strings.Contains(first, "**") {
+				text = "**" + strings.TrimSpace(first) + "**\n" + rest
+			}
+			max := MaxTextBytes
+			if t.kind == toRobot {
+				max = MaxRobotMarkdownBytes
+			}
+			for _, s := range splitText(text, max) {
+				out = append(out, wire{kind: "markdown", text: s})
+			}
+		case len(p.buttons) > 0 && cardFits(p.text, p.buttons):
+			out = append(out, wire{kind: "card", text: p.text, buttons: p.buttons})
+		case len(p.buttons) > 0:
+			out = append(out, numberedWires(p.text, p.buttons)...)
+		default:
+			for _, s := range splitText(p.text, MaxTextBytes) {
+				out = append(out, wire{kind: "text", text: s})
+			}
+		}
+	}
+	return out
+}
+
+// numberedWires shows buttons as numbered options under the text:
+// "回复数字：1 保存  2 修改  3 取消".
+func numberedWires(text string, btns []crm.Button) []wire {
+	full := numberedLine(text, btns)
+	if text != "" {
+		full = text + "\n\n" + full
+	}
+	chunks := splitText(full, MaxTextBytes)
+	out := make([]wire, len(chunks))
+	for i, s := range chunks {
+		out[i] = wire{kind: "text", text: s}
+	}
+	out[len(out)-1].numbered = btns
+	return out
+}
+
+func numberedLine(text string, btns []crm.Button) string {
+	var sb strings.Builder
+	lang := langOf(text, btns)
+	sb.WriteString(hints[lang].reply)
+	for i, b := range btns {
+		if i > 0 {
+			sb.WriteString("  ")
+		}
+		sb.WriteString(strconv.Itoa(i+1) + " " + b.Text)
+	}
+	return sb.String()
+}
+
+func numberedLen(btns []crm.Button) int { return len(numberedLine("中", btns)) + 2 }
+
+// The few words the channel adds itself, by language. (The bot's catalogue
+// has no entries for them; the language is guessed from the text.)
+var hints = map[string]struct{ reply, choose, chosen, done string }{
+	"zh": {"回复数字：", "请选择", "已选择：", "已处理"},
+	"en": {"Reply with a number: ", "Please choose", "Chosen: ", "Done"},
+}
+
+// langOf guesses the language of a message: Chinese if it has any Han
+// character.
+func langOf(text string, btns []crm.Button) string {
+	has := func(s string) bool {
+		for _, r := range s {
+			if unicode.Is(unicode.Han, r) {
+				return true
+			}
+		}
+		return false
+	}
+	if has(text) {
+		return "zh"
+	}
+	for _, b := range btns {
+		if has(b.Text) {
+			return "zh"
+		}
+	}
+	if text == "" && len(btns) == 0 {
+		return "zh"
+	}
+	return "en"
+}
+
+// Card limits (button_interaction template card).
+const (
+	cardMaxButtons  = 6
+	cardTitleRunes  = 36
+	cardSubRunes    = 160
+	cardButtonRunes = 20
+)
+
+// cardTexts splits a text into a card's title (the first line, if short)
+// and sub-title.
+func cardTexts(text string) (title, sub string) {
+	text = strings.TrimSpace(text)
+	first, rest, _ := strings.Cut(text, "\n")
+	if utf8.RuneCountInString(first) <= cardTitleRunes {
+		return strings.TrimSpace(first), strings.TrimSpace(rest)
+	}
+	return "", text
+}
+
+// cardFits reports whether a text and its buttons fit a template card.
+func cardFits(text string, btns []crm.Button) bool {
+	if len(btns) == 0 || len(btns) > cardMaxButtons {
+		return false
+	}
+	seen := map[string]bool{}
+	for _, b := range btns {
+		if b.Data == "" || len(b.Data) > 1024 || seen[b.Data] || b.Text == "" || utf8.RuneCountInString(b.Text) > cardButtonRunes {
+			return false
+		}
+		seen[b.Data] = true
+	}
+	title, sub := cardTexts(text)
+	return utf8.RuneCountInString(title) <= cardTitleRunes && utf8.RuneCountInString(sub) <= cardSubRunes
+}
+
+// splitText cuts s into pieces of at most max bytes, on rune boundaries,
+// preferring the last line break in the second half of a piece. Nothing
+// is dropped: the pieces joined are s.
+func splitText(s string, max int) []string {
+	var out []string
+	for len(s) > max {
+		cut := max
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+		if nl := strings.LastIndexByte(s[:cut], '\n'); nl >= max/2 {
+			cut = nl + 1
+		}
+		if cut == 0 { // cannot happen for valid max ≥ 4
+			cut = max
+		}
+		out = append(out, s[:cut])
+		s = s[cut:]
+	}
+	if s != "" || len(out) == 0 {
+		out = append(out, s)
+	}
+	return out
+}
+
+// --- delivery -----------------------------------------------------------
+
+// Send delivers a push to a chat (see the package documentation for chat
+// ids). It does not wait for the member's per-minute budget: when it is
+// spent, or WeCom answers 45009, it returns a *crm.RetryAfterError. A
+// member who left gives an error wrapping crm.ErrUnreachable (and the
+// identity is marked unreachable).
+func (c *Channel) Send(ctx context.Context, chatID string, m crm.Message) error {
+	t, err := c.parseTarget(chatID)
+	if err != nil {
+		return err
+	}
+	return c.deliver(ctx, t, []crm.Message{m}, true)
+}
+
+// deliver sends messages to a target. A push (Send) takes its whole
+// budget at once or returns a *crm.RetryAfterError; a reply waits.
+func (c *Channel) deliver(ctx context.Context, t target, msgs []crm.Message, push bool) error {
+	max := MaxTextBytes
+	if t.kind == toRobot {
+		max = MaxRobotMarkdownBytes
+	}
+	wires := layout(merge(msgs, max), t)
+	if len(wires) == 0 {
+		return nil
+	}
+	if push {
+		if d := c.pacer.reserve(t.paceKey(), len(wires), t.limit(), c.now()); d > 0 {
+			return &crm.RetryAfterError{After: d, Err: fmt.Errorf("wecom: %s has had %d messages in the last minute", t, t.limit())}
+		}
+	}
+	var numbered []crm.Button // the numbered options shown last
+	for _, w := range wires {
+		if !push {
+			for {
+				d := c.pacer.reserve(t.paceKey(), 1, t.limit(), c.now())
+				if d == 0 {
+					break
+				}
+				c.log.LogAttrs(ctx, slog.LevelInfo, "wecom: pacing a reply", slog.String("to", t.String()), slog.Duration("wait", d))
+				if err := c.sleep(ctx, d); err != nil {
+					return err
+				}
+			}
+		}
+		shown, err := c.sendWire(ctx, t, w, push)
+		if err != nil {
+			return c.failed(ctx, t, err, push)
+		}
+		if shown != nil {
+			numbered = shown
+		}
+	}
+	if t.kind == toMember && (numbered != nil || !push) {
+		// A reply replaces the options a member can answer by number; a
+		// push only when it shows some.
+		c.rememberNumbered(ctx, t.id, numbered)
+	}
+	return nil
+}
+
+// numberedKey is the conversation-state key under which a member's
+// numbered options are kept ('#' cannot occur in a WeCom UserID, so it
+// never meets the bot's own state for the member).
+const numberedKey = "#numbered"
+
+// rememberNumbered stores the numbered options last shown to a member (nil:
+// none), so that a typed "2" means the second one. They live in the store's
+// conversation state, not in memory: a restart or another instance still
+// understands the number.
+func (c *Channel) rememberNumbered(ctx context.Context, user string, btns []crm.Button) {
+	c.mu.RLock()
+	st := c.store
+	c.mu.RUnlock()
+	if st == nil {
+		return
+	}
+	var err error
+	if btns == nil {
+		err = st.DeleteState(ctx, Name, user, numberedKey)
+	} else {
+		data, _ := json.Marshal(btns)
+		now := c.now()
+		err = st.PutState(ctx, crm.ConversationState{Channel: Name, ChatID: user, UserKey: numberedKey, Flow: "_wecom_numbered",
+			Data: string(data), ExpiresAt: now.Add(conversation.StateTTL), UpdatedAt: now})
+	}
+	if err != nil {
+		c.log.LogAttrs(ctx, slog.LevelWarn, "wecom: numbered options not stored", slog.String("user", user), slog.Any("err", err))
+	}
+}
+
+// numberedOptions returns the numbered options last shown to a member.
+func (c *Channel) numberedOptions(ctx context.Context, user string) []crm.Button {
+	c.mu.RLock()
+	st := c.store
+	c.mu.RUnlock()
+	if st == nil {
+		return nil
+	}
+	s, err := st.State(ctx, Name, user, numberedKey, c.now())
+	if err != nil {
+		if !errors.Is(err, crm.ErrNotFound) {
+			c.log.LogAttrs(ctx, slog.LevelWarn, "wecom: numbered options not read", slog.String("user", user), slog.Any("err", err))
+		}
+		return nil
+	}
+	var btns []crm.Button
+	if json.Unmarshal([]byte(s.Data), &btns) != nil {
+		return nil
+	}
+	return btns
+}
+
+// failed turns a send error into what the caller should do.
+func (c *Channel) failed(ctx context.Context, t target, err error, push bool) error {
+	var se *safeError
+	if !errors.As(err, &se) {
+		return err
+	}
+	switch se.kind {
+	case kindUnreachable:
+		if t.kind == toMember {
+			c.mu.RLock()
+			st := c.store
+			c.mu.RUnlock()
+			if st != nil {
+				if err := st.SetReachable(ctx, Name, t.id, false); err != nil {
+					c.log.LogAttrs(ctx, slog.LevelWarn, "wecom: mark unreachable", slog.String("user", t.id), slog.Any("err", err))
+				}
+			}
+		}
+		c.log.LogAttrs(ctx, slog.LevelWarn, "wecom: recipient unreachable", slog.String("to", t.String()), slog.Int64("errcode", se.code))
+		return fmt.Errorf("wecom: send to %s: %w", t, se)
+	case kindRateLimit:
+		if push {
+			now := c.now()
+			after := now.Truncate(time.Minute).Add(time.Minute + time.Duration(mrand.IntN(10))*time.Second).Sub(now)
+			return &crm.RetryAfterError{After: after, Err: se}
+		}
+	}
+	return se
+}
+
+// sendWire sends one platform message; it returns the buttons it showed
+// as numbered options, if any.
+func (c *Channel) sendWire(ctx context.Context, t target, w wire, push bool) ([]crm.Button, error) {
+	switch t.kind {
+	case toRobot:
+		return nil, c.sendRobot(ctx, t, w, push)
+	case toAppChat:
+		return nil, c.sendAppChat(ctx, t, w, push)
+	}
+	switch w.kind {
+	case "image":
+		id, err := c.upload(ctx, w.image, push)
+		if err != nil {
+			return nil, err
+		}
+		return nil, c.call(ctx, "send image", push, func() error {
+			resp, err := c.msg.SendImage(message.SendImageRequest{SendRequestCommon: c.common(t.id, push), Image: message.ImageField{MediaID: id}})
+			return checkSend(resp, err)
+		})
+	case "card":
+		err := c.sendCard(ctx, t, w, push)
+		var se *safeError
+		if errors.As(err, &se) && se.kind == kindPermanent {
+			// The card was refused (a limit we did not know of): numbered
+			// options still work.
+			c.log.LogAttrs(ctx, slog.LevelWarn, "wecom: template card refused; sending numbered options", slog.String("to", t.String()), slog.String("err", se.msg))
+			var shown []crm.Button
+			for _, nw := range numberedWires(w.text, w.buttons) {
+				if _, err := c.sendWire(ctx, t, nw, push); err != nil {
+					return nil, err
+				}
+				if nw.numbered != nil {
+					shown = nw.numbered
+				}
+			}
+			return shown, nil
+		}
+		return nil, err
+	}
+	err := c.call(ctx, "send text", push, func() error {
+		resp, err := c.msg.SendText(message.SendTextRequest{SendRequestCommon: c.common(t.id, push), Text: message.TextField{Content: w.text}})
+		return checkSend(resp, err)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return w.numbered, nil
+}
+
+// common is the head of an application message. Pushes ask WeCom to drop
+// an identical message sent in the last 30 minutes, so an outbox retry
+// after a lost answer does not show twice.
+func (c *Channel) common(user string, push bool) *message.SendRequestCommon {
+	h := &message.SendRequestCommon{ToUser: user, AgentID: c.cfg.AgentID}
+	if push {
+		h.EnableDuplicateCheck, h.DuplicateCheckInterval = 1, 1800
+	}
+	return h
+}
+
+// checkSend treats a member listed as invalid as gone.
+func checkSend(resp *message.SendResponse, err error) error {
+	if err != nil {
+		return err
+	}
+	if resp != nil && (resp.InvalidUser != "" || resp.UnlicensedUser != "") {
+		return util.NewCommonError("MessageSend", 81013, "invaliduser")
+	}
+	return nil
+}
+
+type cardRequest struct {
+	*message.SendRequestCommon
+	TemplateCard templateCard `json:"template_card"`
+}
+
+type templateCard struct {
+	CardType     string       `json:"card_type"`
+	MainTitle    *cardTitle   `json:"main_title,omitempty"`
+	SubTitleText string       `json:"sub_title_text,omitempty"`
+	TaskID       string       `json:"task_id"`
+	ButtonList   []cardButton `json:"button_list"`
+}
+
+type cardTitle struct {
+	Title string `json:"title"`
+}
+
+type cardButton struct {
+	Text  string `json:"text"`
+	Style int    `json:"style,omitempty"`
+	Key   string `json:"key"`
+}
+
+// sendCard sends a button_interaction template card: each button's key is
+// the Button's Data, and a press comes back as a template_card_event.
+func (c *Channel) sendCard(ctx context.Context, t target, w wire, push bool) error {
+	title, sub := cardTexts(w.text)
+	if title == "" && sub == "" {
+		title = hints[langOf("", w.buttons)].choose
+	}
+	card := templateCard{CardType: "button_interaction", SubTitleText: sub, TaskID: taskID(c.now())}
+	if title != "" {
+		card.MainTitle = &cardTitle{Title: title}
+	}
+	labels := map[string]string{}
+	for i, b := range w.buttons {
+		style := 2
+		if i == 0 {
+			style = 1
+		}
+		card.ButtonList = append(card.ButtonList, cardButton{Text: b.Text, Style: style, Key: b.Data})
+		labels[b.Data] = b.Text
+	}
+	head := c.common(t.id, push)
+	head.MsgType = "template_card"
+	err := c.call(ctx, "send card", push, func() error {
+		resp, err := c.msg.Send("MessageSendTemplateCard", cardRequest{SendRequestCommon: head, TemplateCard: card})
+		return checkSend(resp, err)
+	})
+	if err == nil {
+		c.cards.put(card.TaskID, labels)
+	}
+	return err
+}
+
+// taskID is a card's id, unique within the application: [0-9a-zA-Z_-@],
+// at most 128 bytes.
+func taskID(now time.Time) string {
+	b := make([]byte, 6)
+	rand.Read(b)
+	return "sb" + strconv.FormatInt(now.UnixMilli(), 36) + "_" + hex.EncodeToString(b)
+}
+
+const updateCardURL = "https://qyapi.weixin.qq.com/cgi-bin/message/update_template_card?access_token=%s"
+
+type updateCardRequest struct {
+	UserIDs      []string `json:"userids"`
+	AgentID      int64    `json:"agentid"`
+	ResponseCode string   `json:"response_code"`
+	Button       struct {
+		ReplaceName string `json:"replace_name"`
+	} `json:"button"`
+}
+
+// updateCard greys out a pressed card's buttons ("已选择：保存") so it is
+// not pressed twice. Failure only costs looks.
+func (c *Channel) updateCard(ctx context.Context, user string, in inbound) {
+	if in.ResponseCode == "" {
+		return
+	}
+	req := updateCardRequest{UserIDs: []string{user}, AgentID: c.agentID, ResponseCode: in.ResponseCode}
+	labels, _ := c.cards.get(in.TaskID)
+	label := labels[in.EventKey]
+	h := hints[langOf(label, nil)]
+	if label == "" {
+		h = hints["zh"]
+		req.Button.ReplaceName = h.done
+	} else {
+		req.Button.ReplaceName = h.chosen + label
+	}
+	err := c.call(ctx, "update card", false, func() error {
+		tok, err := c.msg.GetAccessToken()
+		if err != nil {
+			return err
+		}
+		body, err := util.PostJSONContext(ctx, fmt.Sprintf(updateCardURL, tok), req)
+		if err != nil {
+			return err
+		}
+		return util.DecodeWithCommonError(body, "UpdateTemplateCard")
+	})
+	if err != nil {
+		c.log.LogAttrs(ctx, slog.LevelWarn, "wecom: card not updated", slog.String("user", user), slog.String("err", err.Error()))
+	}
+}
+
+// upload sends an image as temporary media (kept 3 days by WeCom; the id is
+// reused for 2) and returns its media_id.
+func (c *Channel) upload(ctx context.Context, img *crm.Image, push bool) (string, error) {
+	sum := sha256.Sum256(img.PNG)
+	if id, ok := c.uploads.get(sum); ok {
+		return id, nil
+	}
+	name := filepath.Base(strings.TrimSpace(img.Name))
+	if name == "" || name == "." || name == "/" {
+		name = "chart"
+	}
+	if !strings.HasSuffix(strings.ToLower(name), ".png") {
+		name += ".png"
+	}
+	var id string
+	err := c.call(ctx, "upload image", push, func() error {
+		resp, err := c.media.UploadTempFileFromReader(name, "image", bytes.NewReader(img.PNG))
+		if err != nil {
+			return err
+		}
+		if resp.MediaID == "" {
+			return errors.New("upload answered no media_id")
+		}
+		id = resp.MediaID
+		return nil
+	})
+	if err != nil {
+		return "", err
+	}
+	c.uploads.put(sum, id)
+	return id, nil
+}
+
+type appChatMarkdown struct {
+	*appchat.SendRequestCommon
+	Markdown struct {
+		Content string `json:"content"`
+	} `json:"markdown"`
+}
+
+func (c *Channel) sendAppChat(ctx context.Context, t target, w wire, push bool) error {
+	if w.kind == "image" {
+		id, err := c.upload(ctx, w.image, push)
+		if err != nil {
+			return err
+		}
+		return c.call(ctx, "appchat image", push, func() error {
+			_, err := c.chat.SendImage(appchat.SendImageRequest{SendRequestCommon: &appchat.SendRequestCommon{ChatID: t.id}, Image: appchat.ImageField{MediaID: id}})
+			return err
+		})
+	}
+	req := appChatMarkdown{SendRequestCommon: &appchat.SendRequestCommon{ChatID: t.id, MsgType: "markdown"}}
+	req.Markdown.Content = w.text
+	return c.call(ctx, "appchat markdown", push, func() error {
+		_, err := c.chat.Send("AppChatSendMarkdown", req)
+		return err
+	})
+}
+
+func (c *Channel) sendRobot(ctx context.Context, t target, w wire, push bool) error {
+	var opt any
+	if w.kind == "image" {
+		o := &robot.WebhookSendImageOption{MsgType: "image"}
+		sum := md5.Sum(w.image.PNG)
+		o.Image.Base64 = base64.StdEncoding.EncodeToString(w.image.PNG)
+		o.Image.MD5 = hex.EncodeToString(sum[:])
+		opt = o
+	} else {
+		o := &robot.WebhookSendMarkdownOption{MsgType: "markdown"}
+		o.Markdown.Content = w.text
+		opt = o
+	}
+	return c.call(ctx, "robot "+w.kind, push, func() error {
+		info, err := c.robot.RobotBroadcast(t.id, opt)
+		if err != nil {
+			return err
+		}
+		if info.ErrCode != 0 { // the library returns these without an error
+			return util.NewCommonError("RobotBroadcast", info.ErrCode, info.ErrMsg)
+		}
+		return nil
+	})
+}
+
+// --- calls, errors, retries ---------------------------------------------
+
+type errKind int
+
+const (
+	kindPermanent errKind = iota
+	kindTransient
+	kindToken
+	kindRateLimit
+	kindUnreachable
+)
+
+// call runs one library call. An expired access token (40014/42001)
+// clears the token cache and retries once; a transient failure is retried
+// with back-off up to Config.Attempts tries; a rate limit too, for replies.
+// The error returned is redacted.
+func (c *Channel) call(ctx context.Context, op string, push bool, fn func() error) error {
+	refreshed := false
+	for attempt := 1; ; {
+		if err := ctx.Err(); err != nil {
+			return c.redactErr(op, err)
+		}
+		err := fn()
+		if err == nil {
+			return nil
+		}
+		se := c.redactErr(op, err)
+		retry := se.kind == kindTransient || (se.kind == kindRateLimit && !push)
+		switch {
+		case se.kind == kindToken && !refreshed:
+			refreshed = true
+			c.tokens.Clear()
+			c.log.LogAttrs(ctx, slog.LevelInfo, "wecom: access token rejected; fetching a new one", slog.String("op", op), slog.Int64("errcode", se.code))
+			continue
+		case retry && attempt < c.cfg.Attempts:
+			d := backoff(c.cfg.Backoff, attempt)
+			c.log.LogAttrs(ctx, slog.LevelWarn, "wecom call failed; retrying", slog.String("op", op), slog.Int("attempt", attempt),
+				slog.Duration("after", d), slog.String("err", se.msg))
+			if err := c.sleep(ctx, d); err != nil {
+				return se
+			}
+			attempt++
+			continue
+		}
+		if se.kind == kindToken {
+			se.kind = kindTransient // a second bad token: let the caller retry later
+		}
+		return se
+	}
+}
+
+// backoff is base·2^(attempt-1), ±25 %.
+func backoff(base time.Duration, attempt int) time.Duration {
+	d := base << (attempt - 1)
+	return d*3/4 + time.Duration(mrand.Int64N(int64(d)/2+1))
+}
+
+var (
+	errcodeText = regexp.MustCompile(`errcode\s*=\s*(-?\d+)`)
+	statusText  = regexp.MustCompile(`statusCode=(\d+)`)
+)
+
+// classify reads the WeCom errcode (or HTTP status) out of a library error.
+func classify(err error) (int64, errKind) {
+	var ce *util.CommonError
+	if errors.As(err, &ce) {
+		return ce.ErrCode, kindOfCode(ce.ErrCode)
+	}
+	msg := err.Error()
+	if m := errcodeText.FindStringSubmatch(msg); m != nil {
+		code, _ := strconv.ParseInt(m[1], 10, 64)
+		return code, kindOfCode(code)
+	}
+	if m := statusText.FindStringSubmatch(msg); m != nil {
+		status, _ := strconv.Atoi(m[1])
+		if status >= 500 || status == 429 || status == 408 {
+			return 0, kindTransient
+		}
+		return 0, kindPermanent
+	}
+	var ue *url.Error
+	var ne net.Error
+	if errors.As(err, &ue) || errors.As(err, &ne) || errors.Is(err, context.DeadlineExceeded) {
+		return 0, kindTransient
+	}
+	if strings.Contains(msg, "json") || strings.Contains(msg, "EOF") {
+		return 0, kindTransient // a proxy's error page instead of JSON
+	}
+	return 0, kindPermanent
+}
+
+func kindOfCode(code int64) errKind {
+	switch code {
+	case 40014, 42001:
+		return kindToken
+	case -1, 45033:
+		return kindTransient // system busy; too many concurrent calls
+	case 45009, 45011, 45047:
+		return kindRateLimit
+	case 60111, 81013, 46004, 86003, 93000:
+		// member not found / all recipients invalid / chat gone / robot removed
+		return kindUnreachable
+	}
+	return kindPermanent
+}
