@@ -590,3 +590,90 @@ func labels(bs []crm.Button) []string {
 	}
 	return out
 }
+
+func TestChatTransferRequestsAndHandover(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		c := newChat(t, db)
+		ctx := context.Background()
+		east, _ := db.CreateDepartment(ctx, 0, "华东销售部", 0)
+		mgr := c.person("王经理", crm.RoleManager, east.ID)
+		a := c.person("张三", crm.RoleRep, east.ID)
+		b := c.person("李四", crm.RoleRep, east.ID)
+		cust, _ := db.CreateCustomer(ctx, a.ID, crm.Customer{Name: "北京青禾新锐科技有限公司", OwnerID: a.ID})
+		db.CreateCustomer(ctx, a.ID, crm.Customer{Name: "瑞丰机械有限公司", OwnerID: a.ID})
+
+		// Rep B is refused and asks to collaborate.
+		c.says("李四", "/new")
+		expect(t, c.says("李四", "青禾新锐科技（北京）有限公司"), "张三")
+		expect(t, c.presses("李四", "申请协作"), "已向客户负责人的主管申请协作")
+		expect(t, c.says("李四", fmt.Sprintf("/transfer request #%d collaborate", cust.ID)), "已经申请过")
+		// Asking for a customer never claimed: nothing.
+		other, _ := db.FindCustomers(ctx, crm.Scope{All: true}, "瑞丰", 1, 0)
+		expect(t, c.says("李四", fmt.Sprintf("/transfer request #%d transfer", other[0].ID)), "没有找到")
+
+		// The manager's card, with buttons that decide.
+		pushes := func(kind string) []crm.OutboxItem {
+			items, _ := db.OutboxItems(ctx, crm.OutboxPending, 50)
+			var out []crm.OutboxItem
+			for _, it := range items {
+				if it.Kind == kind {
+					out = append(out, it)
+				}
+			}
+			return out
+		}
+		req := pushes(crm.PushTransferRequest)
+		if len(req) != 1 || req[0].UserID != mgr.ID {
+			t.Fatalf("request pushes: %+v", req)
+		}
+		ms, err := c.bot.RenderPush(ctx, req[0], crm.Identity{Channel: "telegram", ChatID: "王经理", ExternalID: "王经理", UserID: mgr.ID})
+		if err != nil || len(ms) != 1 {
+			t.Fatal(ms, err)
+		}
+		expect(t, ms[0].Text, "李四 申请协作跟进「北京青禾新锐科技有限公司」（归属 张三）")
+		c.buttons["王经理"] = ms[0].Buttons[0]
+		expect(t, c.presses("王经理", "同意"), "已同意")
+		if got := pushes(crm.PushTransferDecided); len(got) != 2 {
+			t.Fatalf("decision pushes: %+v", got)
+		}
+		// The collaborator finds it and logs a visit, but cannot move the deal.
+		expect(t, c.says("李四", "/find 青禾"), "北京青禾新锐科技有限公司")
+		expect(t, c.says("李四", "/visit 青禾"), "这次沟通了什么")
+		c.says("李四", "一起拜访了王总")
+		expect(t, c.says("李四", "-"), "已记录")
+		refute(t, c.says("李四", "/stage 青禾"), "哪个阶段")
+		c.says("李四", "/cancel")
+
+		// A transfer request, approved, moves the customer.
+		c.says("李四", "/new")
+		c.says("李四", "青禾新锐科技有限公司")
+		expect(t, c.presses("李四", "申请转给我"), "申请转给你")
+		req = pushes(crm.PushTransferRequest)
+		var latest crm.OutboxItem
+		for _, it := range req {
+			if it.ID > latest.ID {
+				latest = it
+			}
+		}
+		ms, _ = c.bot.RenderPush(ctx, latest, crm.Identity{Channel: "telegram", ChatID: "王经理", ExternalID: "王经理", UserID: mgr.ID})
+		c.buttons["王经理"] = ms[0].Buttons[0]
+		expect(t, c.presses("王经理", "同意"), "已同意")
+		got, _ := db.Customer(ctx, cust.ID)
+		if got.OwnerID != b.ID {
+			t.Fatalf("owner after transfer: %d", got.OwnerID)
+		}
+		// A second press of the old card: already decided.
+		expect(t, c.says("王经理", fmt.Sprintf("/transfer reject #%d", 2)), "已经处理过")
+
+		// Handover: rep A leaves; everything goes to rep B in one step.
+		expect(t, c.says("王经理", "/handover"), "交接谁的客户")
+		expect(t, c.presses("王经理", "张三"), "交给谁")
+		expect(t, c.presses("王经理", "李四"), "1 家客户")
+		expect(t, c.presses("王经理", "全部"), "确认交接", "张三 → 李四")
+		expect(t, c.presses("王经理", "确认交接"), "已交接 1 家客户")
+		if n, _ := db.CountOwned(ctx, a.ID); n != 0 {
+			t.Fatalf("A still owns %d", n)
+		}
+		expect(t, c.says("张三", "/handover"), "只有主管或管理员")
+	})
+}

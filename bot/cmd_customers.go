@@ -39,13 +39,13 @@ func (b *Bot) cmdFind(ctx context.Context, r *Request) error {
 		r.Sayf("text.too_long_n", 100)
 		return nil
 	}
-	found, err := b.opt.Store.FindCustomers(ctx, r.Viewer.Scope(), q, pageSize, 0)
+	found, err := b.opt.Store.FindCustomers(ctx, r.Viewer.VisibleScope(), q, pageSize, 0)
 	if err != nil {
 		return err
 	}
 	if len(found) == 0 {
 		if n := crm.ParseCompanyName(q); n.Trade != "" && n.Trade != crm.FoldSearch(q) {
-			found, err = b.opt.Store.FindCustomers(ctx, r.Viewer.Scope(), n.Trade, pageSize, 0)
+			found, err = b.opt.Store.FindCustomers(ctx, r.Viewer.VisibleScope(), n.Trade, pageSize, 0)
 			if err != nil {
 				return err
 			}
@@ -124,7 +124,7 @@ func (b *Bot) cmdCustomer(ctx context.Context, r *Request) error {
 			return nil
 		}
 		c, err = b.opt.Store.Customer(ctx, id)
-		if crm.ErrorCode(err) == crm.CodeNotFound || (err == nil && !r.Viewer.CanSee(c.OwnerID, c.OwnerDept)) {
+		if crm.ErrorCode(err) == crm.CodeNotFound || (err == nil && !r.Viewer.CanSeeCustomer(c)) {
 			// The same answer for "no such customer" and "not yours":
 			// ids reveal nothing.
 			r.Sayf("find.none", q)
@@ -134,7 +134,7 @@ func (b *Bot) cmdCustomer(ctx context.Context, r *Request) error {
 			return err
 		}
 	} else {
-		found, err := b.opt.Store.FindCustomers(ctx, r.Viewer.Scope(), q, pageSize, 0)
+		found, err := b.opt.Store.FindCustomers(ctx, r.Viewer.VisibleScope(), q, pageSize, 0)
 		if err != nil {
 			return err
 		}

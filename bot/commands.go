@@ -27,6 +27,8 @@ func commandTable(b *Bot) []*Command {
 		{Name: "stats", Keyword: "统计", HelpKey: "help.stats", Usage: "usage.stats", Handler: b.cmdStats},
 		{Name: "team", Keyword: "团队", Roles: managers, HelpKey: "help.team", Handler: b.cmdTeam},
 		{Name: "today", Keyword: "工作台", HelpKey: "help.today", Handler: b.cmdToday},
+		{Name: "handover", Keyword: "交接", Roles: managers, HelpKey: "help.handover", Usage: "usage.handover", Handler: b.flow("handover")},
+		{Name: "transfer", Keyword: "转移", HelpKey: "help.transfer", Handler: b.cmdTransfer},
 		{Name: "invite", Keyword: "邀请", Roles: managers, HelpKey: "help.invite", Usage: "usage.invite", Handler: b.cmdInvite},
 		{Name: "group", Keyword: "群", Roles: managers, Public: true, InGroup: true, HelpKey: "help.group", Handler: b.cmdGroup},
 		{Name: "lang", Keyword: "语言", Public: true, HelpKey: "help.lang", Usage: "usage.lang", Handler: b.cmdLang},

@@ -40,6 +40,13 @@ func (b *Bot) RenderPush(ctx context.Context, it crm.OutboxItem, to crm.Identity
 		Days          int            `json:"days"`
 		Kind          crm.PeriodKind `json:"kind"`
 		ReportID      int64          `json:"report_id"`
+		RequestID     int64          `json:"request_id"`
+		From          int64          `json:"from"`
+		To            int64          `json:"to"`
+		By            int64          `json:"by"`
+		Customers     int            `json:"customers"`
+		Deals         int            `json:"deals"`
+		Appointments  int            `json:"appointments"`
 	}
 	if it.Kind != crm.PushDuplicateClaim {
 		if err := json.Unmarshal([]byte(it.Payload), &p); err != nil {
@@ -152,6 +159,41 @@ func (b *Bot) RenderPush(ctx context.Context, it crm.OutboxItem, to crm.Identity
 			return nil, err
 		}
 		text = T("push.report_comment", by.Name, T("report.kind_"+string(rp.Kind)), rp.Comment)
+	case crm.PushHandover:
+		names, err := b.userNames(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if u.ID == p.From {
+			text = T("push.handover_from", names[p.By], p.Customers, names[p.To])
+		} else {
+			text = T("push.handover_to", names[p.By], names[p.From], p.Customers, p.Deals, p.Appointments)
+		}
+	case crm.PushTransferRequest:
+		req, err := b.opt.Store.TransferRequest(ctx, p.RequestID)
+		if err != nil {
+			return nil, err
+		}
+		if req.Status != crm.RequestPending {
+			return nil, nil // decided already (by another manager)
+		}
+		line, err := b.transferText(ctx, lang, req)
+		if err != nil {
+			return nil, err
+		}
+		text = T("push.transfer_request", line)
+		id := strconv.FormatInt(req.ID, 10)
+		menu = []conversation.Choice{{Label: T("btn.approve"), Value: "/transfer approve #" + id}, {Label: T("btn.reject"), Value: "/transfer reject #" + id}}
+	case crm.PushTransferDecided:
+		req, err := b.opt.Store.TransferRequest(ctx, p.RequestID)
+		if err != nil {
+			return nil, err
+		}
+		line, err := b.transferText(ctx, lang, req)
+		if err != nil {
+			return nil, err
+		}
+		text = T("push.transfer_"+req.Status, line)
 	case crm.PushDigest:
 		var err error
 		if text, err = b.digest(ctx, lang, u, now); err != nil {
@@ -178,6 +220,19 @@ func (b *Bot) RenderPush(ctx context.Context, it crm.OutboxItem, to crm.Identity
 		return nil, err
 	}
 	return []crm.Message{m}, nil
+}
+
+// userNames maps user ids to names.
+func (b *Bot) userNames(ctx context.Context) (map[int64]string, error) {
+	users, err := b.opt.Store.Users(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64]string, len(users))
+	for _, u := range users {
+		out[u.ID] = u.Name
+	}
+	return out, nil
 }
 
 func (b *Bot) deptName(ctx context.Context, id int64) string {

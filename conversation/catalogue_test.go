@@ -76,6 +76,14 @@ func TestCatalogueComplete(t *testing.T) {
 		need(t, "stats.kind_"+k)
 		need(t, "stats.title_"+k)
 	}
+	for _, k := range []string{crm.TransferOwnership, crm.TransferCollab} {
+		need(t, "transfer.requested_"+k)
+		need(t, "transfer.line_"+k)
+	}
+	for _, k := range []string{crm.RequestApproved, crm.RequestRejected} {
+		need(t, "transfer.decided_"+k)
+		need(t, "push.transfer_"+k)
+	}
 	for _, k := range []string{"payments", "contract", "new_customers", "activities"} {
 		need(t, "stats.rank_"+k)
 	}

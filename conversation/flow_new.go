@@ -170,7 +170,11 @@ func duplicateResult(ctx context.Context, env *Env, raw string, c crm.Customer) 
 	if c.LastActivityAt != nil {
 		text += env.T("new.taken_last", daysAgo(env.Lang, env.Now, *c.LastActivityAt))
 	}
-	return Result{Done: true, Say: []crm.Message{{Text: text}}}, nil
+	id := strconv.FormatInt(c.ID, 10)
+	return Result{Done: true, Say: []crm.Message{{Text: text}}, Menu: []Choice{
+		{env.T("btn.request_transfer"), "/transfer request #" + id + " " + crm.TransferOwnership},
+		{env.T("btn.request_collab"), "/transfer request #" + id + " " + crm.TransferCollab},
+	}}, nil
 }
 
 func newSimilarPrompt(ctx context.Context, env *Env, s *Session) (Prompt, error) {

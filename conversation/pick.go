@@ -19,10 +19,13 @@ const (
 	pickLimit       = 6
 )
 
-// resolveCustomer finds customers in the viewer's scope for a typed name.
+// resolveCustomer finds customers for a typed name among those the viewer
+// may act on in this flow: logging a visit reaches collaborations too,
+// everything else the viewer's own book (and their team's for managers).
 // "#123" (from a follow-up button) names one customer by id; it is checked
 // against the viewer like any other read.
-func resolveCustomer(ctx context.Context, env *Env, text string) ([]crm.Customer, error) {
+func resolveCustomer(ctx context.Context, env *Env, s *Session, text string) ([]crm.Customer, error) {
+	logOnly := s.Flow == "visit"
 	text = strings.TrimSpace(text)
 	if strings.HasPrefix(text, "#") {
 		id, err := strconv.ParseInt(text[1:], 10, 64)
@@ -30,12 +33,15 @@ func resolveCustomer(ctx context.Context, env *Env, text string) ([]crm.Customer
 			return nil, nil
 		}
 		c, err := env.Store.Customer(ctx, id)
-		if err != nil || !env.Viewer.CanSee(c.OwnerID, c.OwnerDept) {
+		if err != nil || !mayAct(env, c, logOnly) {
 			return nil, nil
 		}
 		return []crm.Customer{c}, nil
 	}
 	sc := env.Viewer.Scope()
+	if logOnly {
+		sc = env.Viewer.VisibleScope()
+	}
 	found, err := env.Store.FindCustomers(ctx, sc, text, pickLimit, 0)
 	if err != nil || len(found) > 0 {
 		return found, err
@@ -46,6 +52,14 @@ func resolveCustomer(ctx context.Context, env *Env, text string) ([]crm.Customer
 		return env.Store.FindCustomers(ctx, sc, n.Trade, pickLimit, 0)
 	}
 	return nil, nil
+}
+
+// mayAct reports whether the viewer may act on c in a flow.
+func mayAct(env *Env, c crm.Customer, logOnly bool) bool {
+	if logOnly {
+		return env.Viewer.CanSeeCustomer(c)
+	}
+	return env.Viewer.CanChange(c.OwnerID, c.OwnerDept)
 }
 
 // setCustomer stores the picked customer in the session.
@@ -62,7 +76,7 @@ func beginWithCustomer(next afterPick) func(ctx context.Context, env *Env, s *Se
 		if strings.TrimSpace(args) == "" {
 			return Result{Next: "customer"}, nil
 		}
-		found, err := resolveCustomer(ctx, env, args)
+		found, err := resolveCustomer(ctx, env, s, args)
 		if err != nil {
 			return Result{}, err
 		}
@@ -95,7 +109,7 @@ func customerStep(next afterPick) *Step {
 			var err error
 			text := env.T("pick.prompt")
 			if q := s.Get("pick_query"); q != "" {
-				cs, err = resolveCustomer(ctx, env, q)
+				cs, err = resolveCustomer(ctx, env, s, q)
 				if len(cs) > 1 {
 					text = env.T("pick.several", q)
 				}
@@ -116,7 +130,7 @@ func customerStep(next afterPick) *Step {
 			return p, nil
 		},
 		Parse: func(ctx context.Context, env *Env, s *Session, in Input) (Result, error) {
-			found, err := resolveCustomer(ctx, env, in.Value())
+			found, err := resolveCustomer(ctx, env, s, in.Value())
 			if err != nil {
 				return Result{}, err
 			}
@@ -142,7 +156,7 @@ func pickedCustomer(ctx context.Context, env *Env, s *Session) (crm.Customer, er
 	if err != nil {
 		return c, err
 	}
-	if !env.Viewer.CanChange(c.OwnerID, c.OwnerDept) {
+	if !mayAct(env, c, s.Flow == "visit") {
 		return c, crm.Errorf(crm.CodeForbidden, "auth.customer_forbidden")
 	}
 	return c, nil

@@ -29,6 +29,7 @@ func TestImportArrows(t *testing.T) {
 		"report":                {"crm"},
 		"chart":                 {},
 		"internal/demo":         {"crm", "store"}, // sets the store clock for a realistic history
+		"sheet":                 {"crm"},
 		"internal/faketelegram": {},
 		"internal/fakewecom":    {},
 		"cmd/salesbot":          {"*"},

@@ -7,14 +7,17 @@ import (
 
 // Push kinds: what an outbox row asks to say.
 const (
-	PushDuplicateClaim = "duplicate_claim" // payload: DuplicateClaim fields
-	PushWorkbench      = "workbench"       // payload: {"date": "2006-01-02"}
-	PushAppointment    = "appointment"     // payload: {"appointment_id": n}
-	PushPaymentDue     = "payment_due"     // payload: {"plan_id": n, "days": n}
-	PushStale          = "stale"           // payload: {"date": …}
-	PushDigest         = "digest"          // payload: {"date": …}
-	PushReportDue      = "report_due"      // payload: {"kind": "day"|"week"|"month", "date": …}
-	PushReportComment  = "report_comment"  // payload: {"report_id": n}
+	PushDuplicateClaim  = "duplicate_claim"  // payload: DuplicateClaim fields
+	PushWorkbench       = "workbench"        // payload: {"date": "2006-01-02"}
+	PushAppointment     = "appointment"      // payload: {"appointment_id": n}
+	PushPaymentDue      = "payment_due"      // payload: {"plan_id": n, "days": n}
+	PushStale           = "stale"            // payload: {"date": …}
+	PushDigest          = "digest"           // payload: {"date": …}
+	PushReportDue       = "report_due"       // payload: {"kind": "day"|"week"|"month", "date": …}
+	PushReportComment   = "report_comment"   // payload: {"report_id": n}
+	PushHandover        = "handover"         // payload: counts, from, to, by
+	PushTransferRequest = "transfer_request" // payload: {"request_id": n}
+	PushTransferDecided = "transfer_decided" // payload: {"request_id": n}
 )
 
 // OutboxItem is one push waiting to be sent, sent, or given up on. It goes

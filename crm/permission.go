@@ -16,6 +16,8 @@ type Scope struct {
 	All     bool
 	OwnerID int64
 	DeptIDs []int64
+	// CollaboratorID adds the customers this user collaborates on.
+	CollaboratorID int64
 }
 
 // Scope returns what v may see.
@@ -27,6 +29,34 @@ func (v Viewer) Scope() Scope {
 		return Scope{OwnerID: v.ID, DeptIDs: v.Depts}
 	}
 	return Scope{OwnerID: v.ID}
+}
+
+// VisibleScope is Scope plus the customers v collaborates on: what v may
+// find, open and log activities on. Lists of "my" book and analytics use
+// Scope.
+func (v Viewer) VisibleScope() Scope {
+	s := v.Scope()
+	if !s.All {
+		s.CollaboratorID = v.ID
+	}
+	return s
+}
+
+// CanSeeCustomer reports whether v may see c: by ownership or department
+// (CanSee), or as a collaborator. Collaborators may log activities too.
+func (v Viewer) CanSeeCustomer(c Customer) bool {
+	if v.CanSee(c.OwnerID, c.OwnerDept) {
+		return true
+	}
+	if !v.Active {
+		return false
+	}
+	for _, id := range c.Collaborators {
+		if id == v.ID {
+			return true
+		}
+	}
+	return false
 }
 
 // CanSee reports whether v may see a record owned by ownerID, whose owner is

@@ -92,6 +92,22 @@ type CustomerStore interface {
 	StaleCustomers(ctx context.Context, s Scope, before time.Time, limit int) ([]Customer, error)
 	// AddContact adds a contact to a customer.
 	AddContact(ctx context.Context, actor int64, c Contact) (Contact, error)
+	// Handover moves a rep's customers (all when ids is nil) to another
+	// active user in one transaction, with their deals and coming
+	// appointments; open plans, complaints and next actions follow the
+	// customers. Both reps are told. Invalid "handover.inactive",
+	// "handover.same", "handover.nothing".
+	Handover(ctx context.Context, actor, from, to int64, ids []int64, now time.Time) (HandoverResult, error)
+	// CountOwned counts the customers a user owns.
+	CountOwned(ctx context.Context, userID int64) (int, error)
+	// RequestTransfer asks the owner's managers for a customer (transfer or
+	// collaborate). Conflict "transfer.pending" when one is open already.
+	RequestTransfer(ctx context.Context, r TransferRequest) (TransferRequest, error)
+	// TransferRequest: NotFound.
+	TransferRequest(ctx context.Context, id int64) (TransferRequest, error)
+	// DecideTransfer approves or rejects a pending request. Invalid
+	// "transfer.decided" when it was decided already.
+	DecideTransfer(ctx context.Context, actor, id int64, approve bool, now time.Time) (TransferRequest, error)
 	// RecordDuplicateClaim stores a refused claim and queues its alerts.
 	RecordDuplicateClaim(ctx context.Context, d DuplicateClaim) (DuplicateClaim, error)
 	// Audit returns the audit entries of one record, newest first.
@@ -103,8 +119,8 @@ type PipelineStore interface {
 	// AddActivity logs an activity and moves the customer's last activity.
 	AddActivity(ctx context.Context, actor int64, a Activity) (Activity, error)
 	Activities(ctx context.Context, customerID int64, limit int) ([]Activity, error)
-	// NextActionsDue lists the next actions a user set for a date, on
-	// customers they still own.
+	// NextActionsDue lists the next actions set for a date on customers the
+	// user owns (whoever set them: they follow a handover).
 	NextActionsDue(ctx context.Context, userID int64, date Date) ([]Activity, error)
 	// SaveDeal creates a deal (ID 0) or moves an existing one to d.Stage with
 	// d's probability, amount, date and note, recording the stage history.

@@ -105,6 +105,7 @@ type Customer struct {
 	OwnerName      string     `db:"owner_name"` // filled on reads
 	OwnerDept      int64      `db:"owner_dept"` // filled on reads
 	Contacts       []Contact  `db:"-"`
+	Collaborators  []int64    `db:"-"` // users who work on it with the owner
 }
 
 // Contact is a person at a customer.
@@ -313,4 +314,32 @@ type AuditEntry struct {
 	Before   string    `db:"before"` // JSON, "" for creations
 	After    string    `db:"after"`  // JSON
 	At       time.Time `db:"at"`
+}
+
+// Transfer request kinds and statuses.
+const (
+	TransferOwnership = "transfer"
+	TransferCollab    = "collaborate"
+
+	RequestPending  = "pending"
+	RequestApproved = "approved"
+	RequestRejected = "rejected"
+)
+
+// TransferRequest asks for a customer someone else owns.
+type TransferRequest struct {
+	ID          int64      `db:"id"`
+	CustomerID  int64      `db:"customer_id"`
+	RequesterID int64      `db:"requester_id"`
+	OwnerID     int64      `db:"owner_id"`
+	Kind        string     `db:"kind"`
+	Status      string     `db:"status"`
+	DecidedBy   int64      `db:"decided_by"`
+	CreatedAt   time.Time  `db:"created_at"`
+	DecidedAt   *time.Time `db:"decided_at"`
+}
+
+// HandoverResult counts what a handover moved.
+type HandoverResult struct {
+	Customers, Deals, Appointments, Complaints, PaymentPlans int
 }

@@ -92,6 +92,9 @@ func (s *DB) Customer(ctx context.Context, id int64) (crm.Customer, error) {
 	if err := sel(ctx, s.db, &c.Contacts, `SELECT id, customer_id, name, phone, title FROM contacts WHERE customer_id = ? ORDER BY id`, id); err != nil {
 		return c, fmt.Errorf("store: contacts of customer %d: %w", id, err)
 	}
+	if err := sel(ctx, s.db, &c.Collaborators, `SELECT user_id FROM collaborators WHERE customer_id = ? ORDER BY user_id`, id); err != nil {
+		return c, fmt.Errorf("store: collaborators of customer %d: %w", id, err)
+	}
 	return c, nil
 }
 
@@ -163,6 +166,10 @@ func scopeWhere(sc crm.Scope) (string, []any) {
 		for _, d := range sc.DeptIDs {
 			args = append(args, d)
 		}
+	}
+	if sc.CollaboratorID != 0 {
+		cond = "(" + cond + " OR c.id IN (SELECT customer_id FROM collaborators WHERE user_id = ?))"
+		args = append(args, sc.CollaboratorID)
 	}
 	return "c.archived = ? AND " + cond, append([]any{false}, args...)
 }
@@ -276,25 +283,15 @@ func (s *DB) RecordDuplicateClaim(ctx context.Context, d crm.DuplicateClaim) (cr
 		}
 		payload := string(b)
 		var pushes []crm.OutboxItem
-		// The owner's managers: managers of the owner's department or above.
+		// The owner's managers (managers of the owner's department or above;
+		// admins when there are none), and the department's alert groups.
 		depts, err := deptAncestors(ctx, tx, ownerDept)
 		if err != nil {
 			return err
 		}
-		var managers []int64
-		if len(depts) > 0 {
-			q, args, err := sqlx.In(`SELECT id FROM users WHERE role = 'manager' AND active = ? AND dept_id IN (?) ORDER BY id`, true, depts)
-			if err != nil {
-				return err
-			}
-			if err := sel(ctx, tx, &managers, q, args...); err != nil {
-				return err
-			}
-		}
-		if len(managers) == 0 { // no manager: admins hear of it
-			if err := sel(ctx, tx, &managers, `SELECT id FROM users WHERE role = 'admin' AND active = ? ORDER BY id`, true); err != nil {
-				return err
-			}
+		managers, err := managersOf(ctx, tx, ownerDept)
+		if err != nil {
+			return err
 		}
 		for _, m := range managers {
 			if m == d.ClaimantID {

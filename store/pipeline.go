@@ -440,13 +440,14 @@ func (s *DB) Targets(ctx context.Context, period crm.PeriodKind, start crm.Date)
 	return out, nil
 }
 
-// NextActionsDue lists next actions a user set for a date on customers they own.
+// NextActionsDue lists the next actions set for a date on customers a user
+// owns, whoever set them (after a handover the new owner inherits them).
 func (s *DB) NextActionsDue(ctx context.Context, userID int64, date crm.Date) ([]crm.Activity, error) {
 	var out []crm.Activity
 	const q = `SELECT a.id, a.customer_id, a.user_id, a.kind, a.content, a.next_action, a.next_date, a.at
 		FROM activities a JOIN customers c ON c.id = a.customer_id
-		WHERE a.user_id = ? AND a.next_date = ? AND c.owner_id = ? AND c.archived = ? ORDER BY a.at, a.id`
-	if err := sel(ctx, s.db, &out, q, userID, date, userID, false); err != nil {
+		WHERE a.next_date = ? AND c.owner_id = ? AND c.archived = ? ORDER BY a.at, a.id`
+	if err := sel(ctx, s.db, &out, q, date, userID, false); err != nil {
 		return nil, fmt.Errorf("store: next actions of user %d: %w", userID, err)
 	}
 	return out, nil

@@ -451,3 +451,76 @@ func TestGroupsInboundAndReachability(t *testing.T) {
 		}
 	})
 }
+
+func TestHandover300Customers(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		o := mkOrg(t, db)
+		now := time.Now()
+		var deals int
+		for i := 0; i < 300; i++ {
+			c, err := db.CreateCustomer(ctx, o.repA.ID, crm.Customer{Name: fmt.Sprintf("交接%d号贸易有限公司", i), OwnerID: o.repA.ID})
+			if err != nil {
+				t.Fatal(err)
+			}
+			st := crm.Stages[i%len(crm.Stages)]
+			d, err := db.SaveDeal(ctx, o.repA.ID, crm.Deal{CustomerID: c.ID, OwnerID: o.repA.ID, Stage: crm.StageInitial, WinPct: 10, Amount: crm.Yuan(1000)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			deals++
+			if st != crm.StageInitial {
+				d.Stage, d.WinPct = st, st.DefaultWinPct()
+				if _, err := db.SaveDeal(ctx, o.repA.ID, d); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if i%10 == 0 {
+				db.AddPaymentPlan(ctx, o.repA.ID, crm.PaymentPlan{CustomerID: c.ID, Amount: crm.Yuan(500), DueDate: "2027-01-01"})
+				db.AddAppointment(ctx, o.repA.ID, crm.Appointment{CustomerID: c.ID, UserID: o.repA.ID, At: now.Add(48 * time.Hour)})
+			}
+		}
+		if _, err := db.Handover(ctx, o.mgr.ID, o.repA.ID, o.rep3.ID, nil, now); err != nil {
+			t.Fatal(err)
+		}
+		// To an inactive rep: refused.
+		if _, err := db.SQL().Exec(db.SQL().Rebind(`UPDATE users SET active = ? WHERE id = ?`), false, o.repB.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Handover(ctx, o.mgr.ID, o.rep3.ID, o.repB.ID, nil, now); crm.ErrorCode(err) != crm.CodeInvalid {
+			t.Fatalf("handover to an inactive rep: %v", err)
+		}
+		if n, _ := db.CountOwned(ctx, o.repA.ID); n != 0 {
+			t.Fatalf("rep A still owns %d", n)
+		}
+		if n, _ := db.CountOwned(ctx, o.rep3.ID); n != 300 {
+			t.Fatalf("rep 3 owns %d", n)
+		}
+		var counts struct {
+			Deals  int `db:"deals"`
+			Hist   int `db:"hist"`
+			Appts  int `db:"appts"`
+			Audits int `db:"audits"`
+			Pushes int `db:"pushes"`
+		}
+		q := db.SQL().Rebind(`SELECT
+			(SELECT COUNT(*) FROM deals WHERE owner_id = ?) AS deals,
+			(SELECT COUNT(*) FROM stage_changes) AS hist,
+			(SELECT COUNT(*) FROM appointments WHERE user_id = ?) AS appts,
+			(SELECT COUNT(*) FROM audit_log WHERE action = 'handover') AS audits,
+			(SELECT COUNT(*) FROM outbox WHERE kind = 'handover') AS pushes`)
+		if err := db.SQL().Get(&counts, q, o.rep3.ID, o.rep3.ID); err != nil {
+			t.Fatal(err)
+		}
+		if counts.Deals != 300 || counts.Hist != 550 || counts.Appts != 30 || counts.Audits != 630 || counts.Pushes != 2 {
+			t.Fatalf("after handover: %+v", counts)
+		}
+		// Stages are intact: one deal per stage in turn.
+		for _, st := range crm.Stages {
+			var n int
+			db.SQL().Get(&n, db.SQL().Rebind(`SELECT COUNT(*) FROM deals WHERE stage = ?`), st)
+			if n != 50 {
+				t.Fatalf("%d deals at %s, want 50", n, st)
+			}
+		}
+	})
+}

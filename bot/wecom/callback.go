@@ -250,6 +250,7 @@ func (c *Channel) handleJob(j job) {
 	c.mu.RUnlock()
 	in, user := j.in, j.user
 	u := bot.Update{Channel: Name, ChatID: user, UserID: user}
+	greeting := in.Event == "enter_agent" || in.Event == "subscribe"
 	switch {
 	case in.MsgType == "text":
 		u.Text = in.Content
@@ -261,25 +262,28 @@ func (c *Channel) handleJob(j job) {
 		u.Text = strings.TrimSpace(in.EventKey)
 	case in.Event == "template_card_event":
 		u.Button = strings.TrimSpace(in.EventKey)
-		c.updateCard(ctx, user, in)
-	case in.Event == "enter_agent" || in.Event == "subscribe":
+	case greeting:
 		u.Text = "/start"
 	}
 	if u.Text == "" && u.Button == "" {
 		return
 	}
-	_, err := st.IdentityUser(ctx, Name, user)
+	lang := c.cfg.DefaultLang
+	member, err := st.IdentityUser(ctx, Name, user)
 	switch {
 	case err == nil:
-		if u.Text == "/start" && (in.Event == "enter_agent" || in.Event == "subscribe") {
+		if greeting {
 			return // a bound member opening the app needs no greeting
+		}
+		if member.Locale != "" {
+			lang = member.Locale
 		}
 		// Writing again makes a member who had left reachable again.
 		if err := st.SetReachable(ctx, Name, user, true); err != nil {
 			c.log.LogAttrs(ctx, slog.LevelWarn, "wecom: mark reachable", slog.String("user", user), slog.Any("err", err))
 		}
 	case crm.ErrorCode(err) == crm.CodeUnbound:
-		if in.Event == "enter_agent" || in.Event == "subscribe" {
+		if greeting {
 			// Greet a member who is not bound yet once a day when they open the app.
 			day := c.now().Format("2006-01-02")
 			if isNew, err := st.ClaimInbound(ctx, Name, "greet:"+user+":"+day, c.now()); err != nil || !isNew {
@@ -290,8 +294,11 @@ func (c *Channel) handleJob(j job) {
 	default:
 		c.log.LogAttrs(ctx, slog.LevelError, "wecom: look up member", slog.String("user", user), slog.Any("err", err))
 	}
+	if in.Event == "template_card_event" {
+		c.updateCard(ctx, user, in, lang)
+	}
 	replies := b.Handle(ctx, u)
-	if err := c.deliver(ctx, target{kind: toMember, id: user}, replies, false); err != nil {
+	if err := c.deliver(ctx, target{kind: toMember, id: user}, replies, false, lang); err != nil {
 		c.log.LogAttrs(ctx, slog.LevelError, "wecom reply not sent", slog.String("user", user), slog.String("err", err.Error()))
 	}
 }

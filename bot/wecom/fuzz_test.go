@@ -132,3 +132,17 @@ func TestPacerWindow(t *testing.T) {
 
 func fakeNow() time.Time          { return time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC) }
 func timeSec(n int) time.Duration { return time.Duration(n) * time.Second }
+
+func TestLangFor(t *testing.T) {
+	for _, c := range []struct{ lang, text, want string }{
+		{"en", "请确认", "en"},
+		{"", "请确认：北京青禾", "zh"},
+		{"", "Industry?\n北京青禾新锐科技有限公司", "en"},
+		{"", "", "zh"},
+		{"", "1.", "zh"},
+	} {
+		if got := langFor(c.lang, c.text, nil); got != c.want {
+			t.Errorf("langFor(%q, %q) = %s", c.lang, c.text, got)
+		}
+	}
+}

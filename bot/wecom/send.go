@@ -118,6 +118,7 @@ type wire struct {
 	buttons  []crm.Button // card buttons
 	numbered []crm.Button // buttons shown as numbered options in this text
 	image    *crm.Image
+	lang     string // "zh" or "en": the words the channel adds itself
 }
 
 // merge joins consecutive texts into one message (each member gets only
@@ -180,9 +181,10 @@ func merge(msgs []crm.Message, max int) []part {
 }
 
 // layout turns parts into platform messages for the target.
-func layout(parts []part, t target) []wire {
+func layout(parts []part, t target, lang string) []wire {
 	var out []wire
 	for _, p := range parts {
+		lang := langFor(lang, p.text, p.buttons)
 		switch {
 		case p.image != nil:
 			out = append(out, wire{kind: "image", image: p.image})
@@ -204,9 +206,9 @@ func layout(parts []part, t target) []wire {
 				out = append(out, wire{kind: "markdown", text: s})
 			}
 		case len(p.buttons) > 0 && cardFits(p.text, p.buttons):
-			out = append(out, wire{kind: "card", text: p.text, buttons: p.buttons})
+			out = append(out, wire{kind: "card", text: p.text, buttons: p.buttons, lang: lang})
 		case len(p.buttons) > 0:
-			out = append(out, numberedWires(p.text, p.buttons)...)
+			out = append(out, numberedWires(p.text, p.buttons, lang)...)
 		default:
 			for _, s := range splitText(p.text, MaxTextBytes) {
 				out = append(out, wire{kind: "text", text: s})
@@ -218,23 +220,22 @@ func layout(parts []part, t target) []wire {
 
 // numberedWires shows buttons as numbered options under the text:
 // "回复数字：1 保存  2 修改  3 取消".
-func numberedWires(text string, btns []crm.Button) []wire {
-	full := numberedLine(text, btns)
+func numberedWires(text string, btns []crm.Button, lang string) []wire {
+	full := numberedLine(btns, lang)
 	if text != "" {
 		full = text + "\n\n" + full
 	}
 	chunks := splitText(full, MaxTextBytes)
 	out := make([]wire, len(chunks))
 	for i, s := range chunks {
-		out[i] = wire{kind: "text", text: s}
+		out[i] = wire{kind: "text", text: s, lang: lang}
 	}
 	out[len(out)-1].numbered = btns
 	return out
 }
 
-func numberedLine(text string, btns []crm.Button) string {
+func numberedLine(btns []crm.Button, lang string) string {
 	var sb strings.Builder
-	lang := langOf(text, btns)
 	sb.WriteString(hints[lang].reply)
 	for i, b := range btns {
 		if i > 0 {
@@ -245,38 +246,70 @@ func numberedLine(text string, btns []crm.Button) string {
 	return sb.String()
 }
 
-func numberedLen(btns []crm.Button) int { return len(numberedLine("中", btns)) + 2 }
+func numberedLen(btns []crm.Button) int { return len(numberedLine(btns, "zh")) + 2 }
 
 // The few words the channel adds itself, by language. (The bot's catalogue
-// has no entries for them; the language is guessed from the text.)
+// has no entries for them.)
 var hints = map[string]struct{ reply, choose, chosen, done string }{
 	"zh": {"回复数字：", "请选择", "已选择：", "已处理"},
 	"en": {"Reply with a number: ", "Please choose", "Chosen: ", "Done"},
 }
 
-// langOf guesses the language of a message: Chinese if it has any Han
-// character.
-func langOf(text string, btns []crm.Button) string {
-	has := func(s string) bool {
+// langFor is lang when it is known ("zh" or "en": the member's setting),
+// else a guess from the message: its first line decides if it has Han
+// characters or Latin letters, then the rest and the buttons. Chinese is
+// the default.
+func langFor(lang, text string, btns []crm.Button) string {
+	if lang == "zh" || lang == "en" {
+		return lang
+	}
+	guess := func(s string) string {
+		han, latin := 0, 0
 		for _, r := range s {
-			if unicode.Is(unicode.Han, r) {
-				return true
+			switch {
+			case unicode.Is(unicode.Han, r):
+				han++
+			case r < 0x80 && unicode.IsLetter(r):
+				latin++
 			}
 		}
-		return false
-	}
-	if has(text) {
-		return "zh"
-	}
-	for _, b := range btns {
-		if has(b.Text) {
+		switch {
+		case han > 0 && han*3 >= latin:
 			return "zh"
+		case latin > 0:
+			return "en"
 		}
+		return ""
 	}
-	if text == "" && len(btns) == 0 {
-		return "zh"
+	first, _, _ := strings.Cut(strings.TrimSpace(text), "\n")
+	if g := guess(first); g != "" {
+		return g
 	}
-	return "en"
+	var sb strings.Builder
+	sb.WriteString(text)
+	for _, b := range btns {
+		sb.WriteString(" " + b.Text)
+	}
+	if g := guess(sb.String()); g != "" {
+		return g
+	}
+	return "zh"
+}
+
+// memberLang is the language of a member's messages: their setting, else
+// the default ("" for groups).
+func (c *Channel) memberLang(ctx context.Context, t target) string {
+	c.mu.RLock()
+	st := c.store
+	c.mu.RUnlock()
+	if t.kind != toMember || st == nil {
+		return ""
+	}
+	u, err := st.IdentityUser(ctx, Name, t.id)
+	if err != nil || u.Locale == "" {
+		return c.cfg.DefaultLang
+	}
+	return u.Locale
 }
 
 // Card limits (button_interaction template card).
@@ -351,17 +384,17 @@ func (c *Channel) Send(ctx context.Context, chatID string, m crm.Message) error 
 	if err != nil {
 		return err
 	}
-	return c.deliver(ctx, t, []crm.Message{m}, true)
+	return c.deliver(ctx, t, []crm.Message{m}, true, c.memberLang(ctx, t))
 }
 
 // deliver sends messages to a target. A push (Send) takes its whole
 // budget at once or returns a *crm.RetryAfterError; a reply waits.
-func (c *Channel) deliver(ctx context.Context, t target, msgs []crm.Message, push bool) error {
+func (c *Channel) deliver(ctx context.Context, t target, msgs []crm.Message, push bool, lang string) error {
 	max := MaxTextBytes
 	if t.kind == toRobot {
 		max = MaxRobotMarkdownBytes
 	}
-	wires := layout(merge(msgs, max), t)
+	wires := layout(merge(msgs, max), t, lang)
 	if len(wires) == 0 {
 		return nil
 	}
@@ -509,7 +542,7 @@ func (c *Channel) sendWire(ctx context.Context, t target, w wire, push bool) ([]
 			// options still work.
 			c.log.LogAttrs(ctx, slog.LevelWarn, "wecom: template card refused; sending numbered options", slog.String("to", t.String()), slog.String("err", se.msg))
 			var shown []crm.Button
-			for _, nw := range numberedWires(w.text, w.buttons) {
+			for _, nw := range numberedWires(w.text, w.buttons, w.lang) {
 				if _, err := c.sendWire(ctx, t, nw, push); err != nil {
 					return nil, err
 				}
@@ -581,7 +614,7 @@ type cardButton struct {
 func (c *Channel) sendCard(ctx context.Context, t target, w wire, push bool) error {
 	title, sub := cardTexts(w.text)
 	if title == "" && sub == "" {
-		title = hints[langOf("", w.buttons)].choose
+		title = hints[langFor(w.lang, "", w.buttons)].choose
 	}
 	card := templateCard{CardType: "button_interaction", SubTitleText: sub, TaskID: taskID(c.now())}
 	if title != "" {
@@ -629,16 +662,15 @@ type updateCardRequest struct {
 
 // updateCard greys out a pressed card's buttons ("已选择：保存") so it is
 // not pressed twice. Failure only costs looks.
-func (c *Channel) updateCard(ctx context.Context, user string, in inbound) {
+func (c *Channel) updateCard(ctx context.Context, user string, in inbound, lang string) {
 	if in.ResponseCode == "" {
 		return
 	}
 	req := updateCardRequest{UserIDs: []string{user}, AgentID: c.agentID, ResponseCode: in.ResponseCode}
 	labels, _ := c.cards.get(in.TaskID)
 	label := labels[in.EventKey]
-	h := hints[langOf(label, nil)]
+	h := hints[langFor(lang, label, nil)]
 	if label == "" {
-		h = hints["zh"]
 		req.Button.ReplaceName = h.done
 	} else {
 		req.Button.ReplaceName = h.chosen + label

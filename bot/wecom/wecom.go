@@ -18,6 +18,25 @@
 // first line in bold) and images; buttons are not shown in groups (a
 // self-built app receives nothing from group chats).
 //
+// # Messages
+//
+// Texts go out as text messages (every client shows them; markdown
+// application messages are not shown in the WeChat plugin), split at 2,048
+// bytes on rune boundaries. A message with up to
+// six short buttons becomes a button_interaction template card whose
+// button keys are the Buttons' Data; a press comes back as a
+// template_card_event, which greys the card ("已选择：保存") and reaches the
+// bot as Update.Button. Longer texts or more buttons get numbered options
+// ("回复数字：1 保存  2 修改"); the options last shown to a member are kept in
+// the store's conversation state (user key "#numbered"), so a typed "2"
+// means the second one even after a restart or on another instance. Images
+// are uploaded as temporary media (the media_id is reused for two days)
+// and sent as image messages. Menu clicks (click events) are read as the
+// text of their key: give menu items keys such as "/today" or "工作台".
+// Opening the application (enter_agent) greets a member who is not bound
+// yet, once a day. The first message of an unbound member looks up their
+// name with user/get (cached for an hour) so /start names the person.
+//
 // # Callbacks
 //
 // CallbackHandler answers WeCom's URL verification (GET) with the decrypted
@@ -43,7 +62,8 @@
 // access token (40014/42001) clears the token cache and retries once; a
 // member who left (60111, 81013, invaliduser) is marked unreachable and the
 // error wraps crm.ErrUnreachable. Scheduled pushes should avoid the crowded
-// minutes at :00 and :30: see PushTime.
+// minutes at :00 and :30: see PushTime. The budgets are counted in this
+// process: with several instances, let one of them send the pushes.
 //
 // # The library's HTTP client is process-global
 //
@@ -102,6 +122,10 @@ type Config struct {
 	EncodingAESKey string // callback key, 43 characters
 	APIBase        string // default https://qyapi.weixin.qq.com
 	RobotKey       string // group robot webhook key for alerts ("robot")
+	// DefaultLang is the bot's default language ("zh" or "en", default
+	// "zh"), for the few words the channel adds ("回复数字：") to members
+	// without a language setting of their own.
+	DefaultLang string
 
 	HTTPClient *http.Client // default: a client with a 10 s timeout
 	Logger     *slog.Logger
@@ -190,6 +214,9 @@ func New(cfg Config) (*Channel, error) {
 		return nil, fmt.Errorf("wecom: %s", strings.Join(problems, "; "))
 	}
 	cfg.AgentID = strconv.FormatInt(agentID, 10)
+	if cfg.DefaultLang != "en" {
+		cfg.DefaultLang = "zh"
+	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}

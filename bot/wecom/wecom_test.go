@@ -425,6 +425,15 @@ func TestNewCustomerWithNumbersAndCardButtons(t *testing.T) {
 	})
 }
 
+func TestEnglishMembersGetEnglishHints(t *testing.T) {
+	h := newHarness(t, storetest.OpenSQLite(t))
+	h.member("tom", "Tom", crm.RoleRep)
+	expect(t, h.says("tom", "/lang en"), "English")
+	h.says("tom", "/new")
+	expect(t, h.says("tom", "北京青禾新锐科技有限公司"), "Industry?", "Reply with a number: 1 IT/Software")
+	expect(t, h.says("tom", "2"), "Company size?")
+}
+
 func TestNumberedOptionsSurviveARestart(t *testing.T) {
 	db := storetest.OpenSQLite(t)
 	h := newHarness(t, db)

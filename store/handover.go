@@ -1,0 +1,302 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/salesbot-crm/salesbot/crm"
+)
+
+// moveCustomers gives customers to another owner inside tx, with their
+// deals and the old owner's coming appointments; open plans, complaints
+// and next actions follow the customer. One audit entry per moved row.
+func (s *DB) moveCustomers(ctx context.Context, tx *sqlx.Tx, actor, from, to int64, ids []int64, now time.Time) (crm.HandoverResult, error) {
+	var res crm.HandoverResult
+	if len(ids) == 0 {
+		return res, nil
+	}
+	in := func(q string, args ...any) (string, []any) {
+		q, a, err := sqlx.In(q, args...)
+		if err != nil {
+			panic(err) // only for malformed queries written here
+		}
+		return q, a
+	}
+	for _, id := range ids {
+		if _, err := exec(ctx, tx, `UPDATE customers SET owner_id = ?, updated_at = ? WHERE id = ?`, to, now, id); err != nil {
+			return res, err
+		}
+		if err := audit(ctx, tx, actor, "customer", id, "handover", map[string]int64{"owner_id": from}, map[string]int64{"owner_id": to}, now); err != nil {
+			return res, err
+		}
+		res.Customers++
+	}
+	var deals []int64
+	q, a := in(`SELECT id FROM deals WHERE customer_id IN (?) AND owner_id = ? ORDER BY id`, ids, from)
+	if err := sel(ctx, tx, &deals, q, a...); err != nil {
+		return res, err
+	}
+	for _, id := range deals {
+		if _, err := exec(ctx, tx, `UPDATE deals SET owner_id = ?, updated_at = ? WHERE id = ?`, to, now, id); err != nil {
+			return res, err
+		}
+		if err := audit(ctx, tx, actor, "deal", id, "handover", map[string]int64{"owner_id": from}, map[string]int64{"owner_id": to}, now); err != nil {
+			return res, err
+		}
+		res.Deals++
+	}
+	var appts []int64
+	q, a = in(`SELECT id FROM appointments WHERE customer_id IN (?) AND user_id = ? AND at >= ? ORDER BY id`, ids, from, now)
+	if err := sel(ctx, tx, &appts, q, a...); err != nil {
+		return res, err
+	}
+	for _, id := range appts {
+		if _, err := exec(ctx, tx, `UPDATE appointments SET user_id = ? WHERE id = ?`, to, id); err != nil {
+			return res, err
+		}
+		if err := audit(ctx, tx, actor, "appointment", id, "handover", map[string]int64{"user_id": from}, map[string]int64{"user_id": to}, now); err != nil {
+			return res, err
+		}
+		res.Appointments++
+	}
+	q, a = in(`SELECT COUNT(*) FROM complaints WHERE customer_id IN (?) AND status = 'open'`, ids)
+	if err := get(ctx, tx, &res.Complaints, q, a...); err != nil {
+		return res, err
+	}
+	q, a = in(`SELECT COUNT(*) FROM payment_plans WHERE customer_id IN (?) AND paid < amount`, ids)
+	if err := get(ctx, tx, &res.PaymentPlans, q, a...); err != nil {
+		return res, err
+	}
+	// The new owner no longer needs to be a collaborator.
+	q, a = in(`DELETE FROM collaborators WHERE customer_id IN (?) AND user_id = ?`, ids, to)
+	if _, err := exec(ctx, tx, q, a...); err != nil {
+		return res, err
+	}
+	return res, nil
+}
+
+// activeUser loads a user inside tx and checks they are active.
+func activeUser(ctx context.Context, tx *sqlx.Tx, id int64) (crm.User, error) {
+	var u crm.User
+	if err := get(ctx, tx, &u, `SELECT `+userCols+` FROM users WHERE id = ?`, id); err != nil {
+		return u, err
+	}
+	if !u.Active {
+		return u, crm.Errorf(crm.CodeInvalid, "handover.inactive", u.Name)
+	}
+	return u, nil
+}
+
+// Handover moves a rep's customers (all, or those in ids) to another rep in
+// one transaction, and tells both.
+func (s *DB) Handover(ctx context.Context, actor, from, to int64, ids []int64, now time.Time) (crm.HandoverResult, error) {
+	var res crm.HandoverResult
+	if from == to {
+		return res, crm.Errorf(crm.CodeInvalid, "handover.same")
+	}
+	now = now.UTC().Truncate(time.Microsecond)
+	err := s.tx(ctx, func(tx *sqlx.Tx) error {
+		if _, err := activeUser(ctx, tx, to); err != nil {
+			return err
+		}
+		var owned []int64
+		q := `SELECT id FROM customers WHERE owner_id = ? AND archived = ?`
+		args := []any{from, false}
+		if ids != nil {
+			if len(ids) == 0 {
+				return crm.Errorf(crm.CodeInvalid, "handover.nothing")
+			}
+			var err error
+			q, args, err = sqlx.In(q+` AND id IN (?)`, from, false, ids)
+			if err != nil {
+				return err
+			}
+		}
+		if err := sel(ctx, tx, &owned, q+` ORDER BY id`, args...); err != nil {
+			return err
+		}
+		if len(owned) == 0 {
+			return crm.Errorf(crm.CodeInvalid, "handover.nothing")
+		}
+		var err error
+		if res, err = s.moveCustomers(ctx, tx, actor, from, to, owned, now); err != nil {
+			return err
+		}
+		b, _ := json.Marshal(map[string]any{"from": from, "to": to, "by": actor, "customers": res.Customers, "deals": res.Deals, "appointments": res.Appointments, "plans": res.PaymentPlans, "complaints": res.Complaints})
+		key := fmt.Sprintf("handover:%d:%d:%d", from, to, now.UnixNano())
+		_, err = enqueueItems(ctx, tx, []crm.OutboxItem{
+			{Key: key + ":from", Kind: crm.PushHandover, UserID: from, Payload: string(b)},
+			{Key: key + ":to", Kind: crm.PushHandover, UserID: to, Payload: string(b)},
+		}, now)
+		return err
+	})
+	if err != nil {
+		return res, fmt.Errorf("store: handover %d → %d: %w", from, to, err)
+	}
+	return res, nil
+}
+
+// CountOwned counts the active customers a user owns.
+func (s *DB) CountOwned(ctx context.Context, userID int64) (int, error) {
+	return s.CountCustomers(ctx, crm.Scope{OwnerID: userID})
+}
+
+const transferCols = `id, customer_id, requester_id, owner_id, kind, status, decided_by, created_at, decided_at`
+
+// managersOf lists the active managers of a department and the ones above
+// it; with none, the admins.
+func managersOf(ctx context.Context, q querier, dept int64) ([]int64, error) {
+	depts, err := deptAncestors(ctx, q, dept)
+	if err != nil {
+		return nil, err
+	}
+	var out []int64
+	if len(depts) > 0 {
+		qs, args, err := sqlx.In(`SELECT id FROM users WHERE role = 'manager' AND active = ? AND dept_id IN (?) ORDER BY id`, true, depts)
+		if err != nil {
+			return nil, err
+		}
+		if err := sel(ctx, q, &out, qs, args...); err != nil {
+			return nil, err
+		}
+	}
+	if len(out) == 0 {
+		if err := sel(ctx, q, &out, `SELECT id FROM users WHERE role = 'admin' AND active = ? ORDER BY id`, true); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// RequestTransfer records a rep's request for someone else's customer and
+// queues the decision card to the owner's managers.
+func (s *DB) RequestTransfer(ctx context.Context, r crm.TransferRequest) (crm.TransferRequest, error) {
+	if r.Kind != crm.TransferOwnership && r.Kind != crm.TransferCollab {
+		return r, crm.Errorf(crm.CodeInvalid, "transfer.kind_invalid")
+	}
+	if r.CreatedAt.IsZero() {
+		r.CreatedAt = s.now()
+	}
+	r.CreatedAt = r.CreatedAt.UTC().Truncate(time.Microsecond)
+	r.Status = crm.RequestPending
+	err := s.tx(ctx, func(tx *sqlx.Tx) error {
+		var c crm.Customer
+		if err := get(ctx, tx, &c, `SELECT `+customerCols+customerFrom+`WHERE c.id = ?`, r.CustomerID); err != nil {
+			return err
+		}
+		if c.OwnerID == r.RequesterID {
+			return crm.Errorf(crm.CodeInvalid, "transfer.own")
+		}
+		// Only a rep who tried to add the company (and was refused) may ask
+		// for it: ids typed by hand reach nothing.
+		var claims int
+		if err := get(ctx, tx, &claims, `SELECT COUNT(*) FROM duplicate_claims WHERE customer_id = ? AND claimant_id = ?`, r.CustomerID, r.RequesterID); err != nil {
+			return err
+		}
+		if claims == 0 {
+			return crm.Errorf(crm.CodeNotFound, "transfer.not_found")
+		}
+		var pending int
+		if err := get(ctx, tx, &pending, `SELECT COUNT(*) FROM transfer_requests WHERE customer_id = ? AND requester_id = ? AND status = 'pending'`, r.CustomerID, r.RequesterID); err != nil {
+			return err
+		}
+		if pending > 0 {
+			return crm.Errorf(crm.CodeConflict, "transfer.pending")
+		}
+		r.OwnerID = c.OwnerID
+		var err error
+		r.ID, err = insertID(ctx, tx, `INSERT INTO transfer_requests (customer_id, requester_id, owner_id, kind, status, created_at) VALUES (?, ?, ?, ?, 'pending', ?) RETURNING id`,
+			r.CustomerID, r.RequesterID, r.OwnerID, r.Kind, r.CreatedAt)
+		if err != nil {
+			return err
+		}
+		mgrs, err := managersOf(ctx, tx, c.OwnerDept)
+		if err != nil {
+			return err
+		}
+		var items []crm.OutboxItem
+		for _, m := range mgrs {
+			if m == r.RequesterID {
+				continue
+			}
+			items = append(items, crm.OutboxItem{Key: fmt.Sprintf("transfer:%d:user:%d", r.ID, m), Kind: crm.PushTransferRequest, UserID: m, Payload: fmt.Sprintf(`{"request_id":%d}`, r.ID)})
+		}
+		if _, err := enqueueItems(ctx, tx, items, r.CreatedAt); err != nil {
+			return err
+		}
+		return audit(ctx, tx, r.RequesterID, "customer", r.CustomerID, "transfer_request", nil, r, r.CreatedAt)
+	})
+	if err != nil {
+		return r, fmt.Errorf("store: request transfer: %w", err)
+	}
+	return r, nil
+}
+
+// TransferRequest returns one request.
+func (s *DB) TransferRequest(ctx context.Context, id int64) (crm.TransferRequest, error) {
+	var r crm.TransferRequest
+	if err := get(ctx, s.db, &r, `SELECT `+transferCols+` FROM transfer_requests WHERE id = ?`, id); err != nil {
+		return r, fmt.Errorf("store: transfer request %d: %w", id, err)
+	}
+	return r, nil
+}
+
+// DecideTransfer approves or rejects a pending request: an approved
+// transfer moves the customer to the requester, an approved collaboration
+// adds them as a collaborator. Both reps are told.
+func (s *DB) DecideTransfer(ctx context.Context, actor, id int64, approve bool, now time.Time) (crm.TransferRequest, error) {
+	var r crm.TransferRequest
+	now = now.UTC().Truncate(time.Microsecond)
+	err := s.tx(ctx, func(tx *sqlx.Tx) error {
+		if err := get(ctx, tx, &r, `SELECT `+transferCols+` FROM transfer_requests WHERE id = ?`, id); err != nil {
+			return err
+		}
+		if r.Status != crm.RequestPending {
+			return crm.Errorf(crm.CodeInvalid, "transfer.decided")
+		}
+		var owner int64
+		if err := get(ctx, tx, &owner, `SELECT owner_id FROM customers WHERE id = ?`, r.CustomerID); err != nil {
+			return err
+		}
+		if owner != r.OwnerID {
+			return crm.Errorf(crm.CodeInvalid, "transfer.owner_changed")
+		}
+		r.Status, r.DecidedBy, r.DecidedAt = crm.RequestRejected, actor, &now
+		if approve {
+			r.Status = crm.RequestApproved
+			if _, err := activeUser(ctx, tx, r.RequesterID); err != nil {
+				return err
+			}
+			switch r.Kind {
+			case crm.TransferOwnership:
+				if _, err := s.moveCustomers(ctx, tx, actor, r.OwnerID, r.RequesterID, []int64{r.CustomerID}, now); err != nil {
+					return err
+				}
+			case crm.TransferCollab:
+				if _, err := exec(ctx, tx, `INSERT INTO collaborators (customer_id, user_id, added_by, added_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+					r.CustomerID, r.RequesterID, actor, now); err != nil {
+					return err
+				}
+			}
+		}
+		if _, err := exec(ctx, tx, `UPDATE transfer_requests SET status = ?, decided_by = ?, decided_at = ? WHERE id = ?`, r.Status, actor, now, id); err != nil {
+			return err
+		}
+		p := fmt.Sprintf(`{"request_id":%d}`, id)
+		if _, err := enqueueItems(ctx, tx, []crm.OutboxItem{
+			{Key: fmt.Sprintf("transfer_decided:%d:requester", id), Kind: crm.PushTransferDecided, UserID: r.RequesterID, Payload: p},
+			{Key: fmt.Sprintf("transfer_decided:%d:owner", id), Kind: crm.PushTransferDecided, UserID: r.OwnerID, Payload: p},
+		}, now); err != nil {
+			return err
+		}
+		return audit(ctx, tx, actor, "customer", r.CustomerID, "transfer_"+r.Status, nil, r, now)
+	})
+	if err != nil {
+		return r, fmt.Errorf("store: decide transfer %d: %w", id, err)
+	}
+	return r, nil
+}
