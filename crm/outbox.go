@@ -2,6 +2,7 @@ package crm
 
 import (
 	"context"
+	"hash/fnv"
 	"time"
 )
 
@@ -91,4 +92,19 @@ type TeamStats struct {
 	Won          int   `db:"won"`
 	Payments     Money `db:"payments"`
 	Claims       []DuplicateClaim
+}
+
+// SpreadPush moves a scheduled push that would go out in the first two
+// minutes after :00 or :30 — when every app's cron fires and WeCom's
+// servers are busiest — to a moment 2 to 5 minutes past, the same for the
+// same key. Other times are kept.
+func SpreadPush(at time.Time, key string) time.Time {
+	m := at.Minute() % 30
+	if m >= 2 {
+		return at
+	}
+	mark := at.Truncate(time.Minute).Add(-time.Duration(m) * time.Minute)
+	h := fnv.New32a()
+	h.Write([]byte(key))
+	return mark.Add(2*time.Minute + time.Duration(h.Sum32()%180)*time.Second)
 }

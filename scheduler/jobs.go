@@ -46,6 +46,19 @@ func (s *Scheduler) table() []Job {
 	}
 }
 
+// enqueue queues scheduled pushes, spread away from the crowded first
+// minutes after :00 and :30 (crm.SpreadPush); a run an operator asked for
+// (RunJob) goes out at once.
+func (s *Scheduler) enqueue(ctx context.Context, items []crm.OutboxItem, now time.Time) error {
+	if ctx.Value(manualRun{}) == nil {
+		for i := range items {
+			items[i].NextAttemptAt = crm.SpreadPush(now, items[i].Key)
+		}
+	}
+	_, err := s.opt.Store.Enqueue(ctx, items, now)
+	return err
+}
+
 func payload(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
@@ -92,7 +105,7 @@ func (s *Scheduler) workbench(ctx context.Context, now time.Time) error {
 		items = append(items, crm.OutboxItem{Key: fmt.Sprintf("workbench:%d:%s", u.ID, date), Kind: crm.PushWorkbench, UserID: u.ID,
 			Payload: payload(map[string]any{"date": date})})
 	}
-	_, err = s.opt.Store.Enqueue(ctx, items, now)
+	err = s.enqueue(ctx, items, now)
 	return err
 }
 
@@ -108,7 +121,7 @@ func (s *Scheduler) managerDigest(ctx context.Context, now time.Time) error {
 		items = append(items, crm.OutboxItem{Key: fmt.Sprintf("digest:%d:%s", m.ID, date), Kind: crm.PushDigest, UserID: m.ID,
 			Payload: payload(map[string]any{"date": date})})
 	}
-	_, err = s.opt.Store.Enqueue(ctx, items, now)
+	err = s.enqueue(ctx, items, now)
 	return err
 }
 
@@ -147,7 +160,7 @@ func (s *Scheduler) paymentReminder(ctx context.Context, now time.Time) error {
 		items = append(items, crm.OutboxItem{Key: fmt.Sprintf("pay:%d:%s", p.ID, today), Kind: crm.PushPaymentDue, UserID: p.OwnerID,
 			Payload: payload(map[string]any{"plan_id": p.ID, "days": days})})
 	}
-	_, err = s.opt.Store.Enqueue(ctx, items, now)
+	err = s.enqueue(ctx, items, now)
 	return err
 }
 
@@ -170,7 +183,7 @@ func (s *Scheduler) staleNudge(ctx context.Context, now time.Time) error {
 		items = append(items, crm.OutboxItem{Key: fmt.Sprintf("stale:%d:%s", u.ID, date), Kind: crm.PushStale, UserID: u.ID,
 			Payload: payload(map[string]any{"date": date})})
 	}
-	_, err = s.opt.Store.Enqueue(ctx, items, now)
+	err = s.enqueue(ctx, items, now)
 	return err
 }
 
@@ -203,7 +216,7 @@ func (s *Scheduler) reportDue(kind crm.PeriodKind) func(ctx context.Context, now
 			items = append(items, crm.OutboxItem{Key: fmt.Sprintf("report_due:%s:%d:%s", kind, u.ID, start), Kind: crm.PushReportDue, UserID: u.ID,
 				Payload: payload(map[string]any{"kind": kind, "date": crm.DateOf(now)})})
 		}
-		_, err = s.opt.Store.Enqueue(ctx, items, now)
+		err = s.enqueue(ctx, items, now)
 		return err
 	}
 }

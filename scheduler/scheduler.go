@@ -94,8 +94,11 @@ func (s *Scheduler) RunJob(ctx context.Context, name string) error {
 	if !ok {
 		return fmt.Errorf("%w %q", ErrUnknownJob, name)
 	}
-	return s.safeRun(ctx, j, s.opt.Now().In(s.opt.Location))
+	return s.safeRun(context.WithValue(ctx, manualRun{}, true), j, s.opt.Now().In(s.opt.Location))
 }
+
+// manualRun marks a run an operator asked for: its pushes are not spread.
+type manualRun struct{}
 
 // Fire runs a job for a scheduled time, claiming the run in the database
 // first: of several instances firing the same minute, one runs it.

@@ -385,6 +385,15 @@ func TestTwoInstancesOnPostgres(t *testing.T) {
 			if err := s.Fire(ctx, mustJob(t, s, scheduler.JobWorkbench), w.now); err != nil {
 				t.Error(err)
 			}
+		}(db)
+	}
+	wg.Wait()
+	// 08:30 pushes are spread to 08:32–08:35.
+	w.now = w.now.Add(6 * time.Minute)
+	for _, db := range []*store.DB{db1, db2} {
+		wg.Add(1)
+		go func(db *store.DB) {
+			defer wg.Done()
 			wk := &scheduler.Worker{Store: db, Senders: []crm.Sender{snd}, Render: render, Now: w.clock, Location: shanghai, Batch: 5}
 			for i := 0; i < 3; i++ {
 				if _, err := wk.Drain(ctx); err != nil {
@@ -429,4 +438,24 @@ func TestReportReminders(t *testing.T) {
 			t.Fatalf("%d monthly prompts, want 2", monthly)
 		}
 	})
+}
+
+func TestScheduledPushesAreSpreadPastTheHalfHour(t *testing.T) {
+	db := storetest.OpenSQLite(t)
+	w := newWorld(t, db)
+	s := w.scheduler()
+	if err := s.Fire(ctx, mustJob(t, s, scheduler.JobWorkbench), w.now); err != nil {
+		t.Fatal(err)
+	}
+	items := outbox(t, db)
+	if len(items) != 1 {
+		t.Fatalf("%d items", len(items))
+	}
+	at := items[0].NextAttemptAt.In(shanghai)
+	if at.Before(w.now.Add(2*time.Minute)) || !at.Before(w.now.Add(5*time.Minute)) {
+		t.Fatalf("push at %s, want 08:32–08:35", at.Format("15:04:05"))
+	}
+	if got := crm.SpreadPush(w.now.Add(10*time.Minute), "k"); !got.Equal(w.now.Add(10 * time.Minute)) {
+		t.Fatalf("08:40 moved to %s", got)
+	}
 }

@@ -1,9 +1,10 @@
 package wecom
 
 import (
-	"hash/fnv"
 	"sync"
 	"time"
+
+	"github.com/salesbot-crm/salesbot/crm"
 )
 
 // WeCom's limits.
@@ -28,16 +29,7 @@ const (
 // evenly and the same push always gets the same time. Other times are
 // returned unchanged. Only scheduled pushes should use it: replies to a
 // person's own message go out at once.
-func PushTime(at time.Time, key string) time.Time {
-	m := at.Minute() % 30
-	if m >= 2 {
-		return at
-	}
-	mark := at.Truncate(time.Minute).Add(-time.Duration(m) * time.Minute)
-	h := fnv.New32a()
-	h.Write([]byte(key))
-	return mark.Add(2*time.Minute + time.Duration(h.Sum32()%180)*time.Second)
-}
+func PushTime(at time.Time, key string) time.Time { return crm.SpreadPush(at, key) }
 
 // PushDelay is how long a scheduled push for key should wait from now: see
 // PushTime.

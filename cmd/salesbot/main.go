@@ -55,6 +55,8 @@ type Main struct {
 	Now            func() time.Time
 	// StdinIsTerminal overrides terminal detection (tests).
 	StdinIsTerminal *bool
+	// Ready, if set, receives the HTTP server's address once it listens.
+	Ready chan<- string
 
 	cfg    Config
 	charts *chart.Renderer
@@ -309,7 +311,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	}
 	tg, wc := m.cfg.Channels()
 	if tg || wc {
-		return errors.New("the Telegram and WeCom channels are configured, but this build has only the console channel; unset telegram.token and wecom.corp_id to chat in the terminal")
+		return m.serveChannels(ctx)
 	}
 	return m.console(ctx, "", true, true)
 }

@@ -1,0 +1,101 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/salesbot-crm/salesbot/bot/wecom"
+	"github.com/salesbot-crm/salesbot/crm"
+)
+
+// ShutdownTimeout bounds a graceful stop: the process exits within it.
+const ShutdownTimeout = 12 * time.Second
+
+// serveChannels runs the configured chat channels, the scheduler, the
+// outbox worker and the HTTP server until ctx ends (SIGINT/SIGTERM), then
+// stops them in order: no new updates, no new claims, in-flight work
+// finished or released.
+func (m *Main) serveChannels(ctx context.Context) error {
+	db, err := m.openDB(ctx)
+	if err != nil {
+		return err
+	}
+	if _, _, err := m.ensureAdmin(ctx, db); err != nil {
+		return err
+	}
+	b := m.newBot(db)
+	hooks := map[string]http.Handler{}
+	var senders []crm.Sender
+	var closers []func(context.Context) error
+	_, wc := m.cfg.Channels()
+	if wc {
+		ch, err := wecom.New(wecom.Config{CorpID: m.cfg.WeCom.CorpID, AgentID: m.cfg.WeCom.AgentID, Secret: m.cfg.WeCom.Secret,
+			Token: m.cfg.WeCom.Token, EncodingAESKey: m.cfg.WeCom.EncodingAESKey, APIBase: m.cfg.WeCom.APIBase, RobotKey: m.cfg.WeCom.RobotKey,
+			DefaultLang: m.cfg.Locale, Logger: m.logger, Now: m.Now})
+		if err != nil {
+			return &ConfigError{Key: "wecom", Value: "(hidden)", Allowed: err.Error()}
+		}
+		ch.Attach(b, db)
+		if m.cfg.WeCom.RobotKey != "" {
+			if err := ch.EnsureRobotGroup(ctx, db); err != nil {
+				return err
+			}
+		}
+		hooks["/wecom/callback"] = ch.CallbackHandler()
+		senders = append(senders, ch)
+		closers = append(closers, ch.Close)
+	}
+	if err := m.startTelegram(ctx, b, hooks, &senders, &closers); err != nil {
+		return err
+	}
+
+	ln, err := net.Listen("tcp", m.cfg.HTTP.Listen)
+	if err != nil {
+		return &ConfigError{Key: "http.listen", Value: m.cfg.HTTP.Listen, Allowed: "a free host:port to listen on (" + err.Error() + ")"}
+	}
+	srv := &http.Server{Handler: newHTTPHandler(db, b, hooks), ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 15 * time.Second, WriteTimeout: 15 * time.Second}
+	m.logger.Info("salesbot serving", slog.String("http", ln.Addr().String()), slog.Int("channels", len(senders)), slog.String("database", m.cfg.Database.Driver))
+	if m.Ready != nil {
+		m.Ready <- ln.Addr().String()
+	}
+
+	sched := m.newScheduler(db)
+	if err := sched.Start(ctx); err != nil {
+		return err
+	}
+	w := m.newWorker(db, b, senders)
+	workCtx, stopWork := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() { defer wg.Done(); w.Run(workCtx) }()
+	serveErr := make(chan error, 1)
+	go func() {
+		defer wg.Done()
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			serveErr <- err
+		}
+	}()
+	select {
+	case <-ctx.Done():
+	case err := <-serveErr:
+		stopWork()
+		return fmt.Errorf("http server: %w", err)
+	}
+	m.logger.Info("shutting down")
+	stopCtx, cancel := context.WithTimeout(context.Background(), ShutdownTimeout)
+	defer cancel()
+	_ = srv.Shutdown(stopCtx) // no new webhooks
+	for _, c := range closers {
+		_ = c(stopCtx) // channels finish what they took in
+	}
+	sched.Stop(stopCtx)
+	stopWork()
+	wg.Wait()
+	return nil
+}
