@@ -463,6 +463,11 @@ var catalogue = map[string]entry{
 	"btn.approve":                    {"同意", "Approve"},
 	"btn.reject":                     {"拒绝", "Reject"},
 
+	"wecom.reply_number": {"回复数字：", "Reply with a number: "},
+	"wecom.choose":       {"请选择", "Please choose"},
+	"wecom.chosen":       {"已选择：", "Chosen: "},
+	"wecom.done":         {"已处理", "Done"},
+
 	// Store-level validation
 	"dept.name_empty":       {"部门名称不能为空。", "A department needs a name."},
 	"dept.exists":           {"部门「%s」已经存在。", "Department \"%s\" already exists."},

@@ -236,7 +236,7 @@ func numberedWires(text string, btns []crm.Button, lang string) []wire {
 
 func numberedLine(btns []crm.Button, lang string) string {
 	var sb strings.Builder
-	sb.WriteString(hints[lang].reply)
+	sb.WriteString(hints(lang).reply)
 	for i, b := range btns {
 		if i > 0 {
 			sb.WriteString("  ")
@@ -248,11 +248,12 @@ func numberedLine(btns []crm.Button, lang string) string {
 
 func numberedLen(btns []crm.Button) int { return len(numberedLine(btns, "zh")) + 2 }
 
-// The few words the channel adds itself, by language. (The bot's catalogue
-// has no entries for them.)
-var hints = map[string]struct{ reply, choose, chosen, done string }{
-	"zh": {"回复数字：", "请选择", "已选择：", "已处理"},
-	"en": {"Reply with a number: ", "Please choose", "Chosen: ", "Done"},
+// hint holds the few words the channel adds itself, from the catalogue.
+type hint struct{ reply, choose, chosen, done string }
+
+func hints(lang string) hint {
+	return hint{conversation.T(lang, "wecom.reply_number"), conversation.T(lang, "wecom.choose"),
+		conversation.T(lang, "wecom.chosen"), conversation.T(lang, "wecom.done")}
 }
 
 // langFor is lang when it is known ("zh" or "en": the member's setting),
@@ -614,7 +615,7 @@ type cardButton struct {
 func (c *Channel) sendCard(ctx context.Context, t target, w wire, push bool) error {
 	title, sub := cardTexts(w.text)
 	if title == "" && sub == "" {
-		title = hints[langFor(w.lang, "", w.buttons)].choose
+		title = hints(langFor(w.lang, "", w.buttons)).choose
 	}
 	card := templateCard{CardType: "button_interaction", SubTitleText: sub, TaskID: taskID(c.now())}
 	if title != "" {
@@ -669,7 +670,7 @@ func (c *Channel) updateCard(ctx context.Context, user string, in inbound, lang 
 	req := updateCardRequest{UserIDs: []string{user}, AgentID: c.agentID, ResponseCode: in.ResponseCode}
 	labels, _ := c.cards.get(in.TaskID)
 	label := labels[in.EventKey]
-	h := hints[langFor(lang, label, nil)]
+	h := hints(langFor(lang, label, nil))
 	if label == "" {
 		req.Button.ReplaceName = h.done
 	} else {
