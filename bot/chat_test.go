@@ -677,3 +677,40 @@ func TestChatTransferRequestsAndHandover(t *testing.T) {
 		expect(t, c.says("张三", "/handover"), "只有主管或管理员")
 	})
 }
+
+func TestChatAdminAndHistory(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		c := newChat(t, db)
+		ctx := context.Background()
+		c.person("老板", crm.RoleAdmin, 0)
+		a := c.person("张三", crm.RoleRep, 0)
+		c.person("李四", crm.RoleRep, 0)
+		expect(t, c.says("老板", "/admin dept add 华东销售部"), "已添加部门")
+		expect(t, c.says("老板", "/admin dept add 上海组 华东销售部"), "已添加部门")
+		expect(t, c.says("老板", "/admin depts"), "华东销售部", "  · 上海组")
+		expect(t, c.says("老板", "/admin move 张三 上海组"), "调到「上海组」")
+		expect(t, c.says("老板", "/admin role 李四 manager"), "主管")
+		expect(t, c.says("老板", "/admin users"), "张三 · 销售 · 上海组", "李四 · 主管")
+		expect(t, c.says("张三", "/admin users"), "只有")
+
+		// History of a customer: who did what, when.
+		cust, _ := db.CreateCustomer(ctx, a.ID, crm.Customer{Name: "瑞丰机械有限公司", OwnerID: a.ID})
+		c.says("张三", "/visit 瑞丰")
+		c.says("张三", "拜访刘总，谈了报价")
+		c.says("张三", "-")
+		got := c.says("张三", "/customer 瑞丰 history")
+		expect(t, got, "变更记录", "张三 记录跟进：拜访刘总，谈了报价", "创建了客户")
+
+		// Deactivation waits for a handover, then unbinds at once.
+		expect(t, c.says("老板", "/admin deactivate 张三"), "还有 1 家客户")
+		expect(t, c.presses("老板", "先交接"), "交给谁")
+		c.presses("老板", "李四")
+		c.presses("老板", "全部")
+		expect(t, c.presses("老板", "确认交接"), "已交接 1 家客户")
+		expect(t, c.says("老板", "/admin deactivate 张三"), "已停用 张三")
+		expect(t, c.says("张三", "/my"), "邀请码") // unbound now
+		got = c.says("老板", fmt.Sprintf("/customer #%d history", cust.ID))
+		expect(t, got, "交接：张三 → 李四")
+		expect(t, c.says("老板", "/admin deactivate 老板"), "不能停用你自己")
+	})
+}

@@ -111,7 +111,7 @@ func (b *Bot) sayCustomerList(ctx context.Context, r *Request, title string, cs 
 
 // cmdCustomer shows one customer's card.
 func (b *Bot) cmdCustomer(ctx context.Context, r *Request) error {
-	q := strings.TrimSpace(r.Args)
+	q, history := splitHistory(strings.TrimSpace(r.Args))
 	if q == "" {
 		r.Sayf("customer.usage")
 		return nil
@@ -151,16 +151,21 @@ func (b *Bot) cmdCustomer(ctx context.Context, r *Request) error {
 			return err
 		}
 	}
+	if history {
+		return b.customerHistory(ctx, r, c)
+	}
 	text, err := b.customerCard(ctx, r, c)
 	if err != nil {
 		return err
 	}
 	id := "#" + strconv.FormatInt(c.ID, 10)
-	m, err := b.engine.Offer(ctx, b.env(r), text, []conversation.Choice{
-		{Label: r.T("btn.log_visit"), Value: "/visit " + id},
-		{Label: r.T("btn.advance_stage"), Value: "/stage " + id},
-		{Label: r.T("btn.payment"), Value: "/pay " + id},
-	})
+	menu := []conversation.Choice{{Label: r.T("btn.log_visit"), Value: "/visit " + id}}
+	if r.Viewer.CanChange(c.OwnerID, c.OwnerDept) { // not for collaborators
+		menu = append(menu, conversation.Choice{Label: r.T("btn.advance_stage"), Value: "/stage " + id},
+			conversation.Choice{Label: r.T("btn.payment"), Value: "/pay " + id})
+	}
+	menu = append(menu, conversation.Choice{Label: r.T("btn.history"), Value: "/customer " + id + " history"})
+	m, err := b.engine.Offer(ctx, b.env(r), text, menu)
 	if err != nil {
 		return err
 	}

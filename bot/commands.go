@@ -4,6 +4,7 @@ import "github.com/salesbot-crm/salesbot/crm"
 
 var (
 	managers = []crm.Role{crm.RoleManager, crm.RoleAdmin}
+	admins   = []crm.Role{crm.RoleAdmin}
 )
 
 // commandTable is the one list of commands. A new command is one file with
@@ -31,6 +32,7 @@ func commandTable(b *Bot) []*Command {
 		{Name: "transfer", Keyword: "转移", HelpKey: "help.transfer", Handler: b.cmdTransfer},
 		{Name: "invite", Keyword: "邀请", Roles: managers, HelpKey: "help.invite", Usage: "usage.invite", Handler: b.cmdInvite},
 		{Name: "group", Keyword: "群", Roles: managers, Public: true, InGroup: true, HelpKey: "help.group", Handler: b.cmdGroup},
+		{Name: "admin", Keyword: "管理", Roles: admins, HelpKey: "help.admin", Usage: "usage.admin", Handler: b.cmdAdmin},
 		{Name: "lang", Keyword: "语言", Public: true, HelpKey: "help.lang", Usage: "usage.lang", Handler: b.cmdLang},
 		{Name: "cancel", Keyword: "取消", HelpKey: "help.cancel", Handler: b.cmdCancel},
 		{Name: "back", Keyword: "返回", HelpKey: "help.back", Handler: b.cmdBack},

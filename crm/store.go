@@ -39,6 +39,14 @@ type OrgStore interface {
 	// FirstAdmin is the earliest active admin. NotFound.
 	FirstAdmin(ctx context.Context) (User, error)
 	SetUserLocale(ctx context.Context, id int64, locale string) error
+	// UpdateUser changes a user's role and department. NotFound, Invalid.
+	UpdateUser(ctx context.Context, actor int64, id int64, role Role, dept int64) (User, error)
+	// SetActive activates or deactivates a user; deactivating unbinds their
+	// chat accounts at once. Invalid "user.owns_customers" while they own
+	// customers, "user.last_admin" for the last active admin.
+	SetActive(ctx context.Context, actor int64, id int64, active bool) error
+	// UserByNameAny finds a user by name, active or not. NotFound.
+	UserByNameAny(ctx context.Context, name string) (User, error)
 	// IdentityUser returns the active user bound to a chat account. Unbound
 	// (CodeUnbound) when none.
 	IdentityUser(ctx context.Context, channel, externalID string) (User, error)
@@ -110,6 +118,11 @@ type CustomerStore interface {
 	DecideTransfer(ctx context.Context, actor, id int64, approve bool, now time.Time) (TransferRequest, error)
 	// RecordDuplicateClaim stores a refused claim and queues its alerts.
 	RecordDuplicateClaim(ctx context.Context, d DuplicateClaim) (DuplicateClaim, error)
+	// CustomerHistory returns the audit entries of a customer and its
+	// records, newest first.
+	CustomerHistory(ctx context.Context, customerID int64, limit int) ([]AuditEntry, error)
+	// AuditLog lists audit entries in [from, to), oldest first.
+	AuditLog(ctx context.Context, from, to time.Time, limit int) ([]AuditEntry, error)
 	// Audit returns the audit entries of one record, newest first.
 	Audit(ctx context.Context, entity string, id int64, limit int) ([]AuditEntry, error)
 }

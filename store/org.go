@@ -321,3 +321,142 @@ func (s *DB) ClaimInbound(ctx context.Context, channel, key string, now time.Tim
 	n, _ := r.RowsAffected()
 	return n == 1, nil
 }
+
+// UpdateUser changes a user's role and department.
+func (s *DB) UpdateUser(ctx context.Context, actor int64, id int64, role crm.Role, dept int64) (crm.User, error) {
+	if !role.Valid() {
+		return crm.User{}, crm.Errorf(crm.CodeInvalid, "user.role_invalid", string(role))
+	}
+	var u crm.User
+	err := s.tx(ctx, func(tx *sqlx.Tx) error {
+		if err := get(ctx, tx, &u, `SELECT `+userCols+` FROM users WHERE id = ?`, id); err != nil {
+			return err
+		}
+		if dept != 0 {
+			var n int
+			if err := get(ctx, tx, &n, `SELECT COUNT(*) FROM departments WHERE id = ?`, dept); err != nil {
+				return err
+			}
+			if n == 0 {
+				return crm.Errorf(crm.CodeNotFound, "dept.not_found")
+			}
+		}
+		before := u
+		u.Role, u.DeptID = role, dept
+		if _, err := exec(ctx, tx, `UPDATE users SET role = ?, dept_id = ? WHERE id = ?`, role, dept, id); err != nil {
+			return err
+		}
+		return audit(ctx, tx, actor, "user", id, "update", before, u, s.now())
+	})
+	if err != nil {
+		return u, fmt.Errorf("store: update user %d: %w", id, err)
+	}
+	return u, nil
+}
+
+// SetActive activates or deactivates a user. Deactivating unbinds every
+// chat account at once and is refused while the user still owns
+// customers (hand them over first): Invalid "user.owns_customers".
+func (s *DB) SetActive(ctx context.Context, actor int64, id int64, active bool) error {
+	err := s.tx(ctx, func(tx *sqlx.Tx) error {
+		var u crm.User
+		if err := get(ctx, tx, &u, `SELECT `+userCols+` FROM users WHERE id = ?`, id); err != nil {
+			return err
+		}
+		if !active {
+			var n int
+			if err := get(ctx, tx, &n, `SELECT COUNT(*) FROM customers WHERE owner_id = ? AND archived = ?`, id, false); err != nil {
+				return err
+			}
+			if n > 0 {
+				return crm.Errorf(crm.CodeInvalid, "user.owns_customers", u.Name, n)
+			}
+			if u.Role == crm.RoleAdmin {
+				var admins int
+				if err := get(ctx, tx, &admins, `SELECT COUNT(*) FROM users WHERE role = 'admin' AND active = ? AND id <> ?`, true, id); err != nil {
+					return err
+				}
+				if admins == 0 {
+					return crm.Errorf(crm.CodeInvalid, "user.last_admin")
+				}
+			}
+			if _, err := exec(ctx, tx, `DELETE FROM identities WHERE user_id = ?`, id); err != nil {
+				return err
+			}
+			if _, err := exec(ctx, tx, `DELETE FROM collaborators WHERE user_id = ?`, id); err != nil {
+				return err
+			}
+		}
+		if _, err := exec(ctx, tx, `UPDATE users SET active = ? WHERE id = ?`, active, id); err != nil {
+			return err
+		}
+		action := "activate"
+		if !active {
+			action = "deactivate"
+		}
+		return audit(ctx, tx, actor, "user", id, action, map[string]bool{"active": u.Active}, map[string]bool{"active": active}, s.now())
+	})
+	if err != nil {
+		return fmt.Errorf("store: set user %d active=%v: %w", id, active, err)
+	}
+	return nil
+}
+
+// UserByNameAny finds a user by exact name, active or not.
+func (s *DB) UserByNameAny(ctx context.Context, name string) (crm.User, error) {
+	var us []crm.User
+	if err := sel(ctx, s.db, &us, `SELECT `+userCols+` FROM users ORDER BY active DESC, id`); err != nil {
+		return crm.User{}, fmt.Errorf("store: user %q: %w", name, err)
+	}
+	name = strings.TrimSpace(name)
+	for _, u := range us {
+		if strings.EqualFold(u.Name, name) {
+			return u, nil
+		}
+	}
+	return crm.User{}, fmt.Errorf("store: user %q: %w", name, crm.Errorf(crm.CodeNotFound, "user.not_found", name))
+}
+
+// CustomerHistory returns the audit entries of a customer and of every
+// record that belongs to it (contacts, activities, deals, plans, payments,
+// appointments, complaints), newest first.
+func (s *DB) CustomerHistory(ctx context.Context, customerID int64, limit int) ([]crm.AuditEntry, error) {
+	const q = `SELECT id, user_id, entity, entity_id, action, before, after, at FROM audit_log WHERE
+		(entity = 'customer' AND entity_id = ?)
+		OR (entity = 'contact' AND entity_id IN (SELECT id FROM contacts WHERE customer_id = ?))
+		OR (entity = 'activity' AND entity_id IN (SELECT id FROM activities WHERE customer_id = ?))
+		OR (entity = 'deal' AND entity_id IN (SELECT id FROM deals WHERE customer_id = ?))
+		OR (entity = 'payment_plan' AND entity_id IN (SELECT id FROM payment_plans WHERE customer_id = ?))
+		OR (entity = 'payment' AND entity_id IN (SELECT id FROM payments WHERE customer_id = ?))
+		OR (entity = 'appointment' AND entity_id IN (SELECT id FROM appointments WHERE customer_id = ?))
+		OR (entity = 'complaint' AND entity_id IN (SELECT id FROM complaints WHERE customer_id = ?))
+		ORDER BY at DESC, id DESC LIMIT ?`
+	var out []crm.AuditEntry
+	id := customerID
+	if err := sel(ctx, s.db, &out, q, id, id, id, id, id, id, id, id, limit); err != nil {
+		return nil, fmt.Errorf("store: history of customer %d: %w", id, err)
+	}
+	return out, nil
+}
+
+// AuditLog lists the audit log in [from, to), oldest first (admin export).
+func (s *DB) AuditLog(ctx context.Context, from, to time.Time, limit int) ([]crm.AuditEntry, error) {
+	var out []crm.AuditEntry
+	const q = `SELECT id, user_id, entity, entity_id, action, before, after, at FROM audit_log WHERE at >= ? AND at < ? ORDER BY at, id LIMIT ?`
+	if err := sel(ctx, s.db, &out, q, from.UTC(), to.UTC(), limit); err != nil {
+		return nil, fmt.Errorf("store: audit log: %w", err)
+	}
+	return out, nil
+}
+
+// Backup writes a consistent copy of the database to path while it is in
+// use (SQLite's VACUUM INTO). PostgreSQL is backed up with pg_dump.
+func (s *DB) Backup(ctx context.Context, path string) error {
+	if s.driver != SQLite {
+		return crm.Errorf(crm.CodeInvalid, "backup.postgres")
+	}
+	if _, err := s.db.ExecContext(ctx, `VACUUM INTO ?`, path); err != nil {
+		return fmt.Errorf("store: backup to %s: %w", path, err)
+	}
+	return nil
+}

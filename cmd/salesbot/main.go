@@ -86,6 +86,14 @@ Commands:
   user add NAME --role R [--dept D]
                             add a user (creates department D if it does not exist)
   user list                 list users
+  user set NAME [--role R] [--dept D]
+                            change a user's role or department
+  user deactivate NAME      deactivate (after a handover) and unbind their chats
+  user activate NAME
+  dept add NAME [--parent P]
+  dept list                 the department tree
+  backup FILE               a consistent copy of the SQLite database, while it runs
+                            (PostgreSQL: use pg_dump)
   demo                      load a realistic demo company into an empty database
   run-job NAME              run one scheduler job now and send what it queues
                             (workbench, manager_digest, appointments, payment_reminder,
@@ -157,7 +165,7 @@ func (m *Main) run(ctx context.Context, args []string) error {
 		fmt.Fprintln(m.Stdout, "salesbot", version())
 		return nil
 	}
-	known := map[string]bool{"serve": true, "console": true, "migrate": true, "invite": true, "user": true, "demo": true, "run-job": true}
+	known := map[string]bool{"serve": true, "console": true, "migrate": true, "invite": true, "user": true, "dept": true, "demo": true, "run-job": true, "backup": true}
 	if !known[cmd] {
 		return usageError{fmt.Sprintf("unknown command %q", cmd)}
 	}
@@ -195,6 +203,10 @@ func (m *Main) run(ctx context.Context, args []string) error {
 		return m.demoCmd(ctx, args)
 	case "run-job":
 		return m.runJobCmd(ctx, args)
+	case "dept":
+		return m.deptCmd(ctx, args)
+	case "backup":
+		return m.backupCmd(ctx, args)
 	}
 	return nil
 }
@@ -513,8 +525,139 @@ func (m *Main) userCmd(ctx context.Context, args []string) error {
 			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%v\n", u.ID, u.Name, u.Role, names[u.DeptID], u.Active)
 		}
 		return tw.Flush()
+	case "set", "deactivate", "activate":
+		return m.userChange(ctx, args)
 	}
-	return usageError{fmt.Sprintf("user: unknown subcommand %q (want add or list)", args[0])}
+	return usageError{fmt.Sprintf("user: unknown subcommand %q (want add, list, set, deactivate or activate)", args[0])}
+}
+
+// userChange runs "user set|deactivate|activate NAME".
+func (m *Main) userChange(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("user "+args[0], flag.ContinueOnError)
+	role := fs.String("role", "", "rep, manager or admin")
+	dept := fs.String("dept", "", "department name")
+	pos, err := parseFlags(fs, args[1:])
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usageError{fmt.Sprintf("user %s: want exactly one NAME", args[0])}
+	}
+	db, err := m.openDB(ctx)
+	if err != nil {
+		return err
+	}
+	u, err := db.UserByNameAny(ctx, pos[0])
+	if errors.Is(err, crm.ErrNotFound) {
+		return usageError{fmt.Sprintf("user %s: no user named %q", args[0], pos[0])}
+	}
+	if err != nil {
+		return err
+	}
+	switch args[0] {
+	case "set":
+		r, d := u.Role, u.DeptID
+		if *role != "" {
+			if !crm.Role(*role).Valid() {
+				return usageError{fmt.Sprintf("user set: --role %q is not valid; use rep, manager or admin", *role)}
+			}
+			r = crm.Role(*role)
+		}
+		if *dept != "" {
+			if d, err = m.deptByName(ctx, db, *dept, false); err != nil {
+				return err
+			}
+		}
+		if _, err := db.UpdateUser(ctx, 0, u.ID, r, d); err != nil {
+			return err
+		}
+		fmt.Fprintf(m.Stdout, "%s: role %s, department %q\n", u.Name, r, *dept)
+	case "deactivate", "activate":
+		if err := db.SetActive(ctx, 0, u.ID, args[0] == "activate"); err != nil {
+			if e, ok := crm.AsError(err); ok && e.Key == "user.owns_customers" {
+				return fmt.Errorf("%s still owns %v customers: hand them over first (/handover in chat)", u.Name, e.Args[1])
+			}
+			return err
+		}
+		fmt.Fprintf(m.Stdout, "%s: %sd\n", u.Name, args[0])
+	}
+	return nil
+}
+
+// deptCmd runs "dept add NAME [--parent P]" and "dept list".
+func (m *Main) deptCmd(ctx context.Context, args []string) error {
+	if len(args) == 0 {
+		return usageError{"dept: want 'dept add NAME [--parent P]' or 'dept list'"}
+	}
+	db, err := m.openDB(ctx)
+	if err != nil {
+		return err
+	}
+	switch args[0] {
+	case "add":
+		fs := flag.NewFlagSet("dept add", flag.ContinueOnError)
+		parent := fs.String("parent", "", "the parent department's name")
+		pos, err := parseFlags(fs, args[1:])
+		if err != nil {
+			return err
+		}
+		if len(pos) != 1 {
+			return usageError{"dept add: want exactly one NAME"}
+		}
+		p, err := m.deptByName(ctx, db, *parent, false)
+		if err != nil {
+			return err
+		}
+		d, err := db.CreateDepartment(ctx, 0, pos[0], p)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(m.Stdout, "added department %d: %s\n", d.ID, d.Name)
+		return nil
+	case "list":
+		depts, err := db.Departments(ctx)
+		if err != nil {
+			return err
+		}
+		children := map[int64][]crm.Department{}
+		for _, d := range depts {
+			children[d.ParentID] = append(children[d.ParentID], d)
+		}
+		var walk func(int64, int)
+		walk = func(p int64, depth int) {
+			for _, d := range children[p] {
+				fmt.Fprintf(m.Stdout, "%s%s\n", strings.Repeat("  ", depth), d.Name)
+				if depth < 10 {
+					walk(d.ID, depth+1)
+				}
+			}
+		}
+		walk(0, 0)
+		return nil
+	}
+	return usageError{fmt.Sprintf("dept: unknown subcommand %q (want add or list)", args[0])}
+}
+
+// backupCmd copies the SQLite database consistently while it is in use.
+func (m *Main) backupCmd(ctx context.Context, args []string) error {
+	if len(args) != 1 {
+		return usageError{"backup: want exactly one FILE"}
+	}
+	if m.cfg.Database.Driver != store.SQLite {
+		return usageError{"backup works on the SQLite database; back PostgreSQL up with pg_dump (see README)"}
+	}
+	if _, err := os.Stat(args[0]); err == nil {
+		return usageError{fmt.Sprintf("backup: %s exists; choose a new file", args[0])}
+	}
+	db, err := m.openDB(ctx)
+	if err != nil {
+		return err
+	}
+	if err := db.Backup(ctx, args[0]); err != nil {
+		return err
+	}
+	fmt.Fprintf(m.Stdout, "backed up to %s\n", args[0])
+	return nil
 }
 
 func (m *Main) demoCmd(ctx context.Context, args []string) error {

@@ -191,3 +191,45 @@ func TestConsoleAddFindAndDuplicateClaim(t *testing.T) {
 		t.Fatalf("second user not refused with the owner's name: %s", out)
 	}
 }
+
+func TestOrgCommandsAndBackup(t *testing.T) {
+	dir := t.TempDir()
+	for _, args := range [][]string{
+		{"dept", "add", "华东销售部"},
+		{"dept", "add", "上海组", "--parent", "华东销售部"},
+		{"user", "add", "张三", "--role", "rep"},
+		{"user", "set", "张三", "--dept", "上海组", "--role", "manager"},
+	} {
+		if code, out, stderr := runMain(t, dir, "", nil, args...); code != 0 {
+			t.Fatalf("%v: %d %s %s", args, code, out, stderr)
+		}
+	}
+	_, out, _ := runMain(t, dir, "", nil, "dept", "list")
+	if !strings.Contains(out, "华东销售部\n  上海组") {
+		t.Fatalf("dept list: %q", out)
+	}
+	_, out, _ = runMain(t, dir, "", nil, "user", "list")
+	if !strings.Contains(out, "manager") || !strings.Contains(out, "上海组") {
+		t.Fatalf("user list: %s", out)
+	}
+	if code, _, _ := runMain(t, dir, "", nil, "user", "set", "nobody", "--role", "rep"); code != 2 {
+		t.Fatalf("unknown user: exit %d", code)
+	}
+	// The console chat adds a customer so the backup has something in it.
+	runMain(t, dir, "/new\n瑞丰机械有限公司\n1\n-\n-\n-\n-\n1\n", nil, "console", "--user", "张三")
+	if code, _, stderr := runMain(t, dir, "", nil, "user", "deactivate", "张三"); code != 1 || !strings.Contains(stderr, "hand them over") {
+		t.Fatalf("deactivate with customers: %d %s", code, stderr)
+	}
+	backup := filepath.Join(dir, "backup.db")
+	if code, out, stderr := runMain(t, dir, "", nil, "backup", backup); code != 0 {
+		t.Fatalf("backup: %d %s %s", code, out, stderr)
+	}
+	// The copy is a working database with the customer in it.
+	code, out, _ := runMain(t, dir, "/find 瑞丰\n", []string{"SALESBOT_DATABASE_DSN=" + backup}, "console", "--user", "张三")
+	if code != 0 || !strings.Contains(out, "瑞丰机械有限公司") {
+		t.Fatalf("backup content: %d %s", code, out)
+	}
+	if code, _, _ := runMain(t, dir, "", nil, "backup", backup); code != 2 {
+		t.Fatalf("backup over an existing file: exit %d", code)
+	}
+}
