@@ -93,10 +93,15 @@ type Bot struct {
 	failures atomic.Int64
 	// noFontSaid: the missing-font notice is given once.
 	noFontSaid atomic.Bool
+	replies    atomic.Int64
+	latency    Histogram
 }
 
-// Stats counts updates handled and those that ended in an internal error.
-func (b *Bot) Stats() (updates, failures int64) { return b.updates.Load(), b.failures.Load() }
+// Stats counts updates handled, those that ended in an internal error, and
+// the replies produced.
+func (b *Bot) Stats() (updates, failures, replies int64) {
+	return b.updates.Load(), b.failures.Load(), b.replies.Load()
+}
 
 // New builds a bot with the full command table.
 func New(opt Options) *Bot {
@@ -143,6 +148,7 @@ func (b *Bot) Handle(ctx context.Context, u Update) []crm.Message {
 	unlock := b.chats.lock(u.Channel + "\x00" + u.ChatID)
 	defer unlock()
 	r := &Request{Update: u, Now: b.opt.Now().In(b.opt.Location), Lang: conversation.NormalizeLang(u.LangCode, b.opt.DefaultLang)}
+	start := time.Now()
 	b.updates.Add(1)
 	if err := b.handler(ctx, r); err != nil {
 		if _, ok := crm.AsError(err); !ok {
@@ -150,6 +156,8 @@ func (b *Bot) Handle(ctx context.Context, u Update) []crm.Message {
 		}
 		b.onError(ctx, r, err)
 	}
+	b.replies.Add(int64(len(r.replies)))
+	b.latency.observe(time.Since(start))
 	return r.replies
 }
 

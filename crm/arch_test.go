@@ -33,6 +33,7 @@ func TestImportArrows(t *testing.T) {
 		"internal/faketelegram": {},
 		"internal/fakewecom":    {},
 		"cmd/salesbot":          {"*"},
+		"bench":                 {"*"},
 	}
 	// Third-party imports that only some packages may use.
 	thirdParty := map[string][]string{

@@ -66,6 +66,9 @@ type OutboxStore interface {
 	OutboxItems(ctx context.Context, status string, limit int) ([]OutboxItem, error)
 	// OutboxCounts counts rows by status.
 	OutboxCounts(ctx context.Context) (map[string]int, error)
+	// OldestPending is the creation time of the oldest pending push (zero
+	// when none).
+	OldestPending(ctx context.Context) (time.Time, error)
 	// ClaimJobRun claims one scheduled run of a job: true for exactly one
 	// caller across instances (or again after lease if the claimant never
 	// finished).

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/salesbot-crm/salesbot/crm"
@@ -37,6 +38,14 @@ type Worker struct {
 	Poll             time.Duration // idle wait between claims (default 2 s)
 	MaxAttempts      int           // then the push is dead (default 10)
 	ShutdownDeadline time.Duration // in-flight work on stop (default 10 s)
+
+	sent, retried, dead, throttled atomic.Int64
+}
+
+// Stats counts sends by result since start: delivered, scheduled for a
+// retry, given up, and throttled by the platform (429 / rate limit).
+func (w *Worker) Stats() (sent, retried, dead, throttled int64) {
+	return w.sent.Load(), w.retried.Load(), w.dead.Load(), w.throttled.Load()
 }
 
 func (w *Worker) defaults() {
@@ -196,16 +205,22 @@ func (w *Worker) handle(ctx context.Context, it crm.OutboxItem) {
 	var ra *crm.RetryAfterError
 	switch {
 	case err == nil:
+		w.sent.Add(1)
 		err = w.Store.MarkSent(bg, it.ID, w.Now())
 	case errors.Is(err, crm.ErrUnreachable), errors.Is(err, errNoChat):
+		w.dead.Add(1)
 		log.Warn("push undeliverable", slog.Any("err", err))
 		err = w.Store.MarkDead(bg, it.ID, err.Error())
 	case it.Attempts >= w.MaxAttempts:
+		w.dead.Add(1)
 		log.Error("push given up", slog.Int("attempts", it.Attempts), slog.Any("err", err))
 		err = w.Store.MarkDead(bg, it.ID, err.Error())
 	case errors.As(err, &ra):
+		w.throttled.Add(1)
+		w.retried.Add(1)
 		err = w.Store.MarkRetry(bg, it.ID, w.Now().Add(ra.After), err.Error())
 	default:
+		w.retried.Add(1)
 		log.Warn("push failed, will retry", slog.Int("attempts", it.Attempts), slog.Any("err", err))
 		err = w.Store.MarkRetry(bg, it.ID, w.Now().Add(Backoff(it.Attempts)), err.Error())
 	}

@@ -232,3 +232,15 @@ func (s *DB) OutboxCounts(ctx context.Context) (map[string]int, error) {
 
 // Ping checks the database answers.
 func (s *DB) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
+
+// OldestPending is the creation time of the oldest pending push.
+func (s *DB) OldestPending(ctx context.Context) (time.Time, error) {
+	var t []time.Time
+	if err := sel(ctx, s.db, &t, `SELECT created_at FROM outbox WHERE status = 'pending' ORDER BY created_at LIMIT 1`); err != nil {
+		return time.Time{}, fmt.Errorf("store: oldest pending push: %w", err)
+	}
+	if len(t) == 0 {
+		return time.Time{}, nil
+	}
+	return t[0], nil
+}

@@ -31,6 +31,7 @@ func (m *Main) serveChannels(ctx context.Context) error {
 	}
 	b := m.newBot(db)
 	hooks := map[string]http.Handler{}
+	health := channelHealth{}
 	var senders []crm.Sender
 	var closers []func(context.Context) error
 	_, wc := m.cfg.Channels()
@@ -51,7 +52,7 @@ func (m *Main) serveChannels(ctx context.Context) error {
 		senders = append(senders, ch)
 		closers = append(closers, ch.Close)
 	}
-	if err := m.startTelegram(ctx, b, hooks, &senders, &closers); err != nil {
+	if err := m.startTelegram(ctx, b, hooks, health, &senders, &closers); err != nil {
 		return err
 	}
 
@@ -59,7 +60,8 @@ func (m *Main) serveChannels(ctx context.Context) error {
 	if err != nil {
 		return &ConfigError{Key: "http.listen", Value: m.cfg.HTTP.Listen, Allowed: "a free host:port to listen on (" + err.Error() + ")"}
 	}
-	srv := &http.Server{Handler: newHTTPHandler(db, b, hooks), ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 15 * time.Second, WriteTimeout: 15 * time.Second}
+	w := m.newWorker(db, b, senders)
+	srv := &http.Server{Handler: newHTTPHandler(db, b, w, health, hooks, m.Now), ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 15 * time.Second, WriteTimeout: 15 * time.Second}
 	m.logger.Info("salesbot serving", slog.String("http", ln.Addr().String()), slog.Int("channels", len(senders)), slog.String("database", m.cfg.Database.Driver))
 	if m.Ready != nil {
 		m.Ready <- ln.Addr().String()
@@ -69,7 +71,6 @@ func (m *Main) serveChannels(ctx context.Context) error {
 	if err := sched.Start(ctx); err != nil {
 		return err
 	}
-	w := m.newWorker(db, b, senders)
 	workCtx, stopWork := context.WithCancel(ctx)
 	var wg sync.WaitGroup
 	wg.Add(2)

@@ -9,7 +9,7 @@ import (
 )
 
 // startTelegram starts the Telegram channel when telegram.token is set.
-func (m *Main) startTelegram(ctx context.Context, b *bot.Bot, hooks map[string]http.Handler, senders *[]crm.Sender, closers *[]func(context.Context) error) error {
+func (m *Main) startTelegram(ctx context.Context, b *bot.Bot, hooks map[string]http.Handler, health channelHealth, senders *[]crm.Sender, closers *[]func(context.Context) error) error {
 	tg, _ := m.cfg.Channels()
 	if !tg {
 		return nil

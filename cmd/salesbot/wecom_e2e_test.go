@@ -82,7 +82,7 @@ func TestServeWeComEndToEnd(t *testing.T) {
 		if resp.StatusCode != 200 {
 			t.Fatalf("%s: %d %s", path, resp.StatusCode, body)
 		}
-		if path == "/metrics" && !strings.Contains(string(body), "salesbot_updates_total 3") {
+		if path == "/metrics" && (!strings.Contains(string(body), "salesbot_updates_total 3") || !strings.Contains(string(body), `salesbot_update_duration_seconds_bucket{le="+Inf"} 3`) || !strings.Contains(string(body), "salesbot_outbox_oldest_pending_seconds")) {
 			t.Fatalf("metrics: %s", body)
 		}
 	}
