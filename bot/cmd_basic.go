@@ -52,7 +52,7 @@ func (b *Bot) cmdHelp(ctx context.Context, r *Request) error {
 	var sb strings.Builder
 	sb.WriteString(r.T("help.title"))
 	for _, c := range b.commands {
-		if !r.Bound() && !c.Public {
+		if c.Hidden || (!r.Bound() && !c.Public) {
 			continue
 		}
 		if r.Bound() && !c.Allowed(r.User.Role) {

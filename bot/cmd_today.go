@@ -69,8 +69,9 @@ func RenderWorkbench(lang string, w crm.Workbench, now time.Time, staleDays int)
 			items = append(items, T("today.stale_item", name(c.ID), days))
 		}
 		lines = append(lines, T("today.stale", staleDays, len(w.Stale), strings.Join(items, "，")))
-		first := w.Stale[0]
-		menu = append(menu, conversation.Choice{Label: T("btn.log_visit_for", name(first.ID)), Value: "/visit #" + strconv.FormatInt(first.ID, 10)})
+		first := strconv.FormatInt(w.Stale[0].ID, 10)
+		menu = append(menu, conversation.Choice{Label: T("btn.log_visit_for", name(w.Stale[0].ID)), Value: "/visit #" + first},
+			conversation.Choice{Label: T("btn.mark_contacted"), Value: "/contacted #" + first})
 	}
 	if len(w.Appointments) > 0 {
 		var items []string
@@ -116,4 +117,28 @@ func RenderWorkbench(lang string, w crm.Workbench, now time.Time, staleDays int)
 		lines = append(lines, T("today.all_clear"))
 	}
 	return strings.Join(lines, "\n"), menu
+}
+
+// cmdContacted records a quick contact with a customer (the workbench's
+// "mark contacted" button): an activity without a report, so the customer
+// leaves the quiet list.
+func (b *Bot) cmdContacted(ctx context.Context, r *Request) error {
+	id, err := strconv.ParseInt(strings.TrimPrefix(strings.TrimSpace(r.Args), "#"), 10, 64)
+	if err != nil {
+		r.Sayf("find.none", r.Args)
+		return nil
+	}
+	c, err := b.opt.Store.Customer(ctx, id)
+	if crm.ErrorCode(err) == crm.CodeNotFound || (err == nil && !r.Viewer.CanSeeCustomer(c)) {
+		r.Sayf("find.none", r.Args)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if _, err := b.opt.Store.AddActivity(ctx, r.User.ID, crm.Activity{CustomerID: c.ID, UserID: r.User.ID, Kind: crm.ActMessage, Content: r.T("activity.marked_contacted"), At: r.Now}); err != nil {
+		return err
+	}
+	r.Say(crm.Message{Text: r.T("contacted.saved", c.Name), Edit: r.Button != ""})
+	return nil
 }

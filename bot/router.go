@@ -20,6 +20,9 @@ type Command struct {
 	Public bool
 	// InGroup commands work in group chats.
 	InGroup bool
+	// Hidden commands are reached through buttons (their values are
+	// command lines) and are left out of /help and the platform menus.
+	Hidden bool
 	// HelpKey names the catalogue entry of its one-line help.
 	HelpKey string
 	// Usage names the catalogue entry of the arguments, if any.
@@ -160,7 +163,7 @@ type MenuEntry struct {
 func (b *Bot) Menu(lang string) []MenuEntry {
 	var out []MenuEntry
 	for _, c := range b.commands {
-		if c.Name == "start" || len(c.Roles) > 0 {
+		if c.Name == "start" || len(c.Roles) > 0 || c.Hidden {
 			continue
 		}
 		out = append(out, MenuEntry{Command: c.Name, Description: conversation.T(lang, c.HelpKey)})

@@ -514,6 +514,11 @@ var catalogue = map[string]entry{
 	"btn.users":            {"人员", "People"},
 	"btn.handover_first":   {"先交接客户", "Hand over first"},
 
+	"help.contacted":            {"标记已联系（工作台按钮）", "mark a customer contacted (workbench button)"},
+	"btn.mark_contacted":        {"已联系", "Contacted"},
+	"activity.marked_contacted": {"已联系（从工作台标记）", "Contacted (marked from the workbench)"},
+	"contacted.saved":           {"✓ 已记下联系了「%s」。", "✓ Noted: you contacted %s."},
+
 	// Store-level validation
 	"dept.name_empty":       {"部门名称不能为空。", "A department needs a name."},
 	"dept.exists":           {"部门「%s」已经存在。", "Department \"%s\" already exists."},

@@ -220,7 +220,7 @@ func TestPollingDuplicateUpdate(t *testing.T) {
 	h.fake.WaitFor(func(cs []faketelegram.Call) bool { return len(outTo(cs, 5004)) == 1 }, 10*time.Second)
 	h.fake.PushUpdate(map[string]any{"update_id": id, "message": map[string]any{"message_id": 1, "from": map[string]any{"id": 5004, "is_bot": false, "first_name": "A"},
 		"chat": map[string]any{"id": 5004, "type": "private", "first_name": "A"}, "date": 1, "text": "/help"}})
-	h.says(5004, "/lang en", "English")
+	h.says(5004, "/lang en", "reply in English")
 	if got := outTo(h.fake.Calls(), 5004); len(got) != 2 {
 		t.Fatalf("%d messages, want 2 (the duplicate skipped)", len(got))
 	}

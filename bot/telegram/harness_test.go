@@ -151,11 +151,14 @@ func newHarness(t *testing.T, db *store.DB, mutate ...func(*Config)) *harness {
 // returns a channel with Start's result and the cancel function.
 func (h *harness) startPolling() (<-chan error, context.CancelFunc) {
 	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- h.ch.Start(ctx) }()
+	done, stopped := make(chan error, 1), make(chan struct{})
+	go func() {
+		done <- h.ch.Start(ctx)
+		close(stopped)
+	}()
 	h.t.Cleanup(func() {
 		cancel()
-		<-done
+		<-stopped
 	})
 	return done, cancel
 }

@@ -59,7 +59,7 @@ func TestPollingRecovers(t *testing.T) {
 	h.fake.PushMessage(5007, 5007, "/help")
 	h.startPolling()
 	h.logs.waitFor(t, "getUpdates failed", 10*time.Second)
-	h.says(5007, "/lang en", "English")
+	h.says(5007, "/lang en", "reply in English")
 	if got := outTo(h.fake.Calls(), 5007); len(got) != 2 {
 		t.Fatalf("%d replies, want 2", len(got))
 	}

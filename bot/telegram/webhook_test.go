@@ -84,7 +84,7 @@ func TestWebhook(t *testing.T) {
 		if st := h.fake.Redeliver(id); st != 200 {
 			t.Fatalf("redelivery: %d", st)
 		}
-		h.says(5005, "/lang en", "English")
+		h.says(5005, "/lang en", "reply in English")
 		if got := outTo(h.fake.Calls(), 5005); len(got) != 2 {
 			t.Fatalf("%d replies, want 2 (the redelivery skipped): %+v", len(got), got)
 		}
