@@ -206,7 +206,9 @@ func TestChatPermissions(t *testing.T) {
 		id := fmt.Sprint(cust.ID)
 		secrets := []string{"瑞丰机械", "刘总", "13912345678", "机密"}
 		// Every command, by name and by id.
-		for _, cmd := range []string{"/customer #" + id, "/customer 瑞丰", "/find 瑞丰", "/find 139", "/visit #" + id, "/visit 瑞丰", "/stage #" + id, "/pay #" + id, "/appt #" + id, "/complaint #" + id, "/my", "/today"} {
+		for _, cmd := range []string{"/customer #" + id, "/customer 瑞丰", "/customer #" + id + " history", "/find 瑞丰", "/find 139", "/visit #" + id, "/visit 瑞丰",
+			"/stage #" + id, "/pay #" + id, "/appt #" + id, "/complaint #" + id, "/complaint close", "/my", "/today", "/contacted #" + id, "/stats industry", "/stats top",
+			"/stats ranking", "/target", "/report #1", "/transfer request #" + id + " transfer", "/transfer approve #1", "/comment #1", "/handover", "/admin users", "/report team"} {
 			got := c.says("李四", cmd)
 			refute(t, got, secrets...)
 			for _, b := range c.buttons["李四"] {
@@ -227,7 +229,8 @@ func TestChatPermissions(t *testing.T) {
 		// Nothing was written on the other rep's customer.
 		acts, _ := db.Activities(ctx, cust.ID, 10)
 		deals, _ := db.Deals(ctx, cust.ID)
-		if len(acts) != 1 || len(deals) != 0 {
+		got, _ := db.Customer(ctx, cust.ID)
+		if len(acts) != 1 || len(deals) != 0 || got.OwnerID != a.ID || len(got.Collaborators) != 0 {
 			t.Fatalf("rep B changed rep A's customer: %d activities, %d deals", len(acts), len(deals))
 		}
 	})
