@@ -29,11 +29,27 @@ func (m *Main) serveChannels(ctx context.Context) error {
 	if _, _, err := m.ensureAdmin(ctx, db); err != nil {
 		return err
 	}
-	b := m.newBot(db)
+	tg, err := m.newTelegram(ctx)
+	if err != nil {
+		return err
+	}
+	username := ""
+	if tg != nil {
+		username = tg.Username()
+	}
+	b := m.newBotAs(db, username)
 	hooks := map[string]http.Handler{}
 	health := channelHealth{}
 	var senders []crm.Sender
 	var closers []func(context.Context) error
+	if tg != nil {
+		tg.Attach(b, db)
+		if m.cfg.Telegram.Mode == "webhook" {
+			hooks["/telegram/webhook"] = tg.WebhookHandler()
+		}
+		senders = append(senders, tg)
+		closers = append(closers, tg.Close)
+	}
 	_, wc := m.cfg.Channels()
 	if wc {
 		ch, err := wecom.New(wecom.Config{CorpID: m.cfg.WeCom.CorpID, AgentID: m.cfg.WeCom.AgentID, Secret: m.cfg.WeCom.Secret,
@@ -52,9 +68,6 @@ func (m *Main) serveChannels(ctx context.Context) error {
 		senders = append(senders, ch)
 		closers = append(closers, ch.Close)
 	}
-	if err := m.startTelegram(ctx, b, hooks, health, &senders, &closers); err != nil {
-		return err
-	}
 
 	ln, err := net.Listen("tcp", m.cfg.HTTP.Listen)
 	if err != nil {
@@ -63,9 +76,6 @@ func (m *Main) serveChannels(ctx context.Context) error {
 	w := m.newWorker(db, b, senders)
 	srv := &http.Server{Handler: newHTTPHandler(db, b, w, health, hooks, m.Now), ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 15 * time.Second, WriteTimeout: 15 * time.Second}
 	m.logger.Info("salesbot serving", slog.String("http", ln.Addr().String()), slog.Int("channels", len(senders)), slog.String("database", m.cfg.Database.Driver))
-	if m.Ready != nil {
-		m.Ready <- ln.Addr().String()
-	}
 
 	sched := m.newScheduler(db)
 	if err := sched.Start(ctx); err != nil {
@@ -75,18 +85,45 @@ func (m *Main) serveChannels(ctx context.Context) error {
 	var wg sync.WaitGroup
 	wg.Add(2)
 	go func() { defer wg.Done(); w.Run(workCtx) }()
-	serveErr := make(chan error, 1)
+	serveErr := make(chan error, 2)
 	go func() {
 		defer wg.Done()
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			serveErr <- err
+			serveErr <- fmt.Errorf("http server: %w", err)
 		}
 	}()
+	if tg != nil {
+		// Menus, then the webhook (the server is up to receive it) or the
+		// polling loop, which runs until ctx ends.
+		if m.cfg.Telegram.Mode == "webhook" {
+			if err := tg.Start(ctx); err != nil {
+				stopWork()
+				srv.Close()
+				return err
+			}
+		} else {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if err := tg.Start(ctx); err != nil && ctx.Err() == nil {
+					serveErr <- err
+				}
+			}()
+		}
+	}
+	if m.Ready != nil {
+		m.Ready <- ln.Addr().String()
+	}
 	select {
 	case <-ctx.Done():
 	case err := <-serveErr:
 		stopWork()
-		return fmt.Errorf("http server: %w", err)
+		srv.Close()
+		for _, c := range closers {
+			_ = c(context.Background())
+		}
+		wg.Wait()
+		return err
 	}
 	m.logger.Info("shutting down")
 	stopCtx, cancel := context.WithTimeout(context.Background(), ShutdownTimeout)

@@ -226,8 +226,12 @@ func (c *Config) Validate() error {
 		}
 	}
 	if c.Telegram.Token != "" && c.Telegram.Mode == "webhook" {
-		if u, err := url.Parse(c.Telegram.WebhookURL); err != nil || u.Scheme != "https" {
-			return &ConfigError{"telegram.webhook_url", c.Telegram.WebhookURL, "an https URL when telegram.mode is webhook"}
+		// Telegram calls webhooks over https only; a self-hosted Bot API
+		// server on this machine may call plain http.
+		u, err := url.Parse(c.Telegram.WebhookURL)
+		local := err == nil && u.Scheme == "http" && (u.Hostname() == "127.0.0.1" || u.Hostname() == "localhost" || u.Hostname() == "::1")
+		if err != nil || u.Host == "" || (u.Scheme != "https" && !local) {
+			return &ConfigError{"telegram.webhook_url", c.Telegram.WebhookURL, "an https URL when telegram.mode is webhook (http only for a local Bot API server on 127.0.0.1)"}
 		}
 		if len(c.Telegram.WebhookSecret) < 16 {
 			return &ConfigError{"telegram.webhook_secret", "(hidden)", "at least 16 characters when telegram.mode is webhook"}

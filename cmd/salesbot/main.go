@@ -57,6 +57,9 @@ type Main struct {
 	StdinIsTerminal *bool
 	// Ready, if set, receives the HTTP server's address once it listens.
 	Ready chan<- string
+	// TelegramSleep replaces the Telegram channel's pacing waits (tests
+	// run on virtual time); nil waits for real.
+	TelegramSleep func(ctx context.Context, d time.Duration) error
 
 	cfg    Config
 	charts *chart.Renderer
@@ -283,8 +286,12 @@ func (m *Main) ensureAdmin(ctx context.Context, db *store.DB) (crm.User, bool, e
 	return u, err == nil, err
 }
 
-func (m *Main) newBot(db *store.DB) *bot.Bot {
-	return bot.New(bot.Options{Store: db, Logger: m.logger, Now: m.Now, Location: m.loc, DefaultLang: m.cfg.Locale, StaleDays: m.cfg.StaleDays, Charts: m.charts})
+func (m *Main) newBot(db *store.DB) *bot.Bot { return m.newBotAs(db, "") }
+
+// newBotAs builds the bot; telegramUsername makes /invite print deep links.
+func (m *Main) newBotAs(db *store.DB, telegramUsername string) *bot.Bot {
+	return bot.New(bot.Options{Store: db, Logger: m.logger, Now: m.Now, Location: m.loc, DefaultLang: m.cfg.Locale, StaleDays: m.cfg.StaleDays,
+		Charts: m.charts, BotUsername: telegramUsername})
 }
 
 // loadCharts finds the CJK font for charts. A configured chart.font that

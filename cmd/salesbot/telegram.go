@@ -2,17 +2,25 @@ package main
 
 import (
 	"context"
-	"net/http"
+	"log/slog"
 
-	"github.com/salesbot-crm/salesbot/bot"
-	"github.com/salesbot-crm/salesbot/crm"
+	"github.com/salesbot-crm/salesbot/bot/telegram"
 )
 
-// startTelegram starts the Telegram channel when telegram.token is set.
-func (m *Main) startTelegram(ctx context.Context, b *bot.Bot, hooks map[string]http.Handler, health channelHealth, senders *[]crm.Sender, closers *[]func(context.Context) error) error {
+// newTelegram connects to the Bot API (getMe) when telegram.token is set;
+// nil otherwise. A rejected token or a bad setting is a configuration error.
+func (m *Main) newTelegram(ctx context.Context) (*telegram.Channel, error) {
 	tg, _ := m.cfg.Channels()
 	if !tg {
-		return nil
+		return nil, nil
 	}
-	return &ConfigError{Key: "telegram.token", Value: "(hidden)", Allowed: "the Telegram channel lands with its own issue; unset telegram.token for now"}
+	cfg := telegram.Config{Token: m.cfg.Telegram.Token, Endpoint: m.cfg.Telegram.APIEndpoint, Mode: m.cfg.Telegram.Mode,
+		WebhookURL: m.cfg.Telegram.WebhookURL, WebhookSecret: m.cfg.Telegram.WebhookSecret, Logger: m.logger, Now: m.Now,
+		DefaultLang: m.cfg.Locale, Sleep: m.TelegramSleep}
+	ch, err := telegram.New(ctx, cfg)
+	if err != nil {
+		return nil, &ConfigError{Key: "telegram", Value: "(hidden)", Allowed: err.Error()}
+	}
+	m.logger.Info("telegram connected", slog.String("bot", ch.Username()), slog.String("mode", m.cfg.Telegram.Mode))
+	return ch, nil
 }

@@ -1,0 +1,411 @@
+package telegram
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"github.com/salesbot-crm/salesbot/bot"
+)
+
+const (
+	maxBody  = 1 << 20 // webhook body limit
+	queueLen = 64      // updates waiting per worker
+)
+
+var errClosed = errors.New("telegram: channel closed")
+
+// inbound is one update, translated.
+type inbound struct {
+	update     bot.Update
+	chat       int64
+	private    bool
+	handle     bool   // give it to the bot
+	callbackID string // answer this callback query
+	messageID  int    // the message the pressed button was on
+}
+
+// translate turns a Telegram update into what the bot understands.
+// Anything that is not a text message or a button press (edited messages,
+// channel posts, stickers, photos without caption, service messages) is
+// left alone; so are other bots, commands meant for another bot, and group
+// chatter that neither is a command nor names this bot.
+func (c *Channel) translate(u *tgbotapi.Update) inbound {
+	switch {
+	case u.Message != nil:
+		return c.translateMessage(u.Message)
+	case u.CallbackQuery != nil:
+		return c.translateCallback(u.CallbackQuery)
+	}
+	return inbound{}
+}
+
+func (c *Channel) translateMessage(m *tgbotapi.Message) inbound {
+	if m.From == nil || m.From.IsBot || m.Chat == nil {
+		return inbound{}
+	}
+	in := inbound{chat: m.Chat.ID}
+	switch m.Chat.Type {
+	case "private":
+		in.private = true
+	case "group", "supergroup":
+	default:
+		return in
+	}
+	text := m.Text
+	if text == "" {
+		text = m.Caption
+	}
+	text = strings.TrimSpace(text)
+	if text == "" {
+		return in
+	}
+	if target, ok := commandTarget(text); ok && target != "" && !strings.EqualFold(target, c.Username()) {
+		return in // "/help@otherbot"
+	}
+	addressed := c.addressed(m, text)
+	if !in.private {
+		if !addressed && !strings.HasPrefix(text, "/") {
+			return in // keep groups quiet: chatter is not ours
+		}
+		// "@salesbot /help" is "/help".
+		if name := "@" + c.Username(); len(text) > len(name) && strings.EqualFold(text[:len(name)], name) {
+			if rest := strings.TrimSpace(text[len(name):]); rest != "" {
+				text = rest
+			}
+		}
+	}
+	in.handle = true
+	in.update = bot.Update{
+		Channel:   Name,
+		ChatID:    strconv.FormatInt(m.Chat.ID, 10),
+		Group:     !in.private,
+		Addressed: addressed,
+		UserID:    strconv.FormatInt(m.From.ID, 10),
+		UserName:  displayName(m.From),
+		LangCode:  m.From.LanguageCode,
+		Text:      text,
+	}
+	return in
+}
+
+func (c *Channel) translateCallback(q *tgbotapi.CallbackQuery) inbound {
+	in := inbound{callbackID: q.ID}
+	if q.From == nil || q.Message == nil || q.Message.Chat == nil || q.Data == "" {
+		return in
+	}
+	in.chat = q.Message.Chat.ID
+	switch q.Message.Chat.Type {
+	case "private":
+		in.private = true
+	case "group", "supergroup":
+	default:
+		return in
+	}
+	in.handle = true
+	in.messageID = q.Message.MessageID
+	in.update = bot.Update{
+		Channel:   Name,
+		ChatID:    strconv.FormatInt(in.chat, 10),
+		Group:     !in.private,
+		Addressed: true,
+		UserID:    strconv.FormatInt(q.From.ID, 10),
+		UserName:  displayName(q.From),
+		LangCode:  q.From.LanguageCode,
+		Button:    q.Data,
+	}
+	return in
+}
+
+// commandTarget returns the bot a command names ("/new@salesbot" →
+// "salesbot", "/new" → "").
+func commandTarget(text string) (string, bool) {
+	if !strings.HasPrefix(text, "/") {
+		return "", false
+	}
+	head, _, _ := strings.Cut(text, " ")
+	head, _, _ = strings.Cut(head, "\n")
+	_, target, _ := strings.Cut(head, "@")
+	return target, true
+}
+
+// addressed reports whether a message names this bot: it mentions
+// @username (also as "/cmd@username") or replies to one of its messages.
+func (c *Channel) addressed(m *tgbotapi.Message, text string) bool {
+	if r := m.ReplyToMessage; r != nil && r.From != nil && r.From.ID == c.api.Self.ID {
+		return true
+	}
+	name := strings.ToLower(c.Username())
+	if name == "" {
+		return false
+	}
+	lower := strings.ToLower(text)
+	for i := 0; ; {
+		j := strings.Index(lower[i:], "@"+name)
+		if j < 0 {
+			return false
+		}
+		end := i + j + 1 + len(name)
+		if end == len(lower) || !isNameByte(lower[end]) {
+			return true
+		}
+		i = end
+	}
+}
+
+func isNameByte(b byte) bool {
+	return b == '_' || (b >= 'a' && b <= 'z') || (b >= '0' && b <= '9')
+}
+
+// displayName joins first and last name; Chinese names go without a space
+// ("张" + "三" → "张三").
+func displayName(u *tgbotapi.User) string {
+	first, last := strings.TrimSpace(u.FirstName), strings.TrimSpace(u.LastName)
+	if first == "" || last == "" {
+		return first + last
+	}
+	a, _ := utf8.DecodeLastRuneInString(first)
+	b, _ := utf8.DecodeRuneInString(last)
+	if unicode.Is(unicode.Han, a) && unicode.Is(unicode.Han, b) {
+		return first + last
+	}
+	return first + " " + last
+}
+
+// startWorkers starts the pool; the caller holds c.mu.
+func (c *Channel) startWorkers() {
+	n := c.cfg.Workers
+	c.queues = make([]chan inbound, n)
+	c.slots = make([]chan struct{}, n)
+	for i := range n {
+		c.queues[i] = make(chan inbound, queueLen)
+		c.slots[i] = make(chan struct{}, queueLen)
+		c.workers.Add(1)
+		go c.work(i)
+	}
+}
+
+// work answers one worker's updates in arrival order. A chat always maps
+// to the same worker, so its updates are answered in order.
+func (c *Channel) work(i int) {
+	defer c.workers.Done()
+	for in := range c.queues[i] {
+		<-c.slots[i]
+		c.process(c.base, in)
+	}
+}
+
+func (c *Channel) workerFor(chat int64) int { return int(uint64(chat) % uint64(len(c.queues))) }
+
+// accept stores an update's id and queues it for its chat's worker. It
+// waits for room in the queue first, so an accepted update is never
+// dropped; a redelivered update (id already claimed) is skipped.
+func (c *Channel) accept(ctx context.Context, u *tgbotapi.Update) error {
+	in := c.translate(u)
+	w := c.workerFor(in.chat)
+	select {
+	case c.slots[w] <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-c.closing:
+		return errClosed
+	}
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	if c.closed {
+		<-c.slots[w]
+		return errClosed
+	}
+	fresh, err := c.store.ClaimInbound(ctx, Name, strconv.Itoa(u.UpdateID), c.now())
+	if err != nil || !fresh || (!in.handle && in.callbackID == "") {
+		<-c.slots[w]
+		if err != nil {
+			return fmt.Errorf("telegram: claim update %d: %w", u.UpdateID, err)
+		}
+		return nil
+	}
+	c.queues[w] <- in // cannot block: the slot is ours
+	return nil
+}
+
+// process answers one update: the callback query first (so the button stops
+// spinning), then the bot's replies, the first Edit reply replacing the
+// message the button was on.
+func (c *Channel) process(ctx context.Context, in inbound) {
+	defer func() {
+		if p := recover(); p != nil {
+			c.log.Error("telegram: panic while answering an update", slog.String("chat_id", in.update.ChatID), slog.Any("panic", p))
+		}
+	}()
+	if in.callbackID != "" {
+		if _, err := c.call(ctx, 0, "answerCallbackQuery", false, tgbotapi.NewCallback(in.callbackID, "")); err != nil {
+			c.log.Warn("telegram: answerCallbackQuery failed", slog.Int64("chat_id", in.chat), slog.Any("err", err))
+		}
+	}
+	if !in.handle {
+		return
+	}
+	if in.private {
+		// Writing again makes a person who had blocked the bot reachable.
+		if err := c.store.SetReachable(ctx, Name, in.update.UserID, true); err != nil {
+			c.log.Warn("telegram: mark identity reachable", slog.String("user_id", in.update.UserID), slog.Any("err", err))
+		}
+	}
+	replies := c.bot.Handle(ctx, in.update)
+	if len(replies) == 0 {
+		return
+	}
+	if !in.private && !strings.HasPrefix(in.update.Text, "/") {
+		// A group hears the bot only in answer to a command (and in pushes).
+		c.log.Debug("telegram: group reply to a non-command held back", slog.Int64("chat_id", in.chat))
+		return
+	}
+	var edit *editTarget
+	if in.messageID != 0 {
+		edit = &editTarget{messageID: in.messageID}
+	}
+	if err := c.deliver(ctx, in.chat, replies, edit); err != nil {
+		c.log.Warn("telegram: reply not delivered", slog.Int64("chat_id", in.chat), slog.Any("err", err))
+	}
+}
+
+// poll runs the getUpdates loop until ctx ends or Close is called. The
+// offset moves past an update only once its id is stored (ClaimInbound);
+// duplicates are found by id, not by comparing with the offset, because
+// update ids may jump.
+func (c *Channel) poll(ctx context.Context) error {
+	c.mu.RLock()
+	if c.closed {
+		c.mu.RUnlock()
+		return nil
+	}
+	c.pollers.Add(1) // not concurrently with Close's Wait: Close sets closed first
+	c.mu.RUnlock()
+	defer c.pollers.Done()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go func() {
+		select {
+		case <-c.closing:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	c.log.Info("telegram: polling", slog.String("bot", c.Username()))
+	offset, backoff := 0, time.Duration(0)
+	pause := func(d time.Duration) {
+		backoff = min(max(2*backoff, time.Second), 30*time.Second)
+		_ = sleepCtx(ctx, max(d, backoff))
+	}
+	for ctx.Err() == nil {
+		var updates []tgbotapi.Update
+		resp, err := c.request(ctx, "getUpdates", tgbotapi.UpdateConfig{Offset: offset, Limit: 100, Timeout: int(c.pollTimeout / time.Second), AllowedUpdates: allowedUpdates})
+		if err == nil {
+			err = json.Unmarshal(resp.Result, &updates)
+		}
+		if err != nil {
+			if ctx.Err() != nil {
+				break
+			}
+			kind, f := classify(ctx, "getUpdates", 0, resp, err)
+			if f != nil && (f.code == http.StatusUnauthorized || f.code == http.StatusNotFound) {
+				return fmt.Errorf("telegram: polling stopped: %w", f)
+			}
+			var wait time.Duration
+			if kind == failRetryAfter {
+				wait = f.retryAfter
+			}
+			var cause error = c.redact(err)
+			if f != nil {
+				cause = f
+			}
+			c.log.Warn("telegram: getUpdates failed", slog.Any("err", cause))
+			pause(wait)
+			continue
+		}
+		backoff = 0
+		for i := range updates {
+			u := &updates[i]
+			if err := c.accept(ctx, u); err != nil {
+				if ctx.Err() == nil && !errors.Is(err, errClosed) {
+					c.log.Error("telegram: update not stored; fetching it again", slog.Int("update_id", u.UpdateID), slog.Any("err", err))
+					pause(0)
+				}
+				break
+			}
+			offset = max(offset, u.UpdateID+1)
+		}
+	}
+	c.log.Info("telegram: polling stopped")
+	return nil
+}
+
+// WebhookHandler receives updates Telegram posts. It checks the secret
+// token header in constant time (403 with nothing read or stored
+// otherwise), reads at most 1 MB, stores the update id (a redelivery is
+// answered 200 and skipped) and answers 200 at once; a worker answers the
+// update. When the workers are full for 10 s, or the channel is closing, it
+// answers 503 without storing, so Telegram delivers the update again.
+func (c *Channel) WebhookHandler() http.Handler {
+	return http.HandlerFunc(c.serveWebhook)
+}
+
+func (c *Channel) serveWebhook(w http.ResponseWriter, r *http.Request) {
+	got := sha256.Sum256([]byte(r.Header.Get(SecretHeader)))
+	want := sha256.Sum256([]byte(c.cfg.WebhookSecret))
+	if c.cfg.WebhookSecret == "" || subtle.ConstantTimeCompare(got[:], want[:]) != 1 {
+		w.WriteHeader(http.StatusForbidden)
+		return
+	}
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		w.WriteHeader(http.StatusMethodNotAllowed)
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			w.WriteHeader(http.StatusRequestEntityTooLarge)
+			return
+		}
+		w.WriteHeader(http.StatusBadRequest)
+		return
+	}
+	var u tgbotapi.Update
+	if err := json.Unmarshal(body, &u); err != nil {
+		w.WriteHeader(http.StatusBadRequest)
+		return
+	}
+	c.mu.RLock()
+	attached := c.bot != nil
+	c.mu.RUnlock()
+	if !attached {
+		w.WriteHeader(http.StatusServiceUnavailable)
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), 10*time.Second)
+	defer cancel()
+	switch err := c.accept(ctx, &u); {
+	case err == nil:
+		w.WriteHeader(http.StatusOK)
+	case errors.Is(err, errClosed), errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
+		w.WriteHeader(http.StatusServiceUnavailable)
+	default:
+		c.log.Error("telegram: webhook update not stored", slog.Int("update_id", u.UpdateID), slog.Any("err", err))
+		w.WriteHeader(http.StatusInternalServerError)
+	}
+}

@@ -1,0 +1,132 @@
+package main
+
+import (
+	"context"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/salesbot-crm/salesbot/internal/faketelegram"
+)
+
+// noSleep skips the Telegram pacing waits, so a chat test is not paced at
+// one message a second.
+func noSleep(ctx context.Context, d time.Duration) error { return ctx.Err() }
+
+func telegramEnv(fake *faketelegram.Server, dsn, mode string) []string {
+	return []string{
+		"SALESBOT_DATABASE_DSN=" + dsn,
+		"SALESBOT_HTTP_LISTEN=127.0.0.1:0",
+		"SALESBOT_TELEGRAM_TOKEN=" + fake.Token,
+		"SALESBOT_TELEGRAM_API_ENDPOINT=" + fake.URL,
+		"SALESBOT_TELEGRAM_MODE=" + mode,
+	}
+}
+
+// botSaid waits until the bot has said something containing want in chat.
+func botSaid(t *testing.T, fake *faketelegram.Server, chat int64, want string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		for _, s := range fake.BotTexts(chat) {
+			if strings.Contains(s, want) {
+				return
+			}
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatalf("chat %d: the bot never said %q; it said %q", chat, want, fake.BotTexts(chat))
+}
+
+// TestServeTelegramPolling runs the real program against the fake Bot API
+// in polling mode: the command menu is set, a manager's invite carries a
+// deep link, the new rep binds and adds a customer with buttons.
+func TestServeTelegramPolling(t *testing.T) {
+	fake := faketelegram.New(t)
+	dir := t.TempDir()
+	env := telegramEnv(fake, filepath.Join(dir, "crm.db"), "polling")
+	runMain(t, dir, "", env, "user", "add", "王经理", "--role", "manager", "--dept", "华东销售部")
+	code, out, _ := runMain(t, dir, "", env, "invite", "--role", "manager", "--name", "王经理二号")
+	if code != 0 {
+		t.Fatal("invite failed")
+	}
+	mgrCode := strings.TrimSpace(out)
+	m := &Main{TelegramSleep: noSleep}
+	addr, stop := startServeWith(t, env, m)
+	_ = addr
+	fake.WaitCalls("setMyCommands", 3, 10*time.Second)
+	if cmds := fake.Commands("zh"); len(cmds) == 0 {
+		t.Fatal("no Chinese command menu")
+	}
+	fake.PushMessage(100, 100, "/start "+mgrCode)
+	botSaid(t, fake, 100, "欢迎，王经理二号")
+	fake.PushMessage(100, 100, "/invite")
+	botSaid(t, fake, 100, "https://t.me/")
+	var repCode string
+	for _, s := range fake.BotTexts(100) {
+		if i := strings.Index(s, "?start="); i >= 0 {
+			repCode = strings.Fields(s[i+len("?start="):])[0]
+		}
+	}
+	fake.PushMessage(200, 200, "/start "+repCode)
+	botSaid(t, fake, 200, "欢迎")
+	fake.PushMessage(200, 200, "/new")
+	botSaid(t, fake, 200, "客户公司全称")
+	fake.PushMessage(200, 200, "北京青禾新锐科技有限公司")
+	botSaid(t, fake, 200, "行业")
+	if _, data := fake.Press(200, 200, "IT/软件"); data == "" {
+		t.Fatal("no industry button")
+	}
+	botSaid(t, fake, 200, "规模")
+	if code := stop(); code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+}
+
+// TestServeTelegramWebhook checks the webhook path through the HTTP server:
+// the secret is required, and a redelivered update is answered once.
+func TestServeTelegramWebhook(t *testing.T) {
+	fake := faketelegram.New(t)
+	dir := t.TempDir()
+	env := append(telegramEnv(fake, filepath.Join(dir, "crm.db"), "webhook"),
+		"SALESBOT_TELEGRAM_WEBHOOK_URL=http://127.0.0.1:1/telegram/webhook",
+		"SALESBOT_TELEGRAM_WEBHOOK_SECRET=s3cret-s3cret-s3cret")
+	addr, stop := startServeWith(t, env, &Main{TelegramSleep: noSleep})
+	if url, secret := fake.Webhook(); url == "" || secret != "s3cret-s3cret-s3cret" {
+		t.Fatalf("setWebhook: %q %q", url, secret)
+	}
+	post := func(secret, body string) int {
+		req, _ := http.NewRequest(http.MethodPost, "http://"+addr+"/telegram/webhook", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		if secret != "" {
+			req.Header.Set("X-Telegram-Bot-Api-Secret-Token", secret)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	update := `{"update_id":77,"message":{"message_id":5,"date":1700000000,"chat":{"id":300,"type":"private"},"from":{"id":300,"is_bot":false,"first_name":"Li"},"text":"/help"}}`
+	if st := post("", update); st != http.StatusForbidden {
+		t.Fatalf("no secret: %d", st)
+	}
+	if st := post("wrong", update); st != http.StatusForbidden {
+		t.Fatalf("wrong secret: %d", st)
+	}
+	for i := 0; i < 2; i++ {
+		if st := post("s3cret-s3cret-s3cret", update); st != http.StatusOK {
+			t.Fatalf("right secret: %d", st)
+		}
+	}
+	botSaid(t, fake, 300, "邀请码")
+	if code := stop(); code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	if n := len(fake.BotTexts(300)); n != 1 {
+		t.Fatalf("%d replies to one update delivered twice", n)
+	}
+}
