@@ -718,5 +718,10 @@ func TestChatAdminAndHistory(t *testing.T) {
 		got = c.says("老板", fmt.Sprintf("/customer #%d history", cust.ID))
 		expect(t, got, "交接：张三 → 李四")
 		expect(t, c.says("老板", "/admin deactivate 老板"), "不能停用你自己")
+		expect(t, c.says("老板", "/admin group wecom appchat:wrk123 华东销售部"), "华东销售部")
+		gs, _ := db.Groups(ctx)
+		if len(gs) != 1 || gs[0].ChatID != "appchat:wrk123" || gs[0].Channel != "wecom" {
+			t.Fatalf("groups: %+v", gs)
+		}
 	})
 }

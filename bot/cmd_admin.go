@@ -19,6 +19,7 @@ import (
 //	/admin move NAME DEPARTMENT
 //	/admin deactivate NAME            (after a handover; unbinds their chats)
 //	/admin activate NAME
+//	/admin group wecom appchat:ID [DEPARTMENT]  an alert group by id
 func (b *Bot) cmdAdmin(ctx context.Context, r *Request) error {
 	f := strings.Fields(r.Args)
 	if len(f) == 0 {
@@ -66,6 +67,31 @@ func (b *Bot) cmdAdmin(ctx context.Context, r *Request) error {
 		return nil
 	case "users", "用户":
 		return b.sayUsers(ctx, r)
+	case "group", "群":
+		// An alert group the bot cannot be asked in (a WeCom app chat,
+		// "appchat:ID"): /admin group wecom appchat:ID [DEPARTMENT].
+		if len(f) < 3 || (f[1] != "telegram" && f[1] != "wecom") {
+			r.Sayf("admin.help")
+			return nil
+		}
+		var dept int64
+		name := r.T("start.no_dept")
+		if len(f) > 3 {
+			d, err := st.DepartmentByName(ctx, f[3])
+			if errors.Is(err, crm.ErrNotFound) {
+				r.Sayf("dept.not_found_named", f[3])
+				return nil
+			}
+			if err != nil {
+				return err
+			}
+			dept, name = d.ID, d.Name
+		}
+		if err := st.RegisterGroup(ctx, r.User.ID, crm.Group{Channel: f[1], ChatID: f[2], DeptID: dept, CreatedAt: r.Now}); err != nil {
+			return err
+		}
+		r.Sayf("group.registered", name)
+		return nil
 	case "role":
 		if len(f) != 3 || !crm.Role(f[2]).Valid() {
 			r.Sayf("admin.help")

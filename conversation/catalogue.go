@@ -497,7 +497,7 @@ var catalogue = map[string]entry{
 
 	"help.admin":           {"管理部门和人员（角色、部门、停用）", "manage departments and people (role, department, deactivate)"},
 	"usage.admin":          {"[depts|users|dept add|role|move|deactivate]", "[depts|users|dept add|role|move|deactivate]"},
-	"admin.help":           {"管理命令：\n/admin depts 部门树\n/admin dept add 名称 [上级部门]\n/admin users 人员\n/admin role 姓名 rep|manager|admin\n/admin move 姓名 部门\n/admin deactivate 姓名（需先交接客户；会立即解绑聊天账号）\n/admin activate 姓名", "Admin commands:\n/admin depts — department tree\n/admin dept add NAME [PARENT]\n/admin users — people\n/admin role NAME rep|manager|admin\n/admin move NAME DEPARTMENT\n/admin deactivate NAME (hand over their customers first; unbinds their chats at once)\n/admin activate NAME"},
+	"admin.help":           {"管理命令：\n/admin depts 部门树\n/admin dept add 名称 [上级部门]\n/admin users 人员\n/admin role 姓名 rep|manager|admin\n/admin move 姓名 部门\n/admin deactivate 姓名（需先交接客户；会立即解绑聊天账号）\n/admin activate 姓名\n/admin group wecom appchat:群ID [部门]（把企业微信应用群设为提醒群）", "Admin commands:\n/admin depts — department tree\n/admin dept add NAME [PARENT]\n/admin users — people\n/admin role NAME rep|manager|admin\n/admin move NAME DEPARTMENT\n/admin deactivate NAME (hand over their customers first; unbinds their chats at once)\n/admin activate NAME\n/admin group wecom appchat:ID [DEPARTMENT] (a WeCom app chat as an alert group)"},
 	"admin.depts_title":    {"部门：", "Departments:"},
 	"admin.dept_line":      {"%s（%d 人）", "%s (%d people)"},
 	"admin.no_depts":       {"还没有部门。用 /admin dept add 名称 添加。", "No departments yet. Add one with /admin dept add NAME."},
