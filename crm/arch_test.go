@@ -21,7 +21,7 @@ func TestImportArrows(t *testing.T) {
 		"store":                 {"crm"},
 		"store/storetest":       {"store"},
 		"conversation":          {"crm"},
-		"bot":                   {"crm", "conversation", "report", "chart"},
+		"bot":                   {"crm", "conversation", "report", "chart", "sheet"},
 		"bot/console":           {"bot", "crm", "conversation"},
 		"bot/telegram":          {"bot", "crm", "conversation"},
 		"bot/wecom":             {"bot", "crm", "conversation"},
@@ -34,6 +34,7 @@ func TestImportArrows(t *testing.T) {
 		"internal/fakewecom":    {},
 		"cmd/salesbot":          {"*"},
 		"bench":                 {"*"},
+		"bench/webhook":         {"*"},
 	}
 	// Third-party imports that only some packages may use.
 	thirdParty := map[string][]string{

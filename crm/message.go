@@ -19,13 +19,21 @@ type Image struct {
 	Caption string
 }
 
-// Message is what salesbot says: text, rows of buttons, an optional image.
+// File is a document sent in a chat (an export, a rejected-rows sheet).
+type File struct {
+	Name string
+	Data []byte
+}
+
+// Message is what salesbot says: text, rows of buttons, an optional image
+// or file.
 // Edit asks the channel to replace the message the pressed button was on
 // (a confirmation card becoming its receipt) where it can.
 type Message struct {
 	Text    string
 	Buttons [][]Button
 	Image   *Image
+	File    *File
 	Edit    bool
 }
 

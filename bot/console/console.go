@@ -129,6 +129,13 @@ func (c *Console) printLocked(ms []crm.Message) {
 				fmt.Fprintf(c.Out, "[image: %s]\n", path)
 			}
 		}
+		if m.File != nil {
+			if path, err := c.saveFile(m.File.Name, m.File.Data); err != nil {
+				fmt.Fprintf(c.Out, "[file: %v]\n", err)
+			} else {
+				fmt.Fprintf(c.Out, "[file: %s]\n", path)
+			}
+		}
 		var opts []string
 		for _, row := range m.Buttons {
 			for _, b := range row {
@@ -140,6 +147,22 @@ func (c *Console) printLocked(ms []crm.Message) {
 			fmt.Fprintln(c.Out, "  "+strings.Join(opts, "  "))
 		}
 	}
+}
+
+// saveFile writes a document next to the images, never over a file.
+func (c *Console) saveFile(name string, data []byte) (string, error) {
+	dir := c.ImageDir
+	if dir == "" {
+		dir = "."
+	}
+	c.images++
+	base := filepath.Base(name)
+	ext := filepath.Ext(base)
+	path := filepath.Join(dir, fmt.Sprintf("%s-%s-%d%s", strings.TrimSuffix(base, ext), time.Now().Format("150405"), c.images, ext))
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		return "", err
+	}
+	return path, nil
 }
 
 func (c *Console) saveImage(img *crm.Image) (string, error) {

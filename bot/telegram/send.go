@@ -84,7 +84,7 @@ func (c *Channel) deliver(ctx context.Context, chat int64, msgs []crm.Message, e
 func coalesce(msgs []crm.Message) []crm.Message {
 	var out []crm.Message
 	for _, m := range msgs {
-		if m.Text == "" && m.Image == nil {
+		if m.Text == "" && m.Image == nil && m.File == nil {
 			if len(m.Buttons) == 0 {
 				continue
 			}
@@ -117,6 +117,12 @@ func (c *Channel) deliverOne(ctx context.Context, chat int64, m crm.Message, edi
 			photo.ReplyMarkup = kb
 		}
 		if _, err := c.call(ctx, chat, "sendPhoto", true, photo); err != nil {
+			return err
+		}
+	}
+	if m.File != nil {
+		doc := tgbotapi.NewDocument(chat, tgbotapi.FileBytes{Name: m.File.Name, Bytes: m.File.Data})
+		if _, err := c.call(ctx, chat, "sendDocument", true, doc); err != nil {
 			return err
 		}
 	}

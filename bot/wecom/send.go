@@ -109,15 +109,17 @@ type part struct {
 	text    string
 	buttons []crm.Button
 	image   *crm.Image
+	file    *crm.File
 }
 
 // wire is one platform message.
 type wire struct {
-	kind     string // text, markdown, card, image
+	kind     string // text, markdown, card, image, file
 	text     string
 	buttons  []crm.Button // card buttons
 	numbered []crm.Button // buttons shown as numbered options in this text
 	image    *crm.Image
+	file     *crm.File
 	lang     string // "zh" or "en": the words the channel adds itself
 }
 
@@ -148,6 +150,10 @@ func merge(msgs []crm.Message, max int) []part {
 		var btns []crm.Button
 		for _, row := range m.Buttons {
 			btns = append(btns, row...)
+		}
+		if m.File != nil {
+			flush()
+			out = append(out, part{file: m.File})
 		}
 		switch {
 		case m.Image != nil:
@@ -186,6 +192,10 @@ func layout(parts []part, t target, lang string) []wire {
 	for _, p := range parts {
 		lang := langFor(lang, p.text, p.buttons)
 		switch {
+		case p.file != nil:
+			if t.kind == toMember { // groups get no files: exports are private
+				out = append(out, wire{kind: "file", file: p.file})
+			}
 		case p.image != nil:
 			out = append(out, wire{kind: "image", image: p.image})
 		case t.kind != toMember:
@@ -526,6 +536,18 @@ func (c *Channel) sendWire(ctx context.Context, t target, w wire, push bool) ([]
 		return nil, c.sendAppChat(ctx, t, w, push)
 	}
 	switch w.kind {
+	case "file":
+		id, err := c.uploadMedia(ctx, "file", w.file.Name, w.file.Data, push)
+		if err != nil {
+			return nil, err
+		}
+		req := fileRequest{SendRequestCommon: c.common(t.id, push)}
+		req.MsgType = "file"
+		req.File.MediaID = id
+		return nil, c.call(ctx, "send file", push, func() error {
+			resp, err := c.msg.Send("MessageSendFile", req)
+			return checkSend(resp, err)
+		})
 	case "image":
 		id, err := c.upload(ctx, w.image, push)
 		if err != nil {
@@ -692,6 +714,35 @@ func (c *Channel) updateCard(ctx context.Context, user string, in inbound, lang 
 	}
 }
 
+// fileRequest is an application message carrying a file.
+type fileRequest struct {
+	*message.SendRequestCommon
+	File struct {
+		MediaID string `json:"media_id"`
+	} `json:"file"`
+}
+
+// uploadMedia uploads temporary media of a type and returns its media_id.
+func (c *Channel) uploadMedia(ctx context.Context, typ, name string, data []byte, push bool) (string, error) {
+	name = filepath.Base(strings.TrimSpace(name))
+	if name == "" || name == "." || name == "/" {
+		name = "file"
+	}
+	var id string
+	err := c.call(ctx, "upload "+typ, push, func() error {
+		resp, err := c.media.UploadTempFileFromReader(name, typ, bytes.NewReader(data))
+		if err != nil {
+			return err
+		}
+		if resp.MediaID == "" {
+			return errors.New("upload answered no media_id")
+		}
+		id = resp.MediaID
+		return nil
+	})
+	return id, err
+}
+
 // upload sends an image as temporary media (kept 3 days by WeCom; the id is
 // reused for 2) and returns its media_id.
 func (c *Channel) upload(ctx context.Context, img *crm.Image, push bool) (string, error) {
@@ -706,18 +757,7 @@ func (c *Channel) upload(ctx context.Context, img *crm.Image, push bool) (string
 	if !strings.HasSuffix(strings.ToLower(name), ".png") {
 		name += ".png"
 	}
-	var id string
-	err := c.call(ctx, "upload image", push, func() error {
-		resp, err := c.media.UploadTempFileFromReader(name, "image", bytes.NewReader(img.PNG))
-		if err != nil {
-			return err
-		}
-		if resp.MediaID == "" {
-			return errors.New("upload answered no media_id")
-		}
-		id = resp.MediaID
-		return nil
-	})
+	id, err := c.uploadMedia(ctx, "image", name, img.PNG, push)
 	if err != nil {
 		return "", err
 	}

@@ -92,6 +92,7 @@ type Call struct {
 	HasMarkup       bool
 	CallbackQueryID string
 	Photo           []byte
+	Document        []byte // sendDocument's file
 	LanguageCode    string
 	Commands        []BotCommand
 	Updates         int       // getUpdates: how many updates were returned
@@ -711,7 +712,11 @@ func readParams(r *http.Request) (map[string]string, []byte, error) {
 		for k, v := range r.MultipartForm.Value {
 			params[k] = v[0]
 		}
-		if fhs := r.MultipartForm.File["photo"]; len(fhs) > 0 {
+		fhs := r.MultipartForm.File["photo"]
+		if len(fhs) == 0 {
+			fhs = r.MultipartForm.File["document"]
+		}
+		if len(fhs) > 0 {
 			f, err := fhs[0].Open()
 			if err != nil {
 				return params, nil, err
@@ -780,6 +785,8 @@ func (s *Server) handle(r *http.Request, method string, p map[string]string, pho
 		return s.editMessageText(p, call)
 	case "sendPhoto":
 		return s.sendPhoto(p, photo, call)
+	case "sendDocument":
+		return s.sendDocument(p, photo, call)
 	case "answerCallbackQuery":
 		s.mu.Lock()
 		defer s.mu.Unlock()
@@ -1002,6 +1009,30 @@ func (s *Server) sendPhoto(p map[string]string, photo []byte, call *Call) (any, 
 	}
 	call.Photo = photo
 	m := s.addMessageLocked(chat, s.Bot.ID, true, vis, p["caption"], kb, size)
+	call.MessageID = m.ID
+	return s.messageJSONLocked(m), nil
+}
+
+// sendDocument records a file sent as a document (multipart "document").
+func (s *Server) sendDocument(p map[string]string, doc []byte, call *Call) (any, *apiError) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	chat, aerr := s.target(p)
+	if aerr != nil {
+		return nil, aerr
+	}
+	switch {
+	case doc == nil && p["document"] == "":
+		return nil, badRequest("there is no document in the request")
+	case len(doc) > 50<<20:
+		return nil, badRequest("file is too big")
+	}
+	vis, aerr := checkText(p["caption"], p["parse_mode"], 1024, "caption")
+	if aerr != nil {
+		return nil, aerr
+	}
+	call.Document = doc
+	m := s.addMessageLocked(chat, s.Bot.ID, true, vis, p["caption"], nil, 0)
 	call.MessageID = m.ID
 	return s.messageJSONLocked(m), nil
 }

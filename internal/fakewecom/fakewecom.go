@@ -68,6 +68,7 @@ type Message struct {
 	Text    string // text/markdown content, or a card's title and sub-title
 	MediaID string // image messages sent by the app
 	Image   []byte // image content (uploaded media, or a robot's base64 image)
+	File    []byte // a file message's uploaded content
 	TaskID  string // template cards
 	Buttons []Button
 	Raw     map[string]any
@@ -443,6 +444,15 @@ func (f *Fake) decode(m *Message) (int64, string) {
 			return 40007, "invalid media_id"
 		}
 		m.Image = img
+	case "file":
+		m.MediaID, _ = obj["media_id"].(string)
+		f.mu.Lock()
+		data, ok := f.media[m.MediaID]
+		f.mu.Unlock()
+		if !ok {
+			return 40007, "invalid media_id"
+		}
+		m.File = data
 	case "template_card":
 		if obj["card_type"] != "button_interaction" {
 			return 40008, "unsupported card_type"
