@@ -27,7 +27,16 @@ type Update struct {
 	UserName  string // display name from the platform profile
 	LangCode  string // the platform's language code, if any
 	Text      string
-	Button    string // the pressed button's data ("" for a message)
+	Button    string    // the pressed button's data ("" for a message)
+	Document  *Document // a file the person sent, if any
+}
+
+// Document is a file sent in a chat; Fetch downloads it (only when the bot
+// uses it).
+type Document struct {
+	Name  string
+	Size  int
+	Fetch func(ctx context.Context) ([]byte, error)
 }
 
 // Request is an update being handled: who sent it and what they said.

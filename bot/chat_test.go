@@ -1,6 +1,7 @@
 package bot_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -724,4 +725,62 @@ func TestChatAdminAndHistory(t *testing.T) {
 			t.Fatalf("groups: %+v", gs)
 		}
 	})
+}
+
+func TestChatExports(t *testing.T) {
+	db := storetest.OpenSQLite(t)
+	c := newChat(t, db)
+	ctx := context.Background()
+	c.person("老板", crm.RoleAdmin, 0)
+	a := c.person("张三", crm.RoleRep, 0)
+	db.CreateCustomer(ctx, a.ID, crm.Customer{Name: "瑞丰机械有限公司", OwnerID: a.ID, Industry: "制造业"})
+	files := func(who, text string) ([]*crm.File, string) {
+		replies := c.bot.Handle(ctx, bot.Update{Channel: "telegram", ChatID: who, UserID: who, Text: text})
+		var fs []*crm.File
+		var texts []string
+		for _, m := range replies {
+			if m.File != nil {
+				fs = append(fs, m.File)
+			}
+			texts = append(texts, m.Text)
+		}
+		return fs, strings.Join(texts, "\n")
+	}
+	for _, cmd := range []string{"/export", "/export stats industry", "/export stats ranking", "/export reports day", "/export audit"} {
+		fs, text := files("老板", cmd)
+		if len(fs) != 1 || !strings.HasSuffix(fs[0].Name, ".xlsx") || !bytes.HasPrefix(fs[0].Data, []byte("PK")) {
+			t.Fatalf("%s: %q %v", cmd, text, fs)
+		}
+	}
+	if fs, text := files("张三", "/export audit"); len(fs) != 0 || !strings.Contains(text, "只有") {
+		t.Fatalf("rep exported the audit log: %q", text)
+	}
+	if fs, _ := files("张三", "/export"); len(fs) != 1 {
+		t.Fatal("rep's own export")
+	}
+	_, text := files("张三", "/export nonsense")
+	expect(t, text, "用法")
+}
+
+func TestChatDocumentsOnlyForAdmins(t *testing.T) {
+	db := storetest.OpenSQLite(t)
+	c := newChat(t, db)
+	c.person("张三", crm.RoleRep, 0)
+	c.person("老板", crm.RoleAdmin, 0)
+	fetched := false
+	doc := &bot.Document{Name: "list.csv", Fetch: func(context.Context) ([]byte, error) {
+		fetched = true
+		return []byte("公司名称\n瑞丰机械有限公司\n"), nil
+	}}
+	got := c.handle("张三", bot.Update{Channel: "telegram", ChatID: "张三", UserID: "张三", Document: doc})
+	expect(t, got, "只有管理员")
+	if fetched {
+		t.Fatal("a rep's file was downloaded")
+	}
+	expect(t, c.handle("老板", bot.Update{Channel: "telegram", ChatID: "老板", UserID: "老板", Document: &bot.Document{Name: "x.pdf"}}), "不是 .xlsx")
+	expect(t, c.handle("老板", bot.Update{Channel: "telegram", ChatID: "老板", UserID: "老板", Document: doc, Text: "预检"}), "预检", "可导入 1")
+	if n, _ := db.CountCustomers(context.Background(), crm.Scope{All: true}); n != 0 {
+		t.Fatalf("dry run wrote %d customers", n)
+	}
+	expect(t, c.handle("老板", bot.Update{Channel: "telegram", ChatID: "老板", UserID: "老板", Document: doc}), "导入 1")
 }

@@ -28,6 +28,7 @@ func commandTable(b *Bot) []*Command {
 		{Name: "stats", Keyword: "统计", HelpKey: "help.stats", Usage: "usage.stats", Handler: b.cmdStats},
 		{Name: "team", Keyword: "团队", Roles: managers, HelpKey: "help.team", Handler: b.cmdTeam},
 		{Name: "contacted", Hidden: true, HelpKey: "help.contacted", Handler: b.cmdContacted},
+		{Name: "export", Keyword: "导出", HelpKey: "help.export", Usage: "usage.export", Handler: b.cmdExport},
 		{Name: "today", Keyword: "工作台", HelpKey: "help.today", Handler: b.cmdToday},
 		{Name: "handover", Keyword: "交接", Roles: managers, HelpKey: "help.handover", Usage: "usage.handover", Handler: b.flow("handover")},
 		{Name: "transfer", Keyword: "转移", Hidden: true, HelpKey: "help.transfer", Handler: b.cmdTransfer},

@@ -65,6 +65,10 @@ func (b *Bot) route(ctx context.Context, r *Request) error {
 		r.Sayf("auth.onboarding")
 		return nil
 	}
+	if r.Document != nil {
+		r.Command = "import"
+		return b.importDocument(ctx, r)
+	}
 	if cmd != nil {
 		return b.run(ctx, r, cmd, args)
 	}

@@ -70,6 +70,14 @@ func (c *Channel) translateMessage(m *tgbotapi.Message) inbound {
 		text = m.Caption
 	}
 	text = strings.TrimSpace(text)
+	if m.Document != nil && in.private {
+		// A file sent privately (a customer list to import).
+		in.handle = true
+		in.update = bot.Update{Channel: Name, ChatID: strconv.FormatInt(m.Chat.ID, 10), UserID: strconv.FormatInt(m.From.ID, 10),
+			UserName: displayName(m.From), LangCode: m.From.LanguageCode, Text: text,
+			Document: &bot.Document{Name: m.Document.FileName, Size: m.Document.FileSize, Fetch: c.fetcher(m.Document.FileID, m.Document.FileSize)}}
+		return in
+	}
 	if text == "" {
 		return in
 	}

@@ -95,6 +95,13 @@ Commands:
   user activate NAME
   dept add NAME [--parent P]
   dept list                 the department tree
+  import FILE.xlsx|FILE.csv [--owner NAME] [--dry-run] [--allow-similar]
+                            import customers (Chinese or English headers; GBK CSV
+                            read correctly); duplicates are reported row by row and
+                            skipped; rejected rows go to FILE.rejected.xlsx|csv
+  export FILE.xlsx|FILE.csv [--user NAME] [--audit | --stats KIND | --reports day|week|month]
+                            export customers (within NAME's permission), an analysis,
+                            the current reports, or the audit log
   backup FILE               a consistent copy of the SQLite database, while it runs
                             (PostgreSQL: use pg_dump)
   demo                      load a realistic demo company into an empty database
@@ -168,7 +175,7 @@ func (m *Main) run(ctx context.Context, args []string) error {
 		fmt.Fprintln(m.Stdout, "salesbot", version())
 		return nil
 	}
-	known := map[string]bool{"serve": true, "console": true, "migrate": true, "invite": true, "user": true, "dept": true, "demo": true, "run-job": true, "backup": true}
+	known := map[string]bool{"serve": true, "console": true, "migrate": true, "invite": true, "user": true, "dept": true, "demo": true, "run-job": true, "backup": true, "import": true, "export": true}
 	if !known[cmd] {
 		return usageError{fmt.Sprintf("unknown command %q", cmd)}
 	}
@@ -210,6 +217,10 @@ func (m *Main) run(ctx context.Context, args []string) error {
 		return m.deptCmd(ctx, args)
 	case "backup":
 		return m.backupCmd(ctx, args)
+	case "import":
+		return m.importCmd(ctx, args)
+	case "export":
+		return m.exportCmd(ctx, args)
 	}
 	return nil
 }

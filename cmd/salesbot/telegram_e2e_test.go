@@ -130,3 +130,27 @@ func TestServeTelegramWebhook(t *testing.T) {
 		t.Fatalf("%d replies to one update delivered twice", n)
 	}
 }
+
+// TestTelegramAdminImportsAFile: an admin sends a CSV in the chat; the
+// customers are imported and the duplicates come back as a rejected-rows file.
+func TestTelegramAdminImportsAFile(t *testing.T) {
+	fake := faketelegram.New(t)
+	dir := t.TempDir()
+	env := telegramEnv(fake, filepath.Join(dir, "crm.db"), "polling")
+	_, out, _ := runMain(t, dir, "", env, "invite", "--role", "admin", "--name", "老板")
+	code := strings.TrimSpace(out)
+	_, stop := startServeWith(t, env, &Main{TelegramSleep: noSleep})
+	fake.PushMessage(9, 9, "/start "+code)
+	botSaid(t, fake, 9, "欢迎，老板")
+	csv := "公司名称,行业,联系人,电话\n北京青禾新锐科技有限公司,IT/软件,王经理,13800138000\n青禾新锐科技（北京）有限公司,IT/软件,,\n瑞丰机械有限公司,制造业,刘总,13912345678\n"
+	fake.PushDocument(9, 9, "客户.csv", []byte(csv), "")
+	botSaid(t, fake, 9, "3 行，导入 2，跳过 1")
+	if docs := fake.WaitCalls("sendDocument", 1, 10*time.Second); len(docs) != 1 || !strings.Contains(string(docs[0].Document), "青禾新锐科技（北京）有限公司") {
+		t.Fatalf("rejected rows file: %+v", docs)
+	}
+	fake.PushMessage(9, 9, "/find 瑞丰")
+	botSaid(t, fake, 9, "瑞丰机械有限公司")
+	if code := stop(); code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+}

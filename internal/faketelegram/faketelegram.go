@@ -164,6 +164,7 @@ type Server struct {
 	hookGen      int
 	polling      int
 	deliveries   []Delivery
+	files        map[string][]byte // file_id → content (documents users sent)
 }
 
 type pending struct {
@@ -259,6 +260,27 @@ func (s *Server) SkipUpdateIDs(n int) {
 // returns the update id.
 func (s *Server) PushMessage(chatID, userID int64, text string) int {
 	return s.pushMessage(chatID, userID, text, 0)
+}
+
+// PushDocument queues a private message carrying a document (a file the
+// user sends); its content is served by getFile and the file URL.
+func (s *Server) PushDocument(chatID, userID int64, name string, data []byte, caption string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.files == nil {
+		s.files = map[string][]byte{}
+	}
+	id := fmt.Sprintf("doc-%d-%d", chatID, len(s.files)+1)
+	s.files[id] = data
+	m := s.addMessageLocked(chatID, userID, false, caption, caption, nil, 0)
+	msg := map[string]any{
+		"message_id": m.ID, "from": s.userLocked(userID), "chat": s.chatLocked(chatID), "date": m.Date.Unix(),
+		"document": map[string]any{"file_id": id, "file_unique_id": "u" + id, "file_name": name, "file_size": len(data)},
+	}
+	if caption != "" {
+		msg["caption"] = caption
+	}
+	return s.queueLocked(map[string]any{"message": msg})
 }
 
 // PushReply queues a message that replies to message replyTo.
@@ -614,6 +636,17 @@ func badRequest(format string, args ...any) *apiError {
 }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	if rest, ok := strings.CutPrefix(r.URL.Path, "/file/bot"+s.Token+"/"); ok {
+		s.mu.Lock()
+		data, found := s.files[rest]
+		s.mu.Unlock()
+		if !found {
+			http.NotFound(w, r)
+			return
+		}
+		w.Write(data)
+		return
+	}
 	rest, ok := strings.CutPrefix(r.URL.Path, "/bot")
 	token, method, ok2 := strings.Cut(rest, "/")
 	if !ok || !ok2 {
@@ -787,6 +820,14 @@ func (s *Server) handle(r *http.Request, method string, p map[string]string, pho
 		return s.sendPhoto(p, photo, call)
 	case "sendDocument":
 		return s.sendDocument(p, photo, call)
+	case "getFile":
+		s.mu.Lock()
+		data, ok := s.files[p["file_id"]]
+		s.mu.Unlock()
+		if !ok {
+			return nil, badRequest("wrong file_id or the file is temporarily unavailable")
+		}
+		return map[string]any{"file_id": p["file_id"], "file_unique_id": "u" + p["file_id"], "file_size": len(data), "file_path": p["file_id"]}, nil
 	case "answerCallbackQuery":
 		s.mu.Lock()
 		defer s.mu.Unlock()

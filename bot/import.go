@@ -1,0 +1,78 @@
+package bot
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/salesbot-crm/salesbot/crm"
+	"github.com/salesbot-crm/salesbot/sheet"
+)
+
+// importDocument imports a customer list an admin sent as a file (.xlsx or
+// .csv). Rows without an owner go to the sender. A caption of "预检" or
+// "dry run" checks every row and writes nothing. Duplicates are reported
+// row by row and skipped; the rejected rows come back as a file. Each
+// customer is its own transaction, so sending the file again is safe.
+func (b *Bot) importDocument(ctx context.Context, r *Request) error {
+	d := r.Document
+	if r.User.Role != crm.RoleAdmin {
+		r.Sayf("import.admins_only")
+		return nil
+	}
+	ext := strings.ToLower(filepath.Ext(d.Name))
+	if ext != ".xlsx" && ext != ".csv" {
+		r.Sayf("import.format", d.Name)
+		return nil
+	}
+	data, err := d.Fetch(ctx)
+	if err != nil {
+		return fmt.Errorf("import: download %s: %w", d.Name, err)
+	}
+	dry := false
+	switch strings.ToLower(strings.TrimSpace(r.Text)) {
+	case "预检", "dry run", "dry-run", "dryrun", "检查":
+		dry = true
+	}
+	tmp, err := os.MkdirTemp("", "salesbot-import-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	rejected := filepath.Join(tmp, strings.TrimSuffix(filepath.Base(d.Name), ext)+".rejected"+ext)
+	rep, err := sheet.Import(ctx, b.opt.Store, bytes.NewReader(data), d.Name, sheet.ImportOptions{
+		DryRun: dry, DefaultOwner: r.User, Actor: r.User.ID, Now: r.Now, RejectedPath: rejected})
+	if err != nil {
+		if rep.Rows == 0 {
+			r.Sayf("import.unreadable", d.Name, err.Error())
+			return nil
+		}
+		return err
+	}
+	key := "import.done"
+	if dry {
+		key = "import.dry"
+	}
+	lines := []string{r.T(key, d.Name, rep.Rows, rep.Created, rep.Skipped)}
+	for i, res := range rep.Results {
+		if res.Status == sheet.StatusCreated {
+			continue
+		}
+		if i > 30 {
+			lines = append(lines, "…")
+			break
+		}
+		lines = append(lines, fmt.Sprintf("· %d %s：%s", res.Row, res.Name, res.Reason))
+	}
+	m := crm.Message{Text: strings.Join(lines, "\n")}
+	if rep.Rejected != "" {
+		if b, err := os.ReadFile(rep.Rejected); err == nil {
+			m.File = &crm.File{Name: filepath.Base(rep.Rejected), Data: b}
+		}
+	}
+	r.Say(m)
+	return nil
+}

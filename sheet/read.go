@@ -1,0 +1,270 @@
+package sheet
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/encoding/simplifiedchinese"
+	"golang.org/x/text/encoding/unicode"
+)
+
+// Limits on what Import reads. A chat upload is at most a few megabytes; the
+// limits stop a broken or hostile file from exhausting memory.
+const (
+	maxInputBytes = 100 << 20 // the file as uploaded
+	maxUnzipBytes = 512 << 20 // an .xlsx unpacked
+	maxRows       = 200_000   // data rows
+)
+
+// Encodings reported in ImportReport.Encoding.
+const (
+	EncUTF8  = "utf-8"
+	EncGBK   = "gbk"
+	EncUTF16 = "utf-16"
+	EncXLSX  = "xlsx"
+)
+
+// table is a spreadsheet as read: its non-empty rows with their row numbers
+// as a spreadsheet program shows them (1-based).
+type table struct {
+	format   string // "xlsx" or "csv"
+	encoding string
+	comma    rune   // csv delimiter
+	sheet    string // xlsx sheet name
+	rows     []record
+}
+
+type record struct {
+	row   int
+	cells []string
+}
+
+// formatOf returns "xlsx" or "csv" for a file name, or an error saying what
+// is accepted.
+func formatOf(filename string) (string, error) {
+	switch ext := strings.ToLower(filepath.Ext(filename)); ext {
+	case ".xlsx", ".xlsm":
+		return "xlsx", nil
+	case ".csv", ".tsv", ".txt":
+		return "csv", nil
+	case ".xls", ".et", ".wps":
+		return "", fmt.Errorf("sheet: %s: old binary spreadsheet format %s is not supported: save it as .xlsx (Excel Workbook) or .csv", filename, ext)
+	default:
+		return "", fmt.Errorf("sheet: %s: unsupported file type %q: use .xlsx or .csv", filename, ext)
+	}
+}
+
+// readTable reads a whole .xlsx or .csv file.
+func readTable(r io.Reader, filename string) (*table, error) {
+	format, err := formatOf(filename)
+	if err != nil {
+		return nil, err
+	}
+	data, err := io.ReadAll(io.LimitReader(r, maxInputBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("sheet: read %s: %w", filename, err)
+	}
+	if len(data) > maxInputBytes {
+		return nil, fmt.Errorf("sheet: %s is larger than %d MiB", filename, maxInputBytes>>20)
+	}
+	var t *table
+	if format == "xlsx" {
+		t, err = readXLSX(data)
+	} else {
+		t, err = readCSV(data)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("sheet: read %s: %w", filename, err)
+	}
+	return t, nil
+}
+
+// readXLSX reads the first sheet. Cells are read raw (unformatted), so a
+// phone number typed as a number stays 13800138000 rather than 1.38E+10 and
+// a date cell gives its serial number (parseDate understands both).
+func readXLSX(data []byte) (*table, error) {
+	opts := excelize.Options{RawCellValue: true, UnzipSizeLimit: maxUnzipBytes}
+	f, err := excelize.OpenReader(bytes.NewReader(data), opts)
+	if err != nil {
+		if errors.Is(err, excelize.ErrWorkbookFileFormat) || strings.Contains(err.Error(), "zip") {
+			return nil, fmt.Errorf("not a valid .xlsx file (%v)", err)
+		}
+		return nil, err
+	}
+	defer f.Close()
+	sheets := f.GetSheetList()
+	if len(sheets) == 0 {
+		return nil, errors.New("the workbook has no sheet")
+	}
+	t := &table{format: "xlsx", encoding: EncXLSX, sheet: sheets[0]}
+	rows, err := f.Rows(sheets[0])
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for n := 1; rows.Next(); n++ {
+		cells, err := rows.Columns(opts)
+		if err != nil {
+			return nil, fmt.Errorf("row %d: %w", n, err)
+		}
+		if err := t.add(n, cells); err != nil {
+			return nil, err
+		}
+	}
+	if err := rows.Error(); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// add keeps a row unless all its cells are blank.
+func (t *table) add(row int, cells []string) error {
+	blank := true
+	for i, c := range cells {
+		c = strings.TrimSpace(c)
+		cells[i] = c
+		if c != "" {
+			blank = false
+		}
+	}
+	if blank {
+		return nil
+	}
+	if len(t.rows) >= maxRows {
+		return fmt.Errorf("more than %d rows: split the file", maxRows)
+	}
+	t.rows = append(t.rows, record{row: row, cells: cells})
+	return nil
+}
+
+// decodeText returns the text of a CSV file as UTF-8 and the encoding it
+// was in: UTF-8 (with or without BOM) when it is valid UTF-8, UTF-16 when it
+// starts with a UTF-16 BOM (Excel's "Unicode text"), otherwise GBK as Excel
+// on Chinese Windows saves CSV. GBK is decoded as GB18030, its superset,
+// so the rare characters outside GBK survive too.
+func decodeText(data []byte) (string, string, error) {
+	switch {
+	case bytes.HasPrefix(data, []byte{0xEF, 0xBB, 0xBF}):
+		data = data[3:]
+		if !utf8.Valid(data) {
+			return "", "", errors.New("the file starts with a UTF-8 byte order mark but is not valid UTF-8")
+		}
+		return string(data), EncUTF8, nil
+	case bytes.HasPrefix(data, []byte{0xFF, 0xFE}), bytes.HasPrefix(data, []byte{0xFE, 0xFF}):
+		dec := unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM).NewDecoder()
+		out, err := dec.Bytes(data)
+		if err != nil {
+			return "", "", fmt.Errorf("decode UTF-16: %w", err)
+		}
+		return string(out), EncUTF16, nil
+	case utf8.Valid(data):
+		return string(data), EncUTF8, nil
+	}
+	out, err := simplifiedchinese.GB18030.NewDecoder().Bytes(data)
+	if err != nil {
+		return "", "", fmt.Errorf("the file is neither UTF-8 nor GBK: %w", err)
+	}
+	return string(out), EncGBK, nil
+}
+
+// sniffComma picks the delimiter of the first line: the most frequent of
+// comma, semicolon and tab outside quotes (comma on a tie or when none).
+func sniffComma(text string) rune {
+	counts := map[rune]int{}
+	inQuote := false
+	for _, r := range text {
+		if r == '"' {
+			inQuote = !inQuote
+			continue
+		}
+		if !inQuote && (r == '\n' || r == '\r') {
+			break
+		}
+		if !inQuote && (r == ',' || r == ';' || r == '\t') {
+			counts[r]++
+		}
+	}
+	best := ','
+	for _, r := range []rune{';', '\t'} {
+		if counts[r] > counts[best] {
+			best = r
+		}
+	}
+	return best
+}
+
+func readCSV(data []byte) (*table, error) {
+	text, enc, err := decodeText(data)
+	if err != nil {
+		return nil, err
+	}
+	t := &table{format: "csv", encoding: enc, comma: sniffComma(text)}
+	cr := csv.NewReader(strings.NewReader(text))
+	cr.Comma = t.comma
+	cr.FieldsPerRecord = -1
+	cr.LazyQuotes = true
+	// Row numbers as a spreadsheet shows them: csv skips blank lines, and a
+	// quoted cell may span lines, so count from where each record starts.
+	row, nextLine := 0, 1
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		line, _ := cr.FieldPos(0)
+		row += 1 + max(0, line-nextLine) // blank lines skipped before it
+		lastLine, _ := cr.FieldPos(len(rec) - 1)
+		nextLine = lastLine + strings.Count(rec[len(rec)-1], "\n") + 1
+		for i, c := range rec {
+			rec[i] = unescapeFormula(c)
+		}
+		if err := t.add(row, rec); err != nil {
+			return nil, err
+		}
+	}
+	return t, nil
+}
+
+// unescapeFormula undoes escapeFormula: a cell written as '=... by an export
+// is read back as =....
+func unescapeFormula(s string) string {
+	if len(s) >= 2 && s[0] == '\'' && formulaStart(s[1:]) {
+		return s[1:]
+	}
+	return s
+}
+
+// formulaStart reports whether a spreadsheet program opening a CSV would
+// take s as a formula (CSV injection): it starts with = or @, or with + or -
+// not followed by a digit (a phone number like +8613800138000 stays as is).
+func formulaStart(s string) bool {
+	if s == "" {
+		return false
+	}
+	switch s[0] {
+	case '=', '@':
+		return true
+	case '+', '-':
+		return len(s) > 1 && (s[1] < '0' || s[1] > '9') && s[1] != ' ' && s[1] != '.'
+	}
+	return false
+}
+
+// escapeFormula prefixes a CSV cell that would run as a formula with an
+// apostrophe, the spreadsheet convention for "this is text".
+func escapeFormula(s string) string {
+	if formulaStart(s) {
+		return "'" + s
+	}
+	return s
+}

@@ -1,0 +1,94 @@
+package sheet
+
+import "github.com/salesbot-crm/salesbot/crm"
+
+// fileIndex finds earlier rows of a file with a name similar to a new one
+// without comparing every pair: it indexes the search grams of each row
+// (crm.NameGrams: two names crm calls similar share at least one gram),
+// counts the grams a new name shares with each earlier row, and compares
+// only the rows sharing the most — what the store's gram index does for
+// customers already saved.
+type fileIndex struct {
+	rows   []fileRow
+	grams  map[string][]int32 // gram → indexes into rows
+	counts map[int32]int32    // scratch for one lookup
+}
+
+func newFileIndex() *fileIndex {
+	return &fileIndex{grams: map[string][]int32{}, counts: map[int32]int32{}}
+}
+
+func (x *fileIndex) add(n crm.CompanyName, r fileRow) {
+	i := int32(len(x.rows))
+	x.rows = append(x.rows, r)
+	for _, g := range crm.NameGrams(n) {
+		x.grams[g] = append(x.grams[g], i)
+	}
+}
+
+// maxPosting is the number of rows beyond which a gram counts as common.
+const maxPosting = 1000
+
+type gramCount struct {
+	row   int32
+	count int32
+}
+
+// similar returns the earlier row whose name crm.CompareCompanyNames finds
+// similar to name, among the similarLimit rows sharing the most grams with
+// it (the most shared first, then the earliest).
+func (x *fileIndex) similar(n crm.CompanyName, name string) (fileRow, bool) {
+	clear(x.counts)
+	grams := crm.NameGrams(n)
+	// A gram on very many rows (an industry word like 科技 in a big file)
+	// says little and would make the count quadratic: count it only when
+	// the name has no rarer gram. Similar names share their rare grams
+	// (the trade name), so this changes which rows are compared only in
+	// files where thousands of names share every gram.
+	rare := false
+	for _, g := range grams {
+		if len(x.grams[g]) <= maxPosting {
+			rare = true
+		}
+	}
+	for _, g := range grams {
+		if p := x.grams[g]; !rare || len(p) <= maxPosting {
+			for _, i := range p[:min(len(p), 4*maxPosting)] {
+				x.counts[i]++
+			}
+		}
+	}
+	if len(x.counts) == 0 {
+		return fileRow{}, false
+	}
+	// Keep the best similarLimit by insertion into a short sorted list.
+	top := make([]gramCount, 0, similarLimit+1)
+	for i, c := range x.counts {
+		if len(top) == similarLimit && !better(gramCount{i, c}, top[len(top)-1]) {
+			continue
+		}
+		j := len(top)
+		top = append(top, gramCount{i, c})
+		for j > 0 && better(top[j], top[j-1]) {
+			top[j], top[j-1] = top[j-1], top[j]
+			j--
+		}
+		if len(top) > similarLimit {
+			top = top[:similarLimit]
+		}
+	}
+	for _, t := range top {
+		r := x.rows[t.row]
+		if crm.CompareCompanyNames(name, r.name) != crm.NameDifferent {
+			return r, true
+		}
+	}
+	return fileRow{}, false
+}
+
+func better(a, b gramCount) bool {
+	if a.count != b.count {
+		return a.count > b.count
+	}
+	return a.row < b.row
+}
