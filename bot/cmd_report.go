@@ -203,24 +203,37 @@ func (b *Bot) teamReports(ctx context.Context, r *Request, kind crm.PeriodKind) 
 	return nil
 }
 
-// readReport shows one report to its rep or their manager, with a button
-// to comment for the manager.
-func (b *Bot) readReport(ctx context.Context, r *Request, id int64) error {
+// visibleReport loads a report and its rep for a reader: the rep
+// themselves (when ownOK) or their manager. ok=false means "not found" has
+// been said — the same answer whether the report is missing or not the
+// reader's, so ids reveal nothing.
+func (b *Bot) visibleReport(ctx context.Context, r *Request, id int64, ownOK bool) (crm.Report, crm.User, bool, error) {
 	rp, err := b.opt.Store.Report(ctx, id)
 	if crm.ErrorCode(err) == crm.CodeNotFound {
 		r.Sayf("report.not_found")
-		return nil
+		return rp, crm.User{}, false, nil
 	}
 	if err != nil {
-		return err
+		return rp, crm.User{}, false, err
 	}
 	rep, err := b.opt.Store.User(ctx, rp.UserID)
 	if err != nil {
-		return err
+		return rp, rep, false, err
 	}
-	if rep.ID != r.User.ID && !r.Viewer.CanManage(rep) {
-		r.Sayf("report.not_found") // the same answer as for no report: ids reveal nothing
-		return nil
+	own := rep.ID == r.User.ID
+	if (own && !ownOK) || (!own && !r.Viewer.CanManage(rep)) {
+		r.Sayf("report.not_found")
+		return rp, rep, false, nil
+	}
+	return rp, rep, true, nil
+}
+
+// readReport shows one report to its rep or their manager, with a button
+// to comment for the manager.
+func (b *Bot) readReport(ctx context.Context, r *Request, id int64) error {
+	rp, rep, ok, err := b.visibleReport(ctx, r, id, true)
+	if !ok {
+		return err
 	}
 	start := rp.PeriodStart.Time(r.Now.Location())
 	_, end := crm.PeriodRange(rp.Kind, start)
@@ -251,23 +264,11 @@ func (b *Bot) cmdComment(ctx context.Context, r *Request) error {
 		r.Sayf("report.comment_usage")
 		return nil
 	}
-	rp, err := b.opt.Store.Report(ctx, id)
-	if crm.ErrorCode(err) == crm.CodeNotFound {
-		r.Sayf("report.not_found")
-		return nil
-	}
-	if err != nil {
+	rp, rep, ok, err := b.visibleReport(ctx, r, id, false)
+	if !ok {
 		return err
 	}
-	rep, err := b.opt.Store.User(ctx, rp.UserID)
-	if err != nil {
-		return err
-	}
-	if rep.ID == r.User.ID || !r.Viewer.CanManage(rep) {
-		r.Sayf("report.not_found")
-		return nil
-	}
-	out, err := b.engine.StartWith(ctx, b.env(r), "comment", "", map[string]string{conversation.ReportID: strconv.FormatInt(id, 10), conversation.ReportRepName: rep.Name})
+	out, err := b.engine.StartWith(ctx, b.env(r), "comment", "", map[string]string{conversation.ReportID: strconv.FormatInt(rp.ID, 10), conversation.ReportRepName: rep.Name})
 	for _, m := range out {
 		r.Say(m)
 	}

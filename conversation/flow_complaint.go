@@ -98,14 +98,8 @@ func complaintWhichPrompt(ctx context.Context, env *Env, s *Session) (Prompt, er
 }
 
 func complaintSave(ctx context.Context, env *Env, s *Session, in Input) (Result, error) {
-	switch confirmAnswer(in) {
-	case valEdit:
-		return Result{Next: "content"}, nil
-	case valCancel:
-		return Result{Done: true, Say: []crm.Message{{Text: env.T("flow.cancelled"), Edit: in.Choice != nil}}}, nil
-	case valSave:
-	default:
-		return Result{}, crm.Errorf(crm.CodeInvalid, "input.pick_button")
+	if res, save, err := cardAnswer(env, in, "content"); !save {
+		return res, err
 	}
 	c, err := pickedCustomer(ctx, env, s)
 	if err != nil {

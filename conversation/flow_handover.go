@@ -163,12 +163,8 @@ func handoverPick(ctx context.Context, env *Env, s *Session, in Input) (Result, 
 }
 
 func handoverSave(ctx context.Context, env *Env, s *Session, in Input) (Result, error) {
-	switch confirmAnswer(in) {
-	case valSave:
-	case valCancel:
-		return Result{Done: true, Say: []crm.Message{{Text: env.T("flow.cancelled"), Edit: in.Choice != nil}}}, nil
-	default:
-		return Result{}, crm.Errorf(crm.CodeInvalid, "input.pick_button")
+	if res, save, err := cardAnswer(env, in, ""); !save {
+		return res, err
 	}
 	// Check both people again: the form may be older than a change.
 	from, err := env.Store.User(ctx, s.Int("from"))

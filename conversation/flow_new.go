@@ -227,14 +227,8 @@ func newConfirmPrompt(_ context.Context, env *Env, s *Session) (Prompt, error) {
 }
 
 func newConfirmParse(ctx context.Context, env *Env, s *Session, in Input) (Result, error) {
-	switch confirmAnswer(in) {
-	case valEdit:
-		return Result{Next: "edit"}, nil
-	case valCancel:
-		return Result{Done: true, Say: []crm.Message{{Text: env.T("flow.cancelled"), Edit: in.Choice != nil}}}, nil
-	case valSave:
-	default:
-		return Result{}, crm.Errorf(crm.CodeInvalid, "input.pick_button")
+	if res, save, err := cardAnswer(env, in, "edit"); !save {
+		return res, err
 	}
 	c := crm.Customer{Name: s.Get("name"), Industry: s.Get("industry"), Size: s.Get("size"), Region: s.Get("region"),
 		Source: s.Get("source"), OwnerID: env.Viewer.ID}

@@ -217,14 +217,8 @@ func targetUnit(ctx context.Context, env *Env, s *Session) (crm.UnitKind, int64,
 }
 
 func targetSave(ctx context.Context, env *Env, s *Session, in Input) (Result, error) {
-	switch confirmAnswer(in) {
-	case valEdit:
-		return Result{Next: "edit"}, nil
-	case valCancel:
-		return Result{Done: true, Say: []crm.Message{{Text: env.T("flow.cancelled"), Edit: in.Choice != nil}}}, nil
-	case valSave:
-	default:
-		return Result{}, crm.Errorf(crm.CodeInvalid, "input.pick_button")
+	if res, save, err := cardAnswer(env, in, "edit"); !save {
+		return res, err
 	}
 	unit, id, err := targetUnit(ctx, env, s)
 	if err != nil {

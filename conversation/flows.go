@@ -26,6 +26,23 @@ func confirmChoices(env *Env) []Choice {
 	return []Choice{{env.T("btn.save"), valSave}, {env.T("btn.edit"), valEdit}, {env.T("btn.cancel"), valCancel}}
 }
 
+// cardAnswer reads the answer to a confirmation card: "edit" goes to
+// editStep (a card without one has ""), "cancel" ends the form, "save"
+// returns save=true for the caller to save; anything else is asked again.
+func cardAnswer(env *Env, in Input, editStep string) (res Result, save bool, err error) {
+	switch confirmAnswer(in) {
+	case valSave:
+		return Result{}, true, nil
+	case valEdit:
+		if editStep != "" {
+			return Result{Next: editStep}, false, nil
+		}
+	case valCancel:
+		return Result{Done: true, Say: []crm.Message{{Text: env.T("flow.cancelled"), Edit: in.Choice != nil}}}, false, nil
+	}
+	return Result{}, false, crm.Errorf(crm.CodeInvalid, "input.pick_button")
+}
+
 // textAnswer validates free text: not empty, at most max runes.
 func textAnswer(in Input, max int) (string, error) {
 	t := strings.TrimSpace(in.Value())
