@@ -184,6 +184,10 @@ func TestChatSalesDay(t *testing.T) {
 		got = c.says("张三", "/today")
 		expect(t, got, "超过14天未联系", "青禾新锐", "15天", "日报还没交", "最可能成交")
 		refute(t, strings.Join(labels(c.buttons["张三"]), " "), "contacted") // labels are words, not commands
+		expect(t, c.presses("张三", "推迟1天"), "明天再提醒你")
+		refute(t, c.says("张三", "/today"), "超过14天未联系")
+		c.now = c.now.AddDate(0, 0, 1).Add(time.Minute)
+		expect(t, c.says("张三", "/today"), "超过14天未联系") // a day later it is back
 		expect(t, c.presses("张三", "已联系"), "已记下联系了「北京青禾新锐科技有限公司」")
 		refute(t, c.says("张三", "/today"), "超过14天未联系")
 

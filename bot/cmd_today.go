@@ -71,7 +71,8 @@ func RenderWorkbench(lang string, w crm.Workbench, now time.Time, staleDays int)
 		lines = append(lines, T("today.stale", staleDays, len(w.Stale), strings.Join(items, "，")))
 		first := strconv.FormatInt(w.Stale[0].ID, 10)
 		menu = append(menu, conversation.Choice{Label: T("btn.log_visit_for", name(w.Stale[0].ID)), Value: "/visit #" + first},
-			conversation.Choice{Label: T("btn.mark_contacted"), Value: "/contacted #" + first})
+			conversation.Choice{Label: T("btn.mark_contacted"), Value: "/contacted #" + first},
+			conversation.Choice{Label: T("btn.snooze"), Value: "/snooze #" + first})
 	}
 	if len(w.Appointments) > 0 {
 		var items []string
@@ -140,5 +141,29 @@ func (b *Bot) cmdContacted(ctx context.Context, r *Request) error {
 		return err
 	}
 	r.Say(crm.Message{Text: r.T("contacted.saved", c.Name), Edit: r.Button != ""})
+	return nil
+}
+
+// cmdSnooze keeps a quiet customer off the workbench for a day (the
+// workbench's "snooze" button).
+func (b *Bot) cmdSnooze(ctx context.Context, r *Request) error {
+	id, err := strconv.ParseInt(strings.TrimPrefix(strings.TrimSpace(r.Args), "#"), 10, 64)
+	if err != nil {
+		r.Sayf("find.none", r.Args)
+		return nil
+	}
+	c, err := b.opt.Store.Customer(ctx, id)
+	if crm.ErrorCode(err) == crm.CodeNotFound || (err == nil && !r.Viewer.CanChange(c.OwnerID, c.OwnerDept)) {
+		r.Sayf("find.none", r.Args)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	base := r.Now.Add(24*time.Hour).AddDate(0, 0, -b.opt.StaleDays)
+	if err := b.opt.Store.SnoozeStale(ctx, r.User.ID, c.ID, base); err != nil {
+		return err
+	}
+	r.Say(crm.Message{Text: r.T("snooze.saved", c.Name), Edit: r.Button != ""})
 	return nil
 }

@@ -27,6 +27,7 @@ func commandTable(b *Bot) []*Command {
 		{Name: "target", Keyword: "目标", HelpKey: "help.target", Usage: "usage.target", Handler: b.cmdTarget},
 		{Name: "stats", Keyword: "统计", HelpKey: "help.stats", Usage: "usage.stats", Handler: b.cmdStats},
 		{Name: "team", Keyword: "团队", Roles: managers, HelpKey: "help.team", Handler: b.cmdTeam},
+		{Name: "snooze", Hidden: true, HelpKey: "help.snooze", Handler: b.cmdSnooze},
 		{Name: "contacted", Hidden: true, HelpKey: "help.contacted", Handler: b.cmdContacted},
 		{Name: "export", Keyword: "导出", HelpKey: "help.export", Usage: "usage.export", Handler: b.cmdExport},
 		{Name: "today", Keyword: "工作台", HelpKey: "help.today", Handler: b.cmdToday},

@@ -515,6 +515,9 @@ var catalogue = map[string]entry{
 	"btn.handover_first":   {"先交接客户", "Hand over first"},
 
 	"help.contacted":            {"标记已联系（工作台按钮）", "mark a customer contacted (workbench button)"},
+	"help.snooze":               {"推迟一天提醒（工作台按钮）", "snooze a quiet customer for a day (workbench button)"},
+	"btn.snooze":                {"推迟1天", "Snooze 1 day"},
+	"snooze.saved":              {"好的，「%s」明天再提醒你。", "OK, I'll bring up %s again tomorrow."},
 	"btn.mark_contacted":        {"已联系", "Contacted"},
 	"activity.marked_contacted": {"已联系（从工作台标记）", "Contacted (marked from the workbench)"},
 	"contacted.saved":           {"✓ 已记下联系了「%s」。", "✓ Noted: you contacted %s."},

@@ -98,6 +98,10 @@ type CustomerStore interface {
 	// StaleCustomers lists customers in scope with no activity since before
 	// (customers never contacted count from their creation), oldest first.
 	StaleCustomers(ctx context.Context, s Scope, before time.Time, limit int) ([]Customer, error)
+	// SnoozeStale keeps a customer off the quiet list (StaleCustomers) until
+	// base falls before the list's cut-off: to snooze for a day with a
+	// window of N days, base = now + 1 day - N days.
+	SnoozeStale(ctx context.Context, actor, customerID int64, base time.Time) error
 	// AddContact adds a contact to a customer.
 	AddContact(ctx context.Context, actor int64, c Contact) (Contact, error)
 	// Handover moves a rep's customers (all when ids is nil) to another

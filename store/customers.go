@@ -107,20 +107,45 @@ func (s *DB) CustomerByKey(ctx context.Context, key string) (crm.Customer, error
 	return s.Customer(ctx, id)
 }
 
-// SimilarCustomers returns customers sharing search grams with n, the most
-// shared grams first. It reads the gram index, never the whole table.
+// similarFanOut caps the customers one gram of a name brings to the
+// similar lookup. A gram shared by more customers than this (an industry
+// word such as 科技 or 管理, a very common trade-name bigram) says little
+// about a name and, with a million customers, would have the lookup group
+// hundreds of thousands of postings: only its first similarFanOut+1 postings
+// (by customer id) are read, and it is ranked below the rarer grams.
+const similarFanOut = 1000
+
+// SimilarCustomers returns customers sharing search grams with n, best
+// candidates first: the most shared grams, counting the grams that more
+// than similarFanOut customers share (common grams) only to break ties,
+// then the lowest id. Every gram of crm.NameGrams is looked up, so a
+// customer crm calls similar or same is a candidate whenever it is among the
+// first postings of a common gram or shares a rarer one; when no gram is
+// common the order is simply the most shared grams first. It reads at most
+// similarFanOut+1 postings per gram from the gram index, never the whole
+// table.
 func (s *DB) SimilarCustomers(ctx context.Context, n crm.CompanyName, limit int) ([]crm.Customer, error) {
 	grams := crm.NameGrams(n)
 	if len(grams) == 0 {
 		return nil, nil
 	}
-	q, args, err := sqlx.In(`SELECT customer_id FROM customer_grams WHERE gram IN (?)
-		GROUP BY customer_id ORDER BY COUNT(*) DESC, customer_id LIMIT ?`, grams, limit)
-	if err != nil {
-		return nil, fmt.Errorf("store: similar customers: %w", err)
+	// One capped index range per gram; fan is how many postings the range
+	// returned, so fan > similarFanOut marks a common gram. A rare gram
+	// weighs more than all the common grams of the name together.
+	var q strings.Builder
+	args := make([]any, 0, 2*len(grams)+3)
+	q.WriteString(`SELECT customer_id FROM (`)
+	for i, g := range grams {
+		if i > 0 {
+			q.WriteString(` UNION ALL `)
+		}
+		fmt.Fprintf(&q, `SELECT customer_id, COUNT(*) OVER () AS fan FROM (SELECT customer_id FROM customer_grams WHERE gram = ? ORDER BY customer_id LIMIT ?) g%d`, i)
+		args = append(args, g, similarFanOut+1)
 	}
+	q.WriteString(`) x GROUP BY customer_id ORDER BY SUM(CASE WHEN fan > ? THEN 1 ELSE ? END) DESC, customer_id LIMIT ?`)
+	args = append(args, similarFanOut, len(grams)+1, limit)
 	var ids []int64
-	if err := sel(ctx, s.db, &ids, q, args...); err != nil {
+	if err := sel(ctx, s.db, &ids, q.String(), args...); err != nil {
 		return nil, fmt.Errorf("store: similar customers: %w", err)
 	}
 	return s.customersByID(ctx, ids)
@@ -231,9 +256,10 @@ func (s *DB) CountCustomers(ctx context.Context, sc crm.Scope) (int, error) {
 func (s *DB) StaleCustomers(ctx context.Context, sc crm.Scope, before time.Time, limit int) ([]crm.Customer, error) {
 	where, args := scopeWhere(sc)
 	q := `SELECT ` + customerCols + customerFrom + `WHERE ` + where + ` AND COALESCE(c.last_activity_at, c.created_at) < ?
+		AND (c.snooze_base IS NULL OR c.snooze_base < ?)
 		ORDER BY COALESCE(c.last_activity_at, c.created_at), c.id LIMIT ?`
 	var out []crm.Customer
-	if err := sel(ctx, s.db, &out, q, append(args, before.UTC(), limit)...); err != nil {
+	if err := sel(ctx, s.db, &out, q, append(args, before.UTC(), before.UTC(), limit)...); err != nil {
 		return nil, fmt.Errorf("store: stale customers: %w", err)
 	}
 	return out, nil
@@ -364,4 +390,15 @@ func (s *DB) CustomerNames(ctx context.Context, ids []int64) (map[int64]string, 
 		out[r.ID] = r.Name
 	}
 	return out, nil
+}
+
+// SnoozeStale keeps a customer off the quiet list until the stale window
+// has passed since base (see crm.Store).
+func (s *DB) SnoozeStale(ctx context.Context, actor, customerID int64, base time.Time) error {
+	return s.tx(ctx, func(tx *sqlx.Tx) error {
+		if _, err := exec(ctx, tx, `UPDATE customers SET snooze_base = ? WHERE id = ?`, base.UTC(), customerID); err != nil {
+			return fmt.Errorf("store: snooze customer %d: %w", customerID, err)
+		}
+		return audit(ctx, tx, actor, "customer", customerID, "snooze", nil, map[string]time.Time{"snooze_base": base.UTC()}, s.now())
+	})
 }

@@ -150,9 +150,14 @@ func (s *DB) Deals(ctx context.Context, customerID int64) ([]crm.Deal, error) {
 // OpenDealsInScope lists open deals in scope, most likely value first.
 func (s *DB) OpenDealsInScope(ctx context.Context, sc crm.Scope, limit int) ([]crm.Deal, error) {
 	where, args := scopeWhere(sc)
-	q := `SELECT ` + dealCols + ` FROM deals d JOIN customers c ON c.id = d.customer_id JOIN users u ON u.id = c.owner_id
-		WHERE ` + where + ` AND d.stage NOT IN ('contract', 'lost')
-		ORDER BY d.win_pct * d.amount DESC, d.close_date, d.id LIMIT ?`
+	// The deals are picked on the scope's customer ids alone (an index
+	// covers them, see migration 0005); only the few picked read their
+	// customer's row for its name.
+	q := `SELECT ` + dealCols + ` FROM deals d JOIN customers c ON c.id = d.customer_id WHERE d.id IN (
+			SELECT d.id FROM deals d JOIN customers c ON c.id = d.customer_id JOIN users u ON u.id = c.owner_id
+			WHERE ` + where + ` AND d.stage NOT IN ('contract', 'lost')
+			ORDER BY d.win_pct * d.amount DESC, d.close_date, d.id LIMIT ?)
+		ORDER BY d.win_pct * d.amount DESC, d.close_date, d.id`
 	var out []crm.Deal
 	if err := sel(ctx, s.db, &out, q, append(args, limit)...); err != nil {
 		return nil, fmt.Errorf("store: open deals: %w", err)
@@ -261,9 +266,12 @@ func (s *DB) Payments(ctx context.Context, customerID int64, limit int) ([]crm.P
 // PlansDue lists open plans in scope due in [from, to), earliest first.
 func (s *DB) PlansDue(ctx context.Context, sc crm.Scope, from, to crm.Date) ([]crm.PaymentPlan, error) {
 	where, args := scopeWhere(sc)
-	q := `SELECT p.id, p.customer_id, p.deal_id, p.amount, p.due_date, p.note, p.paid, p.created_by, p.created_at
-		FROM payment_plans p JOIN customers c ON c.id = p.customer_id JOIN users u ON u.id = c.owner_id
-		WHERE ` + where + ` AND p.paid < p.amount AND p.due_date >= ? AND p.due_date < ? ORDER BY p.due_date, p.id`
+	// The plans are picked on ids alone (indexes cover the scope's customers
+	// and their open plans, see migration 0005); only the picked are read.
+	q := `SELECT ` + planCols + ` FROM payment_plans WHERE id IN (
+			SELECT p.id FROM payment_plans p JOIN customers c ON c.id = p.customer_id JOIN users u ON u.id = c.owner_id
+			WHERE ` + where + ` AND p.paid < p.amount AND p.due_date >= ? AND p.due_date < ?)
+		ORDER BY due_date, id`
 	var out []crm.PaymentPlan
 	if err := sel(ctx, s.db, &out, q, append(args, from, to)...); err != nil {
 		return nil, fmt.Errorf("store: plans due: %w", err)
@@ -368,13 +376,17 @@ func (s *DB) CloseComplaint(ctx context.Context, actor int64, id int64, resoluti
 // OpenComplaints lists open complaints in scope, oldest first.
 func (s *DB) OpenComplaints(ctx context.Context, sc crm.Scope, customerID int64) ([]crm.Complaint, error) {
 	where, args := scopeWhere(sc)
-	q := `SELECT ` + complaintCols + ` FROM complaints k JOIN customers c ON c.id = k.customer_id JOIN users u ON u.id = c.owner_id
-		WHERE ` + where + ` AND k.status = 'open'`
+	// Picked on ids alone (the scope's customers and the open complaints are
+	// covered by indexes, see migration 0005); only the picked are read.
+	q := `SELECT ` + complaintCols + ` FROM complaints k WHERE k.id IN (
+			SELECT k.id FROM complaints k JOIN customers c ON c.id = k.customer_id JOIN users u ON u.id = c.owner_id
+			WHERE ` + where + ` AND k.status = 'open'`
 	if customerID > 0 {
 		q += ` AND k.customer_id = ?`
 		args = append(args, customerID)
 	}
-	q += ` ORDER BY k.created_at, k.id`
+	q += `)
+		ORDER BY k.created_at, k.id`
 	var out []crm.Complaint
 	if err := sel(ctx, s.db, &out, q, args...); err != nil {
 		return nil, fmt.Errorf("store: open complaints: %w", err)
@@ -444,9 +456,16 @@ func (s *DB) Targets(ctx context.Context, period crm.PeriodKind, start crm.Date)
 // owns, whoever set them (after a handover the new owner inherits them).
 func (s *DB) NextActionsDue(ctx context.Context, userID int64, date crm.Date) ([]crm.Activity, error) {
 	var out []crm.Activity
-	const q = `SELECT a.id, a.customer_id, a.user_id, a.kind, a.content, a.next_action, a.next_date, a.at
-		FROM activities a JOIN customers c ON c.id = a.customer_id
-		WHERE a.next_date = ? AND c.owner_id = ? AND c.archived = ? ORDER BY a.at, a.id`
+	// The actions are picked on ids alone: the user's customers (an index
+	// covers them) against the actions of the date, which sit together in
+	// one small range of activities_next shared by every user (migration
+	// 0005); only the picked rows are read. CROSS JOIN pins SQLite's join
+	// order, customers first; PostgreSQL plans it as the inner join it is
+	// (and may hash the day's actions instead).
+	const q = `SELECT id, customer_id, user_id, kind, content, next_action, next_date, at FROM activities WHERE id IN (
+			SELECT a.id FROM customers c CROSS JOIN activities a
+			WHERE a.customer_id = c.id AND a.next_date = ? AND c.owner_id = ? AND c.archived = ?)
+		ORDER BY at, id`
 	if err := sel(ctx, s.db, &out, q, date, userID, false); err != nil {
 		return nil, fmt.Errorf("store: next actions of user %d: %w", userID, err)
 	}
