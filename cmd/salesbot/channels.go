@@ -84,7 +84,8 @@ func (m *Main) serveChannels(ctx context.Context) error {
 	workCtx, stopWork := context.WithCancel(ctx)
 	var wg sync.WaitGroup
 	wg.Add(2)
-	go func() { defer wg.Done(); w.Run(workCtx) }()
+	workerDone := make(chan struct{})
+	go func() { defer wg.Done(); defer close(workerDone); w.Run(workCtx) }()
 	serveErr := make(chan error, 2)
 	go func() {
 		defer wg.Done()
@@ -119,6 +120,7 @@ func (m *Main) serveChannels(ctx context.Context) error {
 	case err := <-serveErr:
 		stopWork()
 		srv.Close()
+		<-workerDone // the senders stay open until the worker is done
 		for _, c := range closers {
 			_ = c(context.Background())
 		}
@@ -129,11 +131,12 @@ func (m *Main) serveChannels(ctx context.Context) error {
 	stopCtx, cancel := context.WithTimeout(context.Background(), ShutdownTimeout)
 	defer cancel()
 	_ = srv.Shutdown(stopCtx) // no new webhooks
+	sched.Stop(stopCtx)
+	stopWork()
+	<-workerDone // in-flight pushes finished or released while the senders are still open
 	for _, c := range closers {
 		_ = c(stopCtx) // channels finish what they took in
 	}
-	sched.Stop(stopCtx)
-	stopWork()
 	wg.Wait()
 	return nil
 }
