@@ -189,7 +189,8 @@ func (m *Main) run(ctx context.Context, args []string) error {
 	}
 	m.cfg = cfg
 	m.loc, _ = time.LoadLocation(cfg.Timezone)
-	m.logger = newLogger(m.Stderr, cfg.Log, cmd == "console" || cmd == "serve")
+	tg, wc := cfg.Channels()
+	m.logger = newLogger(m.Stderr, cfg.Log, cmd == "console" || (cmd == "serve" && !tg && !wc))
 	if m.Now == nil {
 		m.Now = time.Now
 	}
