@@ -459,3 +459,51 @@ func TestScheduledPushesAreSpreadPastTheHalfHour(t *testing.T) {
 		t.Fatalf("08:40 moved to %s", got)
 	}
 }
+
+// failingComplaints is the real store except that reading one user's open
+// complaints fails, as a dropped connection would.
+type failingComplaints struct {
+	*store.DB
+	calls atomic.Int64
+}
+
+func (f *failingComplaints) OpenComplaints(ctx context.Context, scope crm.Scope, customerID int64) ([]crm.Complaint, error) {
+	if f.calls.Add(1) == 37 {
+		return nil, errors.New("connection reset by peer")
+	}
+	return f.DB.OpenComplaints(ctx, scope, customerID)
+}
+
+// The workbenches are built several at a time; one failing read fails the
+// run (it is retried after the run lease) and queues nothing, rather than
+// silently skipping a rep.
+func TestWorkbenchRunFailsWholeOnAReadError(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		for i := range 60 {
+			u, err := db.CreateUser(ctx, 0, crm.User{Name: fmt.Sprint("rep", i), Role: crm.RoleRep})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := db.CreateCustomer(ctx, u.ID, crm.Customer{Name: fmt.Sprintf("测试%d号贸易有限公司", i), OwnerID: u.ID, CreatedAt: w.now.AddDate(0, 0, -30)}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		f := &failingComplaints{DB: db}
+		s := scheduler.New(scheduler.Options{Store: f, Location: shanghai, Now: w.clock, Workers: 4})
+		err := s.Fire(ctx, mustJob(t, s, scheduler.JobWorkbench), w.now)
+		if err == nil || !strings.Contains(err.Error(), "connection reset") {
+			t.Fatalf("run: %v, want the read error", err)
+		}
+		if items := outbox(t, db); len(items) != 0 {
+			t.Fatalf("%d pushes queued by a failed run", len(items))
+		}
+		// The retry (after the lease, or by an operator) queues every rep once.
+		if err := s.RunJob(ctx, scheduler.JobWorkbench); err != nil {
+			t.Fatal(err)
+		}
+		if items := outbox(t, db); len(items) != 61 {
+			t.Fatalf("%d pushes after the retry, want 61", len(items))
+		}
+	})
+}
