@@ -138,6 +138,14 @@ func (p *pacer) hold(cp *chatPace, t time.Time) {
 	p.mu.Unlock()
 }
 
+// heldFor is how much longer the chat whose turn the caller holds must stay
+// quiet after a 429 (zero when it is not held).
+func (p *pacer) heldFor(cp *chatPace) time.Duration {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return max(cp.until.Sub(p.now()), 0)
+}
+
 func later(a, b time.Time) time.Time {
 	if b.After(a) {
 		return b

@@ -29,6 +29,10 @@ const (
 	maxWaitInPlace = 30 * time.Second
 )
 
+// errChatHeld is the cause of the RetryAfterError for a chat still inside
+// an earlier retry_after (nothing was sent).
+var errChatHeld = errors.New("telegram: chat rate limited by an earlier retry_after")
+
 // Send delivers m to a chat (a user's private chat or a registered group):
 // the image first (sendPhoto from bytes, caption ≤ 1,024 UTF-16 units, a
 // longer caption follows as text), then the text in parts of ≤ 4,096 units,
@@ -245,6 +249,12 @@ func (c *Channel) call(ctx context.Context, chat int64, method string, paced boo
 			return nil, err
 		}
 		defer c.pace.release(cp)
+		// A chat Telegram asked to leave alone for longer than is worth
+		// waiting in place goes back to the caller at once: the outbox
+		// retries it after the hold while the rest of its batch goes out.
+		if d := c.pace.heldFor(cp); d > maxWaitInPlace {
+			return nil, &crm.RetryAfterError{After: d, Err: errChatHeld}
+		}
 	}
 	waited := false
 	for attempt := 1; ; attempt++ {

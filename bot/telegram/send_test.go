@@ -331,11 +331,25 @@ func TestRateLimited(t *testing.T) {
 		t.Fatalf("retry_after 60: %v", err)
 	}
 	limited := h.fake.Calls("sendMessage")[4]
+	// The next send to that chat inside the hold is not tried and does not
+	// wait the hold out either (that would stall the caller's other chats):
+	// it goes back at once with the time left.
+	h.clock.Sleep(ctx, 10*time.Second)
+	err = h.ch.Send(ctx, "44", msg)
+	if !errors.As(err, &ra) || ra.After != 50*time.Second || len(h.fake.Calls("sendMessage")) != 5 {
+		t.Fatalf("inside the hold: %v after %d calls, want retry after 50s and no call", err, len(h.fake.Calls("sendMessage")))
+	}
+	// Other chats are not held up.
+	if err := h.ch.Send(ctx, "46", msg); err != nil {
+		t.Fatal(err)
+	}
+	// Once less than maxWaitInPlace is left, the send waits the rest out.
+	h.clock.Sleep(ctx, 25*time.Second)
 	if err := h.ch.Send(ctx, "44", msg); err != nil {
 		t.Fatal(err)
 	}
-	if next := h.fake.Calls("sendMessage")[5]; next.At.Sub(limited.At) < time.Minute {
-		t.Fatalf("sent again %v after a 429 with retry_after 60", next.At.Sub(limited.At))
+	if next := h.fake.Calls("sendMessage")[6]; next.ChatID != 44 || next.At.Sub(limited.At) < time.Minute {
+		t.Fatalf("sent again %v after a 429 with retry_after 60 (%+v)", next.At.Sub(limited.At), next)
 	}
 
 	// sendPhoto (multipart: the library leaves the error code out of its
