@@ -87,6 +87,28 @@ type Options struct {
 	// Charts draws chart images; nil when no CJK font was found (numbers
 	// are then sent as text).
 	Charts *chart.Renderer
+	// Transient reports a database error worth trying the update again for
+	// (store.IsTransient); nil: none is.
+	Transient func(error) bool
+	// Sleep waits between those tries; default: a timer that ends early
+	// when ctx does.
+	Sleep func(ctx context.Context, d time.Duration) error
+}
+
+// transientBackoff are the waits before each retry of an update that failed
+// on a transient database error: 7.7 s in all, about as long as a
+// PostgreSQL restart or fail-over takes.
+var transientBackoff = []time.Duration{200 * time.Millisecond, 500 * time.Millisecond, time.Second, 2 * time.Second, 4 * time.Second}
+
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // Bot routes updates to commands and forms.
@@ -114,6 +136,9 @@ func (b *Bot) Stats() (updates, failures, replies int64) {
 
 // New builds a bot with the full command table.
 func New(opt Options) *Bot {
+	if opt.Sleep == nil {
+		opt.Sleep = sleepCtx
+	}
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
@@ -156,14 +181,31 @@ func (b *Bot) Commands() []*Command { return b.commands }
 func (b *Bot) Handle(ctx context.Context, u Update) []crm.Message {
 	unlock := b.chats.lock(u.Channel + "\x00" + u.ChatID)
 	defer unlock()
-	r := &Request{Update: u, Now: b.opt.Now().In(b.opt.Location), Lang: conversation.NormalizeLang(u.LangCode, b.opt.DefaultLang)}
 	start := time.Now()
 	b.updates.Add(1)
-	if err := b.handler(ctx, r); err != nil {
+	var r *Request
+	for attempt := 0; ; attempt++ {
+		r = &Request{Update: u, Now: b.opt.Now().In(b.opt.Location), Lang: conversation.NormalizeLang(u.LangCode, b.opt.DefaultLang)}
+		err := b.handler(ctx, r)
+		if err == nil {
+			break
+		}
+		// A dropped or refused database connection (a PostgreSQL restart)
+		// is tried again a moment later rather than answered with an
+		// apology: each write is one transaction, so the failed one left
+		// nothing behind, and the replies of the failed try are dropped.
+		if attempt < len(transientBackoff) && b.opt.Transient != nil && b.opt.Transient(err) {
+			b.opt.Logger.WarnContext(ctx, "update failed on a transient database error, retrying", slog.String("channel", r.Channel),
+				slog.String("chat_id", r.ChatID), slog.Int("attempt", attempt+1), slog.Any("err", err))
+			if b.opt.Sleep(ctx, transientBackoff[attempt]) == nil {
+				continue
+			}
+		}
 		if _, ok := crm.AsError(err); !ok {
 			b.failures.Add(1)
 		}
 		b.onError(ctx, r, err)
+		break
 	}
 	b.replies.Add(int64(len(r.replies)))
 	b.latency.observe(time.Since(start))

@@ -66,7 +66,7 @@ func Open(ctx context.Context, driver, dsn string) (*DB, error) {
 		db.SetMaxOpenConns(1)
 	} else {
 		db.SetMaxOpenConns(20)
-		db.SetMaxIdleConns(10)
+		db.SetMaxIdleConns(20) // as many as open: pushes and updates come in bursts, and a new backend costs a fork
 		db.SetConnMaxIdleTime(5 * time.Minute)
 	}
 	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)

@@ -2,8 +2,13 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"database/sql/driver"
 	"errors"
+	"io"
+	"net"
 	"strings"
+	"syscall"
 
 	"github.com/lib/pq"
 	"modernc.org/sqlite"
@@ -60,4 +65,44 @@ func isConflictOn(err error, col string) bool {
 	}
 	s, _ := e.Args[0].(string)
 	return strings.Contains(s, col)
+}
+
+// IsTransient reports whether err is a database failure that may well not
+// happen again if the same work is tried a moment later: the connection
+// was lost or refused (a PostgreSQL restart or fail-over), the server is
+// shutting down or starting up, a serialization failure or deadlock, or
+// SQLite's database being busy or locked. Constraint violations, bad SQL
+// and a canceled context are not transient.
+func IsTransient(err error) bool {
+	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return false
+	}
+	if _, ok := crm.AsError(err); ok {
+		return false
+	}
+	var pqe *pq.Error
+	if errors.As(err, &pqe) {
+		switch c := string(pqe.Code); {
+		case strings.HasPrefix(c, "08"): // connection exception
+			return true
+		case c == "57P01", c == "57P02", c == "57P03": // admin/crash shutdown, cannot connect now
+			return true
+		case c == "40001", c == "40P01": // serialization failure, deadlock
+			return true
+		case c == "53300": // too many connections
+			return true
+		}
+		return false
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		c := se.Code() & 0xff   // primary result code
+		return c == 5 || c == 6 // SQLITE_BUSY, SQLITE_LOCKED
+	}
+	if errors.Is(err, driver.ErrBadConn) || errors.Is(err, sql.ErrConnDone) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) ||
+		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE) {
+		return true
+	}
+	var ne net.Error
+	return errors.As(err, &ne)
 }

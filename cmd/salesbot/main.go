@@ -302,7 +302,7 @@ func (m *Main) newBot(db *store.DB) *bot.Bot { return m.newBotAs(db, "") }
 
 // newBotAs builds the bot; telegramUsername makes /invite print deep links.
 func (m *Main) newBotAs(db *store.DB, telegramUsername string) *bot.Bot {
-	return bot.New(bot.Options{Store: db, Logger: m.logger, Now: m.Now, Location: m.loc, DefaultLang: m.cfg.Locale, StaleDays: m.cfg.StaleDays,
+	return bot.New(bot.Options{Store: db, Transient: store.IsTransient, Logger: m.logger, Now: m.Now, Location: m.loc, DefaultLang: m.cfg.Locale, StaleDays: m.cfg.StaleDays,
 		Charts: m.charts, BotUsername: telegramUsername})
 }
 
