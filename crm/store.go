@@ -66,6 +66,19 @@ type OrgStore interface {
 	// WeCom MsgId or payload hash) and reports whether it is new: a
 	// redelivered update returns false and must not be processed again.
 	ClaimInbound(ctx context.Context, channel, key string, now time.Time) (bool, error)
+	// AcceptInbound is ClaimInbound that also keeps the update's payload
+	// until FinishInbound: an update acknowledged to the platform but not
+	// answered when its process stopped is found by ClaimStaleInbound.
+	AcceptInbound(ctx context.Context, channel, key string, payload []byte, now time.Time) (bool, error)
+	// FinishInbound marks an accepted update answered (its payload goes).
+	FinishInbound(ctx context.Context, channel, key string) error
+	// ReleaseInbound gives up this process's claim on unanswered updates
+	// (it is stopping), so the next ClaimStaleInbound takes them at once.
+	ReleaseInbound(ctx context.Context, channel string, keys []string) error
+	// ClaimStaleInbound takes over accepted updates of the channel that are
+	// unanswered and were claimed longer than lease ago (their process
+	// stopped or died), claiming them anew, oldest first.
+	ClaimStaleInbound(ctx context.Context, channel string, now time.Time, lease time.Duration, limit int) ([]InboundUpdate, error)
 	// CreateInvite stores a new invite code.
 	CreateInvite(ctx context.Context, inv Invite) (Invite, error)
 	// RedeemInvite uses an invite code once: it creates the user (named by

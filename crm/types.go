@@ -50,6 +50,14 @@ type User struct {
 	CreatedAt time.Time `db:"created_at"`
 }
 
+// InboundUpdate is an accepted update not answered yet: its dedupe key and
+// the payload the channel stored (AcceptInbound).
+type InboundUpdate struct {
+	Key        string    `db:"key"`
+	Payload    []byte    `db:"payload"`
+	ReceivedAt time.Time `db:"received_at"`
+}
+
 // Identity binds a chat-platform account to a user.
 type Identity struct {
 	Channel    string    `db:"channel"`     // "telegram", "wecom", "console"

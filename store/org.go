@@ -322,6 +322,70 @@ func (s *DB) ClaimInbound(ctx context.Context, channel, key string, now time.Tim
 	return n == 1, nil
 }
 
+// AcceptInbound records an inbound update key with its payload and reports
+// whether it is new.
+func (s *DB) AcceptInbound(ctx context.Context, channel, key string, payload []byte, now time.Time) (bool, error) {
+	r, err := exec(ctx, s.db, `INSERT INTO inbound (channel, key, received_at, payload, claimed_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+		channel, key, now.UTC(), string(payload), now.UTC())
+	if err != nil {
+		return false, fmt.Errorf("store: accept inbound %s update: %w", channel, err)
+	}
+	n, _ := r.RowsAffected()
+	return n == 1, nil
+}
+
+// FinishInbound drops an answered update's payload.
+func (s *DB) FinishInbound(ctx context.Context, channel, key string) error {
+	if _, err := exec(ctx, s.db, `UPDATE inbound SET payload = NULL WHERE channel = ? AND key = ? AND payload IS NOT NULL`, channel, key); err != nil {
+		return fmt.Errorf("store: finish inbound %s update: %w", channel, err)
+	}
+	return nil
+}
+
+// ReleaseInbound backdates the claims of unanswered updates so that the
+// next ClaimStaleInbound, in any instance, takes them.
+func (s *DB) ReleaseInbound(ctx context.Context, channel string, keys []string) error {
+	if len(keys) == 0 {
+		return nil
+	}
+	q, args, err := sqlx.In(`UPDATE inbound SET claimed_at = ? WHERE channel = ? AND key IN (?) AND payload IS NOT NULL`, time.Unix(0, 0).UTC(), channel, keys)
+	if err == nil {
+		_, err = exec(ctx, s.db, q, args...)
+	}
+	if err != nil {
+		return fmt.Errorf("store: release inbound %s updates: %w", channel, err)
+	}
+	return nil
+}
+
+// ClaimStaleInbound takes over unanswered updates whose claim is older than
+// lease. On PostgreSQL concurrent instances skip each other's rows (FOR
+// UPDATE SKIP LOCKED); SQLite has one writer.
+func (s *DB) ClaimStaleInbound(ctx context.Context, channel string, now time.Time, lease time.Duration, limit int) ([]crm.InboundUpdate, error) {
+	lock := ""
+	if s.driver == Postgres {
+		lock = " FOR UPDATE SKIP LOCKED"
+	}
+	var out []crm.InboundUpdate
+	err := s.tx(ctx, func(tx *sqlx.Tx) error {
+		q := `SELECT key, payload, received_at FROM inbound WHERE channel = ? AND payload IS NOT NULL AND claimed_at < ?
+			ORDER BY claimed_at, received_at, key LIMIT ?` + lock
+		if err := sel(ctx, tx, &out, q, channel, now.Add(-lease).UTC(), limit); err != nil {
+			return err
+		}
+		for _, u := range out {
+			if _, err := exec(ctx, tx, `UPDATE inbound SET claimed_at = ? WHERE channel = ? AND key = ?`, now.UTC(), channel, u.Key); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: claim stale inbound %s updates: %w", channel, err)
+	}
+	return out, nil
+}
+
 // UpdateUser changes a user's role and department.
 func (s *DB) UpdateUser(ctx context.Context, actor int64, id int64, role crm.Role, dept int64) (crm.User, error) {
 	if !role.Valid() {

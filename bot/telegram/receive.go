@@ -19,6 +19,7 @@ import (
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
 	"github.com/salesbot-crm/salesbot/bot"
+	"github.com/salesbot-crm/salesbot/crm"
 )
 
 const (
@@ -36,6 +37,7 @@ type inbound struct {
 	handle     bool   // give it to the bot
 	callbackID string // answer this callback query
 	messageID  int    // the message the pressed button was on
+	key        string // the update id, kept in the inbox until answered
 }
 
 // translate turns a Telegram update into what the bot understands.
@@ -218,11 +220,34 @@ func (c *Channel) work(i int) {
 
 func (c *Channel) workerFor(chat int64) int { return int(uint64(chat) % uint64(len(c.queues))) }
 
-// accept stores an update's id and queues it for its chat's worker. It
-// waits for room in the queue first, so an accepted update is never
-// dropped; a redelivered update (id already claimed) is skipped.
+// accept stores an update (its id, and while it is unanswered the update
+// itself: bot.Inbox) and queues it for its chat's worker. It waits for room
+// in the queue first, so an accepted update is never dropped; a redelivered
+// update (id already stored) is skipped.
 func (c *Channel) accept(ctx context.Context, u *tgbotapi.Update) error {
 	in := c.translate(u)
+	return c.enqueue(ctx, in, func(ctx context.Context) (bool, error) {
+		key := strconv.Itoa(u.UpdateID)
+		if !in.handle && in.callbackID == "" {
+			// Nothing to answer: the id alone keeps a redelivery out.
+			_, err := c.store.ClaimInbound(ctx, Name, key, c.now())
+			return false, err
+		}
+		payload, err := json.Marshal(u)
+		if err != nil {
+			return false, err
+		}
+		fresh, err := c.inbox.Accept(ctx, key, payload)
+		if fresh {
+			in.key = key
+		}
+		return fresh, err
+	}, &in)
+}
+
+// enqueue takes a slot in the chat's worker queue, runs store (which
+// reports whether the update is to be answered) and queues *in.
+func (c *Channel) enqueue(ctx context.Context, in inbound, store func(ctx context.Context) (bool, error), final *inbound) error {
 	w := c.workerFor(in.chat)
 	select {
 	case c.slots[w] <- struct{}{}:
@@ -237,22 +262,46 @@ func (c *Channel) accept(ctx context.Context, u *tgbotapi.Update) error {
 		<-c.slots[w]
 		return errClosed
 	}
-	fresh, err := c.store.ClaimInbound(ctx, Name, strconv.Itoa(u.UpdateID), c.now())
-	if err != nil || !fresh || (!in.handle && in.callbackID == "") {
+	fresh, err := store(ctx)
+	if err != nil || !fresh {
 		<-c.slots[w]
 		if err != nil {
-			return fmt.Errorf("telegram: claim update %d: %w", u.UpdateID, err)
+			return fmt.Errorf("telegram: store update: %w", err)
 		}
 		return nil
 	}
-	c.queues[w] <- in // cannot block: the slot is ours
+	c.queues[w] <- *final // cannot block: the slot is ours
 	return nil
+}
+
+// recoverInbox answers updates a stopped process accepted and left unanswered.
+func (c *Channel) recoverInbox(ctx context.Context) {
+	c.inbox.Recover(ctx, func(iu crm.InboundUpdate) bool {
+		var u tgbotapi.Update
+		if err := json.Unmarshal(iu.Payload, &u); err != nil {
+			c.log.Error("telegram: stored update unreadable; dropped", slog.String("key", iu.Key), slog.Any("err", err))
+			c.inbox.Done(iu.Key)
+			return true
+		}
+		in := c.translate(&u)
+		in.key = iu.Key
+		err := c.enqueue(ctx, in, func(context.Context) (bool, error) { return true, nil }, &in)
+		return err == nil
+	})
 }
 
 // process answers one update: the callback query first (so the button stops
 // spinning), then the bot's replies, the first Edit reply replacing the
 // message the button was on.
 func (c *Channel) process(ctx context.Context, in inbound) {
+	if in.key != "" {
+		defer func() {
+			// Cut short by Close giving up: left for the next process.
+			if ctx.Err() == nil {
+				c.inbox.Done(in.key)
+			}
+		}()
+	}
 	defer func() {
 		if p := recover(); p != nil {
 			c.log.Error("telegram: panic while answering an update", slog.String("chat_id", in.update.ChatID), slog.Any("panic", p))

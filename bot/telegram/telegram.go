@@ -92,6 +92,10 @@ type Config struct {
 	// Sleep together); a Sleep that returns at once disables pacing waits
 	// and back-off.
 	Sleep func(ctx context.Context, d time.Duration) error
+	// InboxLease is how long an accepted update may stay unanswered by the
+	// process that accepted it before another takes it over (default
+	// bot.DefaultInboxLease).
+	InboxLease time.Duration
 }
 
 // Channel is a running Telegram channel.
@@ -110,6 +114,7 @@ type Channel struct {
 
 	bot   *bot.Bot
 	store crm.Store
+	inbox *bot.Inbox
 
 	// The worker pool (see receive.go).
 	mu        sync.RWMutex
@@ -234,7 +239,22 @@ func (c *Channel) Attach(b *bot.Bot, st crm.Store) {
 		return
 	}
 	c.bot, c.store = b, st
+	c.inbox = &bot.Inbox{Store: st, Channel: Name, Lease: c.cfg.InboxLease, Now: c.now, Logger: c.log}
 	c.startWorkers()
+	c.pollers.Add(1)
+	go func() {
+		defer c.pollers.Done()
+		ctx, cancel := context.WithCancel(c.base)
+		defer cancel()
+		go func() {
+			select {
+			case <-c.closing:
+				cancel()
+			case <-ctx.Done():
+			}
+		}()
+		c.recoverInbox(ctx)
+	}()
 }
 
 // Start sets the command menus, then in polling mode deletes any webhook
@@ -332,6 +352,12 @@ func (c *Channel) Close(ctx context.Context) error {
 		select { // cancelled calls return quickly
 		case <-done:
 		case <-t.C:
+		}
+		c.mu.RLock()
+		inbox := c.inbox
+		c.mu.RUnlock()
+		if inbox != nil {
+			inbox.Release() // the next process answers them at once
 		}
 		return fmt.Errorf("telegram: close: in-flight updates abandoned: %w", ctx.Err())
 	}

@@ -221,3 +221,80 @@ func TestCloseDeadline(t *testing.T) {
 	}
 	h.logs.waitFor(t, "reply not delivered", 5*time.Second)
 }
+
+// Updates acknowledged with 200 but not answered when Close gives up are
+// not lost: they stay in the database, released, and the next process
+// answers each of them once.
+func TestUpdatesAbandonedByCloseAreAnsweredByTheNextProcess(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		g := &gate{open: make(chan struct{}), entered: make(chan struct{}, 1), rt: http.DefaultTransport}
+		mux := http.NewServeMux()
+		srv := httptest.NewServer(mux)
+		t.Cleanup(srv.Close)
+		first := newHarness(t, db, func(c *Config) {
+			c.Mode, c.WebhookURL, c.WebhookSecret = ModeWebhook, srv.URL+"/hook", testSecret
+			c.HTTPClient = &http.Client{Transport: g, Timeout: time.Minute}
+		})
+		mux.Handle("/hook", first.ch.WebhookHandler())
+		if err := first.ch.Start(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		// Four chats served by one worker: the first reply is held in
+		// flight, the other three wait in the worker's queue.
+		chats := []int64{5300, 5308, 5316, 5324}
+		for _, chat := range chats {
+			first.fake.PushMessage(chat, chat, "/help")
+		}
+		first.fake.WaitFor(func([]faketelegram.Call) bool { return first.fake.Pending() == 0 }, 10*time.Second) // all answered 200
+		<-g.entered
+		ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+		defer cancel()
+		if err := first.ch.Close(ctx); !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("close: %v", err)
+		}
+		for _, c := range first.fake.Calls("sendMessage") {
+			if c.Status == 200 {
+				t.Fatalf("a reply got out through the gate: %+v", c)
+			}
+		}
+		var pending int
+		if err := db.SQL().Get(&pending, `SELECT COUNT(*) FROM inbound WHERE payload IS NOT NULL`); err != nil || pending != len(chats) {
+			t.Fatalf("%d updates kept unanswered (%v), want %d", pending, err, len(chats))
+		}
+
+		// The next process (another channel on the same database) answers
+		// them at once, each once.
+		next := newHarness(t, db)
+		next.fake.WaitFor(func(cs []faketelegram.Call) bool {
+			n := 0
+			for _, c := range cs {
+				if isOut(c) {
+					n++
+				}
+			}
+			return n >= len(chats)
+		}, 10*time.Second)
+		deadline := time.Now().Add(5 * time.Second)
+		for {
+			db.SQL().Get(&pending, `SELECT COUNT(*) FROM inbound WHERE payload IS NOT NULL`)
+			if pending == 0 || time.Now().After(deadline) {
+				break
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		if pending != 0 {
+			t.Fatalf("%d updates still unanswered", pending)
+		}
+		per := map[int64]int{}
+		for _, c := range next.fake.Calls("sendMessage") {
+			if c.Status == 200 {
+				per[c.ChatID]++
+			}
+		}
+		for _, chat := range chats {
+			if per[chat] != 1 {
+				t.Errorf("chat %d answered %d times by the next process, want once (%v)", chat, per[chat], per)
+			}
+		}
+	})
+}

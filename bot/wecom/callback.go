@@ -214,7 +214,7 @@ func (c *Channel) receive(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c.mu.RLock()
-	q, st := c.q, c.store
+	q, inbox := c.q, c.inbox
 	c.mu.RUnlock()
 	if q == nil || !q.reserve() {
 		http.Error(w, "busy", http.StatusServiceUnavailable) // WeCom tries again
@@ -223,7 +223,7 @@ func (c *Channel) receive(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second) // WeCom waits 5 s
 	defer cancel()
 	key := dedupeKey(in, raw)
-	isNew, err := st.ClaimInbound(ctx, Name, key, c.now())
+	isNew, err := inbox.Accept(ctx, key, raw)
 	if err != nil {
 		q.unreserve()
 		c.log.LogAttrs(r.Context(), slog.LevelError, "wecom callback not stored", slog.String("key", key), slog.Any("err", err))
@@ -235,16 +235,44 @@ func (c *Channel) receive(w http.ResponseWriter, r *http.Request) {
 		c.log.LogAttrs(r.Context(), slog.LevelDebug, "wecom callback redelivered", slog.String("key", key))
 		return
 	}
-	if !q.push(job{user: in.FromUserName, in: in}) {
+	if !q.push(job{user: in.FromUserName, in: in, key: key}) {
 		c.log.LogAttrs(r.Context(), slog.LevelWarn, "wecom callback dropped: shutting down", slog.String("key", key))
 	}
 	// An empty 200 acknowledges; replies go out as application messages.
+}
+
+// recoverInbox answers callbacks a stopped process acknowledged and left
+// unanswered.
+func (c *Channel) recoverInbox(ctx context.Context, q *queue) {
+	c.inbox.Recover(ctx, func(iu crm.InboundUpdate) bool {
+		var in inbound
+		if err := xml.Unmarshal(iu.Payload, &in); err != nil || in.FromUserName == "" {
+			c.log.Error("wecom: stored callback unreadable; dropped", slog.String("key", iu.Key), slog.Any("err", err))
+			c.inbox.Done(iu.Key)
+			return true
+		}
+		in.FromUserName = strings.TrimSpace(in.FromUserName)
+		for !q.reserve() {
+			if q.isClosed() || sleepCtx(ctx, 100*time.Millisecond) != nil {
+				return false
+			}
+		}
+		return q.push(job{user: in.FromUserName, in: in, key: iu.Key})
+	})
 }
 
 // handleJob turns a callback into a bot update and sends the replies.
 func (c *Channel) handleJob(j job) {
 	ctx, cancel := context.WithTimeout(c.baseCtx, 2*time.Minute)
 	defer cancel()
+	if j.key != "" {
+		defer func() {
+			// Cut short by Close giving up: left for the next process.
+			if c.baseCtx.Err() == nil {
+				c.inbox.Done(j.key)
+			}
+		}()
+	}
 	c.mu.RLock()
 	b, st := c.bot, c.store
 	c.mu.RUnlock()

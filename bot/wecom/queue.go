@@ -9,6 +9,7 @@ import (
 type job struct {
 	user string
 	in   inbound
+	key  string // kept in the inbox until answered
 }
 
 // queue hands acknowledged updates to a fixed pool of workers: each
@@ -65,6 +66,13 @@ func (q *queue) reserve() bool {
 	}
 	q.size++
 	return true
+}
+
+// isClosed reports whether close was called.
+func (q *queue) isClosed() bool {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.closed
 }
 
 // unreserve gives back room taken by reserve.

@@ -144,6 +144,10 @@ type Config struct {
 	// callbacks get 503 and WeCom tries again.
 	Workers   int
 	QueueSize int
+	// InboxLease is how long an acknowledged callback may stay unanswered
+	// by the process that took it before another takes it over (default
+	// bot.DefaultInboxLease).
+	InboxLease time.Duration
 }
 
 var _ crm.Sender = (*Channel)(nil)
@@ -176,6 +180,8 @@ type Channel struct {
 	bot   *bot.Bot
 	store crm.Store
 	q     *queue
+	inbox *bot.Inbox
+	recov sync.WaitGroup // the inbox's recovery loop
 
 	baseCtx context.Context
 	cancel  context.CancelFunc
@@ -269,6 +275,9 @@ func (c *Channel) Attach(b *bot.Bot, st crm.Store) {
 	c.bot, c.store = b, st
 	if c.q == nil {
 		c.q = newQueue(c.cfg.Workers, c.cfg.QueueSize, c.handleJob)
+		c.inbox = &bot.Inbox{Store: st, Channel: Name, Lease: c.cfg.InboxLease, Now: c.now, Logger: c.log}
+		q := c.q
+		c.recov.Go(func() { c.recoverInbox(c.baseCtx, q) })
 	}
 }
 
@@ -291,15 +300,17 @@ func (c *Channel) Channel() string { return Name }
 // acknowledged (until ctx ends) and restores the library's HTTP client.
 func (c *Channel) Close(ctx context.Context) error {
 	c.mu.RLock()
-	q := c.q
+	q, inbox := c.q, c.inbox
 	c.mu.RUnlock()
 	var err error
 	if q != nil {
 		err = q.close(ctx)
 	}
 	c.cancel()
+	c.recov.Wait()
 	if q != nil && err != nil {
-		q.wait() // in-flight work ends quickly once its context is cancelled
+		q.wait()          // in-flight work ends quickly once its context is cancelled
+		inbox.Release() // the next process answers them at once
 	}
 	globalClientMu.Lock()
 	if util.DefaultHTTPClient == c.client {

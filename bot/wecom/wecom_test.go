@@ -877,3 +877,58 @@ func TestCloseRestoresTheLibraryClient(t *testing.T) {
 		t.Fatalf("bad config: %v", err)
 	}
 }
+
+// A callback acknowledged by a process that died before answering it is
+// answered once by the next process; WeCom's late retry of it is not.
+func TestCallbackLeftByADeadProcessIsAnsweredOnce(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		u, err := db.CreateUser(ctx, 0, crm.User{Name: "张三", Role: crm.RoleRep})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := db.BindIdentity(ctx, crm.Identity{Channel: "wecom", ExternalID: "zhangsan", UserID: u.ID, ChatID: "zhangsan"}); err != nil {
+			t.Fatal(err)
+		}
+		// The dead process took it at 10:07:00 (Shanghai), the moment the
+		// next process starts.
+		died := time.Date(2026, 12, 1, 2, 7, 0, 0, time.UTC)
+		plain := `<xml><ToUserName><![CDATA[corp]]></ToUserName><FromUserName><![CDATA[zhangsan]]></FromUserName><CreateTime>1764583440</CreateTime>` +
+			`<MsgType><![CDATA[text]]></MsgType><Content><![CDATA[/help]]></Content><MsgId>424242</MsgId><AgentID>1000002</AgentID></xml>`
+		if fresh, err := db.AcceptInbound(ctx, "wecom", "msg:424242", []byte(plain), died); err != nil || !fresh {
+			t.Fatalf("accept: %v %v", fresh, err)
+		}
+		h := newHarness(t, db, func(c *wecom.Config) { c.InboxLease = 200 * time.Millisecond })
+		defer func() {
+			if t.Failed() {
+				t.Log(h.logs.String())
+			}
+		}()
+		h.fake.AddUser("zhangsan", "张三")
+		time.Sleep(100 * time.Millisecond)
+		if n := len(h.fake.Messages("zhangsan")); n != 0 {
+			t.Fatalf("answered inside the dead process's lease: %d messages", n)
+		}
+		h.clock.Advance(time.Second) // the lease runs out
+		deadline := time.Now().Add(10 * time.Second)
+		for len(h.fake.Messages("zhangsan")) == 0 {
+			if time.Now().After(deadline) {
+				t.Fatal("the callback left by the dead process was not answered")
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+		h.idle()
+		// WeCom retries it late: the same MsgId is not answered again.
+		if code := h.post(h.fake.Text("zhangsan", "/help", 424242)); code != http.StatusOK {
+			t.Fatalf("status %d", code)
+		}
+		h.idle()
+		if n := len(h.fake.Messages("zhangsan")); n != 1 {
+			t.Fatalf("%d replies, want 1", n)
+		}
+		var pending int
+		if err := db.SQL().Get(&pending, `SELECT COUNT(*) FROM inbound WHERE payload IS NOT NULL`); err != nil || pending != 0 {
+			t.Fatalf("%d callbacks still unanswered (%v)", pending, err)
+		}
+	})
+}
