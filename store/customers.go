@@ -113,7 +113,7 @@ func (s *DB) CustomerByKey(ctx context.Context, key string) (crm.Customer, error
 // about a name and, with a million customers, would have the lookup group
 // hundreds of thousands of postings: only its first similarFanOut+1 postings
 // (by customer id) are read, and it is ranked below the rarer grams.
-const similarFanOut = 1000
+const similarFanOut = 500
 
 // SimilarCustomers returns customers sharing search grams with n, best
 // candidates first: the most shared grams, counting the grams that more

@@ -456,16 +456,14 @@ func (s *DB) Targets(ctx context.Context, period crm.PeriodKind, start crm.Date)
 // owns, whoever set them (after a handover the new owner inherits them).
 func (s *DB) NextActionsDue(ctx context.Context, userID int64, date crm.Date) ([]crm.Activity, error) {
 	var out []crm.Activity
-	// The actions are picked on ids alone: the user's customers (an index
-	// covers them) against the actions of the date, which sit together in
-	// one small range of activities_next shared by every user (migration
-	// 0005); only the picked rows are read. CROSS JOIN pins SQLite's join
-	// order, customers first; PostgreSQL plans it as the inner join it is
-	// (and may hash the day's actions instead).
-	const q = `SELECT id, customer_id, user_id, kind, content, next_action, next_date, at FROM activities WHERE id IN (
-			SELECT a.id FROM customers c CROSS JOIN activities a
-			WHERE a.customer_id = c.id AND a.next_date = ? AND c.owner_id = ? AND c.archived = ?)
-		ORDER BY at, id`
+	// The user's customers (an index covers them, see migration 0005) are
+	// looked up in the actions of the date, which sit together in one small
+	// range of activities_next shared by every user, so the lookups read a
+	// few cached pages. CROSS JOIN pins SQLite's join order, customers
+	// first; PostgreSQL plans it as the inner join it is.
+	const q = `SELECT a.id, a.customer_id, a.user_id, a.kind, a.content, a.next_action, a.next_date, a.at
+		FROM customers c CROSS JOIN activities a
+		WHERE a.customer_id = c.id AND a.next_date = ? AND c.owner_id = ? AND c.archived = ? ORDER BY a.at, a.id`
 	if err := sel(ctx, s.db, &out, q, date, userID, false); err != nil {
 		return nil, fmt.Errorf("store: next actions of user %d: %w", userID, err)
 	}
