@@ -309,7 +309,7 @@ func (c *Channel) Close(ctx context.Context) error {
 	c.cancel()
 	c.recov.Wait()
 	if q != nil && err != nil {
-		q.wait()          // in-flight work ends quickly once its context is cancelled
+		q.wait()        // in-flight work ends quickly once its context is cancelled
 		inbox.Release() // the next process answers them at once
 	}
 	globalClientMu.Lock()
