@@ -25,7 +25,6 @@ import (
 	"time"
 	_ "time/tzdata" // Asia/Shanghai on machines without a zoneinfo database
 
-	"github.com/salesbot-crm/salesbot/scheduler"
 	"github.com/salesbot-crm/salesbot/store"
 )
 
@@ -155,7 +154,10 @@ func runDataset(ctx context.Context, args []string) error {
 	if err := dupBench(ctx, db, &c, dupOptions{queries: *queries, runs: *runs, seed: 7, compare: true}); err != nil {
 		return err
 	}
-	if err := workbenchBench(ctx, db, &c, *runs, scheduler.DefaultWorkers, ""); err != nil {
+	if err := workbenchSetBench(ctx, db, &c, *runs); err != nil {
+		return err
+	}
+	if err := workbenchBench(ctx, db, &c, *runs, 4, ""); err != nil {
 		return err
 	}
 	if err := analyticsBench(ctx, db, &c, *runs); err != nil {

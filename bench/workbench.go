@@ -5,13 +5,13 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"reflect"
 	"runtime/pprof"
 	"sort"
 	"sync"
 	"time"
 
 	"github.com/salesbot-crm/salesbot/crm"
-	"github.com/salesbot-crm/salesbot/scheduler"
 	"github.com/salesbot-crm/salesbot/store"
 )
 
@@ -19,8 +19,9 @@ func runWorkbench(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("workbench", flag.ContinueOnError)
 	var c common
 	runs := fs.Int("runs", 3, "runs over every rep")
-	parallel := fs.Int("parallel", scheduler.DefaultWorkers, "workbenches built at once (the scheduler's workbench job builds scheduler.Options.Workers, default 4, at once)")
-	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the runs to this file")
+	parallel := fs.Int("parallel", 4, "per-user mode: workbenches built at once")
+	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the per-user runs to this file")
+	mode := fs.String("mode", "both", "set (crm.BuildWorkbenches, as the morning job), per-user (crm.BuildWorkbench, as /today), or both")
 	if err := parseFlags(fs, args, &c); err != nil {
 		return err
 	}
@@ -30,11 +31,88 @@ func runWorkbench(ctx context.Context, args []string) error {
 	}
 	defer db.Close()
 	header(ctx, db, &c)
-	if err := workbenchBench(ctx, db, &c, *runs, *parallel, *cpuprofile); err != nil {
-		return err
+	if *mode == "set" || *mode == "both" {
+		if err := workbenchSetBench(ctx, db, &c, *runs); err != nil {
+			return err
+		}
+	}
+	if *mode == "per-user" || *mode == "both" {
+		if err := workbenchBench(ctx, db, &c, *runs, *parallel, *cpuprofile); err != nil {
+			return err
+		}
 	}
 	printMemory()
 	return nil
+}
+
+// activeReps returns the active reps, as the morning job picks them.
+func activeReps(ctx context.Context, db *store.DB) ([]crm.User, error) {
+	users, err := db.Users(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var reps []crm.User
+	for _, u := range users {
+		if u.Active && u.Role == crm.RoleRep {
+			reps = append(reps, u)
+		}
+	}
+	return reps, nil
+}
+
+// workbenchSetBench builds every active rep's workbench at once, as the
+// morning job does (crm.BuildWorkbenches: one query per list), runs times,
+// and checks a sample against crm.BuildWorkbench.
+func workbenchSetBench(ctx context.Context, db *store.DB, c *common, runs int) error {
+	reps, err := activeReps(ctx, db)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("\n## workbench, set-based (%s): crm.BuildWorkbenches for %d reps at once, %d runs, stale_days %d\n", c.driver, len(reps), runs, c.staleDays)
+	var totals, cpus durs
+	var ws []crm.Workbench
+	for run := 1; run <= runs; run++ {
+		st := &timedStore{DB: db, t: map[string]durs{}}
+		clock := startCPU(ctx, db)
+		t0 := time.Now()
+		ws, err = crm.BuildWorkbenches(ctx, st, reps, c.now, c.staleDays)
+		if err != nil {
+			return err
+		}
+		total := time.Since(t0)
+		self, server := clock.elapsed(ctx)
+		totals, cpus = append(totals, total), append(cpus, self+server)
+		nonEmpty := 0
+		for _, w := range ws {
+			if !w.Empty() {
+				nonEmpty++
+			}
+		}
+		fmt.Printf("run %d: total %s (lists %s, names %s); %d of %d workbenches not empty; CPU time: bench process %s, PostgreSQL backends %s; load average %s\n",
+			run, total.Round(time.Millisecond), st.t["WorkbenchLists"].sum().Round(time.Millisecond), st.t["CustomerNames"].sum().Round(time.Millisecond),
+			nonEmpty, len(ws), self.Round(time.Millisecond), server.Round(time.Millisecond), loadavg())
+	}
+	m, lo, hi := median(totals)
+	cm, clo, chi := median(cpus)
+	fmt.Printf("workbench set-based %s: %d reps in %s (median of %d runs; range %s–%s); CPU time %s (range %s–%s)\n", c.driver, len(reps), m.Round(time.Millisecond), runs,
+		lo.Round(time.Millisecond), hi.Round(time.Millisecond), cm.Round(time.Millisecond), clo.Round(time.Millisecond), chi.Round(time.Millisecond))
+	// The same as /today shows, rep by rep (a sample).
+	for i := 0; i < len(reps); i += max(len(reps)/20, 1) {
+		one, err := crm.BuildWorkbench(ctx, db, reps[i], c.now, c.staleDays)
+		if err != nil {
+			return err
+		}
+		if !reflect.DeepEqual(one, ws[i]) {
+			return fmt.Errorf("rep %d: the set-based workbench differs from crm.BuildWorkbench", reps[i].ID)
+		}
+	}
+	fmt.Println("  a sample of 20 reps: identical to crm.BuildWorkbench")
+	return nil
+}
+
+func (s *timedStore) WorkbenchLists(ctx context.Context, q crm.WorkbenchQuery) (map[int64]*crm.WorkbenchLists, error) {
+	defer s.since("WorkbenchLists", time.Now())
+	return s.DB.WorkbenchLists(ctx, q)
 }
 
 // timedStore times the store calls crm.BuildWorkbench makes.
@@ -94,15 +172,9 @@ func (s *timedStore) CustomerNames(ctx context.Context, ids []int64) (map[int64]
 // workbenchBench builds every active rep's workbench, as the morning job
 // does (parallel at once), runs times.
 func workbenchBench(ctx context.Context, db *store.DB, c *common, runs, parallel int, cpuprofile string) error {
-	users, err := db.Users(ctx)
+	reps, err := activeReps(ctx, db)
 	if err != nil {
 		return err
-	}
-	var reps []crm.User
-	for _, u := range users {
-		if u.Active && u.Role == crm.RoleRep {
-			reps = append(reps, u)
-		}
 	}
 	parallel = max(parallel, 1)
 	fmt.Printf("\n## workbench (%s): crm.BuildWorkbench for %d reps, %d at a time, %d runs, stale_days %d\n", c.driver, len(reps), parallel, runs, c.staleDays)

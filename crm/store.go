@@ -168,6 +168,10 @@ type PipelineStore interface {
 	// PaymentPlans lists a customer's plans, open first, by due date.
 	PaymentPlans(ctx context.Context, customerID int64) ([]PaymentPlan, error)
 	Payments(ctx context.Context, customerID int64, limit int) ([]Payment, error)
+	// WorkbenchLists reads the workbench lists of many users at once, one
+	// query per list (crm.BuildWorkbenches); users with nothing in any list
+	// may be missing from the map.
+	WorkbenchLists(ctx context.Context, q WorkbenchQuery) (map[int64]*WorkbenchLists, error)
 	// PlansDue lists open plans in scope due in [from, to).
 	PlansDue(ctx context.Context, s Scope, from, to Date) ([]PaymentPlan, error)
 	AddAppointment(ctx context.Context, actor int64, a Appointment) (Appointment, error)

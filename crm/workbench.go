@@ -36,56 +36,98 @@ const (
 	WorkbenchStale    = 5
 )
 
-// BuildWorkbench computes a user's workbench at now (in the configured
-// time zone): their own book, whatever their role.
-func BuildWorkbench(ctx context.Context, st Store, u User, now time.Time, staleDays int) (Workbench, error) {
-	w := Workbench{User: u, Date: DateOf(now), CustomerNames: map[int64]string{}}
-	own := Scope{OwnerID: u.ID}
+// WorkbenchQuery asks the store for the workbench lists of many users at
+// once (Store.WorkbenchLists): the same lists BuildWorkbench reads one user
+// at a time, for the morning job's thousand reps in one query per list.
+type WorkbenchQuery struct {
+	Users       []int64
+	PlansFrom   Date // open plans due in [PlansFrom, PlansTo)
+	PlansTo     Date
+	TopDeals    int       // open deals per user, by win% × amount
+	StaleBefore time.Time // customers without activity since before this
+	StaleLimit  int
+	DayFrom     time.Time // appointments in [DayFrom, DayTo)
+	DayTo       time.Time
+	Date        Date // next actions set for this day; daily report of this day
+}
+
+// WorkbenchLists are one user's lists of a WorkbenchQuery, in
+// BuildWorkbench's order.
+type WorkbenchLists struct {
+	PaymentsDue  []PaymentPlan
+	TopDeals     []Deal
+	Stale        []Customer
+	Appointments []Appointment
+	Complaints   []Complaint
+	NextActions  []Activity
+	ReportFiled  bool
+}
+
+// workbenchQuery is the query of users' workbenches at now.
+func workbenchQuery(users []int64, now time.Time, staleDays int) WorkbenchQuery {
 	_, monthEnd := PeriodRange(PeriodMonth, now)
-	var err error
-	// Overdue plans stay on the list until paid: look back a year.
-	if w.PaymentsDue, err = st.PlansDue(ctx, own, DateOf(now.AddDate(-1, 0, 0)), monthEnd); err != nil {
-		return w, fmt.Errorf("workbench: %w", err)
+	dayStart, dayEnd := PeriodRange(PeriodDay, now)
+	return WorkbenchQuery{Users: users,
+		// Overdue plans stay on the list until paid: look back a year.
+		PlansFrom: DateOf(now.AddDate(-1, 0, 0)), PlansTo: monthEnd,
+		TopDeals:    WorkbenchTopDeals,
+		StaleBefore: now.AddDate(0, 0, -staleDays), StaleLimit: WorkbenchStale,
+		DayFrom: dayStart.Time(now.Location()), DayTo: dayEnd.Time(now.Location()),
+		Date: DateOf(now)}
+}
+
+// BuildWorkbenches computes the workbenches of many users at once, in
+// their order: one store query per list for all of them (WorkbenchLists)
+// and one for the customers' names, instead of BuildWorkbench's eight per
+// user. The scheduler's morning job uses it; the result is what
+// BuildWorkbench returns for each user.
+func BuildWorkbenches(ctx context.Context, st Store, users []User, now time.Time, staleDays int) ([]Workbench, error) {
+	ids := make([]int64, len(users))
+	for i, u := range users {
+		ids[i] = u.ID
 	}
+	lists, err := st.WorkbenchLists(ctx, workbenchQuery(ids, now, staleDays))
+	if err != nil {
+		return nil, fmt.Errorf("workbenches: %w", err)
+	}
+	out := make([]Workbench, len(users))
+	for i, u := range users {
+		out[i] = Workbench{User: u, Date: DateOf(now), CustomerNames: map[int64]string{}}
+		if l := lists[u.ID]; l != nil {
+			out[i].setLists(*l)
+		}
+	}
+	if err := nameCustomers(ctx, st, out); err != nil {
+		return nil, fmt.Errorf("workbenches: %w", err)
+	}
+	return out, nil
+}
+
+func (w *Workbench) setLists(l WorkbenchLists) {
+	w.PaymentsDue, w.TopDeals, w.Stale, w.Appointments, w.Complaints, w.NextActions, w.ReportFiled =
+		l.PaymentsDue, l.TopDeals, l.Stale, l.Appointments, l.Complaints, l.NextActions, l.ReportFiled
+	w.DueTotal = 0
 	for _, p := range w.PaymentsDue {
 		w.DueTotal += p.Amount - p.Paid
 	}
-	if w.TopDeals, err = st.OpenDealsInScope(ctx, own, WorkbenchTopDeals); err != nil {
-		return w, fmt.Errorf("workbench: %w", err)
-	}
-	if w.Stale, err = st.StaleCustomers(ctx, own, now.AddDate(0, 0, -staleDays), WorkbenchStale); err != nil {
-		return w, fmt.Errorf("workbench: %w", err)
-	}
-	dayStart, dayEnd := PeriodRange(PeriodDay, now)
-	if w.Appointments, err = st.Appointments(ctx, u.ID, dayStart.Time(now.Location()), dayEnd.Time(now.Location())); err != nil {
-		return w, fmt.Errorf("workbench: %w", err)
-	}
-	if w.Complaints, err = st.OpenComplaints(ctx, own, 0); err != nil {
-		return w, fmt.Errorf("workbench: %w", err)
-	}
-	if w.NextActions, err = st.NextActionsDue(ctx, u.ID, w.Date); err != nil {
-		return w, fmt.Errorf("workbench: %w", err)
-	}
-	_, err = st.ReportFor(ctx, u.ID, PeriodDay, dayStart)
-	switch {
-	case err == nil:
-		w.ReportFiled = true
-	case errors.Is(err, ErrNotFound):
-	default:
-		return w, fmt.Errorf("workbench: %w", err)
-	}
+}
+
+// nameCustomers fills the workbenches' CustomerNames with one query.
+func nameCustomers(ctx context.Context, st Store, ws []Workbench) error {
 	ids := map[int64]bool{}
-	for _, p := range w.PaymentsDue {
-		ids[p.CustomerID] = true
-	}
-	for _, a := range w.Appointments {
-		ids[a.CustomerID] = true
-	}
-	for _, c := range w.Complaints {
-		ids[c.CustomerID] = true
-	}
-	for _, a := range w.NextActions {
-		ids[a.CustomerID] = true
+	for _, w := range ws {
+		for _, p := range w.PaymentsDue {
+			ids[p.CustomerID] = true
+		}
+		for _, a := range w.Appointments {
+			ids[a.CustomerID] = true
+		}
+		for _, c := range w.Complaints {
+			ids[c.CustomerID] = true
+		}
+		for _, a := range w.NextActions {
+			ids[a.CustomerID] = true
+		}
 	}
 	list := make([]int64, 0, len(ids))
 	for id := range ids {
@@ -93,16 +135,70 @@ func BuildWorkbench(ctx context.Context, st Store, u User, now time.Time, staleD
 	}
 	names, err := st.CustomerNames(ctx, list)
 	if err != nil {
-		return w, fmt.Errorf("workbench: %w", err)
+		return err
 	}
-	for id, n := range names {
-		w.CustomerNames[id] = n
+	for _, w := range ws {
+		for _, p := range w.PaymentsDue {
+			w.CustomerNames[p.CustomerID] = names[p.CustomerID]
+		}
+		for _, a := range w.Appointments {
+			w.CustomerNames[a.CustomerID] = names[a.CustomerID]
+		}
+		for _, c := range w.Complaints {
+			w.CustomerNames[c.CustomerID] = names[c.CustomerID]
+		}
+		for _, a := range w.NextActions {
+			w.CustomerNames[a.CustomerID] = names[a.CustomerID]
+		}
+		for _, d := range w.TopDeals {
+			w.CustomerNames[d.CustomerID] = d.CustomerName
+		}
+		for _, c := range w.Stale {
+			w.CustomerNames[c.ID] = c.Name
+		}
 	}
-	for _, d := range w.TopDeals {
-		w.CustomerNames[d.CustomerID] = d.CustomerName
+	return nil
+}
+
+// BuildWorkbench computes a user's workbench at now (in the configured
+// time zone): their own book, whatever their role. It reads one user's
+// lists with per-user queries (fast for one user: each follows the user's
+// customers); BuildWorkbenches reads many users' at once.
+func BuildWorkbench(ctx context.Context, st Store, u User, now time.Time, staleDays int) (Workbench, error) {
+	q := workbenchQuery([]int64{u.ID}, now, staleDays)
+	own := Scope{OwnerID: u.ID}
+	var l WorkbenchLists
+	var err error
+	if l.PaymentsDue, err = st.PlansDue(ctx, own, q.PlansFrom, q.PlansTo); err != nil {
+		return Workbench{}, fmt.Errorf("workbench: %w", err)
 	}
-	for _, c := range w.Stale {
-		w.CustomerNames[c.ID] = c.Name
+	if l.TopDeals, err = st.OpenDealsInScope(ctx, own, q.TopDeals); err != nil {
+		return Workbench{}, fmt.Errorf("workbench: %w", err)
 	}
-	return w, nil
+	if l.Stale, err = st.StaleCustomers(ctx, own, q.StaleBefore, q.StaleLimit); err != nil {
+		return Workbench{}, fmt.Errorf("workbench: %w", err)
+	}
+	if l.Appointments, err = st.Appointments(ctx, u.ID, q.DayFrom, q.DayTo); err != nil {
+		return Workbench{}, fmt.Errorf("workbench: %w", err)
+	}
+	if l.Complaints, err = st.OpenComplaints(ctx, own, 0); err != nil {
+		return Workbench{}, fmt.Errorf("workbench: %w", err)
+	}
+	if l.NextActions, err = st.NextActionsDue(ctx, u.ID, q.Date); err != nil {
+		return Workbench{}, fmt.Errorf("workbench: %w", err)
+	}
+	_, err = st.ReportFor(ctx, u.ID, PeriodDay, q.Date)
+	switch {
+	case err == nil:
+		l.ReportFiled = true
+	case errors.Is(err, ErrNotFound):
+	default:
+		return Workbench{}, fmt.Errorf("workbench: %w", err)
+	}
+	ws := []Workbench{{User: u, Date: q.Date, CustomerNames: map[int64]string{}}}
+	ws[0].setLists(l)
+	if err := nameCustomers(ctx, st, ws); err != nil {
+		return Workbench{}, fmt.Errorf("workbench: %w", err)
+	}
+	return ws[0], nil
 }

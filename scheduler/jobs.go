@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"sync"
 	"time"
 
 	"github.com/salesbot-crm/salesbot/crm"
@@ -85,67 +84,39 @@ func (s *Scheduler) activeUsers(ctx context.Context, roles ...crm.Role) ([]crm.U
 	return out, nil
 }
 
+// workbenchChunk is how many reps' workbenches are read with one query per
+// list (the databases' limits on bound parameters are far above it).
+const workbenchChunk = 500
+
 // workbench queues each rep's morning workbench; a rep with nothing to act
 // on gets no message (a push that says "nothing to do" teaches people to
-// ignore pushes). Options.Workers workbenches are built at once: each is a
-// handful of short indexed queries, so with one at a time the run waits on
-// round trips, not on the database (docs/BENCHMARKS.md, "Workbench").
+// ignore pushes). The workbenches are read set-based, one query per list
+// for up to workbenchChunk reps (crm.BuildWorkbenches): 1,000 reps over a
+// million customers take seconds (docs/BENCHMARKS.md, "Workbench"). A
+// failed read fails the run, queueing nothing; it is retried after the run
+// lease.
 func (s *Scheduler) workbench(ctx context.Context, now time.Time) error {
 	reps, err := s.activeUsers(ctx, crm.RoleRep)
 	if err != nil {
 		return err
 	}
 	date := crm.DateOf(now)
-	due := make([]bool, len(reps))
-	err = s.forEach(ctx, len(reps), func(ctx context.Context, i int) error {
-		w, err := crm.BuildWorkbench(ctx, s.opt.Store, reps[i], now, s.opt.StaleDays)
-		if err != nil {
-			return fmt.Errorf("workbench of user %d: %w", reps[i].ID, err)
-		}
-		due[i] = !w.Empty()
-		return nil
-	})
-	if err != nil {
-		return err
-	}
 	var items []crm.OutboxItem
-	for i, u := range reps {
-		if !due[i] {
-			continue
+	for start := 0; start < len(reps); start += workbenchChunk {
+		chunk := reps[start:min(start+workbenchChunk, len(reps))]
+		ws, err := crm.BuildWorkbenches(ctx, s.opt.Store, chunk, now, s.opt.StaleDays)
+		if err != nil {
+			return err
 		}
-		items = append(items, crm.OutboxItem{Key: fmt.Sprintf("workbench:%d:%s", u.ID, date), Kind: crm.PushWorkbench, UserID: u.ID,
-			Payload: payload(map[string]any{"date": date})})
+		for _, w := range ws {
+			if w.Empty() {
+				continue
+			}
+			items = append(items, crm.OutboxItem{Key: fmt.Sprintf("workbench:%d:%s", w.User.ID, date), Kind: crm.PushWorkbench, UserID: w.User.ID,
+				Payload: payload(map[string]any{"date": date})})
+		}
 	}
 	return s.enqueue(ctx, items, now)
-}
-
-// forEach calls fn for 0..n-1 on up to Options.Workers goroutines and
-// returns the first error; after an error no new call starts.
-func (s *Scheduler) forEach(ctx context.Context, n int, fn func(ctx context.Context, i int) error) error {
-	ctx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range min(s.opt.Workers, n) {
-		wg.Go(func() {
-			for i := range next {
-				if err := fn(ctx, i); err != nil {
-					cancel(err)
-				}
-			}
-		})
-	}
-feed:
-	for i := range n {
-		select {
-		case next <- i:
-		case <-ctx.Done():
-			break feed
-		}
-	}
-	close(next)
-	wg.Wait()
-	return context.Cause(ctx)
 }
 
 // managerDigest queues each manager's (and admin's) evening digest.

@@ -40,17 +40,7 @@ type Options struct {
 	// RunLease is how long a claimed run may go unfinished before another
 	// instance may take it over.
 	RunLease time.Duration
-	// Workers is how many per-user computations a job runs at once (the
-	// morning workbench); default DefaultWorkers. SQLite serves them one
-	// at a time.
-	Workers int
 }
-
-// DefaultWorkers is Options.Workers when unset: on PostgreSQL four
-// workbenches at a time take a quarter of the wall time of one at a time
-// (docs/BENCHMARKS.md), and four of the pool's connections stay free for
-// chats.
-const DefaultWorkers = 4
 
 // Scheduler fires jobs.
 type Scheduler struct {
@@ -72,9 +62,6 @@ func New(opt Options) *Scheduler {
 	}
 	if opt.StaleDays <= 0 {
 		opt.StaleDays = 14
-	}
-	if opt.Workers <= 0 {
-		opt.Workers = DefaultWorkers
 	}
 	if opt.RunLease <= 0 {
 		opt.RunLease = 10 * time.Minute

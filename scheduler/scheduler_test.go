@@ -460,23 +460,22 @@ func TestScheduledPushesAreSpreadPastTheHalfHour(t *testing.T) {
 	}
 }
 
-// failingComplaints is the real store except that reading one user's open
-// complaints fails, as a dropped connection would.
-type failingComplaints struct {
+// failingLists is the real store except that reading the workbench lists
+// fails once, as a dropped connection would.
+type failingLists struct {
 	*store.DB
 	calls atomic.Int64
 }
 
-func (f *failingComplaints) OpenComplaints(ctx context.Context, scope crm.Scope, customerID int64) ([]crm.Complaint, error) {
-	if f.calls.Add(1) == 37 {
+func (f *failingLists) WorkbenchLists(ctx context.Context, q crm.WorkbenchQuery) (map[int64]*crm.WorkbenchLists, error) {
+	if f.calls.Add(1) == 1 {
 		return nil, errors.New("connection reset by peer")
 	}
-	return f.DB.OpenComplaints(ctx, scope, customerID)
+	return f.DB.WorkbenchLists(ctx, q)
 }
 
-// The workbenches are built several at a time; one failing read fails the
-// run (it is retried after the run lease) and queues nothing, rather than
-// silently skipping a rep.
+// One failing read fails the run (it is retried after the run lease) and
+// queues nothing, rather than silently skipping reps.
 func TestWorkbenchRunFailsWholeOnAReadError(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, db *store.DB) {
 		w := newWorld(t, db)
@@ -489,8 +488,8 @@ func TestWorkbenchRunFailsWholeOnAReadError(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		f := &failingComplaints{DB: db}
-		s := scheduler.New(scheduler.Options{Store: f, Location: shanghai, Now: w.clock, Workers: 4})
+		f := &failingLists{DB: db}
+		s := scheduler.New(scheduler.Options{Store: f, Location: shanghai, Now: w.clock})
 		err := s.Fire(ctx, mustJob(t, s, scheduler.JobWorkbench), w.now)
 		if err == nil || !strings.Contains(err.Error(), "connection reset") {
 			t.Fatalf("run: %v, want the read error", err)
