@@ -14,13 +14,18 @@ import (
 // restarted) takes it over.
 const DefaultInboxLease = 2 * time.Minute
 
+// MaxInboxTakeovers is how many times an unanswered update is taken over
+// (a lease apart) before it is given up and logged as an error.
+const MaxInboxTakeovers = 5
+
 // Inbox keeps a channel's accepted updates in the database until they are
 // answered. A channel acknowledges an update to its platform (HTTP 200, or
 // moving the getUpdates offset) only after Accept has stored it; if the
 // process stops or dies before Done, Recover in this or another process
-// hands the update back to the channel once its lease has run out, and a
-// process that stops in an orderly way releases what it did not answer
-// (Release) so it is taken at once. Keys are the channel's dedupe keys, so
+// hands the update back to the channel once its lease has run out (with
+// its replies, if it was handled: Handled), and a process that stops in an
+// orderly way releases what it did not answer (Release) so it is taken at
+// once. Keys are the channel's dedupe keys, so
 // a platform's redelivery of an update already accepted is not new.
 type Inbox struct {
 	Store   crm.Store
@@ -31,6 +36,7 @@ type Inbox struct {
 
 	mu       sync.Mutex
 	inflight map[string]bool // accepted here, not done yet
+	waiting  map[string]bool // left for a retry (Retry), not taken again yet
 }
 
 func (x *Inbox) lease() time.Duration {
@@ -60,6 +66,7 @@ func (x *Inbox) track(key string, on bool) {
 	if x.inflight == nil {
 		x.inflight = map[string]bool{}
 	}
+	delete(x.waiting, key)
 	if on {
 		x.inflight[key] = true
 	} else {
@@ -77,6 +84,17 @@ func (x *Inbox) Accept(ctx context.Context, key string, payload []byte) (bool, e
 	return fresh, err
 }
 
+// Handled keeps the replies of a handled update until Done: if this
+// process stops before they are delivered, the next one delivers them
+// instead of handling the update a second time.
+func (x *Inbox) Handled(key string, replies []byte) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := x.Store.HandledInbound(ctx, x.Channel, key, replies); err != nil {
+		x.log().Warn("inbox: replies not kept; the update would be handled again after a crash", slog.String("key", key), slog.Any("err", err))
+	}
+}
+
 // Done marks an update answered. It runs on its own short deadline: it is
 // called when the update's own context may have ended.
 func (x *Inbox) Done(key string) {
@@ -87,6 +105,19 @@ func (x *Inbox) Done(key string) {
 		x.log().Warn("inbox: update answered but not marked done", slog.String("key", key), slog.Any("err", err))
 	}
 	x.track(key, false)
+}
+
+// Retry leaves an update unanswered for now (its replies could not be
+// delivered yet): Recover, here or in another process, takes it again once
+// its lease has run out.
+func (x *Inbox) Retry(key string) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	delete(x.inflight, key)
+	if x.waiting == nil {
+		x.waiting = map[string]bool{}
+	}
+	x.waiting[key] = true
 }
 
 // Recover hands updates left unanswered by a stopped process to handle,
@@ -125,6 +156,12 @@ func (x *Inbox) recoverOnce(ctx context.Context, handle func(u crm.InboundUpdate
 			if mine {
 				continue // still queued here, only slow
 			}
+			if u.Takeovers > MaxInboxTakeovers {
+				x.log().Error("inbox: giving up an update that could not be answered", slog.String("key", u.Key),
+					slog.Time("received_at", u.ReceivedAt), slog.Int("takeovers", u.Takeovers-1), slog.Bool("handled", u.Replies != nil))
+				x.Done(u.Key)
+				continue
+			}
 			x.log().Info("inbox: answering an update a stopped process left", slog.String("key", u.Key),
 				slog.Time("received_at", u.ReceivedAt))
 			x.track(u.Key, true)
@@ -150,15 +187,19 @@ func (x *Inbox) recoverOnce(ctx context.Context, handle func(u crm.InboundUpdate
 }
 
 // Release gives up the claims on every update accepted here and not yet
-// answered (the channel is closing and abandoned them), so the next
-// process takes them at once instead of after the lease.
+// answered (the channel is closing and abandoned them, or their replies
+// wait for a retry), so the next process takes them at once instead of
+// after the lease.
 func (x *Inbox) Release() {
 	x.mu.Lock()
-	keys := make([]string, 0, len(x.inflight))
+	keys := make([]string, 0, len(x.inflight)+len(x.waiting))
 	for k := range x.inflight {
 		keys = append(keys, k)
 	}
-	x.inflight = nil
+	for k := range x.waiting {
+		keys = append(keys, k)
+	}
+	x.inflight, x.waiting = nil, nil
 	x.mu.Unlock()
 	x.release(keys)
 }

@@ -70,6 +70,10 @@ type OrgStore interface {
 	// until FinishInbound: an update acknowledged to the platform but not
 	// answered when its process stopped is found by ClaimStaleInbound.
 	AcceptInbound(ctx context.Context, channel, key string, payload []byte, now time.Time) (bool, error)
+	// HandledInbound keeps an accepted update's replies once it has been
+	// handled, until FinishInbound: ClaimStaleInbound then returns them,
+	// and the next process delivers them instead of handling it again.
+	HandledInbound(ctx context.Context, channel, key string, replies []byte) error
 	// FinishInbound marks an accepted update answered (its payload goes).
 	FinishInbound(ctx context.Context, channel, key string) error
 	// ReleaseInbound gives up this process's claim on unanswered updates

@@ -50,11 +50,14 @@ type User struct {
 	CreatedAt time.Time `db:"created_at"`
 }
 
-// InboundUpdate is an accepted update not answered yet: its dedupe key and
-// the payload the channel stored (AcceptInbound).
+// InboundUpdate is an accepted update not answered yet: its dedupe key,
+// the payload the channel stored (AcceptInbound) and, once it was handled,
+// the replies still to deliver.
 type InboundUpdate struct {
 	Key        string    `db:"key"`
 	Payload    []byte    `db:"payload"`
+	Replies    []byte    `db:"replies"`   // set once handled (HandledInbound)
+	Takeovers  int       `db:"takeovers"` // times taken over, this one included
 	ReceivedAt time.Time `db:"received_at"`
 }
 

@@ -281,7 +281,9 @@ func (s *DB) RedeemInvite(ctx context.Context, code string, id crm.Identity, dis
 
 // SetReachable marks a chat account reachable or not.
 func (s *DB) SetReachable(ctx context.Context, channel, externalID string, reachable bool) error {
-	if _, err := exec(ctx, s.db, `UPDATE identities SET reachable = ? WHERE channel = ? AND external_id = ?`, reachable, channel, externalID); err != nil {
+	// Only a change writes a row: every private message marks its sender
+	// reachable, and an update that changes nothing costs no WAL write.
+	if _, err := exec(ctx, s.db, `UPDATE identities SET reachable = ? WHERE channel = ? AND external_id = ? AND reachable <> ?`, reachable, channel, externalID, reachable); err != nil {
 		return fmt.Errorf("store: set %s identity reachable: %w", channel, err)
 	}
 	return nil
@@ -334,9 +336,17 @@ func (s *DB) AcceptInbound(ctx context.Context, channel, key string, payload []b
 	return n == 1, nil
 }
 
-// FinishInbound drops an answered update's payload.
+// HandledInbound keeps a handled update's replies until FinishInbound.
+func (s *DB) HandledInbound(ctx context.Context, channel, key string, replies []byte) error {
+	if _, err := exec(ctx, s.db, `UPDATE inbound SET replies = ? WHERE channel = ? AND key = ? AND payload IS NOT NULL`, string(replies), channel, key); err != nil {
+		return fmt.Errorf("store: keep the replies of an inbound %s update: %w", channel, err)
+	}
+	return nil
+}
+
+// FinishInbound drops an answered update's payload and replies.
 func (s *DB) FinishInbound(ctx context.Context, channel, key string) error {
-	if _, err := exec(ctx, s.db, `UPDATE inbound SET payload = NULL WHERE channel = ? AND key = ? AND payload IS NOT NULL`, channel, key); err != nil {
+	if _, err := exec(ctx, s.db, `UPDATE inbound SET payload = NULL, replies = NULL WHERE channel = ? AND key = ? AND payload IS NOT NULL`, channel, key); err != nil {
 		return fmt.Errorf("store: finish inbound %s update: %w", channel, err)
 	}
 	return nil
@@ -368,13 +378,13 @@ func (s *DB) ClaimStaleInbound(ctx context.Context, channel string, now time.Tim
 	}
 	var out []crm.InboundUpdate
 	err := s.tx(ctx, func(tx *sqlx.Tx) error {
-		q := `SELECT key, payload, received_at FROM inbound WHERE channel = ? AND payload IS NOT NULL AND claimed_at < ?
+		q := `SELECT key, payload, replies, takeovers + 1 AS takeovers, received_at FROM inbound WHERE channel = ? AND payload IS NOT NULL AND claimed_at < ?
 			ORDER BY claimed_at, received_at, key LIMIT ?` + lock
 		if err := sel(ctx, tx, &out, q, channel, now.Add(-lease).UTC(), limit); err != nil {
 			return err
 		}
 		for _, u := range out {
-			if _, err := exec(ctx, tx, `UPDATE inbound SET claimed_at = ? WHERE channel = ? AND key = ?`, now.UTC(), channel, u.Key); err != nil {
+			if _, err := exec(ctx, tx, `UPDATE inbound SET claimed_at = ?, takeovers = takeovers + 1 WHERE channel = ? AND key = ?`, now.UTC(), channel, u.Key); err != nil {
 				return err
 			}
 		}

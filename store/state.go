@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/jmoiron/sqlx"
-
 	"github.com/salesbot-crm/salesbot/crm"
 )
 
@@ -24,15 +22,14 @@ func (s *DB) State(ctx context.Context, channel, chatID, userKey string, now tim
 // PutState stores (or replaces) a conversation state.
 func (s *DB) PutState(ctx context.Context, st crm.ConversationState) error {
 	st.UpdatedAt = s.now()
-	return s.tx(ctx, func(tx *sqlx.Tx) error {
-		const q = `INSERT INTO conversation_state (channel, chat_id, user_key, flow, step, data, expires_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (channel, chat_id, user_key) DO UPDATE SET flow = excluded.flow, step = excluded.step, data = excluded.data,
-			expires_at = excluded.expires_at, updated_at = excluded.updated_at`
-		if _, err := exec(ctx, tx, q, st.Channel, st.ChatID, st.UserKey, st.Flow, st.Step, st.Data, st.ExpiresAt.UTC(), st.UpdatedAt); err != nil {
-			return fmt.Errorf("store: put conversation state: %w", err)
-		}
-		return nil
-	})
+	// One statement is its own transaction: no BEGIN/COMMIT round trips.
+	const q = `INSERT INTO conversation_state (channel, chat_id, user_key, flow, step, data, expires_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (channel, chat_id, user_key) DO UPDATE SET flow = excluded.flow, step = excluded.step, data = excluded.data,
+		expires_at = excluded.expires_at, updated_at = excluded.updated_at`
+	if _, err := exec(ctx, s.db, q, st.Channel, st.ChatID, st.UserKey, st.Flow, st.Step, st.Data, st.ExpiresAt.UTC(), st.UpdatedAt); err != nil {
+		return fmt.Errorf("store: put conversation state: %w", err)
+	}
+	return nil
 }
 
 // DeleteState forgets a conversation state.

@@ -38,6 +38,16 @@ type inbound struct {
 	callbackID string // answer this callback query
 	messageID  int    // the message the pressed button was on
 	key        string // the update id, kept in the inbox until answered
+	stored     *storedReplies
+}
+
+// storedReplies are a handled update's replies kept in the inbox until
+// delivered (bot.Inbox.Handled): the coalesced messages still to send and
+// the message the first may replace.
+type storedReplies struct {
+	Chat      int64         `json:"chat"`
+	MessageID int           `json:"message_id,omitempty"`
+	Replies   []crm.Message `json:"replies"`
 }
 
 // translate turns a Telegram update into what the bot understands.
@@ -285,6 +295,15 @@ func (c *Channel) recoverInbox(ctx context.Context) {
 		}
 		in := c.translate(&u)
 		in.key = iu.Key
+		if iu.Replies != nil {
+			var sr storedReplies
+			if err := json.Unmarshal(iu.Replies, &sr); err != nil {
+				c.log.Error("telegram: stored replies unreadable; dropped", slog.String("key", iu.Key), slog.Any("err", err))
+				c.inbox.Done(iu.Key)
+				return true
+			}
+			in.stored = &sr
+		}
 		err := c.enqueue(ctx, in, func(context.Context) (bool, error) { return true, nil }, &in)
 		return err == nil
 	})
@@ -294,11 +313,16 @@ func (c *Channel) recoverInbox(ctx context.Context) {
 // spinning), then the bot's replies, the first Edit reply replacing the
 // message the button was on.
 func (c *Channel) process(ctx context.Context, in inbound) {
+	answered := true // false: leave the update in the inbox for a retry
 	if in.key != "" {
 		defer func() {
-			// Cut short by Close giving up: left for the next process.
-			if ctx.Err() == nil {
+			switch {
+			case ctx.Err() != nil:
+				// Cut short by Close giving up: left for the next process.
+			case answered:
 				c.inbox.Done(in.key)
+			default:
+				c.inbox.Retry(in.key)
 			}
 		}()
 	}
@@ -307,6 +331,11 @@ func (c *Channel) process(ctx context.Context, in inbound) {
 			c.log.Error("telegram: panic while answering an update", slog.String("chat_id", in.update.ChatID), slog.Any("panic", p))
 		}
 	}()
+	if in.stored != nil {
+		// Handled by a process that stopped before its replies went out.
+		answered = c.deliverStored(ctx, in.key, *in.stored)
+		return
+	}
 	if in.callbackID != "" {
 		if _, err := c.call(ctx, 0, "answerCallbackQuery", false, tgbotapi.NewCallback(in.callbackID, "")); err != nil {
 			c.log.Warn("telegram: answerCallbackQuery failed", slog.Int64("chat_id", in.chat), slog.Any("err", err))
@@ -330,13 +359,47 @@ func (c *Channel) process(ctx context.Context, in inbound) {
 		c.log.Debug("telegram: group reply to a non-command held back", slog.Int64("chat_id", in.chat))
 		return
 	}
+	sr := storedReplies{Chat: in.chat, MessageID: in.messageID, Replies: coalesce(replies)}
+	if in.key != "" && ctx.Err() == nil {
+		c.keepReplies(in.key, sr)
+	}
+	answered = c.deliverStored(ctx, in.key, sr)
+}
+
+// keepReplies stores replies still to deliver in the inbox.
+func (c *Channel) keepReplies(key string, sr storedReplies) {
+	b, err := json.Marshal(sr)
+	if err != nil {
+		c.log.Error("telegram: replies not kept", slog.String("key", key), slog.Any("err", err))
+		return
+	}
+	c.inbox.Handled(key, b)
+}
+
+// deliverStored sends replies and reports whether the update is answered:
+// false when what is left failed in a way worth retrying later, after
+// keeping what is left.
+func (c *Channel) deliverStored(ctx context.Context, key string, sr storedReplies) bool {
 	var edit *editTarget
-	if in.messageID != 0 {
-		edit = &editTarget{messageID: in.messageID}
+	if sr.MessageID != 0 {
+		edit = &editTarget{messageID: sr.MessageID}
 	}
-	if err := c.deliver(ctx, in.chat, replies, edit); err != nil {
-		c.log.Warn("telegram: reply not delivered", slog.Int64("chat_id", in.chat), slog.Any("err", err))
+	sent, err := c.deliverSome(ctx, sr.Chat, sr.Replies, edit)
+	if err == nil {
+		return true
 	}
+	c.log.Warn("telegram: reply not delivered", slog.Int64("chat_id", sr.Chat), slog.Int("sent", sent), slog.Int("of", len(sr.Replies)), slog.Any("err", err))
+	if key == "" || (!retryable(err) && ctx.Err() == nil) {
+		return true // as answered as it can be
+	}
+	if sent > 0 {
+		sr.Replies = sr.Replies[sent:]
+		if edit != nil && edit.used {
+			sr.MessageID = 0
+		}
+		c.keepReplies(key, sr)
+	}
+	return false
 }
 
 // poll runs the getUpdates loop until ctx ends or Close is called. The

@@ -74,12 +74,37 @@ type editTarget struct {
 // deliver sends replies (or a push) to one chat, stopping at the first
 // error.
 func (c *Channel) deliver(ctx context.Context, chat int64, msgs []crm.Message, edit *editTarget) error {
-	for _, m := range coalesce(msgs) {
+	_, err := c.deliverSome(ctx, chat, coalesce(msgs), edit)
+	return err
+}
+
+// deliverSome sends coalesced messages in order and reports how many went
+// out before the first error.
+func (c *Channel) deliverSome(ctx context.Context, chat int64, msgs []crm.Message, edit *editTarget) (int, error) {
+	for i, m := range msgs {
 		if err := c.deliverOne(ctx, chat, m, edit); err != nil {
-			return err
+			return i, err
 		}
 	}
-	return nil
+	return len(msgs), nil
+}
+
+// retryable reports whether a failed reply is worth sending again later:
+// Telegram asked to wait, or it or the network failed; not when the person
+// blocked the bot or Telegram refused the message itself.
+func retryable(err error) bool {
+	var ra *crm.RetryAfterError
+	if errors.As(err, &ra) {
+		return true
+	}
+	if errors.Is(err, crm.ErrUnreachable) {
+		return false
+	}
+	var f *failure
+	if errors.As(err, &f) {
+		return f.code == 0 || f.code >= 500
+	}
+	return true // network, timeouts
 }
 
 // coalesce moves a buttons-only message (a form's follow-up menu) under the

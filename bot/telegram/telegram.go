@@ -341,9 +341,18 @@ func (c *Channel) Close(ctx context.Context) error {
 		c.workers.Wait()
 		close(done)
 	}()
+	c.mu.RLock()
+	inbox := c.inbox
+	c.mu.RUnlock()
+	release := func() {
+		if inbox != nil {
+			inbox.Release() // the next process answers what is left at once
+		}
+	}
 	select {
 	case <-done:
 		c.cancel()
+		release()
 		return nil
 	case <-ctx.Done():
 		c.cancel()
@@ -353,12 +362,7 @@ func (c *Channel) Close(ctx context.Context) error {
 		case <-done:
 		case <-t.C:
 		}
-		c.mu.RLock()
-		inbox := c.inbox
-		c.mu.RUnlock()
-		if inbox != nil {
-			inbox.Release() // the next process answers them at once
-		}
+		release()
 		return fmt.Errorf("telegram: close: in-flight updates abandoned: %w", ctx.Err())
 	}
 }

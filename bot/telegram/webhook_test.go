@@ -296,5 +296,10 @@ func TestUpdatesAbandonedByCloseAreAnsweredByTheNextProcess(t *testing.T) {
 				t.Errorf("chat %d answered %d times by the next process, want once (%v)", chat, per[chat], per)
 			}
 		}
+		// The first update had been handled (its reply was in flight): the
+		// next process delivered the kept reply without handling it again.
+		if n := strings.Count(next.logs.String(), "msg=update "); n != len(chats)-1 {
+			t.Errorf("the next process handled %d updates, want %d (the handled one only delivered):\n%s", n, len(chats)-1, next.logs.String())
+		}
 	})
 }

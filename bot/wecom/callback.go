@@ -6,6 +6,7 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/hex"
+	"encoding/json"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -252,12 +253,22 @@ func (c *Channel) recoverInbox(ctx context.Context, q *queue) {
 			return true
 		}
 		in.FromUserName = strings.TrimSpace(in.FromUserName)
+		j := job{user: in.FromUserName, in: in, key: iu.Key}
+		if iu.Replies != nil {
+			var sr storedReplies
+			if err := json.Unmarshal(iu.Replies, &sr); err != nil {
+				c.log.Error("wecom: stored replies unreadable; dropped", slog.String("key", iu.Key), slog.Any("err", err))
+				c.inbox.Done(iu.Key)
+				return true
+			}
+			j.stored = &sr
+		}
 		for !q.reserve() {
 			if q.isClosed() || sleepCtx(ctx, 100*time.Millisecond) != nil {
 				return false
 			}
 		}
-		return q.push(job{user: in.FromUserName, in: in, key: iu.Key})
+		return q.push(j)
 	})
 }
 
@@ -265,13 +276,23 @@ func (c *Channel) recoverInbox(ctx context.Context, q *queue) {
 func (c *Channel) handleJob(j job) {
 	ctx, cancel := context.WithTimeout(c.baseCtx, 2*time.Minute)
 	defer cancel()
+	answered := true // false: leave the callback in the inbox for a retry
 	if j.key != "" {
 		defer func() {
-			// Cut short by Close giving up: left for the next process.
-			if c.baseCtx.Err() == nil {
+			switch {
+			case c.baseCtx.Err() != nil:
+				// Cut short by Close giving up: left for the next process.
+			case answered:
 				c.inbox.Done(j.key)
+			default:
+				c.inbox.Retry(j.key)
 			}
 		}()
+	}
+	if j.stored != nil {
+		// Handled by a process that stopped before its replies went out.
+		answered = c.deliverReplies(ctx, j.key, j.user, *j.stored)
+		return
 	}
 	c.mu.RLock()
 	b, st := c.bot, c.store
@@ -326,9 +347,27 @@ func (c *Channel) handleJob(j job) {
 		c.updateCard(ctx, user, in, lang)
 	}
 	replies := b.Handle(ctx, u)
-	if err := c.deliver(ctx, target{kind: toMember, id: user}, replies, false, lang); err != nil {
-		c.log.LogAttrs(ctx, slog.LevelError, "wecom reply not sent", slog.String("user", user), slog.String("err", err.Error()))
+	if len(replies) == 0 {
+		return
 	}
+	sr := storedReplies{Lang: lang, Replies: replies}
+	if j.key != "" && ctx.Err() == nil {
+		if data, err := json.Marshal(sr); err == nil {
+			c.inbox.Handled(j.key, data)
+		}
+	}
+	answered = c.deliverReplies(ctx, j.key, user, sr)
+}
+
+// deliverReplies sends a handled callback's replies and reports whether it
+// is answered: false when they failed in a way worth retrying later.
+func (c *Channel) deliverReplies(ctx context.Context, key, user string, sr storedReplies) bool {
+	err := c.deliver(ctx, target{kind: toMember, id: user}, sr.Replies, false, sr.Lang)
+	if err == nil {
+		return true
+	}
+	c.log.LogAttrs(ctx, slog.LevelError, "wecom reply not sent", slog.String("user", user), slog.String("err", err.Error()))
+	return key == "" || (!retryable(err) && ctx.Err() == nil)
 }
 
 // typedNumber maps "2" to the data of the second numbered option last shown

@@ -2,6 +2,7 @@ package wecom
 
 import (
 	"context"
+	"github.com/salesbot-crm/salesbot/crm"
 	"sync"
 )
 
@@ -10,6 +11,16 @@ type job struct {
 	user string
 	in   inbound
 	key  string // kept in the inbox until answered
+	// stored are the replies of a job handled by a process that stopped
+	// before they went out: they are delivered, the update not handled again.
+	stored *storedReplies
+}
+
+// storedReplies are a handled callback's replies kept in the inbox until
+// delivered (bot.Inbox.Handled).
+type storedReplies struct {
+	Lang    string        `json:"lang"`
+	Replies []crm.Message `json:"replies"`
 }
 
 // queue hands acknowledged updates to a fixed pool of workers: each

@@ -526,6 +526,18 @@ func (c *Channel) failed(ctx context.Context, t target, err error, push bool) er
 	return se
 }
 
+// retryable reports whether a failed reply is worth sending again later
+// (WeCom or the network failed, or the member's minute is used up), not
+// when the member cannot be reached or WeCom refused the message itself.
+func retryable(err error) bool {
+	var se *safeError
+	if errors.As(err, &se) {
+		return se.kind == kindTransient || se.kind == kindRateLimit
+	}
+	var ra *crm.RetryAfterError
+	return errors.As(err, &ra) || !errors.Is(err, crm.ErrUnreachable)
+}
+
 // sendWire sends one platform message; it returns the buttons it showed
 // as numbered options, if any.
 func (c *Channel) sendWire(ctx context.Context, t target, w wire, push bool) ([]crm.Button, error) {

@@ -309,8 +309,10 @@ func (c *Channel) Close(ctx context.Context) error {
 	c.cancel()
 	c.recov.Wait()
 	if q != nil && err != nil {
-		q.wait()        // in-flight work ends quickly once its context is cancelled
-		inbox.Release() // the next process answers them at once
+		q.wait() // in-flight work ends quickly once its context is cancelled
+	}
+	if inbox != nil {
+		inbox.Release() // the next process answers what is left at once
 	}
 	globalClientMu.Lock()
 	if util.DefaultHTTPClient == c.client {
