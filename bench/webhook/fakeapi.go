@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"mime"
 	"net"
 	"net/http"
 	"strconv"
@@ -13,6 +11,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/salesbot-crm/salesbot/internal/faketelegram"
 )
 
 // fakeAPI is a small Bot API server for the benchmark. It speaks the real
@@ -162,7 +162,7 @@ func (f *fakeAPI) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f.count(method)
-	p, err := readParams(r)
+	p, _, err := faketelegram.ReadParams(r)
 	if err != nil {
 		writeAPI(w, nil, &apiErr{400, "Bad Request: " + err.Error()})
 		return
@@ -182,54 +182,6 @@ func writeAPI(w http.ResponseWriter, result any, aerr *apiErr) {
 		return
 	}
 	json.NewEncoder(w).Encode(map[string]any{"ok": true, "result": result})
-}
-
-// readParams reads query, form, multipart or JSON parameters (files are
-// read and dropped).
-func readParams(r *http.Request) (map[string]string, error) {
-	p := map[string]string{}
-	for k, v := range r.URL.Query() {
-		p[k] = v[0]
-	}
-	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	switch ct {
-	case "multipart/form-data":
-		if err := r.ParseMultipartForm(20 << 20); err != nil {
-			return p, err
-		}
-		for k, v := range r.MultipartForm.Value {
-			p[k] = v[0]
-		}
-		if len(r.MultipartForm.File["photo"]) > 0 {
-			p["photo"] = "(file)"
-		}
-	case "application/json":
-		var m map[string]any
-		dec := json.NewDecoder(r.Body)
-		dec.UseNumber()
-		if err := dec.Decode(&m); err != nil && err != io.EOF {
-			return p, err
-		}
-		for k, v := range m {
-			switch v := v.(type) {
-			case string:
-				p[k] = v
-			case json.Number:
-				p[k] = v.String()
-			default:
-				b, _ := json.Marshal(v)
-				p[k] = string(b)
-			}
-		}
-	default:
-		if err := r.ParseForm(); err != nil {
-			return p, err
-		}
-		for k, v := range r.PostForm {
-			p[k] = v[0]
-		}
-	}
-	return p, nil
 }
 
 func (f *fakeAPI) handle(method string, p map[string]string, at time.Time) (any, *apiErr) {

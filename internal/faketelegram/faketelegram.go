@@ -657,7 +657,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, 401, map[string]any{"ok": false, "error_code": 401, "description": "Unauthorized"})
 		return
 	}
-	params, photo, err := readParams(r)
+	params, photo, err := ReadParams(r)
 	call := Call{Method: method, Params: params}
 	var fault *Fault
 	s.mu.Lock()
@@ -729,9 +729,11 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	json.NewEncoder(w).Encode(v)
 }
 
-// readParams reads query, form, multipart or JSON parameters; a multipart
-// "photo" file comes back as photo.
-func readParams(r *http.Request) (map[string]string, []byte, error) {
+// ReadParams reads a Bot API request's parameters the way the Bot API
+// takes them (query, form, multipart or JSON; non-string JSON values as
+// their JSON text) and the bytes of an uploaded photo or document, if any.
+// The load benchmark's own fake server (bench/webhook) reads with it too.
+func ReadParams(r *http.Request) (map[string]string, []byte, error) {
 	params := map[string]string{}
 	for k, v := range r.URL.Query() {
 		params[k] = v[0]
