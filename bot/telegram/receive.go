@@ -236,7 +236,7 @@ func (c *Channel) workerFor(chat int64) int { return int(uint64(chat) % uint64(l
 // update (id already stored) is skipped.
 func (c *Channel) accept(ctx context.Context, u *tgbotapi.Update) error {
 	in := c.translate(u)
-	return c.enqueue(ctx, in, func(ctx context.Context) (bool, error) {
+	return c.enqueue(ctx, &in, func(ctx context.Context) (bool, error) {
 		key := strconv.Itoa(u.UpdateID)
 		if !in.handle && in.callbackID == "" {
 			// Nothing to answer: the id alone keeps a redelivery out.
@@ -252,12 +252,13 @@ func (c *Channel) accept(ctx context.Context, u *tgbotapi.Update) error {
 			in.key = key
 		}
 		return fresh, err
-	}, &in)
+	})
 }
 
 // enqueue takes a slot in the chat's worker queue, runs store (which
-// reports whether the update is to be answered) and queues *in.
-func (c *Channel) enqueue(ctx context.Context, in inbound, store func(ctx context.Context) (bool, error), final *inbound) error {
+// reports whether the update is to be answered, and may fill in *in) and
+// queues *in.
+func (c *Channel) enqueue(ctx context.Context, in *inbound, store func(ctx context.Context) (bool, error)) error {
 	w := c.workerFor(in.chat)
 	select {
 	case c.slots[w] <- struct{}{}:
@@ -280,7 +281,7 @@ func (c *Channel) enqueue(ctx context.Context, in inbound, store func(ctx contex
 		}
 		return nil
 	}
-	c.queues[w] <- *final // cannot block: the slot is ours
+	c.queues[w] <- *in // cannot block: the slot is ours
 	return nil
 }
 
@@ -304,7 +305,7 @@ func (c *Channel) recoverInbox(ctx context.Context) {
 			}
 			in.stored = &sr
 		}
-		err := c.enqueue(ctx, in, func(context.Context) (bool, error) { return true, nil }, &in)
+		err := c.enqueue(ctx, &in, func(context.Context) (bool, error) { return true, nil })
 		return err == nil
 	})
 }
