@@ -59,8 +59,14 @@ func (s *DB) CreateCustomer(ctx context.Context, actor int64, c crm.Customer) (c
 			return err
 		}
 		c.ID = id
-		for _, g := range crm.NameGrams(n) {
-			if _, err := exec(ctx, tx, `INSERT INTO customer_grams (gram, customer_id) VALUES (?, ?) ON CONFLICT DO NOTHING`, g, id); err != nil {
+		if grams := crm.NameGrams(n); len(grams) > 0 {
+			// One statement for all of the name's grams (about ten).
+			args := make([]any, 0, 2*len(grams))
+			for _, g := range grams {
+				args = append(args, g, id)
+			}
+			q := `INSERT INTO customer_grams (gram, customer_id) VALUES ` + strings.TrimSuffix(strings.Repeat("(?, ?), ", len(grams)), ", ") + ` ON CONFLICT DO NOTHING`
+			if _, err := exec(ctx, tx, q, args...); err != nil {
 				return err
 			}
 		}
