@@ -27,7 +27,7 @@ const (
 
 // DB is the store on one engine. It implements crm.Store.
 type DB struct {
-	db     *sqlx.DB
+	db     *cachedDB
 	driver string
 	dsn    string
 	// Now is the clock for timestamps the store sets itself.
@@ -56,7 +56,15 @@ func Open(ctx context.Context, driver, dsn string) (*DB, error) {
 	default:
 		return nil, fmt.Errorf("store: unknown driver %q (want sqlite or postgres)", driver)
 	}
-	db, err := sqlx.Open(driver, dsn)
+	open := dsn
+	if driver == Postgres {
+		// The store keeps its statements prepared (stmts.go); PostgreSQL
+		// would switch a prepared statement to a generic plan after five
+		// runs, chosen on the statistics of that moment (a table just
+		// created, say) and blind to the parameters. Plan each run.
+		open = withRuntimeParam(dsn, "plan_cache_mode", "force_custom_plan")
+	}
+	db, err := sqlx.Open(driver, open)
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s %s: %w", driver, RedactDSN(dsn), err)
 	}
@@ -75,7 +83,7 @@ func Open(ctx context.Context, driver, dsn string) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("store: cannot reach %s database at %s: %w", driver, RedactDSN(dsn), redactErr(err, dsn))
 	}
-	return &DB{db: db, driver: driver, dsn: dsn, Now: time.Now}, nil
+	return &DB{db: newCachedDB(db), driver: driver, dsn: dsn, Now: time.Now}, nil
 }
 
 // DSN returns the connection string (with any password: never log it).
@@ -85,12 +93,29 @@ func (s *DB) DSN() string { return s.dsn }
 func (s *DB) Driver() string { return s.driver }
 
 // SQL exposes the connection for packages that keep their own tables.
-func (s *DB) SQL() *sqlx.DB { return s.db }
+func (s *DB) SQL() *sqlx.DB { return s.db.DB }
 
 // Close closes the connection pool.
 func (s *DB) Close() error { return s.db.Close() }
 
 func (s *DB) now() time.Time { return s.Now().UTC().Truncate(time.Microsecond) }
+
+// withRuntimeParam adds a run-time parameter to a PostgreSQL DSN (URL or
+// key=value form) unless it sets one already; lib/pq passes parameters it
+// does not know to the server.
+func withRuntimeParam(dsn, key, value string) string {
+	if strings.Contains(dsn, key+"=") {
+		return dsn
+	}
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		sep := "?"
+		if strings.Contains(dsn, "?") {
+			sep = "&"
+		}
+		return dsn + sep + key + "=" + url.QueryEscape(value)
+	}
+	return strings.TrimSpace(dsn + " " + key + "=" + value)
+}
 
 // RedactDSN returns where a DSN points without its password: host, port
 // and database for PostgreSQL URLs and key=value strings, the path for SQLite.

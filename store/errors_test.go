@@ -29,6 +29,11 @@ func TestIsTransient(t *testing.T) {
 		if db.Driver() != store.Postgres {
 			return
 		}
+		// Prepared statements are planned per run (store.Open's DSN).
+		var mode string
+		if err := db.SQL().GetContext(ctx, &mode, `SHOW plan_cache_mode`); err != nil || mode != "force_custom_plan" {
+			t.Errorf("plan_cache_mode %q (%v), want force_custom_plan", mode, err)
+		}
 		// A backend terminated under a session (what a restart does to
 		// every open connection): admin_shutdown, transient.
 		conn, err := db.SQL().Conn(ctx)
