@@ -5,7 +5,7 @@
 //
 //	go run ./bench gen       --driver postgres --dsn DSN --customers 1000000 --reps 1000
 //	go run ./bench dup       --driver postgres --dsn DSN [--queries 2000] [--compare]
-//	go run ./bench workbench --driver postgres --dsn DSN [--runs 3] [--parallel 4] [--cpuprofile FILE]
+//	go run ./bench workbench --driver postgres --dsn DSN [--runs 3] [--mode set|per-user|both] [--parallel 4] [--cpuprofile FILE]
 //	go run ./bench analytics --driver postgres --dsn DSN [--runs 3]
 //	go run ./bench dataset   --driver postgres --dsn DSN   (dup, workbench and analytics)
 //	go run ./bench churn     --driver postgres --dsn DSN [--activities 10000]
@@ -33,7 +33,7 @@ const usage = `usage: go run ./bench COMMAND [flags]
 commands:
   gen        generate a data set into an empty database (migrates it first)
   dup        time the /new duplicate check (exact, variant, similar, new names)
-  workbench  time crm.BuildWorkbench for every rep; report peak RSS and heap
+  workbench  time the workbench of every rep (set-based as the morning job, and per user); peak RSS
   analytics  time distributions, Pareto, funnel and rankings
   dataset    dup, workbench and analytics in one process
   churn      log a day's activities through the store (then measure again)
