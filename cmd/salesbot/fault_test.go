@@ -14,8 +14,10 @@ import (
 	"time"
 
 	"github.com/salesbot-crm/salesbot/crm"
+	"github.com/salesbot-crm/salesbot/internal/faketelegram"
 	"github.com/salesbot-crm/salesbot/internal/fakewecom"
 	"github.com/salesbot-crm/salesbot/store"
+	"github.com/salesbot-crm/salesbot/store/storetest"
 )
 
 // startServe runs "salesbot serve" in the background with env and returns
@@ -152,5 +154,95 @@ func TestWeComCallbacksDeliveredTwice(t *testing.T) {
 	var acts int
 	if err := db.SQL().Get(&acts, `SELECT COUNT(*) FROM activities`); err != nil || acts != n {
 		t.Fatalf("%d activities, want %d (%v)", acts, n, err)
+	}
+}
+
+// Every Telegram update delivered twice, shuffled, 40 at a time through the
+// webhook of the real program, on both engines: each update makes exactly
+// one record and one reply.
+func TestTelegramUpdatesDeliveredTwice(t *testing.T) {
+	for _, driver := range []string{store.SQLite, store.Postgres} {
+		t.Run(driver, func(t *testing.T) {
+			ctx := context.Background()
+			dsn := filepath.Join(t.TempDir(), "crm.db")
+			if driver == store.Postgres {
+				dsn = storetest.NewPostgresDatabase(t)
+			}
+			db := relOpen(t, driver, dsn)
+			if _, err := db.Migrate(ctx); err != nil {
+				t.Fatal(err)
+			}
+			const n = 40
+			var updates []string
+			for i := range n {
+				chat := int64(7100 + i)
+				u, err := db.CreateUser(ctx, 0, crm.User{Name: fmt.Sprintf("重复%02d", i), Role: crm.RoleRep})
+				if err != nil {
+					t.Fatal(err)
+				}
+				id := fmt.Sprint(chat)
+				if err := db.BindIdentity(ctx, crm.Identity{Channel: "telegram", ExternalID: id, UserID: u.ID, ChatID: id}); err != nil {
+					t.Fatal(err)
+				}
+				c, err := db.CreateCustomer(ctx, u.ID, crm.Customer{Name: fmt.Sprintf("电报重复%d号贸易有限公司", i), OwnerID: u.ID})
+				if err != nil {
+					t.Fatal(err)
+				}
+				updates = append(updates, fmt.Sprintf(`{"update_id":%d,"message":{"message_id":%d,"date":1700000000,"chat":{"id":%d,"type":"private"},"from":{"id":%d,"is_bot":false,"first_name":"R%d"},"text":"/contacted #%d","entities":[{"type":"bot_command","offset":0,"length":10}]}}`,
+					5000+i, 10+i, chat, chat, i, c.ID))
+			}
+			fake := faketelegram.New(t)
+			addr, stop := startServeWith(t, relTelegramEnv(fake, driver, dsn, "webhook"), &Main{TelegramSleep: noSleep})
+			_, secret := fake.Webhook()
+			deliveries := append(append([]string{}, updates...), updates...)
+			rand.New(rand.NewSource(9)).Shuffle(len(deliveries), func(i, j int) { deliveries[i], deliveries[j] = deliveries[j], deliveries[i] })
+			var wg sync.WaitGroup
+			work := make(chan string)
+			for range 40 {
+				wg.Go(func() {
+					for body := range work {
+						req, _ := http.NewRequest(http.MethodPost, "http://"+addr+"/telegram/webhook", strings.NewReader(body))
+						req.Header.Set("Content-Type", "application/json")
+						req.Header.Set("X-Telegram-Bot-Api-Secret-Token", secret)
+						resp, err := http.DefaultClient.Do(req)
+						if err != nil {
+							t.Error(err)
+							continue
+						}
+						resp.Body.Close()
+						if resp.StatusCode != http.StatusOK {
+							t.Errorf("webhook: HTTP %d", resp.StatusCode)
+						}
+					}
+				})
+			}
+			for _, d := range deliveries {
+				work <- d
+			}
+			close(work)
+			wg.Wait()
+			for i := range n {
+				chat := int64(7100 + i)
+				deadline := time.Now().Add(15 * time.Second)
+				for len(fake.BotTexts(chat)) == 0 && time.Now().Before(deadline) {
+					time.Sleep(10 * time.Millisecond)
+				}
+			}
+			if code := stop(); code != 0 { // the stop drains every accepted update
+				t.Fatalf("exit %d", code)
+			}
+			for i := range n {
+				if got := fake.BotTexts(int64(7100 + i)); len(got) != 1 {
+					t.Fatalf("chat %d got %d replies, want 1: %q", 7100+i, len(got), got)
+				}
+			}
+			var acts, inbound, pending int
+			db.SQL().Get(&acts, `SELECT COUNT(*) FROM activities`)
+			db.SQL().Get(&inbound, `SELECT COUNT(*) FROM inbound WHERE channel = 'telegram'`)
+			db.SQL().Get(&pending, `SELECT COUNT(*) FROM inbound WHERE payload IS NOT NULL`)
+			if acts != n || inbound != n || pending != 0 {
+				t.Fatalf("%d activities, %d inbound rows, %d unanswered; want %d, %d, 0", acts, inbound, pending, n, n)
+			}
+		})
 	}
 }
