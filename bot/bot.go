@@ -100,7 +100,12 @@ type Options struct {
 // PostgreSQL restart or fail-over takes.
 var transientBackoff = []time.Duration{200 * time.Millisecond, 500 * time.Millisecond, time.Second, 2 * time.Second, 4 * time.Second}
 
-func sleepCtx(ctx context.Context, d time.Duration) error {
+// Sleep waits d, or until ctx ends (then it returns ctx's error). The
+// channels use it as their default wait.
+func Sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
@@ -137,7 +142,7 @@ func (b *Bot) Stats() (updates, failures, replies int64) {
 // New builds a bot with the full command table.
 func New(opt Options) *Bot {
 	if opt.Sleep == nil {
-		opt.Sleep = sleepCtx
+		opt.Sleep = Sleep
 	}
 	if opt.Now == nil {
 		opt.Now = time.Now

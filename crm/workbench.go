@@ -112,22 +112,13 @@ func (w *Workbench) setLists(l WorkbenchLists) {
 	}
 }
 
-// nameCustomers fills the workbenches' CustomerNames with one query.
+// nameCustomers fills the workbenches' CustomerNames with one query: the
+// deals and quiet customers carry their names; the other lists' customers
+// are looked up.
 func nameCustomers(ctx context.Context, st Store, ws []Workbench) error {
 	ids := map[int64]bool{}
 	for _, w := range ws {
-		for _, p := range w.PaymentsDue {
-			ids[p.CustomerID] = true
-		}
-		for _, a := range w.Appointments {
-			ids[a.CustomerID] = true
-		}
-		for _, c := range w.Complaints {
-			ids[c.CustomerID] = true
-		}
-		for _, a := range w.NextActions {
-			ids[a.CustomerID] = true
-		}
+		w.lookedUp(func(id int64) { ids[id] = true })
 	}
 	list := make([]int64, 0, len(ids))
 	for id := range ids {
@@ -138,18 +129,7 @@ func nameCustomers(ctx context.Context, st Store, ws []Workbench) error {
 		return err
 	}
 	for _, w := range ws {
-		for _, p := range w.PaymentsDue {
-			w.CustomerNames[p.CustomerID] = names[p.CustomerID]
-		}
-		for _, a := range w.Appointments {
-			w.CustomerNames[a.CustomerID] = names[a.CustomerID]
-		}
-		for _, c := range w.Complaints {
-			w.CustomerNames[c.CustomerID] = names[c.CustomerID]
-		}
-		for _, a := range w.NextActions {
-			w.CustomerNames[a.CustomerID] = names[a.CustomerID]
-		}
+		w.lookedUp(func(id int64) { w.CustomerNames[id] = names[id] })
 		for _, d := range w.TopDeals {
 			w.CustomerNames[d.CustomerID] = d.CustomerName
 		}
@@ -158,6 +138,23 @@ func nameCustomers(ctx context.Context, st Store, ws []Workbench) error {
 		}
 	}
 	return nil
+}
+
+// lookedUp calls fn with the customer of every item whose name the lists
+// do not carry (payments due, appointments, complaints, next actions).
+func (w Workbench) lookedUp(fn func(customerID int64)) {
+	for _, p := range w.PaymentsDue {
+		fn(p.CustomerID)
+	}
+	for _, a := range w.Appointments {
+		fn(a.CustomerID)
+	}
+	for _, c := range w.Complaints {
+		fn(c.CustomerID)
+	}
+	for _, a := range w.NextActions {
+		fn(a.CustomerID)
+	}
 }
 
 // BuildWorkbench computes a user's workbench at now (in the configured

@@ -38,6 +38,8 @@ import (
 	"syscall"
 	"time"
 	_ "time/tzdata" // Asia/Shanghai on machines without a zoneinfo database
+
+	"github.com/salesbot-crm/salesbot/bot"
 )
 
 type options struct {
@@ -470,18 +472,7 @@ func runLevel(ctx context.Context, o options, pg pgServer, bin, work string, n i
 }
 
 func sleepUntil(ctx context.Context, t time.Time) bool {
-	d := time.Until(t)
-	if d <= 0 {
-		return ctx.Err() == nil
-	}
-	timer := time.NewTimer(d)
-	defer timer.Stop()
-	select {
-	case <-timer.C:
-		return true
-	case <-ctx.Done():
-		return false
-	}
+	return bot.Sleep(ctx, time.Until(t)) == nil
 }
 
 // recordPerf samples the server's stacks with perf for d and writes the

@@ -416,20 +416,13 @@ func (c *Channel) poll(ctx context.Context) error {
 	c.pollers.Add(1) // not concurrently with Close's Wait: Close sets closed first
 	c.mu.RUnlock()
 	defer c.pollers.Done()
-	ctx, cancel := context.WithCancel(ctx)
+	ctx, cancel := c.untilClosing(ctx)
 	defer cancel()
-	go func() {
-		select {
-		case <-c.closing:
-			cancel()
-		case <-ctx.Done():
-		}
-	}()
 	c.log.Info("telegram: polling", slog.String("bot", c.Username()))
 	offset, backoff := 0, time.Duration(0)
 	pause := func(d time.Duration) {
 		backoff = min(max(2*backoff, time.Second), 30*time.Second)
-		_ = sleepCtx(ctx, max(d, backoff))
+		_ = bot.Sleep(ctx, max(d, backoff))
 	}
 	for ctx.Err() == nil {
 		var updates []tgbotapi.Update

@@ -166,7 +166,7 @@ func New(ctx context.Context, cfg Config) (*Channel, error) {
 		cfg.Now = time.Now
 	}
 	if cfg.Sleep == nil {
-		cfg.Sleep = sleepCtx
+		cfg.Sleep = bot.Sleep
 	}
 	if cfg.DefaultLang == "" {
 		cfg.DefaultLang = "zh"
@@ -244,17 +244,24 @@ func (c *Channel) Attach(b *bot.Bot, st crm.Store) {
 	c.pollers.Add(1)
 	go func() {
 		defer c.pollers.Done()
-		ctx, cancel := context.WithCancel(c.base)
+		ctx, cancel := c.untilClosing(c.base)
 		defer cancel()
-		go func() {
-			select {
-			case <-c.closing:
-				cancel()
-			case <-ctx.Done():
-			}
-		}()
 		c.recoverInbox(ctx)
 	}()
+}
+
+// untilClosing returns a context of parent that also ends when Close is
+// called, for the loops that must stop taking work then.
+func (c *Channel) untilClosing(parent context.Context) (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithCancel(parent)
+	go func() {
+		select {
+		case <-c.closing:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	return ctx, cancel
 }
 
 // Start sets the command menus, then in polling mode deletes any webhook
@@ -389,21 +396,6 @@ func (c *Channel) apiFor(ctx context.Context) *tgbotapi.BotAPI {
 	a := *c.api
 	a.Client = ctxClient{ctx: ctx, c: c.http}
 	return &a
-}
-
-// sleepCtx waits d or until ctx ends.
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }
 
 // redactedError carries an error's text with the token removed. It unwraps

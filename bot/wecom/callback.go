@@ -264,7 +264,7 @@ func (c *Channel) recoverInbox(ctx context.Context, q *queue) {
 			j.stored = &sr
 		}
 		for !q.reserve() {
-			if q.isClosed() || sleepCtx(ctx, 100*time.Millisecond) != nil {
+			if q.isClosed() || bot.Sleep(ctx, 100*time.Millisecond) != nil {
 				return false
 			}
 		}

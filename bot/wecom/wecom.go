@@ -230,7 +230,7 @@ func New(cfg Config) (*Channel, error) {
 		cfg.Now = time.Now
 	}
 	if cfg.Sleep == nil {
-		cfg.Sleep = sleepCtx
+		cfg.Sleep = bot.Sleep
 	}
 	if cfg.Backoff <= 0 {
 		cfg.Backoff = 500 * time.Millisecond
@@ -342,20 +342,6 @@ func (c *Channel) EnsureRobotGroup(ctx context.Context, st crm.Store) error {
 		return fmt.Errorf("wecom: register the group robot: %w", err)
 	}
 	return nil
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }
 
 // --- HTTP client --------------------------------------------------------
