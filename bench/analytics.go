@@ -15,20 +15,12 @@ func runAnalytics(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("analytics", flag.ContinueOnError)
 	var c common
 	runs := fs.Int("runs", 3, "runs of each figure")
-	if err := parseFlags(fs, args, &c); err != nil {
-		return err
-	}
-	db, err := c.open(ctx)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	header(ctx, db, &c)
-	if err := analyticsBench(ctx, db, &c, *runs); err != nil {
-		return err
-	}
-	printMemory()
-	return nil
+	return measure(ctx, fs, args, &c, func(db *store.DB) error {
+		if err := analyticsBench(ctx, db, &c, *runs); err != nil {
+			return err
+		}
+		return nil
+	})
 }
 
 // analyticsBench times what /stats computes, for the admin (every

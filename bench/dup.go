@@ -31,20 +31,12 @@ func runDup(ctx context.Context, args []string) error {
 	fs.IntVar(&o.runs, "runs", 3, "runs over the same names")
 	fs.Uint64Var(&o.seed, "seed", 7, "seed of the names drawn")
 	fs.BoolVar(&o.compare, "compare", false, "also run the uncapped gram query (the query before the fan-out cap) and compare what each finds")
-	if err := parseFlags(fs, args, &c); err != nil {
-		return err
-	}
-	db, err := c.open(ctx)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	header(ctx, db, &c)
-	if err := dupBench(ctx, db, &c, o); err != nil {
-		return err
-	}
-	printMemory()
-	return nil
+	return measure(ctx, fs, args, &c, func(db *store.DB) error {
+		if err := dupBench(ctx, db, &c, o); err != nil {
+			return err
+		}
+		return nil
+	})
 }
 
 // Kinds of names checked.

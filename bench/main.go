@@ -87,6 +87,8 @@ type common struct {
 	nowText     string
 	tz          string
 	staleDays   int
+	// check, if set, validates the command's own flags after parsing.
+	check func() error
 }
 
 func (c *common) register(fs *flag.FlagSet) {
@@ -133,7 +135,31 @@ func parseFlags(fs *flag.FlagSet, args []string, c *common) error {
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
+	if c.check != nil {
+		if err := c.check(); err != nil {
+			return err
+		}
+	}
 	return c.parse()
+}
+
+// measure parses a command's flags, opens the data set, prints what is
+// measured, runs body on it and prints the process's memory.
+func measure(ctx context.Context, fs *flag.FlagSet, args []string, c *common, body func(db *store.DB) error) error {
+	if err := parseFlags(fs, args, c); err != nil {
+		return err
+	}
+	db, err := c.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	header(ctx, db, c)
+	if err := body(db); err != nil {
+		return err
+	}
+	printMemory()
+	return nil
 }
 
 // runDataset runs dup, workbench and analytics with their default settings.
@@ -142,29 +168,21 @@ func runDataset(ctx context.Context, args []string) error {
 	var c common
 	runs := fs.Int("runs", 3, "runs of each measurement")
 	queries := fs.Int("queries", 2000, "duplicate-check queries per run")
-	if err := parseFlags(fs, args, &c); err != nil {
-		return err
-	}
-	db, err := c.open(ctx)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	header(ctx, db, &c)
-	if err := dupBench(ctx, db, &c, dupOptions{queries: *queries, runs: *runs, seed: 7, compare: true}); err != nil {
-		return err
-	}
-	if err := workbenchSetBench(ctx, db, &c, *runs); err != nil {
-		return err
-	}
-	if err := workbenchBench(ctx, db, &c, *runs, 4, ""); err != nil {
-		return err
-	}
-	if err := analyticsBench(ctx, db, &c, *runs); err != nil {
-		return err
-	}
-	printMemory()
-	return nil
+	return measure(ctx, fs, args, &c, func(db *store.DB) error {
+		if err := dupBench(ctx, db, &c, dupOptions{queries: *queries, runs: *runs, seed: 7, compare: true}); err != nil {
+			return err
+		}
+		if err := workbenchSetBench(ctx, db, &c, *runs); err != nil {
+			return err
+		}
+		if err := workbenchBench(ctx, db, &c, *runs, 4, ""); err != nil {
+			return err
+		}
+		if err := analyticsBench(ctx, db, &c, *runs); err != nil {
+			return err
+		}
+		return nil
+	})
 }
 
 // header prints what is measured on which data.

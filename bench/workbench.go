@@ -22,27 +22,26 @@ func runWorkbench(ctx context.Context, args []string) error {
 	parallel := fs.Int("parallel", 4, "per-user mode: workbenches built at once")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the per-user runs to this file")
 	mode := fs.String("mode", "both", "set (crm.BuildWorkbenches, as the morning job), per-user (crm.BuildWorkbench, as /today), or both")
-	if err := parseFlags(fs, args, &c); err != nil {
-		return err
-	}
-	db, err := c.open(ctx)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	header(ctx, db, &c)
-	if *mode == "set" || *mode == "both" {
-		if err := workbenchSetBench(ctx, db, &c, *runs); err != nil {
-			return err
+	c.check = func() error {
+		switch *mode {
+		case "set", "per-user", "both":
+			return nil
 		}
+		return fmt.Errorf("--mode %q: want set, per-user or both", *mode)
 	}
-	if *mode == "per-user" || *mode == "both" {
-		if err := workbenchBench(ctx, db, &c, *runs, *parallel, *cpuprofile); err != nil {
-			return err
+	return measure(ctx, fs, args, &c, func(db *store.DB) error {
+		if *mode == "set" || *mode == "both" {
+			if err := workbenchSetBench(ctx, db, &c, *runs); err != nil {
+				return err
+			}
 		}
-	}
-	printMemory()
-	return nil
+		if *mode == "per-user" || *mode == "both" {
+			if err := workbenchBench(ctx, db, &c, *runs, *parallel, *cpuprofile); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 // activeReps returns the active reps, as the morning job picks them.
