@@ -168,10 +168,7 @@ func TestTelegramUpdatesDeliveredTwice(t *testing.T) {
 			if driver == store.Postgres {
 				dsn = storetest.NewPostgresDatabase(t)
 			}
-			db := relOpen(t, driver, dsn)
-			if _, err := db.Migrate(ctx); err != nil {
-				t.Fatal(err)
-			}
+			db := relMigrated(t, driver, dsn)
 			const n = 40
 			var updates []string
 			for i := range n {

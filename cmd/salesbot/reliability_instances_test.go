@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -35,10 +34,7 @@ func TestReliabilityThreeInstances(t *testing.T) {
 	now := func() time.Time { return base.Add(time.Since(t0)) }
 
 	dsn := storetest.NewPostgresDatabase(t)
-	db := relOpen(t, store.Postgres, dsn)
-	if _, err := db.Migrate(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	db := relMigrated(t, store.Postgres, dsn)
 	rs := relSeedReps(t, db, reps, 60_000, base, crm.DateOf(base).AddDays(30))
 	fake := faketelegram.New(t)
 	env := append(relTelegramEnv(fake, store.Postgres, dsn, "webhook"), "SALESBOT_SCHEDULER_WORKBENCH="+spec)

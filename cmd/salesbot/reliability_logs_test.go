@@ -46,10 +46,7 @@ func TestReliabilityLogsCleanUnderTransportErrors(t *testing.T) {
 	}
 	u.User = url.UserPassword(u.User.Username(), dbPass) // the test server trusts; the password is only carried
 	dsn := u.String()
-	db := relOpen(t, store.Postgres, dsn)
-	if _, err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	db := relMigrated(t, store.Postgres, dsn)
 	now := time.Now()
 	rs := relSeedReps(t, db, 2, 70_000, now, crm.DateOf(now).AddDays(3))
 	// Rep 0 chats on Telegram; rep 1 on WeCom as "lisi".

@@ -38,10 +38,7 @@ func TestReliabilityPostgresRestart(t *testing.T) {
 	ctx := context.Background()
 	now := time.Now()
 	dsn := storetest.NewPostgresDatabase(t)
-	db := relOpen(t, store.Postgres, dsn)
-	if _, err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	db := relMigrated(t, store.Postgres, dsn)
 	rs := relSeedReps(t, db, reps, 90_000, now, crm.DateOf(now).AddDays(30))
 	var items []crm.OutboxItem
 	for _, r := range rs {

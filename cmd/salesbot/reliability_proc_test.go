@@ -323,10 +323,7 @@ func relSigtermDuringWork(t *testing.T, bin string) {
 	ctx := context.Background()
 	now := time.Now()
 	dsn := storetest.NewPostgresDatabase(t)
-	db := relOpen(t, store.Postgres, dsn)
-	if _, err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	db := relMigrated(t, store.Postgres, dsn)
 	rs := relSeedReps(t, db, reps, 40_000, now, crm.DateOf(now).AddDays(30))
 	var items []crm.OutboxItem
 	for d := 1; d <= perRep; d++ {

@@ -268,6 +268,16 @@ func relOpen(t testing.TB, driver, dsn string) *store.DB {
 	return db
 }
 
+// relMigrated is relOpen on a database migrated to the current schema.
+func relMigrated(t testing.TB, driver, dsn string) *store.DB {
+	t.Helper()
+	db := relOpen(t, driver, dsn)
+	if _, err := db.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
 // relOutbox is the outbox as the database has it.
 type relOutbox struct {
 	Pending, Sent, Dead, Claimed int
