@@ -18,14 +18,14 @@ const testSecret = "s3cret-Token_for-webhooks"
 
 // webhookHarness runs the channel in webhook mode behind a test HTTP server
 // the fake posts to.
-func webhookHarness(t *testing.T, db *store.DB) (*harness, *httptest.Server) {
+func webhookHarness(t *testing.T, db *store.DB, mutate ...func(*Config)) (*harness, *httptest.Server) {
 	t.Helper()
 	mux := http.NewServeMux()
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
-	h := newHarness(t, db, func(c *Config) {
+	h := newHarness(t, db, append([]func(*Config){func(c *Config) {
 		c.Mode, c.WebhookURL, c.WebhookSecret = ModeWebhook, srv.URL+"/telegram/webhook", testSecret
-	})
+	}}, mutate...)...)
 	mux.Handle("/telegram/webhook", h.ch.WebhookHandler())
 	if err := h.ch.Start(context.Background()); err != nil {
 		t.Fatal(err)
@@ -132,6 +132,13 @@ type gate struct {
 	rt      http.RoundTripper
 }
 
+// newGate returns a gate, and a webhook harness option that sends the
+// channel's API calls through it.
+func newGate() (*gate, func(*Config)) {
+	g := &gate{open: make(chan struct{}), entered: make(chan struct{}, 1), rt: http.DefaultTransport}
+	return g, func(c *Config) { c.HTTPClient = &http.Client{Transport: g, Timeout: time.Minute} }
+}
+
 func (g *gate) RoundTrip(r *http.Request) (*http.Response, error) {
 	if strings.HasSuffix(r.URL.Path, "/sendMessage") {
 		select {
@@ -151,18 +158,8 @@ func (g *gate) RoundTrip(r *http.Request) (*http.Response, error) {
 // answers 503 and stores nothing, so Telegram delivers again later.
 func TestWebhookCloseDrains(t *testing.T) {
 	db := storetest.OpenSQLite(t)
-	g := &gate{open: make(chan struct{}), entered: make(chan struct{}, 1), rt: http.DefaultTransport}
-	mux := http.NewServeMux()
-	srv := httptest.NewServer(mux)
-	t.Cleanup(srv.Close)
-	h := newHarness(t, db, func(c *Config) {
-		c.Mode, c.WebhookURL, c.WebhookSecret = ModeWebhook, srv.URL+"/hook", testSecret
-		c.HTTPClient = &http.Client{Transport: g, Timeout: time.Minute}
-	})
-	mux.Handle("/hook", h.ch.WebhookHandler())
-	if err := h.ch.Start(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	g, gated := newGate()
+	h, srv := webhookHarness(t, db, gated)
 	const n = 12
 	for i := range n {
 		chat := int64(5100 + i%4)
@@ -189,7 +186,7 @@ func TestWebhookCloseDrains(t *testing.T) {
 	if replies != n {
 		t.Fatalf("%d replies when Close returned, want %d", replies, n)
 	}
-	req, _ := http.NewRequest(http.MethodPost, srv.URL+"/hook", strings.NewReader(`{"update_id":77,"message":{"message_id":1,"from":{"id":1,"first_name":"A"},"chat":{"id":1,"type":"private"},"date":1,"text":"/help"}}`))
+	req, _ := http.NewRequest(http.MethodPost, srv.URL+"/telegram/webhook", strings.NewReader(`{"update_id":77,"message":{"message_id":1,"from":{"id":1,"first_name":"A"},"chat":{"id":1,"type":"private"},"date":1,"text":"/help"}}`))
 	req.Header.Set(SecretHeader, testSecret)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -204,8 +201,8 @@ func TestWebhookCloseDrains(t *testing.T) {
 // Close gives up at its deadline and cancels what is still in flight.
 func TestCloseDeadline(t *testing.T) {
 	db := storetest.OpenSQLite(t)
-	g := &gate{open: make(chan struct{}), entered: make(chan struct{}, 1), rt: http.DefaultTransport}
-	h := newHarness(t, db, func(c *Config) { c.HTTPClient = &http.Client{Transport: g, Timeout: time.Minute} })
+	g, gated := newGate()
+	h := newHarness(t, db, gated)
 	h.startPolling()
 	h.fake.PushMessage(5200, 5200, "/help")
 	<-g.entered
@@ -227,18 +224,8 @@ func TestCloseDeadline(t *testing.T) {
 // answers each of them once.
 func TestUpdatesAbandonedByCloseAreAnsweredByTheNextProcess(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, db *store.DB) {
-		g := &gate{open: make(chan struct{}), entered: make(chan struct{}, 1), rt: http.DefaultTransport}
-		mux := http.NewServeMux()
-		srv := httptest.NewServer(mux)
-		t.Cleanup(srv.Close)
-		first := newHarness(t, db, func(c *Config) {
-			c.Mode, c.WebhookURL, c.WebhookSecret = ModeWebhook, srv.URL+"/hook", testSecret
-			c.HTTPClient = &http.Client{Transport: g, Timeout: time.Minute}
-		})
-		mux.Handle("/hook", first.ch.WebhookHandler())
-		if err := first.ch.Start(context.Background()); err != nil {
-			t.Fatal(err)
-		}
+		g, gated := newGate()
+		first, _ := webhookHarness(t, db, gated)
 		// Four chats served by one worker: the first reply is held in
 		// flight, the other three wait in the worker's queue.
 		chats := []int64{5300, 5308, 5316, 5324}
