@@ -932,3 +932,49 @@ func TestCallbackLeftByADeadProcessIsAnsweredOnce(t *testing.T) {
 		}
 	})
 }
+
+// A callback the dead process had handled, its reply kept but not sent:
+// the next process sends the kept reply and does not handle the callback
+// again (no second activity, no "update" in its log).
+func TestKeptReplyOfADeadProcessIsSentNotHandledAgain(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		u, err := db.CreateUser(ctx, 0, crm.User{Name: "张三", Role: crm.RoleRep})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := db.BindIdentity(ctx, crm.Identity{Channel: "wecom", ExternalID: "zhangsan", UserID: u.ID, ChatID: "zhangsan"}); err != nil {
+			t.Fatal(err)
+		}
+		died := time.Date(2026, 12, 1, 2, 7, 0, 0, time.UTC) // 10:07 in Shanghai, the next process's start
+		plain := `<xml><ToUserName><![CDATA[corp]]></ToUserName><FromUserName><![CDATA[zhangsan]]></FromUserName><CreateTime>1764583440</CreateTime>` +
+			`<MsgType><![CDATA[text]]></MsgType><Content><![CDATA[/help]]></Content><MsgId>434343</MsgId><AgentID>1000002</AgentID></xml>`
+		if _, err := db.AcceptInbound(ctx, "wecom", "msg:434343", []byte(plain), died); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.HandledInbound(ctx, "wecom", "msg:434343", []byte(`{"lang":"zh","replies":[{"Text":"已记录拜访：恒通物流"}]}`)); err != nil {
+			t.Fatal(err)
+		}
+		h := newHarness(t, db, func(c *wecom.Config) { c.InboxLease = 200 * time.Millisecond })
+		h.fake.AddUser("zhangsan", "张三")
+		h.clock.Advance(time.Second) // the lease runs out
+		deadline := time.Now().Add(10 * time.Second)
+		for len(h.fake.Messages("zhangsan")) == 0 {
+			if time.Now().After(deadline) {
+				t.Fatalf("the kept reply was not sent:\n%s", h.logs.String())
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+		h.idle()
+		if got := texts(h.fake.Messages("zhangsan")); got != "已记录拜访：恒通物流" {
+			t.Fatalf("sent %q, want the kept reply only", got)
+		}
+		if strings.Contains(h.logs.String(), "msg=update ") {
+			t.Fatalf("the callback was handled again:\n%s", h.logs.String())
+		}
+		var pending int
+		if err := db.SQL().Get(&pending, `SELECT COUNT(*) FROM inbound WHERE payload IS NOT NULL`); err != nil || pending != 0 {
+			t.Fatalf("%d callbacks still unanswered (%v)", pending, err)
+		}
+	})
+}
