@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"maps"
 	"os"
 	"runtime"
 	"slices"
@@ -257,28 +258,16 @@ func statusText(st map[int]int) string {
 	return strings.Join(parts, ", ")
 }
 
-func mapText(m map[string]int) string {
-	var keys []string
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	var parts []string
-	for _, k := range keys {
-		parts = append(parts, fmt.Sprintf("%s × %d", k, m[k]))
-	}
-	return strings.Join(parts, ", ")
-}
+func mapText(m map[string]int) string { return joinSorted(m, "%s × %d") }
 
-func callsText(m map[string]int64) string {
-	var keys []string
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	var parts []string
-	for _, k := range keys {
-		parts = append(parts, fmt.Sprintf("%s %d", k, m[k]))
+func callsText(m map[string]int64) string { return joinSorted(m, "%s %d") }
+
+// joinSorted formats a map's entries by key order, comma-separated.
+func joinSorted[V int | int64](m map[string]V, format string) string {
+	keys := slices.Sorted(maps.Keys(m))
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = fmt.Sprintf(format, k, m[k])
 	}
 	return strings.Join(parts, ", ")
 }
