@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"strings"
 
 	"github.com/salesbot-crm/salesbot/conversation"
@@ -23,9 +24,28 @@ func (b *Bot) cmdStart(ctx context.Context, r *Request) error {
 		r.Sayf("auth.onboarding")
 		return nil
 	}
+	// Codes cannot be guessed: after a few failed tries a chat (and, under
+	// a crowd of chats, everyone) waits before the next try is even read.
+	tries, err := b.opt.Store.InviteAttempts(ctx, r.Channel, r.UserID, r.Now.Add(-crm.InviteAttemptWindow))
+	if err != nil {
+		return err
+	}
+	if err := tries.Allowed(); err != nil {
+		b.opt.Logger.Warn("invite redemption refused: too many failed attempts", "channel", r.Channel, "chat_id", r.ChatID,
+			"chat_failures", tries.Chat, "global_failures", tries.Global)
+		return err
+	}
 	u, err := b.opt.Store.RedeemInvite(ctx, code, crm.Identity{Channel: r.Channel, ExternalID: r.UserID, ChatID: r.ChatID},
 		r.UserName, conversation.NormalizeLang(r.LangCode, b.opt.DefaultLang), r.Now)
 	if err != nil {
+		var ce *crm.Error
+		if errors.As(err, &ce) {
+			b.opt.Logger.Warn("invite redemption failed", "channel", r.Channel, "chat_id", r.ChatID, "reason", ce.Key,
+				"chat_failures", tries.Chat+1)
+			if rerr := b.opt.Store.RecordInviteFailure(ctx, r.Channel, r.UserID, r.Now); rerr != nil {
+				return rerr
+			}
+		}
 		return err
 	}
 	r.User = u

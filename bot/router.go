@@ -135,7 +135,11 @@ func (b *Bot) lookup(r *Request, text string) (*Command, string) {
 func (b *Bot) run(ctx context.Context, r *Request, c *Command, args string) error {
 	r.Command, r.Args = c.Name, args
 	if r.Bound() && !c.Allowed(r.User.Role) {
-		r.Sayf("auth.forbidden_command", "/"+c.Name)
+		key := "auth.forbidden_command"
+		if !c.Allowed(crm.RoleManager) {
+			key = "auth.admin_only_command"
+		}
+		r.Sayf(key, "/"+c.Name)
 		return nil
 	}
 	return c.Handler(ctx, r)

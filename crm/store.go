@@ -88,8 +88,16 @@ type OrgStore interface {
 	// RedeemInvite uses an invite code once: it creates the user (named by
 	// the invite, else displayName) and binds the identity, in one
 	// transaction. NotFound for an unknown code, Invalid with key
-	// "invite.used" or "invite.expired".
+	// "invite.used", "invite.expired", "invite.revoked" (Invite.Redeemable)
+	// or "invite.chat_retired" (the chat account was a deactivated user's).
 	RedeemInvite(ctx context.Context, code string, id Identity, displayName, locale string, now time.Time) (User, error)
+	// RecordInviteFailure counts a failed redemption by a chat account.
+	RecordInviteFailure(ctx context.Context, channel, externalID string, now time.Time) error
+	// InviteAttempts counts failed redemptions since a moment.
+	InviteAttempts(ctx context.Context, channel, externalID string, since time.Time) (InviteAttempts, error)
+	// ReleaseRetiredIdentities lets a deactivated user's chat accounts be
+	// bound again by an invite; it returns how many were released.
+	ReleaseRetiredIdentities(ctx context.Context, actor, userID int64) (int, error)
 }
 
 // CustomerStore keeps customers, contacts and duplicate claims.

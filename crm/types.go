@@ -92,6 +92,7 @@ type Invite struct {
 	ExpiresAt time.Time  `db:"expires_at"`
 	UsedBy    int64      `db:"used_by"`
 	UsedAt    *time.Time `db:"used_at"`
+	RevokedAt *time.Time `db:"revoked_at"`
 }
 
 // InviteTTL is how long an invite code stays valid.

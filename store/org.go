@@ -229,27 +229,41 @@ func (s *DB) CreateInvite(ctx context.Context, inv crm.Invite) (crm.Invite, erro
 }
 
 // RedeemInvite uses an invite code once, creating the user and binding the
-// chat account in one transaction.
+// chat account in one transaction. Whether the invite may still be used is
+// crm's rule (Invite.Redeemable, given its creator); a chat account of a
+// deactivated user is not bound to anyone new ("invite.chat_retired"). A
+// failed attempt is counted (RecordInviteFailure is the caller's).
 func (s *DB) RedeemInvite(ctx context.Context, code string, id crm.Identity, displayName, locale string, now time.Time) (crm.User, error) {
 	var u crm.User
 	err := s.tx(ctx, func(tx *sqlx.Tx) error {
 		var inv crm.Invite
-		const q = `SELECT code, role, dept_id, name, created_by, created_at, expires_at, used_by, used_at FROM invites WHERE code = ?`
+		const q = `SELECT code, role, dept_id, name, created_by, created_at, expires_at, used_by, used_at, revoked_at FROM invites WHERE code = ?`
 		if err := get(ctx, tx, &inv, q, strings.ToUpper(strings.TrimSpace(code))); err != nil {
 			if crm.ErrorCode(err) == crm.CodeNotFound {
 				return crm.Errorf(crm.CodeNotFound, "invite.unknown")
 			}
 			return err
 		}
-		if inv.UsedBy != 0 {
-			return crm.Errorf(crm.CodeInvalid, "invite.used")
+		var creator *crm.User
+		if inv.CreatedBy > 0 {
+			creator = new(crm.User)
+			if err := get(ctx, tx, creator, `SELECT `+userCols+` FROM users WHERE id = ?`, inv.CreatedBy); err != nil {
+				return err
+			}
 		}
-		if now.After(inv.ExpiresAt) {
-			return crm.Errorf(crm.CodeInvalid, "invite.expired")
+		if err := inv.Redeemable(creator, now); err != nil {
+			return err
+		}
+		var retired int
+		if err := get(ctx, tx, &retired, `SELECT COUNT(*) FROM retired_identities WHERE channel = ? AND external_id = ?`, id.Channel, id.ExternalID); err != nil {
+			return err
+		}
+		if retired > 0 {
+			return crm.Errorf(crm.CodeInvalid, "invite.chat_retired")
 		}
 		// Claim the code first: of two concurrent redemptions only one
-		// updates the row.
-		r, err := exec(ctx, tx, `UPDATE invites SET used_by = -1, used_at = ? WHERE code = ? AND used_by = 0`, now.UTC(), inv.Code)
+		// updates the row, and a revocation that committed first wins.
+		r, err := exec(ctx, tx, `UPDATE invites SET used_by = -1, used_at = ? WHERE code = ? AND used_by = 0 AND revoked_at IS NULL`, now.UTC(), inv.Code)
 		if err != nil {
 			return err
 		}
@@ -277,6 +291,57 @@ func (s *DB) RedeemInvite(ctx context.Context, code string, id crm.Identity, dis
 		return crm.User{}, fmt.Errorf("store: redeem invite: %w", err)
 	}
 	return u, nil
+}
+
+// RecordInviteFailure counts a failed redemption by a chat account, and
+// forgets failures older than a day.
+func (s *DB) RecordInviteFailure(ctx context.Context, channel, externalID string, now time.Time) error {
+	err := s.tx(ctx, func(tx *sqlx.Tx) error {
+		if _, err := exec(ctx, tx, `DELETE FROM invite_failures WHERE at < ?`, now.UTC().Add(-24*time.Hour)); err != nil {
+			return err
+		}
+		_, err := exec(ctx, tx, `INSERT INTO invite_failures (channel, external_id, at) VALUES (?, ?, ?)`, channel, externalID, now.UTC())
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("store: record invite failure: %w", err)
+	}
+	return nil
+}
+
+// InviteAttempts counts the failed redemptions since a moment: by one chat
+// account and by anyone.
+func (s *DB) InviteAttempts(ctx context.Context, channel, externalID string, since time.Time) (crm.InviteAttempts, error) {
+	var a crm.InviteAttempts
+	const q = `SELECT COUNT(*) AS global, COALESCE(SUM(CASE WHEN channel = ? AND external_id = ? THEN 1 ELSE 0 END), 0) AS chat
+		FROM invite_failures WHERE at >= ?`
+	var row struct {
+		Global int `db:"global"`
+		Chat   int `db:"chat"`
+	}
+	if err := get(ctx, s.db, &row, q, channel, externalID, since.UTC()); err != nil {
+		return a, fmt.Errorf("store: invite attempts: %w", err)
+	}
+	return crm.InviteAttempts{Chat: row.Chat, Global: row.Global}, nil
+}
+
+// ReleaseRetiredIdentities lets the chat accounts of a deactivated user be
+// bound again by an invite (an admin's act, audited). It returns how many
+// were released.
+func (s *DB) ReleaseRetiredIdentities(ctx context.Context, actor, userID int64) (int, error) {
+	var n int64
+	err := s.tx(ctx, func(tx *sqlx.Tx) error {
+		r, err := exec(ctx, tx, `DELETE FROM retired_identities WHERE user_id = ?`, userID)
+		if err != nil {
+			return err
+		}
+		n, _ = r.RowsAffected()
+		return audit(ctx, tx, actor, "identity", userID, "release", nil, map[string]int64{"released": n}, s.now())
+	})
+	if err != nil {
+		return 0, fmt.Errorf("store: release chats of user %d: %w", userID, err)
+	}
+	return int(n), nil
 }
 
 // SetReachable marks a chat account reachable or not.
@@ -415,9 +480,15 @@ func (s *DB) UpdateUser(ctx context.Context, actor int64, id int64, role crm.Rol
 				return crm.Errorf(crm.CodeNotFound, "dept.not_found")
 			}
 		}
+		if err := s.checkLeaveAdmins(ctx, tx, u, role, u.Active); err != nil {
+			return err
+		}
 		before := u
 		u.Role, u.DeptID = role, dept
 		if _, err := exec(ctx, tx, `UPDATE users SET role = ?, dept_id = ? WHERE id = ?`, role, dept, id); err != nil {
+			return err
+		}
+		if err := s.revokeInvites(ctx, tx, u); err != nil {
 			return err
 		}
 		return audit(ctx, tx, actor, "user", id, "update", before, u, s.now())
@@ -445,19 +516,39 @@ func (s *DB) SetActive(ctx context.Context, actor int64, id int64, active bool) 
 			if n > 0 {
 				return crm.Errorf(crm.CodeInvalid, "user.owns_customers", u.Name, n)
 			}
-			if u.Role == crm.RoleAdmin {
-				var admins int
-				if err := get(ctx, tx, &admins, `SELECT COUNT(*) FROM users WHERE role = 'admin' AND active = ? AND id <> ?`, true, id); err != nil {
-					return err
-				}
-				if admins == 0 {
-					return crm.Errorf(crm.CodeInvalid, "user.last_admin")
-				}
+			if err := s.checkLeaveAdmins(ctx, tx, u, u.Role, false); err != nil {
+				return err
+			}
+			// The chat accounts are unbound and kept aside, so that no
+			// invite binds them to a new user; the user's unused invites
+			// are void.
+			const retire = `INSERT INTO retired_identities (channel, external_id, user_id, chat_id, retired_at)
+				SELECT channel, external_id, user_id, chat_id, ? FROM identities WHERE user_id = ?
+				ON CONFLICT (channel, external_id) DO NOTHING`
+			if _, err := exec(ctx, tx, retire, s.now().UTC(), id); err != nil {
+				return err
+			}
+			u.Active = false
+			if err := s.revokeInvites(ctx, tx, u); err != nil {
+				return err
 			}
 			if _, err := exec(ctx, tx, `DELETE FROM identities WHERE user_id = ?`, id); err != nil {
 				return err
 			}
 			if _, err := exec(ctx, tx, `DELETE FROM collaborators WHERE user_id = ?`, id); err != nil {
+				return err
+			}
+		}
+		if active && !u.Active {
+			// Reactivation binds the user's former chat accounts back
+			// (where nobody else holds them meanwhile).
+			const back = `INSERT INTO identities (channel, external_id, user_id, chat_id, reachable, created_at)
+				SELECT channel, external_id, user_id, chat_id, ?, ? FROM retired_identities WHERE user_id = ?
+				ON CONFLICT (channel, external_id) DO NOTHING`
+			if _, err := exec(ctx, tx, back, true, s.now().UTC(), id); err != nil {
+				return err
+			}
+			if _, err := exec(ctx, tx, `DELETE FROM retired_identities WHERE user_id = ?`, id); err != nil {
 				return err
 			}
 		}
@@ -472,6 +563,45 @@ func (s *DB) SetActive(ctx context.Context, actor int64, id int64, active bool) 
 	})
 	if err != nil {
 		return fmt.Errorf("store: set user %d active=%v: %w", id, active, err)
+	}
+	return nil
+}
+
+// checkLeaveAdmins applies crm.CanLeaveAdmins with the number of other
+// active admins.
+func (s *DB) checkLeaveAdmins(ctx context.Context, tx *sqlx.Tx, u crm.User, role crm.Role, active bool) error {
+	if u.Role != crm.RoleAdmin {
+		return nil
+	}
+	var others int
+	if err := get(ctx, tx, &others, `SELECT COUNT(*) FROM users WHERE role = 'admin' AND active = ? AND id <> ?`, true, u.ID); err != nil {
+		return err
+	}
+	return crm.CanLeaveAdmins(u, role, active, others)
+}
+
+// revokeInvites voids the unused invites u made that u could no longer
+// make: all of them once u is inactive, those above u's role otherwise.
+func (s *DB) revokeInvites(ctx context.Context, tx *sqlx.Tx, u crm.User) error {
+	var granted []crm.Role
+	for _, r := range []crm.Role{crm.RoleRep, crm.RoleManager, crm.RoleAdmin} {
+		if !u.Active || !u.Role.AtLeast(r) {
+			granted = append(granted, r)
+		}
+	}
+	if len(granted) == 0 {
+		return nil
+	}
+	q, args, err := sqlx.In(`UPDATE invites SET revoked_at = ? WHERE created_by = ? AND used_by = 0 AND revoked_at IS NULL AND role IN (?)`, s.now().UTC(), u.ID, granted)
+	if err != nil {
+		return err
+	}
+	r, err := exec(ctx, tx, q, args...)
+	if err != nil {
+		return err
+	}
+	if n, _ := r.RowsAffected(); n > 0 {
+		return audit(ctx, tx, u.ID, "invite", 0, "revoke", nil, map[string]int64{"revoked": n}, s.now())
 	}
 	return nil
 }

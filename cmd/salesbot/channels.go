@@ -10,12 +10,65 @@ import (
 	"sync"
 	"time"
 
+	"github.com/salesbot-crm/salesbot/bot"
+	"github.com/salesbot-crm/salesbot/bot/telegram"
 	"github.com/salesbot-crm/salesbot/bot/wecom"
 	"github.com/salesbot-crm/salesbot/crm"
+	"github.com/salesbot-crm/salesbot/store"
 )
 
 // ShutdownTimeout bounds a graceful stop: the process exits within it.
 const ShutdownTimeout = 12 * time.Second
+
+// openedChannels are the configured chat channels (Telegram, WeCom), not
+// yet receiving, and the bot they answer with.
+type openedChannels struct {
+	bot     *bot.Bot
+	tg      *telegram.Channel
+	wecom   *wecom.Channel
+	senders []crm.Sender
+	closers []func(context.Context) error
+}
+
+// openChannels connects the configured chat channels and attaches them to
+// a bot on db: what serve receives and sends with, and what run-job sends
+// its pushes through.
+func (m *Main) openChannels(ctx context.Context, db *store.DB) (openedChannels, error) {
+	var oc openedChannels
+	tg, err := m.newTelegram(ctx)
+	if err != nil {
+		return oc, err
+	}
+	username := ""
+	if tg != nil {
+		username = tg.Username()
+	}
+	oc.bot = m.newBotAs(db, username)
+	if tg != nil {
+		tg.Attach(oc.bot, db)
+		oc.tg = tg
+		oc.senders = append(oc.senders, tg)
+		oc.closers = append(oc.closers, tg.Close)
+	}
+	if _, wc := m.cfg.Channels(); wc {
+		ch, err := wecom.New(wecom.Config{CorpID: m.cfg.WeCom.CorpID, AgentID: m.cfg.WeCom.AgentID, Secret: m.cfg.WeCom.Secret,
+			Token: m.cfg.WeCom.Token, EncodingAESKey: m.cfg.WeCom.EncodingAESKey, APIBase: m.cfg.WeCom.APIBase, RobotKey: m.cfg.WeCom.RobotKey,
+			DefaultLang: m.cfg.Locale, Logger: m.logger, Now: m.Now})
+		if err != nil {
+			return oc, &ConfigError{Key: "wecom", Value: "(hidden)", Allowed: err.Error()}
+		}
+		ch.Attach(oc.bot, db)
+		if m.cfg.WeCom.RobotKey != "" {
+			if err := ch.EnsureRobotGroup(ctx, db); err != nil {
+				return oc, err
+			}
+		}
+		oc.wecom = ch
+		oc.senders = append(oc.senders, ch)
+		oc.closers = append(oc.closers, ch.Close)
+	}
+	return oc, nil
+}
 
 // serveChannels runs the configured chat channels, the scheduler, the
 // outbox worker and the HTTP server until ctx ends (SIGINT/SIGTERM), then
@@ -29,44 +82,18 @@ func (m *Main) serveChannels(ctx context.Context) error {
 	if _, _, err := m.ensureAdmin(ctx, db); err != nil {
 		return err
 	}
-	tg, err := m.newTelegram(ctx)
+	ch, err := m.openChannels(ctx, db)
 	if err != nil {
 		return err
 	}
-	username := ""
-	if tg != nil {
-		username = tg.Username()
-	}
-	b := m.newBotAs(db, username)
+	b, tg, senders, closers := ch.bot, ch.tg, ch.senders, ch.closers
 	hooks := map[string]http.Handler{}
 	health := channelHealth{}
-	var senders []crm.Sender
-	var closers []func(context.Context) error
-	if tg != nil {
-		tg.Attach(b, db)
-		if m.cfg.Telegram.Mode == "webhook" {
-			hooks["/telegram/webhook"] = tg.WebhookHandler()
-		}
-		senders = append(senders, tg)
-		closers = append(closers, tg.Close)
+	if tg != nil && m.cfg.Telegram.Mode == "webhook" {
+		hooks["/telegram/webhook"] = tg.WebhookHandler()
 	}
-	_, wc := m.cfg.Channels()
-	if wc {
-		ch, err := wecom.New(wecom.Config{CorpID: m.cfg.WeCom.CorpID, AgentID: m.cfg.WeCom.AgentID, Secret: m.cfg.WeCom.Secret,
-			Token: m.cfg.WeCom.Token, EncodingAESKey: m.cfg.WeCom.EncodingAESKey, APIBase: m.cfg.WeCom.APIBase, RobotKey: m.cfg.WeCom.RobotKey,
-			DefaultLang: m.cfg.Locale, Logger: m.logger, Now: m.Now})
-		if err != nil {
-			return &ConfigError{Key: "wecom", Value: "(hidden)", Allowed: err.Error()}
-		}
-		ch.Attach(b, db)
-		if m.cfg.WeCom.RobotKey != "" {
-			if err := ch.EnsureRobotGroup(ctx, db); err != nil {
-				return err
-			}
-		}
-		hooks["/wecom/callback"] = ch.CallbackHandler()
-		senders = append(senders, ch)
-		closers = append(closers, ch.Close)
+	if ch.wecom != nil {
+		hooks["/wecom/callback"] = ch.wecom.CallbackHandler()
 	}
 
 	ln, err := net.Listen("tcp", m.cfg.HTTP.Listen)

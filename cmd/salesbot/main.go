@@ -91,8 +91,11 @@ Commands:
   user list                 list users
   user set NAME [--role R] [--dept D]
                             change a user's role or department
-  user deactivate NAME      deactivate (after a handover) and unbind their chats
-  user activate NAME
+  user deactivate NAME      deactivate (after a handover): unbind their chats and
+                            void their unused invite codes
+  user activate NAME        reactivate, binding their former chats back
+  user release NAME         let a deactivated user's former chats be bound to a
+                            new user by an invite code
   dept add NAME [--parent P]
   dept list                 the department tree
   import FILE.xlsx|FILE.csv [--owner NAME] [--dry-run] [--allow-similar]
@@ -105,7 +108,10 @@ Commands:
   backup FILE               a consistent copy of the SQLite database, while it runs
                             (PostgreSQL: use pg_dump)
   demo                      load a realistic demo company into an empty database
-  run-job NAME              run one scheduler job now and send what it queues
+  run-job NAME [--print] [--queue-only]
+                            run one scheduler job now and send what it queues through
+                            the configured channels (--print: show each one here too;
+                            --queue-only: leave them to the running server)
                             (workbench, manager_digest, appointments, payment_reminder,
                             stale_nudge, report_reminder, weekly_report, monthly_report,
                             housekeeping)
@@ -544,13 +550,13 @@ func (m *Main) userCmd(ctx context.Context, args []string) error {
 			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%v\n", u.ID, u.Name, u.Role, names[u.DeptID], u.Active)
 		}
 		return tw.Flush()
-	case "set", "deactivate", "activate":
+	case "set", "deactivate", "activate", "release":
 		return m.userChange(ctx, args)
 	}
-	return usageError{fmt.Sprintf("user: unknown subcommand %q (want add, list, set, deactivate or activate)", args[0])}
+	return usageError{fmt.Sprintf("user: unknown subcommand %q (want add, list, set, deactivate, activate or release)", args[0])}
 }
 
-// userChange runs "user set|deactivate|activate NAME".
+// userChange runs "user set|deactivate|activate|release NAME".
 func (m *Main) userChange(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("user "+args[0], flag.ContinueOnError)
 	role := fs.String("role", "", "rep, manager or admin")
@@ -599,6 +605,15 @@ func (m *Main) userChange(ctx context.Context, args []string) error {
 			return err
 		}
 		fmt.Fprintf(m.Stdout, "%s: %sd\n", u.Name, args[0])
+	case "release":
+		if u.Active {
+			return usageError{fmt.Sprintf("user release: %s is active; only a deactivated user's chats can be released", u.Name)}
+		}
+		n, err := db.ReleaseRetiredIdentities(ctx, 0, u.ID)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(m.Stdout, "%s: %d former chat account(s) released; an invite code can bind them again\n", u.Name, n)
 	}
 	return nil
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"strings"
 	"time"
@@ -88,37 +89,105 @@ func consoleFallback(c *console.Console) func(int64) (crm.Sender, crm.Identity) 
 	}
 }
 
-// runJobCmd runs one scheduler job now and sends what it queued.
+// runJobCmd runs one scheduler job now. Its pushes go through the outbox as
+// every push does, then out through the configured chat channels with
+// serve's pacing, rate limits and quiet hours; what cannot go out now stays
+// pending for the running server. Only when the console is the only channel
+// is the terminal the delivery. --print also shows each delivered push
+// here; --queue-only leaves everything to the running server.
 func (m *Main) runJobCmd(ctx context.Context, args []string) error {
-	if len(args) != 1 {
+	fs := flag.NewFlagSet("run-job", flag.ContinueOnError)
+	show := fs.Bool("print", false, "also print each push delivered")
+	queueOnly := fs.Bool("queue-only", false, "queue the pushes for the running server; send nothing")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
 		return usageError{"run-job: want exactly one job name (" + m.jobNames() + ")"}
+	}
+	if *show && *queueOnly {
+		return usageError{"run-job: --print shows pushes as they are delivered; with --queue-only nothing is delivered"}
 	}
 	db, err := m.openDB(ctx)
 	if err != nil {
 		return err
 	}
+	before, err := db.OutboxCounts(ctx)
+	if err != nil {
+		return err
+	}
 	s := m.newScheduler(db)
-	if err := s.RunJob(ctx, args[0]); err != nil {
+	if err := s.RunJob(ctx, pos[0]); err != nil {
 		if errors.Is(err, scheduler.ErrUnknownJob) {
-			return usageError{fmt.Sprintf("run-job: unknown job %q (want one of %s)", args[0], m.jobNames())}
+			return usageError{fmt.Sprintf("run-job: unknown job %q (want one of %s)", pos[0], m.jobNames())}
 		}
 		return err
 	}
-	admin, _, err := m.ensureAdmin(ctx, db)
+	queued, err := db.OutboxCounts(ctx)
 	if err != nil {
 		return err
 	}
-	b := m.newBot(db)
-	c := &console.Console{Bot: b, Out: m.Stdout, UserID: admin.ID, Names: userNames(ctx, db)}
-	w := m.newWorker(db, b, []crm.Sender{c})
-	w.Fallback = consoleFallback(c)
-	w.QuietFrom, w.QuietTo = 0, 0 // an operator asked for it now
-	n, err := w.Drain(ctx)
+	fmt.Fprintf(m.Stderr, "job %s ran; %d pushes queued\n", pos[0], queued[crm.OutboxPending]-before[crm.OutboxPending])
+	if *queueOnly {
+		fmt.Fprintf(m.Stderr, "%d pushes pending for the running server\n", queued[crm.OutboxPending])
+		return nil
+	}
+	var w *scheduler.Worker
+	var closers []func(context.Context) error
+	if tg, wc := m.cfg.Channels(); !tg && !wc {
+		admin, _, err := m.ensureAdmin(ctx, db)
+		if err != nil {
+			return err
+		}
+		b := m.newBot(db)
+		c := &console.Console{Bot: b, Out: m.Stdout, UserID: admin.ID, Names: userNames(ctx, db)}
+		w = m.newWorker(db, b, []crm.Sender{c})
+		w.Fallback = consoleFallback(c)
+		w.QuietFrom, w.QuietTo = 0, 0 // the terminal is the operator's, who asked for it now
+	} else {
+		ch, err := m.openChannels(ctx, db)
+		if err != nil {
+			return err
+		}
+		closers = ch.closers
+		senders := ch.senders
+		if *show {
+			c := &console.Console{Bot: ch.bot, Out: m.Stdout, Names: userNames(ctx, db)}
+			for i, sd := range senders {
+				senders[i] = printedSender{Sender: sd, out: c}
+			}
+		}
+		w = m.newWorker(db, ch.bot, senders)
+	}
+	_, err = w.Drain(ctx)
+	for _, c := range closers {
+		_ = c(context.Background())
+	}
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(m.Stderr, "job %s ran; %d pushes handled\n", args[0], n)
+	after, err := db.OutboxCounts(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(m.Stderr, "sent %d, undeliverable %d, pending %d (the running server sends those when they are due)\n",
+		after[crm.OutboxSent]-before[crm.OutboxSent], after[crm.OutboxDead]-before[crm.OutboxDead], after[crm.OutboxPending])
 	return nil
+}
+
+// printedSender shows in the terminal each push its channel delivered
+// (run-job --print).
+type printedSender struct {
+	crm.Sender
+	out *console.Console
+}
+
+func (p printedSender) Send(ctx context.Context, chatID string, msg crm.Message) error {
+	if err := p.Sender.Send(ctx, chatID, msg); err != nil {
+		return err
+	}
+	return p.out.Send(ctx, p.Sender.Channel()+":"+chatID, msg)
 }
 
 func (m *Main) jobNames() string {
