@@ -171,7 +171,7 @@ func New(opt Options) *Bot {
 			b.byWord[k] = c
 		}
 	}
-	b.handler = chain(b.route, b.recoverPanics, b.logUpdates, b.identify)
+	b.handler = chain(b.route, b.recoverPanics, b.logUpdates, b.identify, b.refuseHiddenChars)
 	return b
 }
 

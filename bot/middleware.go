@@ -61,6 +61,24 @@ func (b *Bot) identify(next Handler) Handler {
 	}
 }
 
+// refuseHiddenChars keeps text with hidden characters (a NUL byte, a
+// right-to-left override) out of every form field and record at the door,
+// the same for both engines: the person is told which character to delete
+// and nothing else happens, so a form stays at its step with every answer.
+// Display names from the platform are cleaned instead.
+func (b *Bot) refuseHiddenChars(next Handler) Handler {
+	return func(ctx context.Context, r *Request) error {
+		r.UserName = crm.StripHidden(r.UserName)
+		if err := crm.CheckText(r.Text); err != nil {
+			return err
+		}
+		if r.Document != nil {
+			r.Document.Name = crm.StripHidden(r.Document.Name)
+		}
+		return next(ctx, r)
+	}
+}
+
 // onError answers an error: a domain error in the user's words, anything
 // else as a short apology with an incident id (the details go to the log).
 func (b *Bot) onError(ctx context.Context, r *Request, err error) {
@@ -72,6 +90,10 @@ func (b *Bot) onError(ctx context.Context, r *Request, err error) {
 	b.opt.Logger.ErrorContext(ctx, "handler failed", slog.String("incident", id), slog.String("channel", r.Channel),
 		slog.String("chat_id", r.ChatID), slog.Int64("user_id", r.User.ID), slog.String("command", r.Command), slog.Any("err", err))
 	r.Sayf("error.internal", id)
+	// A form interrupted by a failure keeps its step and its answers.
+	if s, aerr := b.engine.Active(ctx, b.env(r)); aerr == nil && s.InForm() {
+		r.Sayf("form.kept")
+	}
 }
 
 func incidentID() string {
