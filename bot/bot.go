@@ -125,6 +125,7 @@ type Bot struct {
 	byWord   map[string]*Command
 	handler  Handler
 	chats    chatLocks
+	door     *Door
 	updates  atomic.Int64
 	failures atomic.Int64
 	// noFontSaid: the missing-font notice is given once.
@@ -159,7 +160,7 @@ func New(opt Options) *Bot {
 	if opt.StaleDays <= 0 {
 		opt.StaleDays = 14
 	}
-	b := &Bot{opt: opt, byName: map[string]*Command{}, byWord: map[string]*Command{}}
+	b := &Bot{opt: opt, byName: map[string]*Command{}, byWord: map[string]*Command{}, door: NewDoor()}
 	b.engine = conversation.NewEngine(opt.Store)
 	for _, c := range commandTable(b) {
 		b.commands = append(b.commands, c)
@@ -215,6 +216,16 @@ func (b *Bot) Handle(ctx context.Context, u Update) []crm.Message {
 	b.replies.Add(int64(len(r.replies)))
 	b.latency.observe(time.Since(start))
 	return r.replies
+}
+
+// Admit reports whether a chat account's update may come in now (Door):
+// channels ask before they store it.
+func (b *Bot) Admit(channel, user string) Admission { return b.door.Admit(channel, user, b.opt.Now()) }
+
+// Notice is a catalogue text for a chat the bot has not identified (a
+// refusal at the door), in the platform's language for it.
+func (b *Bot) Notice(key, langCode string) crm.Message {
+	return crm.Message{Text: conversation.T(conversation.NormalizeLang(langCode, b.opt.DefaultLang), key)}
 }
 
 func chain(h Handler, mws ...Middleware) Handler {

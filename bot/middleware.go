@@ -50,6 +50,7 @@ func (b *Bot) identify(next Handler) Handler {
 			}
 			r.User = u
 			r.Viewer = crm.ViewerOf(u, depts)
+			b.door.Known(r.Channel, r.UserID)
 			if u.Locale != "" {
 				r.Lang = u.Locale
 			}

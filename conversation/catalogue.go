@@ -74,6 +74,8 @@ var catalogue = map[string]entry{
 	"input.required":         {"这一项不能跳过。", "This one can't be skipped."},
 	"input.pick_button":      {"请点选一个按钮（或回复对应的编号）。", "Please pick one of the buttons (or reply with its number)."},
 	"prompt.optional_hint":   {"（可回复 - 跳过）", " (reply - to skip)"},
+	"queue.one_at_a_time":    {"我还在处理你之前的消息，请一条一条发。刚才多发的消息没有处理，请稍后重新发送。", "I'm still working on your earlier messages; please send one at a time. The extra messages just now were not read: send them again in a moment."},
+	"door.slow_down":         {"消息太快了，我先歇一会儿。请稍后再发。", "That's a lot of messages at once; I'm pausing for a moment. Please send again shortly."},
 	"text.hidden_char":       {"消息里有一个看不见的控制字符（%s），可能是复制时带进来的。请删掉它再发一次，已填的内容都还在。", "Your message contains an invisible control character (%s), perhaps from copying. Delete it and send again; nothing you entered is lost."},
 	"form.kept":              {"你填到一半的表单还在，稍后直接回复这一步即可继续。", "Your half-finished form is kept: reply to the same step a little later to go on."},
 	"text.too_long":          {"内容太长了，请精简一些。", "That's too long; please shorten it."},

@@ -24,7 +24,7 @@ import (
 
 const (
 	maxBody  = 1 << 20 // webhook body limit
-	queueLen = 64      // updates waiting per worker
+	queueLen = 64      // updates waiting, per worker
 )
 
 var errClosed = errors.New("telegram: channel closed")
@@ -205,30 +205,32 @@ func displayName(u *tgbotapi.User) string {
 	return first + " " + last
 }
 
-// startWorkers starts the pool; the caller holds c.mu.
+// perChatQueue is how many updates of one chat may wait: more from a
+// flooding chat are dropped (with one notice), not queued ahead of others.
+const perChatQueue = 10
+
+// startWorkers starts the pool; the caller holds c.mu. Chats take turns
+// (bot.ChatQueue): one chat's backlog never holds up another's.
 func (c *Channel) startWorkers() {
 	n := c.cfg.Workers
-	c.queues = make([]chan inbound, n)
-	c.slots = make([]chan struct{}, n)
-	for i := range n {
-		c.queues[i] = make(chan inbound, queueLen)
-		c.slots[i] = make(chan struct{}, queueLen)
-		c.workers.Add(1)
-		go c.work(i)
-	}
+	c.q = bot.NewChatQueue(n, n*queueLen, perChatQueue, func(in inbound) { c.process(c.base, in) })
 }
 
-// work answers one worker's updates in arrival order. A chat always maps
-// to the same worker, so its updates are answered in order.
-func (c *Channel) work(i int) {
-	defer c.workers.Done()
-	for in := range c.queues[i] {
-		<-c.slots[i]
-		c.process(c.base, in)
+// notice tells a chat, once per burst, why its message was not taken in.
+// It is sent on its own goroutine (pacing may wait), which Close waits for.
+func (c *Channel) notice(in *inbound, key string) {
+	if !in.private {
+		return // a group is not told about one member's flood
 	}
+	m := c.bot.Notice(key, in.update.LangCode)
+	c.workers.Add(1)
+	go func() {
+		defer c.workers.Done()
+		if err := c.Send(c.base, strconv.FormatInt(in.chat, 10), m); err != nil {
+			c.log.Warn("telegram: notice not sent", slog.Int64("chat_id", in.chat), slog.Any("err", err))
+		}
+	}()
 }
-
-func (c *Channel) workerFor(chat int64) int { return int(uint64(chat) % uint64(len(c.queues))) }
 
 // accept stores an update (its id, and while it is unanswered the update
 // itself: bot.Inbox) and queues it for its chat's worker. It waits for room
@@ -236,6 +238,18 @@ func (c *Channel) workerFor(chat int64) int { return int(uint64(chat) % uint64(l
 // update (id already stored) is skipped.
 func (c *Channel) accept(ctx context.Context, u *tgbotapi.Update) error {
 	in := c.translate(u)
+	if in.handle {
+		// Before anything reaches the database: a chat sending faster
+		// than a person types is held back.
+		switch c.bot.Admit(Name, in.update.UserID) {
+		case bot.RefusedNotice:
+			c.log.Warn("telegram: chat over its message rate; dropped", slog.Int64("chat_id", in.chat))
+			c.notice(&in, "door.slow_down")
+			return nil
+		case bot.Refused:
+			return nil
+		}
+	}
 	return c.enqueue(ctx, &in, func(ctx context.Context) (bool, error) {
 		key := strconv.Itoa(u.UpdateID)
 		if !in.handle && in.callbackID == "" {
@@ -259,29 +273,35 @@ func (c *Channel) accept(ctx context.Context, u *tgbotapi.Update) error {
 // reports whether the update is to be answered, and may fill in *in) and
 // queues *in.
 func (c *Channel) enqueue(ctx context.Context, in *inbound, store func(ctx context.Context) (bool, error)) error {
-	w := c.workerFor(in.chat)
-	select {
-	case c.slots[w] <- struct{}{}:
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-c.closing:
-		return errClosed
+	chat := strconv.FormatInt(in.chat, 10)
+	if err := c.q.Reserve(ctx, chat, true); err != nil {
+		switch {
+		case errors.Is(err, bot.ErrChatBusyNotice):
+			c.log.Warn("telegram: chat has too many updates waiting; dropped", slog.Int64("chat_id", in.chat))
+			c.notice(in, "queue.one_at_a_time")
+			return nil
+		case errors.Is(err, bot.ErrChatBusy):
+			return nil
+		case errors.Is(err, bot.ErrQueueClosed):
+			return errClosed
+		}
+		return err
 	}
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	if c.closed {
-		<-c.slots[w]
+		c.q.Unreserve(chat)
 		return errClosed
 	}
 	fresh, err := store(ctx)
 	if err != nil || !fresh {
-		<-c.slots[w]
+		c.q.Unreserve(chat)
 		if err != nil {
 			return fmt.Errorf("telegram: store update: %w", err)
 		}
 		return nil
 	}
-	c.queues[w] <- *in // cannot block: the slot is ours
+	c.q.Push(chat, *in)
 	return nil
 }
 

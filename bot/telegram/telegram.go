@@ -121,9 +121,8 @@ type Channel struct {
 	closed    bool
 	closing   chan struct{}
 	closeOnce sync.Once
-	queues    []chan inbound
-	slots     []chan struct{}
-	workers   sync.WaitGroup
+	q         *bot.ChatQueue[inbound]
+	workers   sync.WaitGroup // notices in flight
 	pollers   sync.WaitGroup
 	base      context.Context // processing context, cancelled when Close gives up
 	cancel    context.CancelFunc
@@ -337,14 +336,14 @@ func (c *Channel) Close(ctx context.Context) error {
 		close(c.closing)
 		c.mu.Lock()
 		c.closed = true
-		for _, q := range c.queues {
-			close(q)
-		}
 		c.mu.Unlock()
 	})
 	done := make(chan struct{})
 	go func() {
 		c.pollers.Wait()
+		if c.q != nil {
+			_ = c.q.Close(context.Background())
+		}
 		c.workers.Wait()
 		close(done)
 	}()

@@ -225,9 +225,9 @@ func TestCloseDeadline(t *testing.T) {
 func TestUpdatesAbandonedByCloseAreAnsweredByTheNextProcess(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, db *store.DB) {
 		g, gated := newGate()
-		first, _ := webhookHarness(t, db, gated)
+		first, _ := webhookHarness(t, db, gated, func(c *Config) { c.Workers = 1 })
 		// Four chats served by one worker: the first reply is held in
-		// flight, the other three wait in the worker's queue.
+		// flight, the other three wait in the queue.
 		chats := []int64{5300, 5308, 5316, 5324}
 		for _, chat := range chats {
 			first.fake.PushMessage(chat, chat, "/help")
