@@ -63,6 +63,14 @@ type Sender interface {
 // ErrUnreachable means the chat cannot receive messages any more.
 var ErrUnreachable = &Error{Code: CodeUnavailable, Key: "push.unreachable"}
 
+// ErrUncertain means a message may or may not have arrived: the request
+// left, and no answer came back (a timeout, a dropped connection), or the
+// process sending it stopped mid-send. Neither Telegram nor WeCom has an
+// idempotency key for a new message, so sending it again could deliver it
+// twice: it is not retried (at most once for this narrow window; at least
+// once everywhere else).
+var ErrUncertain = &Error{Code: CodeUnavailable, Key: "push.uncertain"}
+
 // RetryAfterError asks the caller to wait before trying again.
 type RetryAfterError struct {
 	After time.Duration

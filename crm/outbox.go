@@ -39,6 +39,10 @@ type OutboxItem struct {
 	LastError     string     `db:"last_error"`
 	CreatedAt     time.Time  `db:"created_at"`
 	SentAt        *time.Time `db:"sent_at"`
+	// SendStartedAt is set while a send is under way (StartSend): on a
+	// push taken over from a stopped process it means the send may have
+	// arrived.
+	SendStartedAt *time.Time `db:"send_started_at"`
 }
 
 // Outbox statuses.
@@ -57,6 +61,8 @@ type OutboxStore interface {
 	// a live worker, claiming them until now+lease. Rows claimed by a
 	// crashed worker come back once their lease ends.
 	ClaimOutbox(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]OutboxItem, error)
+	// StartSend records that a claimed push's send begins.
+	StartSend(ctx context.Context, id int64, now time.Time) error
 	// MarkSent, MarkRetry, MarkDead and Release end a claim.
 	MarkSent(ctx context.Context, id int64, now time.Time) error
 	MarkRetry(ctx context.Context, id int64, next time.Time, lastErr string) error

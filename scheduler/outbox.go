@@ -201,12 +201,32 @@ func (w *Worker) handle(ctx context.Context, it crm.OutboxItem) {
 		}
 		return
 	}
+	if it.SendStartedAt != nil {
+		// Its process stopped while sending it: it may well have
+		// arrived, and neither platform can tell us or take it twice
+		// safely (crm.ErrUncertain), so it is not sent again.
+		w.dead.Add(1)
+		log.Warn("push was in flight when its process stopped; not sent again", slog.Time("send_started_at", *it.SendStartedAt))
+		if err := w.Store.MarkDead(bg, it.ID, "uncertain: in flight when its process stopped"); err != nil {
+			log.Error("outbox update", slog.Any("err", err))
+		}
+		return
+	}
+	if err := w.Store.StartSend(bg, it.ID, w.Now()); err != nil {
+		log.Error("outbox start send", slog.Any("err", err))
+		_ = w.Store.Release(bg, it.ID)
+		return
+	}
 	err := w.send(ctx, it)
 	var ra *crm.RetryAfterError
 	switch {
 	case err == nil:
 		w.sent.Add(1)
 		err = w.Store.MarkSent(bg, it.ID, w.Now())
+	case errors.Is(err, crm.ErrUncertain):
+		w.dead.Add(1)
+		log.Warn("push may have arrived (no answer); not sent again", slog.Any("err", err))
+		err = w.Store.MarkDead(bg, it.ID, err.Error())
 	case errors.Is(err, crm.ErrUnreachable), errors.Is(err, errNoChat):
 		w.dead.Add(1)
 		log.Warn("push undeliverable", slog.Any("err", err))

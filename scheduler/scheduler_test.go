@@ -506,3 +506,64 @@ func TestWorkbenchRunFailsWholeOnAReadError(t *testing.T) {
 		}
 	})
 }
+
+// hangingSender takes the message and never answers, like a process killed
+// mid-send: the push is on its way, its process gone.
+type hangingSender struct{ entered chan string }
+
+func (h *hangingSender) Channel() string { return "telegram" }
+
+func (h *hangingSender) Send(ctx context.Context, chatID string, m crm.Message) error {
+	h.entered <- m.Text
+	<-ctx.Done()
+	return ctx.Err()
+}
+
+// A process dies with sends in flight (kill -9): after the lease the next
+// worker does not send those again — they may have arrived — and marks
+// them uncertain; what the dead process had claimed but not begun is sent
+// once (#20 item 7: all 15 in flight used to be sent again).
+func TestOutboxSendsInFlightAtACrashAreNotRepeated(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		db.BindIdentity(ctx, crm.Identity{Channel: "telegram", ExternalID: "100", UserID: w.rep.ID, ChatID: "100"})
+		db.BindIdentity(ctx, crm.Identity{Channel: "telegram", ExternalID: "200", UserID: w.quiet.ID, ChatID: "200"})
+		db.Enqueue(ctx, []crm.OutboxItem{
+			{Key: "a1", Kind: "x", UserID: w.rep.ID}, {Key: "a2", Kind: "x", UserID: w.rep.ID},
+			{Key: "b1", Kind: "x", UserID: w.quiet.ID},
+		}, w.now)
+		hang := &hangingSender{entered: make(chan string, 10)}
+		dying := &scheduler.Worker{Store: db, Senders: []crm.Sender{hang}, Render: render, Now: w.clock, Location: shanghai, ShutdownDeadline: time.Hour}
+		runCtx, kill := context.WithCancel(ctx)
+		defer kill()
+		go dying.Drain(runCtx)
+		<-hang.entered // a1 and b1 are in flight (one per recipient); a2 waits behind a1
+		<-hang.entered
+
+		w.now = w.now.Add(10 * time.Minute) // past the lease: the process is presumed dead
+		snd := &sender{}
+		next := &scheduler.Worker{Store: db, Senders: []crm.Sender{snd}, Render: render, Now: w.clock, Location: shanghai}
+		if _, err := next.Drain(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if len(snd.sent) != 1 {
+			t.Fatalf("the next worker sent %v, want only a2", snd.sent)
+		}
+		dead, _ := db.OutboxItems(ctx, crm.OutboxDead, 10)
+		keys := map[string]string{}
+		for _, it := range dead {
+			keys[it.Key] = it.LastError
+		}
+		if len(dead) != 2 || !strings.Contains(keys["a1"], "uncertain") || !strings.Contains(keys["b1"], "uncertain") {
+			t.Fatalf("dead: %v", keys)
+		}
+		// An answer that never came is uncertain too: not retried.
+		snd.fail = func(string, int) error { return fmt.Errorf("no answer: %w", crm.ErrUncertain) }
+		db.Enqueue(ctx, []crm.OutboxItem{{Key: "c1", Kind: "x", UserID: w.rep.ID}}, w.now)
+		next.Drain(ctx)
+		w.now = w.now.Add(2 * time.Hour)
+		if n, _ := next.Drain(ctx); n != 0 {
+			t.Fatalf("an uncertain send was tried again (%d)", n)
+		}
+	})
+}

@@ -10,7 +10,7 @@ import (
 	"github.com/salesbot-crm/salesbot/crm"
 )
 
-const outboxCols = `id, key, kind, user_id, channel, chat_id, payload, status, attempts, next_attempt_at, claimed_until, last_error, created_at, sent_at`
+const outboxCols = `id, key, kind, user_id, channel, chat_id, payload, status, attempts, next_attempt_at, claimed_until, last_error, created_at, sent_at, send_started_at`
 
 func enqueueItems(ctx context.Context, tx *sqlx.Tx, items []crm.OutboxItem, now time.Time) (int, error) {
 	n := 0
@@ -96,9 +96,14 @@ func (s *DB) MarkSent(ctx context.Context, id int64, now time.Time) error {
 	return s.outboxUpdate(ctx, "sent", id, `UPDATE outbox SET status = 'sent', sent_at = ?, claimed_until = NULL, last_error = '' WHERE id = ?`, now.UTC(), id)
 }
 
-// MarkRetry schedules another attempt.
+// StartSend records that the send of a claimed push begins now.
+func (s *DB) StartSend(ctx context.Context, id int64, now time.Time) error {
+	return s.outboxUpdate(ctx, "start", id, `UPDATE outbox SET send_started_at = ? WHERE id = ?`, now.UTC(), id)
+}
+
+// MarkRetry schedules another attempt (the last one failed for certain).
 func (s *DB) MarkRetry(ctx context.Context, id int64, next time.Time, lastErr string) error {
-	return s.outboxUpdate(ctx, "retry", id, `UPDATE outbox SET next_attempt_at = ?, claimed_until = NULL, last_error = ? WHERE id = ?`, next.UTC(), truncate(lastErr, 500), id)
+	return s.outboxUpdate(ctx, "retry", id, `UPDATE outbox SET next_attempt_at = ?, claimed_until = NULL, last_error = ?, send_started_at = NULL WHERE id = ?`, next.UTC(), truncate(lastErr, 500), id)
 }
 
 // MarkDead gives up on a push.

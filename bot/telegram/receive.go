@@ -205,6 +205,10 @@ func displayName(u *tgbotapi.User) string {
 	return first + " " + last
 }
 
+// replyRetryRounds is how many more times a reply refused with a short
+// retry_after is tried in place.
+const replyRetryRounds = 3
+
 // perChatQueue is how many updates of one chat may wait: more from a
 // flooding chat are dropped (with one notice), not queued ahead of others.
 const perChatQueue = 10
@@ -406,6 +410,20 @@ func (c *Channel) deliverStored(ctx context.Context, key string, sr storedReplie
 		edit = &editTarget{messageID: sr.MessageID}
 	}
 	sent, err := c.deliverSome(ctx, sr.Chat, sr.Replies, edit)
+	// A person is waiting: a short retry_after is waited out here, not
+	// left to the inbox's next sweep (minutes away).
+	for round := 0; err != nil && round < replyRetryRounds; round++ {
+		var ra *crm.RetryAfterError
+		if !errors.As(err, &ra) || ra.After > maxWaitInPlace {
+			break
+		}
+		if c.sleep(ctx, ra.After) != nil {
+			break
+		}
+		var more int
+		more, err = c.deliverSome(ctx, sr.Chat, sr.Replies[sent:], edit)
+		sent += more
+	}
 	if err == nil {
 		return true
 	}

@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/http/httptrace"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -49,8 +51,9 @@ var errChatHeld = errors.New("telegram: chat rate limited by an earlier retry_af
 //     crm.ErrUnreachable; not retried.
 //   - Network errors, 5xx and unreadable answers are tried 3 times with
 //     back-off (0.5 s, 1 s); then the error is returned for the outbox to
-//     retry later. A request whose answer was lost may have been delivered:
-//     sending is at-least-once.
+//     retry later. A new message whose request was written but whose answer
+//     never came (timeout, dropped connection) may have been delivered: it
+//     fails with crm.ErrUncertain and is not sent again.
 //   - Other 4xx answers are returned at once.
 //
 // A message that fails part-way is not resumed: the caller's retry sends it
@@ -97,7 +100,7 @@ func retryable(err error) bool {
 	if errors.As(err, &ra) {
 		return true
 	}
-	if errors.Is(err, crm.ErrUnreachable) {
+	if errors.Is(err, crm.ErrUnreachable) || errors.Is(err, crm.ErrUncertain) {
 		return false
 	}
 	var f *failure
@@ -292,6 +295,9 @@ func (c *Channel) call(ctx context.Context, chat int64, method string, paced boo
 		if err == nil {
 			return resp, nil
 		}
+		if errors.Is(err, crm.ErrUncertain) {
+			return nil, err
+		}
 		kind, f := classify(ctx, method, chat, resp, err)
 		if f != nil {
 			f.desc = c.redactString(f.desc)
@@ -339,7 +345,10 @@ func (c *Channel) call(ctx context.Context, chat int64, method string, paced boo
 	}
 }
 
-// request makes one HTTP call with its own deadline.
+// request makes one HTTP call with its own deadline. A call that creates a
+// message and got no answer from Telegram after its request was written
+// (a timeout, a dropped connection) may have been delivered: it fails with
+// crm.ErrUncertain and is not tried again.
 func (c *Channel) request(ctx context.Context, method string, req any) (*tgbotapi.APIResponse, error) {
 	timeout := c.reqTimeout
 	if method == "getUpdates" {
@@ -347,15 +356,48 @@ func (c *Channel) request(ctx context.Context, method string, req any) (*tgbotap
 	}
 	rctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
+	var wrote, answered, idleConn atomic.Bool
+	rctx = httptrace.WithClientTrace(rctx, &httptrace.ClientTrace{
+		GotConn: func(i httptrace.GotConnInfo) { idleConn.Store(i.Reused && i.WasIdle) },
+		WroteRequest: func(i httptrace.WroteRequestInfo) {
+			if i.Err == nil {
+				wrote.Store(true)
+			}
+		},
+		GotFirstResponseByte: func() { answered.Store(true) },
+	})
 	api := c.apiFor(rctx)
+	var resp *tgbotapi.APIResponse
+	var err error
 	switch r := req.(type) {
 	case rawRequest:
-		return api.MakeRequest(r.name, r.p)
+		resp, err = api.MakeRequest(r.name, r.p)
 	case tgbotapi.Chattable:
-		return api.Request(r)
+		resp, err = api.Request(r)
 	default:
 		return nil, fmt.Errorf("telegram: unknown request %T", req)
 	}
+	// Uncertain: the request went out and nothing came back, within the
+	// deadline or before the connection broke. Excepted is a connection
+	// that had been idle and broke at once (the server had closed it: the
+	// request was not read; Go's transport retries those for idempotent
+	// methods), and any answer at all (a proxy's 502 page says Telegram
+	// never saw it).
+	timedOut := errors.Is(err, context.DeadlineExceeded) || errors.Is(rctx.Err(), context.DeadlineExceeded)
+	if err != nil && wrote.Load() && !answered.Load() && (timedOut || !idleConn.Load()) && createsMessage(method) && ctx.Err() == nil {
+		return resp, fmt.Errorf("telegram: %s: no answer after the request was sent (%w): %w", method, c.redact(err), crm.ErrUncertain)
+	}
+	return resp, err
+}
+
+// createsMessage reports whether a method posts a new message: doing it
+// twice shows it twice (editing or answering a callback again does not).
+func createsMessage(method string) bool {
+	switch method {
+	case "sendMessage", "sendPhoto", "sendDocument":
+		return true
+	}
+	return false
 }
 
 // markUnreachable records that a private chat's person blocked the bot or
