@@ -63,6 +63,24 @@ type Sender interface {
 // ErrUnreachable means the chat cannot receive messages any more.
 var ErrUnreachable = &Error{Code: CodeUnavailable, Key: "push.unreachable"}
 
+type sendStartKey struct{}
+
+// WithSendStart returns a context carrying f, which a Sender calls (through
+// SendStarting) right before a request that may deliver the message leaves:
+// after pacing and waits, so the outbox knows exactly which pushes were on
+// the wire when a process died.
+func WithSendStart(ctx context.Context, f func()) context.Context {
+	return context.WithValue(ctx, sendStartKey{}, f)
+}
+
+// SendStarting tells the caller of Send (WithSendStart) that a request
+// carrying the message is about to leave.
+func SendStarting(ctx context.Context) {
+	if f, ok := ctx.Value(sendStartKey{}).(func()); ok {
+		f()
+	}
+}
+
 // ErrUncertain means a message may or may not have arrived: the request
 // left, and no answer came back (a timeout, a dropped connection), or the
 // process sending it stopped mid-send. Neither Telegram nor WeCom has an

@@ -212,12 +212,14 @@ func (w *Worker) handle(ctx context.Context, it crm.OutboxItem) {
 		}
 		return
 	}
-	if err := w.Store.StartSend(bg, it.ID, w.Now()); err != nil {
-		log.Error("outbox start send", slog.Any("err", err))
-		_ = w.Store.Release(bg, it.ID)
-		return
-	}
-	err := w.send(ctx, it)
+	// Recorded right before the first request leaves (after the channel's
+	// pacing): from then on the push may arrive.
+	started := sync.OnceFunc(func() {
+		if err := w.Store.StartSend(bg, it.ID, w.Now()); err != nil {
+			log.Error("outbox start send", slog.Any("err", err))
+		}
+	})
+	err := w.send(crm.WithSendStart(ctx, started), it)
 	var ra *crm.RetryAfterError
 	switch {
 	case err == nil:

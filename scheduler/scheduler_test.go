@@ -514,6 +514,7 @@ type hangingSender struct{ entered chan string }
 func (h *hangingSender) Channel() string { return "telegram" }
 
 func (h *hangingSender) Send(ctx context.Context, chatID string, m crm.Message) error {
+	crm.SendStarting(ctx) // the request leaves
 	h.entered <- m.Text
 	<-ctx.Done()
 	return ctx.Err()

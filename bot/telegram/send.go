@@ -291,6 +291,9 @@ func (c *Channel) call(ctx context.Context, chat int64, method string, paced boo
 				return nil, err
 			}
 		}
+		if createsMessage(method) {
+			crm.SendStarting(ctx)
+		}
 		resp, err := c.request(ctx, method, req)
 		if err == nil {
 			return resp, nil
