@@ -46,6 +46,7 @@ var catalogue = map[string]entry{
 	"group.only_in_group":      {"请在要接收团队提醒的群里发送 /group。", "Send /group in the group chat that should get the team's alerts."},
 	"group.bind_first":         {"请先私聊我，用邀请码绑定账号，再在群里发送 /group。", "Message me privately and bind with your invite code first, then send /group here."},
 	"group.registered":         {"✓ 本群已设为「%s」的团队提醒群：撞单提醒会发到这里。", "✓ This group now gets %s's team alerts (duplicate claims)."},
+	"push.uncertain":           {"可能已送达（没有收到平台的回应），不再重发。", "May have arrived (the platform never answered); not sent again."},
 	"push.unreachable":         {"无法送达。", "Could not be delivered."},
 	"help.lang":                {"切换语言（中文/English）", "switch language (中文/English)"},
 	"help.cancel":              {"退出当前表单", "leave the current form"},
