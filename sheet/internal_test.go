@@ -117,7 +117,7 @@ func TestParseDate(t *testing.T) {
 
 func TestFormulaEscape(t *testing.T) {
 	for s, esc := range map[string]bool{"=SUM(A1)": true, "@x": true, "+cmd": true, "-x": true, "+8613800138000": false,
-		"-3": false, "- 无": false, "-": false, "青禾": false, "": false, "-.5": false} {
+		"-3": false, "- 无": true, "-": false, "青禾": false, "": false, "-.5": false} {
 		if got := formulaStart(s); got != esc {
 			t.Errorf("formulaStart(%q) = %v", s, got)
 		}

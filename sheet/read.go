@@ -244,20 +244,42 @@ func unescapeFormula(s string) string {
 	return s
 }
 
-// formulaStart reports whether a spreadsheet program opening a CSV would
-// take s as a formula (CSV injection): it starts with = or @, or with + or -
-// not followed by a digit (a phone number like +8613800138000 stays as is).
+// formulaStart reports whether a spreadsheet program would evaluate s
+// (CSV injection, OWASP): it starts with =, @, a tab or a carriage return,
+// their full-width forms, or + or - (ASCII or full-width) — except a plain
+// number such as -3, 1.5 or +8613800138000, which is read as that number
+// and runs nothing. "-" alone is text. A phone number written with spaces
+// or dashes ("+86 138 0013 8000") is neutralised like any other: a
+// spreadsheet would take it as arithmetic.
 func formulaStart(s string) bool {
-	if s == "" {
-		return false
-	}
-	switch s[0] {
-	case '=', '@':
+	r, size := utf8.DecodeRuneInString(s)
+	switch r {
+	case '=', '@', '\t', '\r', '＝', '＠':
 		return true
-	case '+', '-':
-		return len(s) > 1 && (s[1] < '0' || s[1] > '9') && s[1] != ' ' && s[1] != '.'
+	case '+', '-', '＋', '－':
+		return len(s) > size && !signedDecimal(s)
 	}
 	return false
+}
+
+// signedDecimal reports whether s is an optionally signed decimal number of
+// ASCII digits: [+-]digits[.digits] or [+-].digits.
+func signedDecimal(s string) bool {
+	if s != "" && (s[0] == '+' || s[0] == '-') {
+		s = s[1:]
+	}
+	intPart, frac, dot := strings.Cut(s, ".")
+	if intPart == "" && frac == "" || dot && frac == "" {
+		return false
+	}
+	for _, part := range []string{intPart, frac} {
+		for i := 0; i < len(part); i++ {
+			if part[i] < '0' || part[i] > '9' {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // escapeFormula prefixes a CSV cell that would run as a formula with an

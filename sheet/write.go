@@ -115,6 +115,7 @@ type xlsxWriter struct {
 	sw        *excelize.StreamWriter
 	row       int
 	dateStyle int
+	textStyle int // number format Text: the cell is text, whatever it starts with
 }
 
 func newXLSXWriter(w io.Writer, sheetName string, header []string, widths []float64) (xw *xlsxWriter, err error) {
@@ -146,6 +147,10 @@ func newXLSXWriter(w io.Writer, sheetName string, header []string, widths []floa
 	if err != nil {
 		return nil, err
 	}
+	textStyle, err := f.NewStyle(&excelize.Style{NumFmt: 49}) // "@": Text
+	if err != nil {
+		return nil, err
+	}
 	sw, err := f.NewStreamWriter(name)
 	if err != nil {
 		return nil, err
@@ -169,7 +174,7 @@ func newXLSXWriter(w io.Writer, sheetName string, header []string, widths []floa
 	if err := sw.SetRow("A1", cells, excelize.RowOpts{Height: 20}); err != nil {
 		return nil, err
 	}
-	return &xlsxWriter{w: w, f: f, sw: sw, row: 1, dateStyle: dateStyle}, nil
+	return &xlsxWriter{w: w, f: f, sw: sw, row: 1, dateStyle: dateStyle, textStyle: textStyle}, nil
 }
 
 func (x *xlsxWriter) Row(cells []any) error {
@@ -193,7 +198,13 @@ func (x *xlsxWriter) Row(cells []any) error {
 					t = string(r[:maxCellChars])
 				}
 			}
-			vals[i] = t
+			if formulaStart(t) {
+				// A string cell formatted as Text ("@"): shown as typed,
+				// never evaluated, even after someone edits it.
+				vals[i] = excelize.Cell{StyleID: x.textStyle, Value: t}
+			} else {
+				vals[i] = t
+			}
 		default:
 			vals[i] = v
 		}
