@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -26,7 +27,30 @@ import (
 // maxCallbackBytes bounds a callback body (WeCom's are a few KB).
 const maxCallbackBytes = 256 << 10
 
+// CallbackWindow is how far the timestamp a callback is signed with (its
+// timestamp query parameter) may be from the channel's clock, either way.
+// Outside it the callback, or the URL verification, is refused like a
+// forged one (403) before anything is stored. WeCom signs a callback when
+// it sends it and, when it gets no answer within 5 s, sends it again, three
+// times at most (callbackRetryPeriod): a genuine callback is seconds old.
+// The rest of the five minutes absorbs clock skew between WeCom and this
+// server (keep the server's clock synchronised: a clock more than the
+// window off refuses every callback, logged as "outside the window").
+//
+// A captured callback replayed inside the window is a redelivery: its
+// dedupe key is in the inbox. Replayed later it is refused here, so the
+// inbox keys only have to outlive the window: they are kept
+// crm.InboundRetention (7 days), far longer than a key can be needed — a
+// callback signed at T is accepted from T-CallbackWindow (our clock behind)
+// to T+CallbackWindow (ahead), its retries until callbackRetryPeriod later.
+const CallbackWindow = 5 * time.Minute
+
+// callbackRetryPeriod bounds how long after its first delivery WeCom
+// retries a callback: three retries, each after 5 s without an answer.
+const callbackRetryPeriod = 30 * time.Second
+
 var (
+	errStale     = errors.New("wecom callback: timestamp outside the window")
 	errSignature = errors.New("wecom callback: bad signature")
 	errCorp      = errors.New("wecom callback: wrong corp id")
 	errMalformed = errors.New("wecom callback: malformed")
@@ -80,6 +104,10 @@ func (c *Channel) verifyURL(w http.ResponseWriter, r *http.Request) {
 		c.reject(r, w, errSignature)
 		return
 	}
+	if err := c.fresh(q); err != nil {
+		c.reject(r, w, err)
+		return
+	}
 	plain, err := c.decrypt(echo)
 	if err != nil {
 		c.reject(r, w, err)
@@ -91,7 +119,7 @@ func (c *Channel) verifyURL(w http.ResponseWriter, r *http.Request) {
 
 func (c *Channel) reject(r *http.Request, w http.ResponseWriter, err error) {
 	status := http.StatusBadRequest
-	if errors.Is(err, errSignature) || errors.Is(err, errCorp) {
+	if errors.Is(err, errSignature) || errors.Is(err, errCorp) || errors.Is(err, errStale) {
 		status = http.StatusForbidden
 	}
 	c.log.LogAttrs(r.Context(), slog.LevelWarn, "wecom callback rejected", slog.String("method", r.Method),
@@ -108,6 +136,22 @@ func (c *Channel) signed(q url.Values, enc string) bool {
 	}
 	want := util.Signature(c.cfg.Token, ts, nonce, enc)
 	return subtle.ConstantTimeCompare([]byte(want), []byte(strings.ToLower(sig))) == 1
+}
+
+// fresh checks that the signed timestamp (seconds since 1970) is within
+// CallbackWindow of the channel's clock.
+func (c *Channel) fresh(q url.Values) error {
+	ts := q.Get("timestamp")
+	sec, err := strconv.ParseInt(ts, 10, 64)
+	if err != nil {
+		return fmt.Errorf("%w: timestamp %.20q is no number", errStale, ts)
+	}
+	at, now := time.Unix(sec, 0), c.now()
+	if off := at.Sub(now); off > CallbackWindow || off < -CallbackWindow {
+		return fmt.Errorf("%w: signed at %s, our clock says %s (window ±%s)", errStale,
+			at.UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339), CallbackWindow)
+	}
+	return nil
 }
 
 // decrypt opens an encrypted payload: AES-256-CBC, IV the key's first 16
@@ -145,6 +189,9 @@ func (c *Channel) open(q url.Values, body []byte) ([]byte, inbound, error) {
 	}
 	if !c.signed(q, env.Encrypt) {
 		return nil, inbound{}, errSignature
+	}
+	if err := c.fresh(q); err != nil {
+		return nil, inbound{}, err
 	}
 	if env.ToUserName != "" && env.ToUserName != c.cfg.CorpID {
 		return nil, inbound{}, errCorp

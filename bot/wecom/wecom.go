@@ -41,7 +41,9 @@
 //
 // CallbackHandler answers WeCom's URL verification (GET) with the decrypted
 // echostr and, for a POST, checks the signature in constant time before
-// decrypting, checks the corp id, parses the message, records its key with
+// decrypting, refuses a callback signed more than CallbackWindow (5
+// minutes) from the channel's clock (a replay), checks the corp id,
+// parses the message, records its key with
 // Store.ClaimInbound (the MsgId, else a SHA-256 of the decrypted payload:
 // WeCom retries a callback it got no answer for within 5 s) and answers an
 // empty 200 at once. A bounded pool of workers then handles the updates,
