@@ -21,6 +21,7 @@ import (
 	"github.com/silenceper/wechat/v2/util"
 
 	"github.com/salesbot-crm/salesbot/bot"
+	"github.com/salesbot-crm/salesbot/conversation"
 	"github.com/salesbot-crm/salesbot/crm"
 )
 
@@ -347,6 +348,7 @@ func (c *Channel) handleJob(j job) {
 	in, user := j.in, j.user
 	u := bot.Update{Channel: Name, ChatID: user, UserID: user}
 	greeting := in.Event == "enter_agent" || in.Event == "subscribe"
+	var card map[string]string // the pressed card's button labels
 	switch {
 	case in.MsgType == "text":
 		u.Text = in.Content
@@ -357,6 +359,18 @@ func (c *Channel) handleJob(j job) {
 		// Menu keys are command lines or keywords ("/today", "工作台").
 		u.Text = strings.TrimSpace(in.EventKey)
 	case in.Event == "template_card_event":
+		labels, err := c.sentCard(ctx, user, in.TaskID)
+		if errors.Is(err, crm.ErrNotFound) {
+			answered = c.answerStale(ctx, j.key, user, in)
+			return
+		}
+		if err != nil {
+			c.log.LogAttrs(ctx, slog.LevelError, "wecom: look up the pressed card", slog.String("user", user),
+				slog.String("task_id", in.TaskID), slog.Any("err", err))
+			answered = false
+			return
+		}
+		card = labels
 		u.Button = strings.TrimSpace(in.EventKey)
 	case greeting:
 		u.Text = "/start"
@@ -391,7 +405,7 @@ func (c *Channel) handleJob(j job) {
 		c.log.LogAttrs(ctx, slog.LevelError, "wecom: look up member", slog.String("user", user), slog.Any("err", err))
 	}
 	if in.Event == "template_card_event" {
-		c.updateCard(ctx, user, in, lang)
+		c.updateCard(ctx, user, in, card, lang)
 	}
 	replies := b.Handle(ctx, u)
 	if len(replies) == 0 {
@@ -406,10 +420,35 @@ func (c *Channel) handleJob(j job) {
 	answered = c.deliverReplies(ctx, j.key, user, sr)
 }
 
+// answerStale answers a press on a card that was not sent to this member
+// (or is older than cardTTL) with the bot's stale-button text, without
+// handing the press to the bot, updating any card or touching the
+// member's numbered options: a button key means something only on its own
+// member's card (a step of that member's form), so a press naming another
+// member's task_id changes nothing.
+func (c *Channel) answerStale(ctx context.Context, key, user string, in inbound) bool {
+	c.log.LogAttrs(ctx, slog.LevelWarn, "wecom: press on a card not sent to this member; answered as a stale button",
+		slog.String("user", user), slog.String("task_id", in.TaskID))
+	c.mu.RLock()
+	st := c.store
+	c.mu.RUnlock()
+	lang := c.cfg.DefaultLang
+	if m, err := st.IdentityUser(ctx, Name, user); err == nil && m.Locale != "" {
+		lang = m.Locale
+	}
+	stale := []crm.Message{{Text: conversation.T(lang, "button.stale")}}
+	return c.doneAfter(ctx, key, user, c.deliverKeeping(ctx, target{kind: toMember, id: user}, stale, false, true, lang))
+}
+
 // deliverReplies sends a handled callback's replies and reports whether it
 // is answered: false when they failed in a way worth retrying later.
 func (c *Channel) deliverReplies(ctx context.Context, key, user string, sr storedReplies) bool {
-	err := c.deliver(ctx, target{kind: toMember, id: user}, sr.Replies, false, sr.Lang)
+	return c.doneAfter(ctx, key, user, c.deliver(ctx, target{kind: toMember, id: user}, sr.Replies, false, sr.Lang))
+}
+
+// doneAfter reports whether a callback whose replies were sent with the
+// error err is answered: false when it is worth retrying later.
+func (c *Channel) doneAfter(ctx context.Context, key, user string, err error) bool {
 	if err == nil {
 		return true
 	}
