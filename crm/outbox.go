@@ -93,6 +93,16 @@ type OutboxStore interface {
 	PurgeInbound(ctx context.Context, before time.Time) (int, error)
 }
 
+// InboundRetention is how long the inbox keeps an update's key (the
+// channel's dedupe key) before housekeeping purges it. A key must outlive
+// every delivery of its update that a channel would still accept: WeCom
+// callbacks are refused once their signed timestamp is more than
+// wecom.CallbackWindow (5 minutes) from now, so a key is needed for about
+// twice that plus WeCom's retries (well under an hour); Telegram keeps an
+// unconfirmed update for at most 24 hours. Seven days covers both with
+// room, and lets an operator look at a week of deliveries.
+const InboundRetention = 7 * 24 * time.Hour
+
 // TeamStats is what a team did in a period.
 type TeamStats struct {
 	NewCustomers int   `db:"new_customers"`

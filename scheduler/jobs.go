@@ -231,11 +231,12 @@ func (s *Scheduler) reportDue(kind crm.PeriodKind) func(ctx context.Context, now
 	}
 }
 
-// housekeeping forgets abandoned forms and old inbound keys.
+// housekeeping forgets abandoned forms and inbound keys older than
+// crm.InboundRetention.
 func (s *Scheduler) housekeeping(ctx context.Context, now time.Time) error {
 	if _, err := s.opt.Store.PurgeExpiredStates(ctx, now); err != nil {
 		return err
 	}
-	_, err := s.opt.Store.PurgeInbound(ctx, now.Add(-7*24*time.Hour))
+	_, err := s.opt.Store.PurgeInbound(ctx, now.Add(-crm.InboundRetention))
 	return err
 }

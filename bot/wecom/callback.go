@@ -14,19 +14,44 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/silenceper/wechat/v2/util"
 
 	"github.com/salesbot-crm/salesbot/bot"
+	"github.com/salesbot-crm/salesbot/conversation"
 	"github.com/salesbot-crm/salesbot/crm"
 )
 
 // maxCallbackBytes bounds a callback body (WeCom's are a few KB).
 const maxCallbackBytes = 256 << 10
 
+// CallbackWindow is how far the timestamp a callback is signed with (its
+// timestamp query parameter) may be from the channel's clock, either way.
+// Outside it the callback, or the URL verification, is refused like a
+// forged one (403) before anything is stored. WeCom signs a callback when
+// it sends it and, when it gets no answer within 5 s, sends it again, three
+// times at most (callbackRetryPeriod): a genuine callback is seconds old.
+// The rest of the five minutes absorbs clock skew between WeCom and this
+// server (keep the server's clock synchronised: a clock more than the
+// window off refuses every callback, logged as "outside the window").
+//
+// A captured callback replayed inside the window is a redelivery: its
+// dedupe key is in the inbox. Replayed later it is refused here, so the
+// inbox keys only have to outlive the window: they are kept
+// crm.InboundRetention (7 days), far longer than a key can be needed — a
+// callback signed at T is accepted from T-CallbackWindow (our clock behind)
+// to T+CallbackWindow (ahead), its retries until callbackRetryPeriod later.
+const CallbackWindow = 5 * time.Minute
+
+// callbackRetryPeriod bounds how long after its first delivery WeCom
+// retries a callback: three retries, each after 5 s without an answer.
+const callbackRetryPeriod = 30 * time.Second
+
 var (
+	errStale     = errors.New("wecom callback: timestamp outside the window")
 	errSignature = errors.New("wecom callback: bad signature")
 	errCorp      = errors.New("wecom callback: wrong corp id")
 	errMalformed = errors.New("wecom callback: malformed")
@@ -80,6 +105,10 @@ func (c *Channel) verifyURL(w http.ResponseWriter, r *http.Request) {
 		c.reject(r, w, errSignature)
 		return
 	}
+	if err := c.fresh(q); err != nil {
+		c.reject(r, w, err)
+		return
+	}
 	plain, err := c.decrypt(echo)
 	if err != nil {
 		c.reject(r, w, err)
@@ -91,7 +120,7 @@ func (c *Channel) verifyURL(w http.ResponseWriter, r *http.Request) {
 
 func (c *Channel) reject(r *http.Request, w http.ResponseWriter, err error) {
 	status := http.StatusBadRequest
-	if errors.Is(err, errSignature) || errors.Is(err, errCorp) {
+	if errors.Is(err, errSignature) || errors.Is(err, errCorp) || errors.Is(err, errStale) {
 		status = http.StatusForbidden
 	}
 	c.log.LogAttrs(r.Context(), slog.LevelWarn, "wecom callback rejected", slog.String("method", r.Method),
@@ -108,6 +137,22 @@ func (c *Channel) signed(q url.Values, enc string) bool {
 	}
 	want := util.Signature(c.cfg.Token, ts, nonce, enc)
 	return subtle.ConstantTimeCompare([]byte(want), []byte(strings.ToLower(sig))) == 1
+}
+
+// fresh checks that the signed timestamp (seconds since 1970) is within
+// CallbackWindow of the channel's clock.
+func (c *Channel) fresh(q url.Values) error {
+	ts := q.Get("timestamp")
+	sec, err := strconv.ParseInt(ts, 10, 64)
+	if err != nil {
+		return fmt.Errorf("%w: timestamp %.20q is no number", errStale, ts)
+	}
+	at, now := time.Unix(sec, 0), c.now()
+	if off := at.Sub(now); off > CallbackWindow || off < -CallbackWindow {
+		return fmt.Errorf("%w: signed at %s, our clock says %s (window ±%s)", errStale,
+			at.UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339), CallbackWindow)
+	}
+	return nil
 }
 
 // decrypt opens an encrypted payload: AES-256-CBC, IV the key's first 16
@@ -145,6 +190,9 @@ func (c *Channel) open(q url.Values, body []byte) ([]byte, inbound, error) {
 	}
 	if !c.signed(q, env.Encrypt) {
 		return nil, inbound{}, errSignature
+	}
+	if err := c.fresh(q); err != nil {
+		return nil, inbound{}, err
 	}
 	if env.ToUserName != "" && env.ToUserName != c.cfg.CorpID {
 		return nil, inbound{}, errCorp
@@ -300,6 +348,7 @@ func (c *Channel) handleJob(j job) {
 	in, user := j.in, j.user
 	u := bot.Update{Channel: Name, ChatID: user, UserID: user}
 	greeting := in.Event == "enter_agent" || in.Event == "subscribe"
+	var card map[string]string // the pressed card's button labels
 	switch {
 	case in.MsgType == "text":
 		u.Text = in.Content
@@ -310,6 +359,18 @@ func (c *Channel) handleJob(j job) {
 		// Menu keys are command lines or keywords ("/today", "工作台").
 		u.Text = strings.TrimSpace(in.EventKey)
 	case in.Event == "template_card_event":
+		labels, err := c.sentCard(ctx, user, in.TaskID)
+		if errors.Is(err, crm.ErrNotFound) {
+			answered = c.answerStale(ctx, j.key, user, in)
+			return
+		}
+		if err != nil {
+			c.log.LogAttrs(ctx, slog.LevelError, "wecom: look up the pressed card", slog.String("user", user),
+				slog.String("task_id", in.TaskID), slog.Any("err", err))
+			answered = false
+			return
+		}
+		card = labels
 		u.Button = strings.TrimSpace(in.EventKey)
 	case greeting:
 		u.Text = "/start"
@@ -344,7 +405,7 @@ func (c *Channel) handleJob(j job) {
 		c.log.LogAttrs(ctx, slog.LevelError, "wecom: look up member", slog.String("user", user), slog.Any("err", err))
 	}
 	if in.Event == "template_card_event" {
-		c.updateCard(ctx, user, in, lang)
+		c.updateCard(ctx, user, in, card, lang)
 	}
 	replies := b.Handle(ctx, u)
 	if len(replies) == 0 {
@@ -359,10 +420,35 @@ func (c *Channel) handleJob(j job) {
 	answered = c.deliverReplies(ctx, j.key, user, sr)
 }
 
+// answerStale answers a press on a card that was not sent to this member
+// (or is older than cardTTL) with the bot's stale-button text, without
+// handing the press to the bot, updating any card or touching the
+// member's numbered options: a button key means something only on its own
+// member's card (a step of that member's form), so a press naming another
+// member's task_id changes nothing.
+func (c *Channel) answerStale(ctx context.Context, key, user string, in inbound) bool {
+	c.log.LogAttrs(ctx, slog.LevelWarn, "wecom: press on a card not sent to this member; answered as a stale button",
+		slog.String("user", user), slog.String("task_id", in.TaskID))
+	c.mu.RLock()
+	st := c.store
+	c.mu.RUnlock()
+	lang := c.cfg.DefaultLang
+	if m, err := st.IdentityUser(ctx, Name, user); err == nil && m.Locale != "" {
+		lang = m.Locale
+	}
+	stale := []crm.Message{{Text: conversation.T(lang, "button.stale")}}
+	return c.doneAfter(ctx, key, user, c.deliverKeeping(ctx, target{kind: toMember, id: user}, stale, false, true, lang))
+}
+
 // deliverReplies sends a handled callback's replies and reports whether it
 // is answered: false when they failed in a way worth retrying later.
 func (c *Channel) deliverReplies(ctx context.Context, key, user string, sr storedReplies) bool {
-	err := c.deliver(ctx, target{kind: toMember, id: user}, sr.Replies, false, sr.Lang)
+	return c.doneAfter(ctx, key, user, c.deliver(ctx, target{kind: toMember, id: user}, sr.Replies, false, sr.Lang))
+}
+
+// doneAfter reports whether a callback whose replies were sent with the
+// error err is answered: false when it is worth retrying later.
+func (c *Channel) doneAfter(ctx context.Context, key, user string, err error) bool {
 	if err == nil {
 		return true
 	}

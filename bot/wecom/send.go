@@ -401,6 +401,12 @@ func (c *Channel) Send(ctx context.Context, chatID string, m crm.Message) error 
 // deliver sends messages to a target. A push (Send) takes its whole
 // budget at once or returns a *crm.RetryAfterError; a reply waits.
 func (c *Channel) deliver(ctx context.Context, t target, msgs []crm.Message, push bool, lang string) error {
+	return c.deliverKeeping(ctx, t, msgs, push, false, lang)
+}
+
+// deliverKeeping is deliver; with keep, a reply leaves the member's
+// numbered options as they were (a notice that asks nothing).
+func (c *Channel) deliverKeeping(ctx context.Context, t target, msgs []crm.Message, push, keep bool, lang string) error {
 	max := MaxTextBytes
 	if t.kind == toRobot {
 		max = MaxRobotMarkdownBytes
@@ -436,9 +442,9 @@ func (c *Channel) deliver(ctx context.Context, t target, msgs []crm.Message, pus
 			numbered = shown
 		}
 	}
-	if t.kind == toMember && (numbered != nil || !push) {
+	if t.kind == toMember && (numbered != nil || (!push && !keep)) {
 		// A reply replaces the options a member can answer by number; a
-		// push only when it shows some.
+		// push or a notice only when it shows some.
 		c.rememberNumbered(ctx, t.id, numbered)
 	}
 	return nil
@@ -664,16 +670,70 @@ func (c *Channel) sendCard(ctx context.Context, t target, w wire, push bool) err
 		card.ButtonList = append(card.ButtonList, cardButton{Text: b.Text, Style: style, Key: b.Data})
 		labels[b.Data] = b.Text
 	}
+	// Remembered before it is sent, so that no press can come back before
+	// the card is known.
+	c.rememberCard(ctx, t.id, card.TaskID, labels)
 	head := c.common(t.id, push)
 	head.MsgType = "template_card"
-	err := c.call(ctx, "send card", push, func() error {
+	return c.call(ctx, "send card", push, func() error {
 		resp, err := c.msg.Send("MessageSendTemplateCard", cardRequest{SendRequestCommon: head, TemplateCard: card})
 		return checkSend(resp, err)
 	})
-	if err == nil {
-		c.cards.put(card.TaskID, labels)
+}
+
+// cardTTL is how long a sent card's buttons are remembered: longer than a
+// form waits for its answer (conversation.StateTTL), so a card is known
+// for as long as pressing it can do anything.
+const cardTTL = 72 * time.Hour
+
+// cardKey is the conversation-state key of a card sent to a member, under
+// the member's chat: a card is found by (member, task_id) only, so a press
+// that names another member's task_id finds nothing ('#' cannot occur in a
+// WeCom UserID, so it never meets the bot's own state for the member).
+func cardKey(taskID string) string { return "#card:" + taskID }
+
+// rememberCard stores the button labels of a card sent to a member (button
+// key → label) in the store's conversation state: a press is recognised
+// after a restart and on another instance too.
+func (c *Channel) rememberCard(ctx context.Context, user, taskID string, labels map[string]string) {
+	c.mu.RLock()
+	st := c.store
+	c.mu.RUnlock()
+	if st == nil {
+		return
 	}
-	return err
+	data, _ := json.Marshal(labels)
+	now := c.now()
+	err := st.PutState(ctx, crm.ConversationState{Channel: Name, ChatID: user, UserKey: cardKey(taskID), Flow: "_wecom_card",
+		Data: string(data), ExpiresAt: now.Add(cardTTL), UpdatedAt: now})
+	if err != nil {
+		// Its buttons will be answered as stale.
+		c.log.LogAttrs(ctx, slog.LevelWarn, "wecom: card not stored", slog.String("user", user), slog.String("task_id", taskID), slog.Any("err", err))
+	}
+}
+
+// sentCard returns the button labels of the card taskID sent to user;
+// crm.ErrNotFound when no such card was sent to this member (or it is
+// older than cardTTL).
+func (c *Channel) sentCard(ctx context.Context, user, taskID string) (map[string]string, error) {
+	c.mu.RLock()
+	st := c.store
+	c.mu.RUnlock()
+	taskID = strings.TrimSpace(taskID)
+	if st == nil || taskID == "" {
+		return nil, crm.ErrNotFound
+	}
+	s, err := st.State(ctx, Name, user, cardKey(taskID), c.now())
+	if err != nil {
+		return nil, err
+	}
+	labels := map[string]string{}
+	if err := json.Unmarshal([]byte(s.Data), &labels); err != nil {
+		// It will not read better on a retry: the press is stale.
+		c.log.LogAttrs(ctx, slog.LevelError, "wecom: stored card unreadable", slog.String("user", user), slog.String("task_id", taskID), slog.Any("err", err))
+		return nil, crm.ErrNotFound
+	}
+	return labels, nil
 }
 
 // taskID is a card's id, unique within the application: [0-9a-zA-Z_-@],
@@ -695,14 +755,14 @@ type updateCardRequest struct {
 	} `json:"button"`
 }
 
-// updateCard greys out a pressed card's buttons ("已选择：保存") so it is
-// not pressed twice. Failure only costs looks.
-func (c *Channel) updateCard(ctx context.Context, user string, in inbound, lang string) {
+// updateCard greys out the buttons of a card the member pressed ("已选择：
+// 保存") so it is not pressed twice; labels are the card's (sentCard).
+// Failure only costs looks.
+func (c *Channel) updateCard(ctx context.Context, user string, in inbound, labels map[string]string, lang string) {
 	if in.ResponseCode == "" {
 		return
 	}
 	req := updateCardRequest{UserIDs: []string{user}, AgentID: c.agentID, ResponseCode: in.ResponseCode}
-	labels, _ := c.cards.get(in.TaskID)
 	label := labels[in.EventKey]
 	h := hints(langFor(lang, label, nil))
 	if label == "" {

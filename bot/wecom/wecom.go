@@ -26,9 +26,14 @@
 // six short buttons becomes a button_interaction template card whose
 // button keys are the Buttons' Data; a press comes back as a
 // template_card_event, which greys the card ("已选择：保存") and reaches the
-// bot as Update.Button. Longer texts or more buttons get numbered options
-// ("回复数字：1 保存  2 修改"); the options last shown to a member are kept in
-// the store's conversation state (user key "#numbered"), so a typed "2"
+// bot as Update.Button. A card's buttons are kept in the store's
+// conversation state under the member and the card's task_id (for three
+// days): a press is matched only to a card sent to the member pressing, so
+// one naming another member's task_id (or an unknown card) is answered as
+// a stale button and reaches neither the bot nor any card. Longer texts
+// or more buttons get numbered options ("回复数字：1 保存  2 修改"); the
+// options last shown to a member are kept in the store's conversation
+// state (user key "#numbered"), so a typed "2"
 // means the second one even after a restart or on another instance. Images
 // are uploaded as temporary media (the media_id is reused for two days)
 // and sent as image messages. Menu clicks (click events) are read as the
@@ -41,7 +46,9 @@
 //
 // CallbackHandler answers WeCom's URL verification (GET) with the decrypted
 // echostr and, for a POST, checks the signature in constant time before
-// decrypting, checks the corp id, parses the message, records its key with
+// decrypting, refuses a callback signed more than CallbackWindow (5
+// minutes) from the channel's clock (a replay), checks the corp id,
+// parses the message, records its key with
 // Store.ClaimInbound (the MsgId, else a SHA-256 of the decrypted payload:
 // WeCom retries a callback it got no answer for within 5 s) and answers an
 // empty 200 at once. A bounded pool of workers then handles the updates,
@@ -170,10 +177,9 @@ type Channel struct {
 	prev   *http.Client // what it replaced
 
 	pacer    *pacer
-	numbered *ttlMap[string, []crm.Button]      // member → the numbered options last shown
-	cards    *ttlMap[string, map[string]string] // card task id → button key → label
-	names    *ttlMap[string, string]            // member → display name (user/get)
-	uploads  *ttlMap[[32]byte, string]          // image hash → temporary media id
+	numbered *ttlMap[string, []crm.Button] // member → the numbered options last shown
+	names    *ttlMap[string, string]       // member → display name (user/get)
+	uploads  *ttlMap[[32]byte, string]     // image hash → temporary media id
 	redactor *redactor
 
 	mu    sync.RWMutex
@@ -249,7 +255,6 @@ func New(cfg Config) (*Channel, error) {
 	c.redactor = newRedactor(cfg.Secret, cfg.RobotKey)
 	c.tokens = newTokenCache(c.now, c.redactor)
 	c.pacer = newPacer()
-	c.cards = newTTLMap[string, map[string]string](72*time.Hour, 20000, c.now)
 	c.names = newTTLMap[string, string](time.Hour, 20000, c.now)
 	c.uploads = newTTLMap[[32]byte, string](48*time.Hour, 1000, c.now) // temporary media live 3 days
 

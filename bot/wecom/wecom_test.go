@@ -102,6 +102,7 @@ func newHarness(t *testing.T, db *store.DB, tweak ...func(*wecom.Config)) *harne
 	loc, _ := time.LoadLocation("Asia/Shanghai")
 	h := &harness{t: t, fake: fakewecom.New(t), db: db, logs: &syncBuffer{},
 		clock: &clock{t: time.Date(2026, 12, 1, 10, 7, 0, 0, loc)}, msgID: 7000000000000000000}
+	h.fake.Now = h.clock.Now // callbacks are signed at the channel's now, as WeCom's are
 	db.Now = h.clock.Now
 	logger := slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	h.bot = bot.New(bot.Options{Store: db, Now: h.clock.Now, Location: loc, DefaultLang: "zh", Logger: logger})

@@ -92,6 +92,10 @@ type Fake struct {
 	Token          string // callback token
 	EncodingAESKey string // 43 characters
 	RobotKey       string
+	// Now is the clock callbacks are signed with (their timestamp query
+	// parameter); nil is time.Now. Set it to the clock of the channel under
+	// test, which refuses callbacks signed too far from its now.
+	Now func() time.Time
 
 	srv *httptest.Server
 
@@ -585,13 +589,25 @@ func EncryptFor(encodingAESKey, corpID string, payload []byte) string {
 	return base64.StdEncoding.EncodeToString(out)
 }
 
+func (f *Fake) now() time.Time {
+	if f.Now != nil {
+		return f.Now()
+	}
+	return time.Now()
+}
+
 // EncryptCallback returns the query (msg_signature, timestamp, nonce) and
 // the body of a POST to the callback URL carrying the payload, exactly as
-// WeCom sends it. Each call encrypts afresh (new random bytes and nonce),
-// like WeCom's retries.
+// WeCom sends it, signed at f.Now. Each call encrypts afresh (new random
+// bytes and nonce), like WeCom's retries.
 func (f *Fake) EncryptCallback(payload string) (url.Values, []byte) {
+	return f.EncryptCallbackAt(payload, f.now())
+}
+
+// EncryptCallbackAt is EncryptCallback signed with the timestamp at.
+func (f *Fake) EncryptCallbackAt(payload string, at time.Time) (url.Values, []byte) {
 	enc := f.Encrypt([]byte(payload))
-	ts := strconv.FormatInt(time.Now().Unix(), 10)
+	ts := strconv.FormatInt(at.Unix(), 10)
 	nonce := randHex(5)
 	q := url.Values{"msg_signature": {f.Sign(ts, nonce, enc)}, "timestamp": {ts}, "nonce": {nonce}}
 	body := fmt.Sprintf("<xml><ToUserName><![CDATA[%s]]></ToUserName><AgentID><![CDATA[%s]]></AgentID><Encrypt><![CDATA[%s]]></Encrypt></xml>",
@@ -600,10 +616,15 @@ func (f *Fake) EncryptCallback(payload string) (url.Values, []byte) {
 }
 
 // VerifyQuery returns the query of the GET WeCom sends to verify a callback
-// URL: the encrypted echostr must be answered with echo.
+// URL, signed at f.Now: the encrypted echostr must be answered with echo.
 func (f *Fake) VerifyQuery(echo string) url.Values {
+	return f.VerifyQueryAt(echo, f.now())
+}
+
+// VerifyQueryAt is VerifyQuery signed with the timestamp at.
+func (f *Fake) VerifyQueryAt(echo string, at time.Time) url.Values {
 	enc := f.Encrypt([]byte(echo))
-	ts := strconv.FormatInt(time.Now().Unix(), 10)
+	ts := strconv.FormatInt(at.Unix(), 10)
 	nonce := randHex(5)
 	return url.Values{"msg_signature": {f.Sign(ts, nonce, enc)}, "timestamp": {ts}, "nonce": {nonce}, "echostr": {enc}}
 }
