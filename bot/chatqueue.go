@@ -167,6 +167,9 @@ func (q *ChatQueue[J]) Closed() bool {
 	return q.closed
 }
 
+// Wait waits until every worker has returned (after Close).
+func (q *ChatQueue[J]) Wait() { q.wg.Wait() }
+
 // Close takes no more updates and waits until the queued ones are run or
 // ctx ends.
 func (q *ChatQueue[J]) Close(ctx context.Context) error {

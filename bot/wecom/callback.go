@@ -263,10 +263,31 @@ func (c *Channel) receive(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c.mu.RLock()
-	q, inbox := c.q, c.inbox
+	q, inbox, b := c.q, c.inbox, c.bot
 	c.mu.RUnlock()
-	if q == nil || !q.reserve() {
+	if q == nil {
 		http.Error(w, "busy", http.StatusServiceUnavailable) // WeCom tries again
+		return
+	}
+	// Before anything reaches the database: a member sending faster than
+	// a person types is held back (acknowledged, so WeCom does not retry).
+	switch b.Admit(Name, in.FromUserName) {
+	case bot.RefusedNotice:
+		c.log.LogAttrs(r.Context(), slog.LevelWarn, "wecom member over its message rate; dropped", slog.String("user", in.FromUserName))
+		c.notice(in.FromUserName, "door.slow_down")
+		return
+	case bot.Refused:
+		return
+	}
+	if err := q.Reserve(r.Context(), in.FromUserName, false); err != nil {
+		switch {
+		case errors.Is(err, bot.ErrChatBusyNotice):
+			c.log.LogAttrs(r.Context(), slog.LevelWarn, "wecom member has too many updates waiting; dropped", slog.String("user", in.FromUserName))
+			c.notice(in.FromUserName, "queue.one_at_a_time")
+		case errors.Is(err, bot.ErrChatBusy):
+		default:
+			http.Error(w, "busy", http.StatusServiceUnavailable) // WeCom tries again
+		}
 		return
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second) // WeCom waits 5 s
@@ -274,25 +295,38 @@ func (c *Channel) receive(w http.ResponseWriter, r *http.Request) {
 	key := dedupeKey(in, raw)
 	isNew, err := inbox.Accept(ctx, key, raw)
 	if err != nil {
-		q.unreserve()
+		q.Unreserve(in.FromUserName)
 		c.log.LogAttrs(r.Context(), slog.LevelError, "wecom callback not stored", slog.String("key", key), slog.Any("err", err))
 		http.Error(w, "try again", http.StatusInternalServerError)
 		return
 	}
 	if !isNew {
-		q.unreserve()
+		q.Unreserve(in.FromUserName)
 		c.log.LogAttrs(r.Context(), slog.LevelDebug, "wecom callback redelivered", slog.String("key", key))
 		return
 	}
-	if !q.push(job{user: in.FromUserName, in: in, key: key}) {
+	if !q.Push(in.FromUserName, job{user: in.FromUserName, in: in, key: key}) {
 		c.log.LogAttrs(r.Context(), slog.LevelWarn, "wecom callback dropped: shutting down", slog.String("key", key))
 	}
 	// An empty 200 acknowledges; replies go out as application messages.
 }
 
+// notice tells a member, once per burst, why a message was not taken in;
+// it is sent in the background (pacing may wait), which Close waits for.
+func (c *Channel) notice(user, key string) {
+	m := c.bot.Notice(key, "")
+	c.recov.Add(1)
+	go func() {
+		defer c.recov.Done()
+		if err := c.Send(c.baseCtx, user, m); err != nil {
+			c.log.Warn("wecom: notice not sent", slog.String("user", user), slog.Any("err", err))
+		}
+	}()
+}
+
 // recoverInbox answers callbacks a stopped process acknowledged and left
 // unanswered.
-func (c *Channel) recoverInbox(ctx context.Context, q *queue) {
+func (c *Channel) recoverInbox(ctx context.Context, q *bot.ChatQueue[job]) {
 	c.inbox.Recover(ctx, func(iu crm.InboundUpdate) bool {
 		var in inbound
 		if err := xml.Unmarshal(iu.Payload, &in); err != nil || in.FromUserName == "" {
@@ -311,12 +345,16 @@ func (c *Channel) recoverInbox(ctx context.Context, q *queue) {
 			}
 			j.stored = &sr
 		}
-		for !q.reserve() {
-			if q.isClosed() || bot.Sleep(ctx, 100*time.Millisecond) != nil {
+		for {
+			err := q.Reserve(ctx, j.user, true)
+			if err == nil {
+				break
+			}
+			if !errors.Is(err, bot.ErrChatBusy) && !errors.Is(err, bot.ErrChatBusyNotice) || bot.Sleep(ctx, 100*time.Millisecond) != nil {
 				return false
 			}
 		}
-		return q.push(j)
+		return q.Push(j.user, j)
 	})
 }
 

@@ -434,6 +434,7 @@ func (c *Channel) deliverKeeping(ctx context.Context, t target, msgs []crm.Messa
 				}
 			}
 		}
+		crm.SendStarting(ctx) // the outbox marks the push as on its way
 		shown, err := c.sendWire(ctx, t, w, push)
 		if err != nil {
 			return c.failed(ctx, t, err, push)

@@ -185,7 +185,7 @@ type Channel struct {
 	mu    sync.RWMutex
 	bot   *bot.Bot
 	store crm.Store
-	q     *queue
+	q     *bot.ChatQueue[job]
 	inbox *bot.Inbox
 	recov sync.WaitGroup // the inbox's recovery loop
 
@@ -279,7 +279,7 @@ func (c *Channel) Attach(b *bot.Bot, st crm.Store) {
 	defer c.mu.Unlock()
 	c.bot, c.store = b, st
 	if c.q == nil {
-		c.q = newQueue(c.cfg.Workers, c.cfg.QueueSize, c.handleJob)
+		c.q = bot.NewChatQueue(c.cfg.Workers, c.cfg.QueueSize, perMemberQueue, c.handleJob)
 		c.inbox = &bot.Inbox{Store: st, Channel: Name, Lease: c.cfg.InboxLease, Now: c.now, Logger: c.log}
 		q := c.q
 		c.recov.Go(func() { c.recoverInbox(c.baseCtx, q) })
@@ -295,7 +295,7 @@ func (c *Channel) Pending() int {
 	if q == nil {
 		return 0
 	}
-	return q.busy()
+	return q.Busy()
 }
 
 // Channel returns "wecom".
@@ -309,12 +309,12 @@ func (c *Channel) Close(ctx context.Context) error {
 	c.mu.RUnlock()
 	var err error
 	if q != nil {
-		err = q.close(ctx)
+		err = q.Close(ctx)
 	}
 	c.cancel()
 	c.recov.Wait()
 	if q != nil && err != nil {
-		q.wait() // in-flight work ends quickly once its context is cancelled
+		q.Wait() // in-flight work ends quickly once its context is cancelled
 	}
 	if inbox != nil {
 		inbox.Release() // the next process answers what is left at once
