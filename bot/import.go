@@ -47,7 +47,11 @@ func (b *Bot) importDocument(ctx context.Context, r *Request) error {
 		DryRun: dry, DefaultOwner: r.User, Actor: r.User.ID, Now: r.Now, RejectedPath: rejected})
 	if err != nil {
 		if rep.Rows == 0 {
-			r.Sayf("import.unreadable", d.Name, err.Error())
+			if ce, ok := crm.AsError(err); ok {
+				r.Sayf("import.unreadable", d.Name, r.T(ce.Key, ce.Args...))
+			} else {
+				r.Sayf("import.unreadable", d.Name, err.Error())
+			}
 			return nil
 		}
 		return err

@@ -552,11 +552,12 @@ var catalogue = map[string]entry{
 	"export.col_comment":    {"点评", "Comment"},
 	"export.not_filed":      {"未交", "not filed"},
 
-	"import.admins_only": {"只有管理员可以导入客户表格。", "Only admins can import customer lists."},
-	"import.format":      {"「%s」不是 .xlsx 或 .csv 文件。", "\"%s\" is not an .xlsx or .csv file."},
-	"import.unreadable":  {"没能读取「%s」：%s", "Could not read \"%s\": %s"},
-	"import.done":        {"📥 「%s」：%d 行，导入 %d，跳过 %d。", "📥 %s: %d rows, imported %d, skipped %d."},
-	"import.dry":         {"🔎 预检「%s」：%d 行，可导入 %d，会跳过 %d（未写入任何数据）。", "🔎 Dry run of %s: %d rows, %d would be imported, %d skipped (nothing written)."},
+	"import.admins_only":      {"只有管理员可以导入客户表格。", "Only admins can import customer lists."},
+	"import.format":           {"「%s」不是 .xlsx 或 .csv 文件。", "\"%s\" is not an .xlsx or .csv file."},
+	"import.encoding_unknown": {"看不出文件的编码。请在 Excel 里另存为「CSV UTF-8」再发（也支持 GBK/GB18030、Big5、UTF-16）", "its text encoding isn't one we read. Save it from Excel as \"CSV UTF-8\" and send it again (GBK/GB18030, Big5 and UTF-16 work too)"},
+	"import.unreadable":       {"没能读取「%s」：%s", "Could not read \"%s\": %s"},
+	"import.done":             {"📥 「%s」：%d 行，导入 %d，跳过 %d。", "📥 %s: %d rows, imported %d, skipped %d."},
+	"import.dry":              {"🔎 预检「%s」：%d 行，可导入 %d，会跳过 %d（未写入任何数据）。", "🔎 Dry run of %s: %d rows, %d would be imported, %d skipped (nothing written)."},
 
 	// Store-level validation
 	"dept.name_empty":       {"部门名称不能为空。", "A department needs a name."},

@@ -88,7 +88,7 @@ type ImportReport struct {
 	Columns map[string]string
 	// Ignored lists the headers that were not recognised, in file order.
 	Ignored []string
-	// Encoding is utf-8, gbk or utf-16 for a CSV file, xlsx for a workbook.
+	// Encoding is utf-8, gbk, big5 or utf-16 for a CSV file, xlsx for a workbook.
 	Encoding string
 	// HeaderRow is the row the header was found on (title rows above it
 	// are skipped).

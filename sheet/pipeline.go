@@ -130,6 +130,15 @@ func (im *importer) lookup(ctx context.Context, j *job) error {
 		j.bad = im.say("公司名称为空", "company name is empty")
 	case utf8.RuneCountInString(j.name) > maxNameRunes:
 		j.bad = im.say("公司名称超过 %d 个字", "company name is longer than %d characters", maxNameRunes)
+	default:
+		// Text with a NUL byte or a bidi override is refused, as in chat,
+		// in any column: it breaks PostgreSQL or disguises a name.
+		for _, cell := range j.rec.cells {
+			if r, ok := crm.HiddenRune(cell); ok {
+				j.bad = im.say("含有看不见的控制字符 U+%04X，请删掉后重新导入", "contains the invisible control character U+%04X; delete it and import again", r)
+				break
+			}
+		}
 	}
 	if j.bad != "" {
 		return nil

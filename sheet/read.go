@@ -12,7 +12,10 @@ import (
 
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/simplifiedchinese"
+	"golang.org/x/text/encoding/traditionalchinese"
 	"golang.org/x/text/encoding/unicode"
+
+	"github.com/salesbot-crm/salesbot/crm"
 )
 
 // Limits on what Import reads. A chat upload is at most a few megabytes; the
@@ -28,6 +31,7 @@ const (
 	EncUTF8  = "utf-8"
 	EncGBK   = "gbk"
 	EncUTF16 = "utf-16"
+	EncBig5  = "big5"
 	EncXLSX  = "xlsx"
 )
 
@@ -145,10 +149,16 @@ func (t *table) add(row int, cells []string) error {
 }
 
 // decodeText returns the text of a CSV file as UTF-8 and the encoding it
-// was in: UTF-8 (with or without BOM) when it is valid UTF-8, UTF-16 when it
-// starts with a UTF-16 BOM (Excel's "Unicode text"), otherwise GBK as Excel
-// on Chinese Windows saves CSV. GBK is decoded as GB18030, its superset,
-// so the rare characters outside GBK survive too.
+// was in, detected, not assumed: UTF-8 (with or without BOM) when it is
+// valid UTF-8, UTF-16 when it starts with a UTF-16 BOM (Excel's "Unicode
+// text"); otherwise GBK (decoded as GB18030, its superset, as Excel on
+// Chinese Windows saves CSV) or Big5 (Excel on Taiwanese or Hong Kong
+// Windows), whichever decodes without error and reads as Chinese text — at
+// least 85% of its two-byte characters among that encoding's common
+// characters (GB2312 level 1 and punctuation; Big5's frequently used
+// characters and punctuation). Anything else — Latin-1, Shift-JIS, a binary
+// file — is refused (Invalid "import.encoding_unknown") rather than
+// imported as mojibake.
 func decodeText(data []byte) (string, string, error) {
 	switch {
 	case bytes.HasPrefix(data, []byte{0xEF, 0xBB, 0xBF}):
@@ -167,11 +177,64 @@ func decodeText(data []byte) (string, string, error) {
 	case utf8.Valid(data):
 		return string(data), EncUTF8, nil
 	}
-	out, err := simplifiedchinese.GB18030.NewDecoder().Bytes(data)
-	if err != nil {
-		return "", "", fmt.Errorf("the file is neither UTF-8 nor GBK: %w", err)
+	gbk, big5 := chineseScore(data, gbkCommon, gbkLead), chineseScore(data, big5Common, big5Lead)
+	enc, dec := EncGBK, simplifiedchinese.GB18030.NewDecoder()
+	score := gbk
+	if big5 > gbk {
+		enc, dec, score = EncBig5, traditionalchinese.Big5.NewDecoder(), big5
 	}
-	return string(out), EncGBK, nil
+	if score >= minChineseScore {
+		if out, err := dec.Bytes(data); err == nil && !bytes.ContainsRune(out, utf8.RuneError) {
+			return string(out), enc, nil
+		}
+	}
+	return "", "", &crm.Error{Code: crm.CodeInvalid, Key: "import.encoding_unknown",
+		Err: errors.New("the file's encoding is not UTF-8, UTF-16, GBK/GB18030 or Big5: save it as CSV UTF-8 and try again")}
+}
+
+// minChineseScore is the share of two-byte characters that must be common
+// characters of an encoding for a file to be read in it.
+const minChineseScore = 0.85
+
+// chineseScore walks data as a double-byte encoding (lead tells a lead
+// byte) and returns the share of its two-byte characters that common
+// accepts; 0 when a lead byte has no trail or there are none.
+func chineseScore(data []byte, common func(lead, trail byte) bool, lead func(byte) bool) float64 {
+	var pairs, good int
+	for i := 0; i < len(data); i++ {
+		b := data[i]
+		if b < 0x80 {
+			continue
+		}
+		if !lead(b) || i+1 >= len(data) {
+			return 0
+		}
+		pairs++
+		if common(b, data[i+1]) {
+			good++
+		}
+		i++
+	}
+	if pairs == 0 {
+		return 0
+	}
+	return float64(good) / float64(pairs)
+}
+
+func gbkLead(b byte) bool { return b >= 0x81 && b <= 0xFE }
+
+// gbkCommon: GB2312's punctuation and symbols (rows 0xA1–0xA9) and its
+// level-1 characters (0xB0–0xD7), the 3,755 that make up nearly all text.
+func gbkCommon(lead, trail byte) bool {
+	return trail >= 0xA1 && trail <= 0xFE && (lead >= 0xA1 && lead <= 0xA9 || lead >= 0xB0 && lead <= 0xD7)
+}
+
+func big5Lead(b byte) bool { return b >= 0x81 && b <= 0xFE } // WHATWG Big5, HKSCS included
+
+// big5Common: Big5's punctuation (0xA1–0xA3) and its 5,401 frequently used
+// characters (0xA4–0xC6).
+func big5Common(lead, trail byte) bool {
+	return lead >= 0xA1 && lead <= 0xC6 && (trail >= 0x40 && trail <= 0x7E || trail >= 0xA1 && trail <= 0xFE)
 }
 
 // sniffComma picks the delimiter of the first line: the most frequent of
