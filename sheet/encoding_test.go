@@ -30,7 +30,7 @@ func TestEncodingsDetected(t *testing.T) {
 	}
 	for _, c := range []struct {
 		name, want, text string
-		data           []byte
+		data             []byte
 	}{
 		{"utf-8", EncUTF8, simplified, []byte(simplified)},
 		{"utf-8 bom", EncUTF8, simplified, append([]byte{0xEF, 0xBB, 0xBF}, simplified...)},
