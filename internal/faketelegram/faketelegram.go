@@ -110,6 +110,9 @@ type Fault struct {
 	// Drop handles the call normally (a message is sent, an update is
 	// confirmed) and then closes the connection without answering.
 	Drop bool
+	// Hang handles the call normally and answers only after this long (or
+	// when the client gives up): a slow or hung Bot API.
+	Hang time.Duration
 }
 
 // TooManyRequests is Telegram's flood-control answer.
@@ -676,7 +679,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case err != nil:
 		aerr = badRequest("%v", err)
-	case fault != nil && !fault.Drop:
+	case fault != nil && !fault.Drop && fault.Hang == 0:
 		aerr = &apiError{code: fault.Code, desc: fault.Description, retryAfter: fault.RetryAfter, body: fault.Body}
 		if aerr.desc == "" {
 			aerr.desc = http.StatusText(fault.Code)
@@ -687,6 +690,14 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	if result == nil && aerr == nil { // the poller went away
 		return
+	}
+	if fault != nil && fault.Hang > 0 {
+		t := time.NewTimer(fault.Hang)
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+		}
+		t.Stop()
 	}
 
 	s.mu.Lock()
