@@ -16,11 +16,11 @@ import (
 // while all 15 are in flight. After the lease the next process must not
 // send those 15 again (they arrived; it cannot know), nor any other whose
 // request had left, marks them uncertain, and sends the rest once (#20 item 7: all 15 used to be sent
-// again). With SALESBOT_LONG_TESTS=1: 60 reps, 25 in flight.
+// again). With SALESBOT_LONG_TESTS=1: 100 reps, 20 (a whole batch) in flight.
 func TestReliabilityKill9WithSendsInFlight(t *testing.T) {
 	reps, hung := 30, 15
 	if relLong() {
-		reps, hung = 60, 25
+		reps, hung = 100, 20 // a worker has at most one batch (20) in flight
 	}
 	bin := relBuild(t, t.TempDir())
 	dir := t.TempDir()
