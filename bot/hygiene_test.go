@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/salesbot-crm/salesbot/bot"
 	"github.com/salesbot-crm/salesbot/crm"
@@ -108,4 +109,38 @@ func TestFormSurvivesAStoreErrorAtSave(t *testing.T) {
 	if err != nil || len(cs) != 1 || cs[0].Name != "北京青禾新锐科技有限公司" {
 		t.Fatalf("saved %+v, %v", cs, err)
 	}
+}
+
+// The admins' digest lists pushes that may have arrived (uncertain) apart
+// from those nobody could receive, so an admin is not sent to re-invite
+// people whose accounts are fine.
+func TestDigestTellsUncertainFromUndeliverable(t *testing.T) {
+	db := storetest.OpenSQLite(t)
+	c := newChat(t, db)
+	ctx := context.Background()
+	boss := c.person("老板", crm.RoleAdmin, 0)
+	zs := c.person("张三", crm.RoleRep, 0)
+	ls := c.person("李四", crm.RoleRep, 0)
+	if _, err := db.Enqueue(ctx, []crm.OutboxItem{{Key: "a", Kind: "x", UserID: zs.ID}, {Key: "b", Kind: "x", UserID: ls.ID}}, c.now); err != nil {
+		t.Fatal(err)
+	}
+	items, _ := db.ClaimOutbox(ctx, c.now, time.Minute, 10)
+	for _, it := range items {
+		reason := "no chat account"
+		if it.UserID == zs.ID {
+			reason = "uncertain: in flight when its process stopped"
+		}
+		if err := db.MarkDead(ctx, it.ID, reason); err != nil {
+			t.Fatal(err)
+		}
+	}
+	msgs, err := c.bot.RenderPush(ctx, crm.OutboxItem{Kind: crm.PushDigest, UserID: boss.ID, Payload: "{}"}, crm.Identity{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var text string
+	for _, m := range msgs {
+		text += m.Text
+	}
+	expect(t, text, "可能已送达", "张三", "无法送达 1 人：李四")
 }

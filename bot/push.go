@@ -340,8 +340,10 @@ func (b *Bot) digest(ctx context.Context, lang string, m crm.User, now time.Time
 		for _, u := range users {
 			names[u.ID] = u.Name
 		}
-		who := map[string]bool{}
-		var list []string
+		// Pushes that may have arrived (no answer came; not resent) are
+		// listed apart: nothing is wrong with those people's accounts.
+		who, unsure := map[string]bool{}, map[string]bool{}
+		var list, unsureList []string
 		for _, it := range dead {
 			if it.CreatedAt.Before(dayStart.Time(now.Location())) {
 				continue
@@ -350,6 +352,13 @@ func (b *Bot) digest(ctx context.Context, lang string, m crm.User, now time.Time
 			if it.UserID == 0 {
 				n = it.Channel + ":" + it.ChatID
 			}
+			if strings.Contains(it.LastError, "uncertain") {
+				if !unsure[n] {
+					unsure[n] = true
+					unsureList = append(unsureList, n)
+				}
+				continue
+			}
 			if !who[n] {
 				who[n] = true
 				list = append(list, n)
@@ -357,6 +366,9 @@ func (b *Bot) digest(ctx context.Context, lang string, m crm.User, now time.Time
 		}
 		if len(list) > 0 {
 			lines = append(lines, T("digest.undelivered", len(list), strings.Join(list, "、")))
+		}
+		if len(unsureList) > 0 {
+			lines = append(lines, T("digest.uncertain", len(unsureList), strings.Join(unsureList, "、")))
 		}
 	}
 	return strings.Join(lines, "\n"), nil

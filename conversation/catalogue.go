@@ -296,6 +296,7 @@ var catalogue = map[string]entry{
 	"digest.reports":         {"日报：已交 %d/%d", "Daily reports: %d/%d filed"},
 	"digest.reports_missing": {"，未交：%s", "; missing: %s"},
 	"digest.claims":          {"撞单 %d 起：%s", "Duplicate claims: %d: %s"},
+	"digest.uncertain":       {"ℹ 今天有 %d 人的推送可能已送达，但平台没有回应，为免重复未再发送：%s", "ℹ Pushes to %d people today may have arrived, but the platform never answered; not resent to avoid duplicates: %s"},
 	"digest.undelivered":     {"⚠ 今天有推送无法送达 %d 人：%s（未绑定聊天账号或已屏蔽机器人，请发邀请码重新绑定）", "⚠ Pushes could not reach %d people today: %s (no chat account bound, or the bot was blocked; send them an invite to bind again)"},
 	"digest.chart_targets":   {"本月回款目标完成度（按人）", "Payment targets this month, by rep"},
 	"digest.chart_sources":   {"客户来源分布", "Customers by source"},
