@@ -16,13 +16,20 @@ import (
 // the exit code and outputs.
 func runMain(t *testing.T, dir, stdin string, env []string, args ...string) (int, string, string) {
 	t.Helper()
+	return runMainWith(t, &Main{}, dir, stdin, env, args...)
+}
+
+// runMainWith is runMain with a Main prepared by the test (its clock, its
+// Telegram waits); the I/O and environment are filled in here.
+func runMainWith(t *testing.T, m *Main, dir, stdin string, env []string, args ...string) (int, string, string) {
+	t.Helper()
 	wd, _ := os.Getwd()
 	if err := os.Chdir(dir); err != nil {
 		t.Fatal(err)
 	}
 	defer os.Chdir(wd)
 	var out, errb bytes.Buffer
-	m := &Main{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb, Environ: env}
+	m.Stdin, m.Stdout, m.Stderr, m.Environ = strings.NewReader(stdin), &out, &errb, env
 	code := m.Run(context.Background(), args)
 	return code, out.String(), errb.String()
 }

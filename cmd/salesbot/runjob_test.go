@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -17,16 +15,18 @@ import (
 // runAt runs the program once with a fixed clock and no Telegram pacing.
 func runAt(t *testing.T, dir string, now time.Time, env []string, args ...string) (int, string, string) {
 	t.Helper()
-	wd, _ := os.Getwd()
-	if err := os.Chdir(dir); err != nil {
-		t.Fatal(err)
-	}
-	defer os.Chdir(wd)
-	var out, errb bytes.Buffer
-	m := &Main{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, Environ: env, Now: func() time.Time { return now },
-		TelegramSleep: noSleep}
-	code := m.Run(context.Background(), args)
-	return code, out.String(), errb.String()
+	return runMainWith(t, &Main{Now: func() time.Time { return now }, TelegramSleep: noSleep}, dir, "", env, args...)
+}
+
+// runJobSetup is a fake Bot API, a database file and the environment that
+// configures Telegram, at a Monday morning outside quiet hours.
+func runJobSetup(t *testing.T) (*faketelegram.Server, string, string, []string, time.Time) {
+	t.Helper()
+	fake := faketelegram.New(t)
+	dir := t.TempDir()
+	dsn := filepath.Join(dir, "crm.db")
+	loc, _ := time.LoadLocation("Asia/Shanghai")
+	return fake, dir, dsn, telegramEnv(fake, dsn, "polling"), time.Date(2026, 11, 30, 9, 0, 0, 0, loc)
 }
 
 // runJobCompany is the demo company with every rep's Telegram account bound
@@ -62,12 +62,7 @@ func runJobCompany(t *testing.T, dir, dsn string, now time.Time, env []string) [
 // With Telegram configured, run-job sends each rep's workbench to Telegram
 // (not to the terminal), and marks sent only what Telegram took (#20 item 2).
 func TestRunJobDeliversThroughTelegram(t *testing.T) {
-	fake := faketelegram.New(t)
-	dir := t.TempDir()
-	dsn := filepath.Join(dir, "crm.db")
-	env := telegramEnv(fake, dsn, "polling")
-	loc, _ := time.LoadLocation("Asia/Shanghai")
-	now := time.Date(2026, 11, 30, 9, 0, 0, 0, loc) // a Monday morning, outside quiet hours
+	fake, dir, dsn, env, now := runJobSetup(t)
 	chats := runJobCompany(t, dir, dsn, now, env)
 
 	code, out, stderr := runAt(t, dir, now, env, "run-job", "workbench")
@@ -102,12 +97,7 @@ func TestRunJobDeliversThroughTelegram(t *testing.T) {
 // Telegram refusing every send leaves the pushes pending for the running
 // server, never marked sent; --queue-only sends nothing at all.
 func TestRunJobLeavesUndeliveredPending(t *testing.T) {
-	fake := faketelegram.New(t)
-	dir := t.TempDir()
-	dsn := filepath.Join(dir, "crm.db")
-	env := telegramEnv(fake, dsn, "polling")
-	loc, _ := time.LoadLocation("Asia/Shanghai")
-	now := time.Date(2026, 11, 30, 9, 0, 0, 0, loc)
+	fake, dir, dsn, env, now := runJobSetup(t)
 	chats := runJobCompany(t, dir, dsn, now, env)
 
 	code, _, stderr := runAt(t, dir, now, env, "run-job", "--queue-only", "workbench")
