@@ -65,6 +65,9 @@ type options struct {
 	quietWait   time.Duration
 	cpuprofile  string
 	dsnParams   string
+	tx          bool          // measure transactions per update instead
+	txUpdates   int           // updates per case with tx
+	txIdle      time.Duration // idle measurement with tx
 }
 
 const usageHead = `usage: go run ./bench/webhook [flags]
@@ -104,6 +107,9 @@ func parseFlags(args []string) (options, error) {
 	fs.StringVar(&o.out, "out", "", "also write the Markdown results to this file")
 	fs.Float64Var(&o.quietLimit, "quiet", 0.15, "before pgbench and each run, wait until other work uses at most this fraction of the machine's CPU")
 	fs.DurationVar(&o.quietWait, "quiet-wait", 30*time.Second, "the longest wait for the machine to become quiet (0: do not wait; --quick does not wait)")
+	fs.BoolVar(&o.tx, "tx", false, "measure database transactions per update (idle rate subtracted) instead of the load run")
+	fs.IntVar(&o.txUpdates, "tx-updates", 100, "with --tx: updates per kind")
+	fs.DurationVar(&o.txIdle, "tx-idle", 20*time.Second, "with --tx: how long the idle rate is measured")
 	fs.StringVar(&o.dsnParams, "dsn-params", "", "extra parameters for salesbot's PostgreSQL DSN, e.g. binary_parameters=yes (a configuration change, no code change)")
 	fs.StringVar(&o.cpuprofile, "cpuprofile", "", "with --pacing off: write a Go CPU profile of this process (pipeline, load generator and fake) over each measured window to FILE-<chats>.pprof")
 	if err := fs.Parse(args); err != nil {
@@ -190,12 +196,16 @@ func run(ctx context.Context, o options) error {
 	defer os.RemoveAll(work)
 
 	bin := o.bin
-	if bin == "" && o.pacing != "off" {
+	if bin == "" && (o.pacing != "off" || o.tx) {
 		bin = filepath.Join(work, "salesbot")
 		logf("building salesbot")
 		if err := buildSalesbot(ctx, bin); err != nil {
 			return err
 		}
+	}
+
+	if o.tx {
+		return runTx(ctx, o, pg, bin, work)
 	}
 
 	// pgbench first, while nothing else runs; one run per client count,
