@@ -48,13 +48,13 @@
 // echostr and, for a POST, checks the signature in constant time before
 // decrypting, refuses a callback signed more than CallbackWindow (5
 // minutes) from the channel's clock (a replay), checks the corp id,
-// parses the message, records its key with
-// Store.ClaimInbound (the MsgId, else a SHA-256 of the decrypted payload:
-// WeCom retries a callback it got no answer for within 5 s) and answers an
-// empty 200 at once. A bounded pool of workers then handles the updates,
-// each member's in arrival order, and sends the replies. An acknowledged
-// update lives only in memory until handled: a crash in between loses it
-// (WeCom does not send it again).
+// parses the message, holds back a member sending faster than a person
+// types (bot.Door), stores the callback in the durable inbox (bot.Inbox;
+// its key is the MsgId, else a SHA-256 of the decrypted payload: WeCom
+// retries a callback it got no answer for within 5 s) and answers an empty
+// 200 at once. The shared bot.ChatQueue then handles the updates, each
+// member's in arrival order, members taking turns, and sends the replies.
+// An acknowledged update survives a crash: the next process answers it.
 //
 // # Pacing and retries
 //
@@ -177,7 +177,6 @@ type Channel struct {
 	prev   *http.Client // what it replaced
 
 	pacer    *pacer
-	numbered *ttlMap[string, []crm.Button] // member → the numbered options last shown
 	names    *ttlMap[string, string]       // member → display name (user/get)
 	uploads  *ttlMap[[32]byte, string]     // image hash → temporary media id
 	redactor *redactor
