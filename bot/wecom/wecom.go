@@ -177,8 +177,8 @@ type Channel struct {
 	prev   *http.Client // what it replaced
 
 	pacer    *pacer
-	names    *ttlMap[string, string]       // member → display name (user/get)
-	uploads  *ttlMap[[32]byte, string]     // image hash → temporary media id
+	names    *ttlMap[string, string]   // member → display name (user/get)
+	uploads  *ttlMap[[32]byte, string] // image hash → temporary media id
 	redactor *redactor
 
 	mu    sync.RWMutex
