@@ -11,7 +11,8 @@ import (
 // buttons) and tight for strangers (who can only ask for onboarding or try
 // invite codes). The state is in memory and per process: it is a shield for
 // the database, not a rule (after a restart a bound user is a stranger
-// until their first update is identified, with room for 5 messages).
+// until their first update is identified, with room for StrangerBurst
+// messages).
 type Door struct {
 	mu      sync.Mutex
 	buckets map[string]*bucket
@@ -24,13 +25,16 @@ type bucket struct {
 	told   bool // the refusal notice went out for this burst
 }
 
+// StrangerBurst is how many messages an account not known to be bound may
+// send at once: enough to read the greeting, ask for help and try a code.
+const StrangerBurst = 10
+
 // Door limits: a bucket of Burst tokens refilled at Rate a second.
 const (
-	strangerBurst = 5
-	strangerRate  = 1.0 / 30 // one message every 30 s after the burst
-	boundBurst    = 30
-	boundRate     = 1.0 // a message a second after the burst
-	doorMaxKeys   = 10000
+	strangerRate = 1.0 / 6 // ten messages a minute after the burst
+	boundBurst   = 30
+	boundRate    = 1.0 // a message a second after the burst
+	doorMaxKeys  = 10000
 )
 
 // Admission is Door.Admit's answer.
@@ -70,7 +74,7 @@ func (d *Door) Admit(channel, user string, now time.Time) Admission {
 	key := channel + "\x00" + user
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	burst, rate := float64(strangerBurst), strangerRate
+	burst, rate := float64(StrangerBurst), strangerRate
 	if d.known[key] {
 		burst, rate = boundBurst, boundRate
 	}

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/salesbot-crm/salesbot/bot"
 	"github.com/salesbot-crm/salesbot/crm"
 	"github.com/salesbot-crm/salesbot/store/storetest"
 )
@@ -43,14 +44,14 @@ func TestFloodingMemberStallsNobody(t *testing.T) {
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
-	if answers > 5 || notices != 1 {
-		t.Fatalf("the stranger got %d answers and %d notices to 60 messages; want ≤ 5 and 1", answers, notices)
+	if answers > bot.StrangerBurst || notices != 1 {
+		t.Fatalf("the stranger got %d answers and %d notices to 60 messages; want ≤ %d and 1", answers, notices, bot.StrangerBurst)
 	}
 	var stored int
 	if err := db.SQL().Get(&stored, `SELECT COUNT(*) FROM inbound`); err != nil {
 		t.Fatal(err)
 	}
-	if stored > 6 {
+	if stored > bot.StrangerBurst+1 {
 		t.Fatalf("%d callbacks reached the database", stored)
 	}
 }

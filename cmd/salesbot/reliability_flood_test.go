@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/salesbot-crm/salesbot/bot"
 	"github.com/salesbot-crm/salesbot/crm"
 	"github.com/salesbot-crm/salesbot/internal/faketelegram"
 	"github.com/salesbot-crm/salesbot/store"
@@ -59,15 +60,15 @@ func TestReliabilityFloodingChats(t *testing.T) {
 				answers++
 			}
 		}
-		if answers > 5 || notices != 1 {
-			t.Errorf("stranger %d: %d answers and %d notices to %d messages; want ≤ 5 and 1", chat, answers, notices, each)
+		if answers > bot.StrangerBurst || notices != 1 {
+			t.Errorf("stranger %d: %d answers and %d notices to %d messages; want ≤ %d and 1", chat, answers, notices, each, bot.StrangerBurst)
 		}
 	}
 	var stored int
 	if err := db.SQL().GetContext(context.Background(), &stored, `SELECT COUNT(*) FROM inbound`); err != nil {
 		t.Fatal(err)
 	}
-	if limit := strangers*5 + 2; stored > limit {
+	if limit := strangers*bot.StrangerBurst + 2; stored > limit {
 		t.Errorf("%d updates reached the database; the door should have let at most %d through", stored, limit)
 	}
 	t.Logf("%d strangers × %d messages: %d updates stored; the rep was answered", strangers, each, stored)
