@@ -30,6 +30,7 @@ type ChatQueue[J any] struct {
 	count   map[string]int // reserved, queued or running, per chat
 	noticed map[string]bool
 	ready   []string // chats with work, in turn; each at most once
+	busy    int      // reserved, queued or running (Busy); under mu, so it orders with the work
 	closed  bool
 	slots   chan struct{}
 	closing chan struct{}
@@ -69,6 +70,7 @@ func (q *ChatQueue[J]) work() {
 		q.run(j)
 		<-q.slots
 		q.mu.Lock()
+		q.busy--
 		if q.count[chat]--; q.count[chat] <= 0 {
 			delete(q.count, chat)
 			delete(q.noticed, chat)
@@ -106,6 +108,7 @@ func (q *ChatQueue[J]) Reserve(ctx context.Context, chat string, wait bool) erro
 	if wait {
 		select {
 		case q.slots <- struct{}{}:
+			q.addBusy(1)
 			return nil
 		case <-ctx.Done():
 			q.uncount(chat)
@@ -117,11 +120,18 @@ func (q *ChatQueue[J]) Reserve(ctx context.Context, chat string, wait bool) erro
 	}
 	select {
 	case q.slots <- struct{}{}:
+		q.addBusy(1)
 		return nil
 	default:
 		q.uncount(chat)
 		return ErrQueueFull
 	}
+}
+
+func (q *ChatQueue[J]) addBusy(n int) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.busy += n
 }
 
 func (q *ChatQueue[J]) uncount(chat string) {
@@ -135,6 +145,7 @@ func (q *ChatQueue[J]) uncount(chat string) {
 // Unreserve gives back room taken by Reserve (the update was not queued).
 func (q *ChatQueue[J]) Unreserve(chat string) {
 	<-q.slots
+	q.addBusy(-1)
 	q.uncount(chat)
 }
 
@@ -157,8 +168,14 @@ func (q *ChatQueue[J]) Push(chat string, j J) bool {
 	return true
 }
 
-// Busy reports how many updates are reserved, queued or running.
-func (q *ChatQueue[J]) Busy() int { return len(q.slots) }
+// Busy reports how many updates are reserved, queued or running. When it
+// reports 0, everything the finished updates did happens before the call
+// returns (it is read under the lock the workers take after each update).
+func (q *ChatQueue[J]) Busy() int {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.busy
+}
 
 // Closed reports whether Close was called.
 func (q *ChatQueue[J]) Closed() bool {
