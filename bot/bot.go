@@ -15,6 +15,7 @@ import (
 	"github.com/salesbot-crm/salesbot/chart"
 	"github.com/salesbot-crm/salesbot/conversation"
 	"github.com/salesbot-crm/salesbot/crm"
+	"github.com/salesbot-crm/salesbot/sales"
 )
 
 // Update is one thing a person did in a chat: a message or a button press.
@@ -74,9 +75,21 @@ type Handler func(ctx context.Context, r *Request) error
 // Middleware wraps a handler.
 type Middleware func(Handler) Handler
 
+// Store is what the bot keeps itself: the forms' state and the durable
+// inbox. Customer data is reached only through the use cases (Sales).
+type Store interface {
+	crm.StateStore
+	crm.InboxStore
+}
+
 // Options configures a Bot.
 type Options struct {
-	Store       crm.Store
+	// Store keeps the bot's own bookkeeping: forms' state and the inbox.
+	Store Store
+	// Sales runs every act on the CRM's data.
+	Sales *sales.Service
+	// Sheets reads and writes the spreadsheets sent and asked for in chat.
+	Sheets      crm.Spreadsheets
 	Logger      *slog.Logger
 	Now         func() time.Time
 	Location    *time.Location

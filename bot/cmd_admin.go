@@ -31,9 +31,9 @@ func (b *Bot) cmdAdmin(ctx context.Context, r *Request) error {
 		r.Say(m)
 		return nil
 	}
-	st := b.opt.Store
+	st := b.opt.Sales
 	user := func(name string) (crm.User, bool, error) {
-		u, err := st.UserByNameAny(ctx, name)
+		u, err := st.AnyUserByName(ctx, name)
 		if errors.Is(err, crm.ErrNotFound) {
 			r.Sayf("user.not_found", name)
 			return u, false, nil
@@ -60,7 +60,7 @@ func (b *Bot) cmdAdmin(ctx context.Context, r *Request) error {
 			}
 			parent = d.ID
 		}
-		if _, err := st.CreateDepartment(ctx, r.User.ID, f[2], parent); err != nil {
+		if _, err := st.AddDepartment(ctx, r.Viewer, f[2], parent); err != nil {
 			return err
 		}
 		r.Sayf("admin.dept_added", f[2])
@@ -87,7 +87,7 @@ func (b *Bot) cmdAdmin(ctx context.Context, r *Request) error {
 			}
 			dept, name = d.ID, d.Name
 		}
-		if err := st.RegisterGroup(ctx, r.User.ID, crm.Group{Channel: f[1], ChatID: f[2], DeptID: dept, CreatedAt: r.Now}); err != nil {
+		if err := st.RegisterGroupFor(ctx, r.Viewer, crm.Group{Channel: f[1], ChatID: f[2], DeptID: dept, CreatedAt: r.Now}); err != nil {
 			return err
 		}
 		r.Sayf("group.registered", name)
@@ -101,7 +101,7 @@ func (b *Bot) cmdAdmin(ctx context.Context, r *Request) error {
 		if !ok {
 			return err
 		}
-		if _, err := st.UpdateUser(ctx, r.User.ID, u.ID, crm.Role(f[2]), u.DeptID); err != nil {
+		if _, err := st.SetRole(ctx, r.Viewer, u, crm.Role(f[2])); err != nil {
 			return err
 		}
 		r.Sayf("admin.role_set", u.Name, r.T("role."+f[2]))
@@ -123,7 +123,7 @@ func (b *Bot) cmdAdmin(ctx context.Context, r *Request) error {
 		if err != nil {
 			return err
 		}
-		if _, err := st.UpdateUser(ctx, r.User.ID, u.ID, u.Role, d.ID); err != nil {
+		if _, err := st.MoveUser(ctx, r.Viewer, u, d.ID); err != nil {
 			return err
 		}
 		r.Sayf("admin.moved", u.Name, d.Name)
@@ -138,11 +138,7 @@ func (b *Bot) cmdAdmin(ctx context.Context, r *Request) error {
 			return err
 		}
 		active := f[0] == "activate" || f[0] == "启用"
-		if !active && u.ID == r.User.ID {
-			r.Sayf("admin.not_yourself")
-			return nil
-		}
-		err = st.SetActive(ctx, r.User.ID, u.ID, active)
+		err = st.SetActive(ctx, r.Viewer, u, active)
 		if e, ok := crm.AsError(err); ok && e.Key == "user.owns_customers" {
 			m, err := b.engine.Offer(ctx, b.env(r), r.T(e.Key, e.Args...), []conversation.Choice{{Label: r.T("btn.handover_first"), Value: "/handover " + u.Name}})
 			if err != nil {
@@ -166,11 +162,11 @@ func (b *Bot) cmdAdmin(ctx context.Context, r *Request) error {
 }
 
 func (b *Bot) sayDepartments(ctx context.Context, r *Request) error {
-	depts, err := b.opt.Store.Departments(ctx)
+	depts, err := b.opt.Sales.Departments(ctx)
 	if err != nil {
 		return err
 	}
-	users, err := b.opt.Store.Users(ctx)
+	users, err := b.opt.Sales.Users(ctx)
 	if err != nil {
 		return err
 	}
@@ -203,14 +199,22 @@ func (b *Bot) sayDepartments(ctx context.Context, r *Request) error {
 }
 
 func (b *Bot) sayUsers(ctx context.Context, r *Request) error {
-	users, err := b.opt.Store.Users(ctx)
+	users, err := b.opt.Sales.Users(ctx)
 	if err != nil {
 		return err
+	}
+	depts, err := b.opt.Sales.Departments(ctx)
+	if err != nil {
+		return err
+	}
+	deptName := map[int64]string{}
+	for _, d := range depts {
+		deptName[d.ID] = d.Name
 	}
 	lines := []string{r.T("admin.users_title", len(users))}
 	for _, u := range users {
 		line := fmt.Sprintf("· %s · %s", u.Name, r.T("role."+string(u.Role)))
-		if d := b.deptName(ctx, u.DeptID); d != "" {
+		if d := deptName[u.DeptID]; d != "" {
 			line += " · " + d
 		}
 		if !u.Active {

@@ -26,42 +26,31 @@ func (b *Bot) cmdStart(ctx context.Context, r *Request) error {
 	}
 	// Codes cannot be guessed: after a few failed tries a chat (and, under
 	// a crowd of chats, everyone) waits before the next try is even read.
-	tries, err := b.opt.Store.InviteAttempts(ctx, r.Channel, r.UserID, r.Now.Add(-crm.InviteAttemptWindow))
-	if err != nil {
-		return err
-	}
-	if err := tries.Allowed(); err != nil {
-		b.opt.Logger.Warn("invite redemption refused: too many failed attempts", "channel", r.Channel, "chat_id", r.ChatID,
-			"chat_failures", tries.Chat, "global_failures", tries.Global)
-		return err
-	}
-	u, err := b.opt.Store.RedeemInvite(ctx, code, crm.Identity{Channel: r.Channel, ExternalID: r.UserID, ChatID: r.ChatID},
+	red, err := b.opt.Sales.RedeemInvite(ctx, code, crm.Identity{Channel: r.Channel, ExternalID: r.UserID, ChatID: r.ChatID},
 		r.UserName, conversation.NormalizeLang(r.LangCode, b.opt.DefaultLang), r.Now)
 	if err != nil {
 		var ce *crm.Error
-		if errors.As(err, &ce) {
+		switch {
+		case red.Refused:
+			b.opt.Logger.Warn("invite redemption refused: too many failed attempts", "channel", r.Channel, "chat_id", r.ChatID,
+				"chat_failures", red.Attempts.Chat, "global_failures", red.Attempts.Global)
+		case errors.As(err, &ce):
 			b.opt.Logger.Warn("invite redemption failed", "channel", r.Channel, "chat_id", r.ChatID, "reason", ce.Key,
-				"chat_failures", tries.Chat+1)
-			if rerr := b.opt.Store.RecordInviteFailure(ctx, r.Channel, r.UserID, r.Now); rerr != nil {
-				return rerr
-			}
+				"chat_failures", red.Attempts.Chat+1)
 		}
 		return err
 	}
-	r.User = u
-	depts, err := b.opt.Store.Departments(ctx)
-	if err != nil {
-		return err
-	}
-	r.Viewer = crm.ViewerOf(u, depts)
+	u := red.Viewer.User
+	r.User, r.Viewer = u, red.Viewer
 	if u.Locale != "" {
 		r.Lang = u.Locale
 	}
-	dept := r.T("start.no_dept")
-	for _, d := range depts {
-		if d.ID == u.DeptID {
-			dept = d.Name
-		}
+	dept, err := b.opt.Sales.DepartmentName(ctx, u.DeptID)
+	if err != nil {
+		return err
+	}
+	if dept == "" {
+		dept = r.T("start.no_dept")
 	}
 	r.Sayf("start.bound", u.Name, dept, r.T("role."+string(u.Role)))
 	return nil
@@ -116,7 +105,7 @@ func (b *Bot) cmdLang(ctx context.Context, r *Request) error {
 		return nil
 	}
 	if r.Bound() {
-		if err := b.opt.Store.SetUserLocale(ctx, r.User.ID, lang); err != nil {
+		if err := b.opt.Sales.SetLocale(ctx, r.Viewer, lang); err != nil {
 			return err
 		}
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/salesbot-crm/salesbot/conversation"
 	"github.com/salesbot-crm/salesbot/crm"
+	"github.com/salesbot-crm/salesbot/sales"
 )
 
 // pageSize is how many customers a list shows at once.
@@ -39,17 +40,9 @@ func (b *Bot) cmdFind(ctx context.Context, r *Request) error {
 		r.Sayf("text.too_long_n", 100)
 		return nil
 	}
-	found, err := b.opt.Store.FindCustomers(ctx, r.Viewer.VisibleScope(), q, pageSize, 0)
+	found, err := b.opt.Sales.FindCustomers(ctx, r.Viewer, q, sales.See, pageSize, 0)
 	if err != nil {
 		return err
-	}
-	if len(found) == 0 {
-		if n := crm.ParseCompanyName(q); n.Trade != "" && n.Trade != crm.FoldSearch(q) {
-			found, err = b.opt.Store.FindCustomers(ctx, r.Viewer.VisibleScope(), n.Trade, pageSize, 0)
-			if err != nil {
-				return err
-			}
-		}
 	}
 	if len(found) == 0 {
 		r.Sayf("find.none", q)
@@ -64,8 +57,7 @@ func (b *Bot) cmdMy(ctx context.Context, r *Request) error {
 	if page < 1 {
 		page = 1
 	}
-	sc := crm.Scope{OwnerID: r.User.ID}
-	total, err := b.opt.Store.CountCustomers(ctx, sc)
+	list, total, err := b.opt.Sales.MyCustomers(ctx, r.Viewer, pageSize, (page-1)*pageSize)
 	if err != nil {
 		return err
 	}
@@ -75,11 +67,11 @@ func (b *Bot) cmdMy(ctx context.Context, r *Request) error {
 	}
 	pages := (total + pageSize - 1) / pageSize
 	if page > pages {
+		// Past the last page: show the last one.
 		page = pages
-	}
-	list, err := b.opt.Store.ListCustomers(ctx, sc, pageSize, (page-1)*pageSize)
-	if err != nil {
-		return err
+		if list, _, err = b.opt.Sales.MyCustomers(ctx, r.Viewer, pageSize, (page-1)*pageSize); err != nil {
+			return err
+		}
 	}
 	var nav []conversation.Choice
 	if page > 1 {
@@ -116,51 +108,32 @@ func (b *Bot) cmdCustomer(ctx context.Context, r *Request) error {
 		r.Sayf("customer.usage")
 		return nil
 	}
-	var c crm.Customer
-	if strings.HasPrefix(q, "#") {
-		id, err := strconv.ParseInt(q[1:], 10, 64)
-		if err != nil {
-			r.Sayf("find.none", q)
-			return nil
-		}
-		c, err = b.opt.Store.Customer(ctx, id)
-		if crm.ErrorCode(err) == crm.CodeNotFound || (err == nil && !r.Viewer.CanSeeCustomer(c)) {
-			// The same answer for "no such customer" and "not yours":
-			// ids reveal nothing.
-			r.Sayf("find.none", q)
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-	} else {
-		found, err := b.opt.Store.FindCustomers(ctx, r.Viewer.VisibleScope(), q, pageSize, 0)
-		if err != nil {
-			return err
-		}
-		switch len(found) {
-		case 0:
-			r.Sayf("find.none", q)
-			return nil
-		case 1:
-			c = found[0]
-		default:
-			return b.sayCustomerList(ctx, r, r.T("find.title", q, len(found)), found, nil)
-		}
-		if c, err = b.opt.Store.Customer(ctx, c.ID); err != nil {
-			return err
-		}
-	}
-	if history {
-		return b.customerHistory(ctx, r, c)
-	}
-	text, err := b.customerCard(ctx, r, c)
+	found, err := b.opt.Sales.FindCustomers(ctx, r.Viewer, q, sales.See, pageSize, 0)
 	if err != nil {
 		return err
 	}
+	switch len(found) {
+	case 0:
+		// The same answer for "no such customer" and "not yours": ids
+		// reveal nothing.
+		r.Sayf("find.none", q)
+		return nil
+	case 1:
+	default:
+		return b.sayCustomerList(ctx, r, r.T("find.title", q, len(found)), found, nil)
+	}
+	c := found[0]
+	if history {
+		return b.customerHistory(ctx, r, c)
+	}
+	f, err := b.opt.Sales.CustomerFile(ctx, r.Viewer, c.ID, 3)
+	if err != nil {
+		return err
+	}
+	text := customerCard(r, f)
 	id := "#" + strconv.FormatInt(c.ID, 10)
 	menu := []conversation.Choice{{Label: r.T("btn.log_visit"), Value: "/visit " + id}}
-	if r.Viewer.CanChange(c.OwnerID, c.OwnerDept) { // not for collaborators
+	if f.CanChange { // not for collaborators
 		menu = append(menu, conversation.Choice{Label: r.T("btn.advance_stage"), Value: "/stage " + id},
 			conversation.Choice{Label: r.T("btn.payment"), Value: "/pay " + id})
 	}
@@ -173,7 +146,8 @@ func (b *Bot) cmdCustomer(ctx context.Context, r *Request) error {
 	return nil
 }
 
-func (b *Bot) customerCard(ctx context.Context, r *Request, c crm.Customer) (string, error) {
+func customerCard(r *Request, f sales.File) string {
+	c := f.Customer
 	var sb strings.Builder
 	sb.WriteString("🏢 " + c.Name)
 	var facts []string
@@ -189,11 +163,7 @@ func (b *Bot) customerCard(ctx context.Context, r *Request, c crm.Customer) (str
 	for _, ct := range c.Contacts {
 		sb.WriteString("\n" + r.T("card.contact", strings.TrimSpace(ct.Name+" "+ct.Title+" "+ct.Phone)))
 	}
-	deals, err := b.opt.Store.Deals(ctx, c.ID)
-	if err != nil {
-		return "", err
-	}
-	if len(deals) > 0 {
+	if deals := f.Deals; len(deals) > 0 {
 		sb.WriteString("\n\n" + r.T("card.deals"))
 		for _, d := range deals {
 			line := "\n· " + conversation.StageName(r.Lang, d.Stage) + " " + strconv.Itoa(d.WinPct) + "% " + d.Amount.String()
@@ -203,11 +173,7 @@ func (b *Bot) customerCard(ctx context.Context, r *Request, c crm.Customer) (str
 			sb.WriteString(line)
 		}
 	}
-	acts, err := b.opt.Store.Activities(ctx, c.ID, 3)
-	if err != nil {
-		return "", err
-	}
-	if len(acts) > 0 {
+	if acts := f.Activities; len(acts) > 0 {
 		sb.WriteString("\n\n" + r.T("card.activities"))
 		for _, a := range acts {
 			line := "\n· " + conversation.FormatShortDate(r.Lang, crm.DateOf(a.At.In(r.Now.Location()))) + " " + r.T("activity."+string(a.Kind)) + "：" + conversation.Short(a.Content, 40)
@@ -217,35 +183,19 @@ func (b *Bot) customerCard(ctx context.Context, r *Request, c crm.Customer) (str
 			sb.WriteString(line)
 		}
 	}
-	plans, err := b.opt.Store.PaymentPlans(ctx, c.ID)
-	if err != nil {
-		return "", err
-	}
-	pays, err := b.opt.Store.Payments(ctx, c.ID, 100)
-	if err != nil {
-		return "", err
-	}
-	if len(plans) > 0 || len(pays) > 0 {
-		var received crm.Money
-		for _, p := range pays {
-			received += p.Amount
-		}
-		sb.WriteString("\n\n" + r.T("card.payments", received.String()))
-		for _, p := range plans {
+	if len(f.Plans) > 0 || f.Payments > 0 {
+		sb.WriteString("\n\n" + r.T("card.payments", f.Received.String()))
+		for _, p := range f.Plans {
 			if p.Open() {
 				sb.WriteString("\n· " + r.T("pay.plan_line", conversation.FormatShortDate(r.Lang, p.DueDate), (p.Amount-p.Paid).String()))
 			}
 		}
 	}
-	open, err := b.opt.Store.OpenComplaints(ctx, crm.Scope{All: true}, c.ID)
-	if err != nil {
-		return "", err
-	}
-	for _, k := range open {
+	for _, k := range f.Complaints {
 		sb.WriteString("\n❗ " + conversation.Short(k.Content, 40))
 	}
 	if c.Note != "" {
 		sb.WriteString("\n\n" + c.Note)
 	}
-	return sb.String(), nil
+	return sb.String()
 }

@@ -11,7 +11,7 @@ import (
 	"github.com/salesbot-crm/salesbot/conversation"
 	"github.com/salesbot-crm/salesbot/crm"
 	"github.com/salesbot-crm/salesbot/report"
-	"github.com/salesbot-crm/salesbot/sheet"
+	"github.com/salesbot-crm/salesbot/sales"
 )
 
 // cmdExport sends a spreadsheet: "/export" the customers the user may see,
@@ -29,7 +29,7 @@ func (b *Bot) cmdExport(ctx context.Context, r *Request) error {
 	switch what {
 	case "customers", "客户":
 		var err error
-		if n, err = sheet.ExportCustomers(ctx, b.opt.Store, r.Viewer, &buf, "xlsx", r.Now); err != nil {
+		if n, err = b.opt.Sheets.ExportCustomers(ctx, r.Viewer, &buf, "xlsx", r.Now); err != nil {
 			return err
 		}
 		name = "customers"
@@ -38,11 +38,11 @@ func (b *Bot) cmdExport(ctx context.Context, r *Request) error {
 		if len(f) > 1 {
 			kind = f[1]
 		}
-		header, rows, err := AnalysisTable(ctx, b.opt.Store, r.Viewer, r.Lang, kind, r.Now)
+		header, rows, err := AnalysisTable(ctx, b.opt.Sales, r.Viewer, r.Lang, kind, r.Now)
 		if err != nil {
 			return err
 		}
-		if err := sheet.ExportTable(&buf, "xlsx", kind, header, rows); err != nil {
+		if err := b.opt.Sheets.ExportTable(&buf, "xlsx", kind, header, rows); err != nil {
 			return err
 		}
 		n, name = len(rows), "stats-"+kind
@@ -55,24 +55,20 @@ func (b *Bot) cmdExport(ctx context.Context, r *Request) error {
 		if len(f) > 1 {
 			kind = crm.PeriodKind(f[1])
 		}
-		header, rows, err := ReportsTable(ctx, b.opt.Store, r.Viewer, r.Lang, kind, r.Now)
+		header, rows, err := ReportsTable(ctx, b.opt.Sales, r.Viewer, r.Lang, kind, r.Now)
 		if err != nil {
 			return err
 		}
-		if err := sheet.ExportTable(&buf, "xlsx", string(kind), header, rows); err != nil {
+		if err := b.opt.Sheets.ExportTable(&buf, "xlsx", string(kind), header, rows); err != nil {
 			return err
 		}
 		n, name = len(rows), "reports-"+string(kind)
 	case "audit":
-		if r.User.Role != crm.RoleAdmin {
-			r.Sayf("auth.forbidden_command", "/export audit")
-			return nil
-		}
-		header, rows, err := AuditTable(ctx, b.opt.Store, r.Now.Location(), time.Time{}, r.Now.Add(time.Hour))
+		header, rows, err := AuditTable(ctx, b.opt.Sales, r.Viewer, r.Now.Location(), time.Time{}, r.Now.Add(time.Hour))
 		if err != nil {
 			return err
 		}
-		if err := sheet.ExportTable(&buf, "xlsx", "audit", header, rows); err != nil {
+		if err := b.opt.Sheets.ExportTable(&buf, "xlsx", "audit", header, rows); err != nil {
 			return err
 		}
 		n, name = len(rows), "audit"
@@ -87,13 +83,13 @@ func (b *Bot) cmdExport(ctx context.Context, r *Request) error {
 
 // AnalysisTable is one /stats analysis as a table (header and rows), within
 // the viewer's scope: industry, size, region, source, top, funnel, ranking.
-func AnalysisTable(ctx context.Context, st crm.Store, v crm.Viewer, lang, kind string, now time.Time) ([]string, [][]string, error) {
+func AnalysisTable(ctx context.Context, svc *sales.Service, v crm.Viewer, lang, kind string, now time.Time) ([]string, [][]string, error) {
 	T := func(k string, a ...any) string { return conversation.T(lang, k, a...) }
 	loc := now.Location()
 	mStart, mEnd := crm.PeriodRange(crm.PeriodMonth, now)
 	switch kind {
 	case "industry", "size", "region", "source":
-		d, err := report.CustomerDistribution(ctx, st, v.Scope(), kind)
+		d, err := svc.Distribution(ctx, v, kind)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -112,7 +108,7 @@ func AnalysisTable(ctx context.Context, st crm.Store, v crm.Viewer, lang, kind s
 		return []string{T("stats.kind_" + kind), T("export.col_customers"), T("export.col_share")}, rows, nil
 	case "top":
 		yStart, yEnd := crm.PeriodRange(crm.PeriodYear, now)
-		rows0, err := st.CustomerRevenue(ctx, v.Scope(), yStart.Time(loc), yEnd.Time(loc))
+		rows0, err := svc.CustomerRevenue(ctx, v, yStart.Time(loc), yEnd.Time(loc))
 		if err != nil {
 			return nil, nil, err
 		}
@@ -128,7 +124,7 @@ func AnalysisTable(ctx context.Context, st crm.Store, v crm.Viewer, lang, kind s
 		}
 		return []string{"#", T("export.col_customer"), T("export.col_payments"), T("export.col_cumulative")}, rows, nil
 	case "funnel":
-		fn, err := report.StageFunnel(ctx, st, v.Scope(), mStart.Time(loc), mEnd.Time(loc))
+		fn, err := svc.Funnel(ctx, v, mStart.Time(loc), mEnd.Time(loc))
 		if err != nil {
 			return nil, nil, err
 		}
@@ -146,7 +142,7 @@ func AnalysisTable(ctx context.Context, st crm.Store, v crm.Viewer, lang, kind s
 		names := map[int64]string{}
 		var order []int64
 		for _, m := range []string{report.RankPayments, report.RankContract, report.RankNewCustomers, report.RankActivities} {
-			rows, err := report.Ranking(ctx, st, v, m, mStart.Time(loc), mEnd.Time(loc))
+			rows, err := svc.Ranking(ctx, v, m, mStart.Time(loc), mEnd.Time(loc))
 			if err != nil {
 				return nil, nil, err
 			}
@@ -171,7 +167,7 @@ func AnalysisTable(ctx context.Context, st crm.Store, v crm.Viewer, lang, kind s
 
 // ReportsTable lists the reports of the current period of kind of the reps
 // the viewer manages (missing ones included, marked).
-func ReportsTable(ctx context.Context, st crm.Store, v crm.Viewer, lang string, kind crm.PeriodKind, now time.Time) ([]string, [][]string, error) {
+func ReportsTable(ctx context.Context, svc *sales.Service, v crm.Viewer, lang string, kind crm.PeriodKind, now time.Time) ([]string, [][]string, error) {
 	T := func(k string, a ...any) string { return conversation.T(lang, k, a...) }
 	switch kind {
 	case crm.PeriodDay, crm.PeriodWeek, crm.PeriodMonth:
@@ -179,23 +175,12 @@ func ReportsTable(ctx context.Context, st crm.Store, v crm.Viewer, lang string, 
 		return nil, nil, crm.Errorf(crm.CodeInvalid, "report.kind_invalid")
 	}
 	start, _ := crm.PeriodRange(kind, now)
-	reports, err := st.ReportsOfPeriod(ctx, kind, start)
-	if err != nil {
-		return nil, nil, err
-	}
-	byUser := map[int64]crm.Report{}
-	for _, r := range reports {
-		byUser[r.UserID] = r
-	}
-	users, err := st.Users(ctx)
+	users, byUser, err := svc.TeamReports(ctx, v, kind, start)
 	if err != nil {
 		return nil, nil, err
 	}
 	var rows [][]string
 	for _, u := range users {
-		if !u.Active || u.Role != crm.RoleRep || !v.CanManage(u) {
-			continue
-		}
 		r, ok := byUser[u.ID]
 		if !ok {
 			rows = append(rows, []string{u.Name, string(start), T("export.not_filed"), "", ""})
@@ -207,18 +192,14 @@ func ReportsTable(ctx context.Context, st crm.Store, v crm.Viewer, lang string, 
 }
 
 // AuditTable is the audit log in [from, to) as a table.
-func AuditTable(ctx context.Context, st crm.Store, loc *time.Location, from, to time.Time) ([]string, [][]string, error) {
-	entries, err := st.AuditLog(ctx, from, to, 10_000_000)
+func AuditTable(ctx context.Context, svc *sales.Service, v crm.Viewer, loc *time.Location, from, to time.Time) ([]string, [][]string, error) {
+	entries, err := svc.AuditLog(ctx, v, from, to)
 	if err != nil {
 		return nil, nil, err
 	}
-	users, err := st.Users(ctx)
+	names, err := svc.UserNames(ctx)
 	if err != nil {
 		return nil, nil, err
-	}
-	names := map[int64]string{}
-	for _, u := range users {
-		names[u.ID] = u.Name
 	}
 	rows := make([][]string, 0, len(entries))
 	for _, e := range entries {

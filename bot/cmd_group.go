@@ -2,8 +2,6 @@ package bot
 
 import (
 	"context"
-
-	"github.com/salesbot-crm/salesbot/crm"
 )
 
 // cmdGroup registers a group chat as the alert group of the manager's
@@ -17,24 +15,12 @@ func (b *Bot) cmdGroup(ctx context.Context, r *Request) error {
 		r.Sayf("group.bind_first")
 		return nil
 	}
-	dept := r.User.DeptID
-	if r.User.Role == crm.RoleAdmin {
-		dept = 0
-	}
-	if err := b.opt.Store.RegisterGroup(ctx, r.User.ID, crm.Group{Channel: r.Channel, ChatID: r.ChatID, DeptID: dept, CreatedAt: r.Now}); err != nil {
+	name, err := b.opt.Sales.RegisterGroup(ctx, r.Viewer, r.Channel, r.ChatID, r.Now)
+	if err != nil {
 		return err
 	}
-	name := r.T("start.no_dept")
-	if dept != 0 {
-		depts, err := b.opt.Store.Departments(ctx)
-		if err != nil {
-			return err
-		}
-		for _, d := range depts {
-			if d.ID == dept {
-				name = d.Name
-			}
-		}
+	if name == "" {
+		name = r.T("start.no_dept")
 	}
 	r.Sayf("group.registered", name)
 	return nil

@@ -28,11 +28,11 @@ func splitHistory(args string) (string, bool) {
 
 // customerHistory shows who changed what on a customer, and when.
 func (b *Bot) customerHistory(ctx context.Context, r *Request, c crm.Customer) error {
-	entries, err := b.opt.Store.CustomerHistory(ctx, c.ID, 30)
+	entries, err := b.opt.Sales.History(ctx, r.Viewer, c.ID, 30)
 	if err != nil {
 		return err
 	}
-	names, err := b.userNames(ctx)
+	names, err := b.opt.Sales.UserNames(ctx)
 	if err != nil {
 		return err
 	}

@@ -39,11 +39,7 @@ func (b *Bot) cmdInvite(ctx context.Context, r *Request) error {
 			return nil
 		}
 	}
-	if !r.User.Role.AtLeast(role) {
-		r.Sayf("invite.role_too_high")
-		return nil
-	}
-	inv, err := b.opt.Store.CreateInvite(ctx, crm.Invite{Code: NewInviteCode(), Role: role, DeptID: r.User.DeptID, CreatedBy: r.User.ID, CreatedAt: r.Now})
+	inv, err := b.opt.Sales.CreateInvite(ctx, r.Viewer, NewInviteCode(), role, r.Now)
 	if err != nil {
 		return err
 	}

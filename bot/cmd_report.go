@@ -50,7 +50,7 @@ func (b *Bot) cmdReport(ctx context.Context, r *Request) error {
 		}
 		return b.teamReports(ctx, r, kind)
 	}
-	body, err := report.RepBody(ctx, b.opt.Store, r.User, kind, r.Now)
+	body, err := b.opt.Sales.MyReportBody(ctx, r.Viewer, kind, r.Now)
 	if err != nil {
 		return err
 	}
@@ -64,7 +64,7 @@ func (b *Bot) cmdReport(ctx context.Context, r *Request) error {
 		conversation.ReportObjective: string(snapshot),
 		conversation.ReportSummary:   RenderReportBody(r.Lang, body),
 	}
-	if _, err := b.opt.Store.ReportFor(ctx, r.User.ID, kind, body.Start); err == nil {
+	if _, err := b.opt.Sales.MyReport(ctx, r.Viewer, kind, body.Start); err == nil {
 		seed[conversation.ReportExisting] = "1"
 	}
 	out, err := b.engine.StartWith(ctx, b.env(r), "report", "", seed)
@@ -161,25 +161,14 @@ func RenderProgress(lang string, p report.Progress) string {
 // current period, with a button to read each one.
 func (b *Bot) teamReports(ctx context.Context, r *Request, kind crm.PeriodKind) error {
 	start, end := crm.PeriodRange(kind, r.Now)
-	users, err := b.opt.Store.Users(ctx)
+	users, byUser, err := b.opt.Sales.TeamReports(ctx, r.Viewer, kind, start)
 	if err != nil {
 		return err
-	}
-	reports, err := b.opt.Store.ReportsOfPeriod(ctx, kind, start)
-	if err != nil {
-		return err
-	}
-	byUser := map[int64]crm.Report{}
-	for _, rp := range reports {
-		byUser[rp.UserID] = rp
 	}
 	var filed, missing []string
 	var menu []conversation.Choice
 	total := 0
 	for _, u := range users {
-		if !u.Active || u.Role != crm.RoleRep || !r.Viewer.CanManage(u) {
-			continue
-		}
 		total++
 		if rp, ok := byUser[u.ID]; ok {
 			filed = append(filed, u.Name)
@@ -208,24 +197,12 @@ func (b *Bot) teamReports(ctx context.Context, r *Request, kind crm.PeriodKind) 
 // been said — the same answer whether the report is missing or not the
 // reader's, so ids reveal nothing.
 func (b *Bot) visibleReport(ctx context.Context, r *Request, id int64, ownOK bool) (crm.Report, crm.User, bool, error) {
-	rp, err := b.opt.Store.Report(ctx, id)
+	rp, rep, err := b.opt.Sales.ReportToRead(ctx, r.Viewer, id, ownOK)
 	if crm.ErrorCode(err) == crm.CodeNotFound {
-		r.Sayf("report.not_found")
-		return rp, crm.User{}, false, nil
-	}
-	if err != nil {
-		return rp, crm.User{}, false, err
-	}
-	rep, err := b.opt.Store.User(ctx, rp.UserID)
-	if err != nil {
-		return rp, rep, false, err
-	}
-	own := rep.ID == r.User.ID
-	if (own && !ownOK) || (!own && !r.Viewer.CanManage(rep)) {
 		r.Sayf("report.not_found")
 		return rp, rep, false, nil
 	}
-	return rp, rep, true, nil
+	return rp, rep, err == nil, err
 }
 
 // readReport shows one report to its rep or their manager, with a button

@@ -41,7 +41,6 @@ func (b *Bot) cmdStats(ctx context.Context, r *Request) error {
 		r.Say(m)
 		return nil
 	}
-	sc := r.Viewer.Scope()
 	loc := r.Now.Location()
 	mStart, mEnd := crm.PeriodRange(crm.PeriodMonth, r.Now)
 	from, to := mStart.Time(loc), mEnd.Time(loc)
@@ -49,7 +48,7 @@ func (b *Bot) cmdStats(ctx context.Context, r *Request) error {
 	var img *crm.Image
 	switch kind {
 	case "industry", "size", "region", "source":
-		d, err := report.CustomerDistribution(ctx, b.opt.Store, sc, kind)
+		d, err := b.opt.Sales.Distribution(ctx, r.Viewer, kind)
 		if err != nil {
 			return err
 		}
@@ -79,7 +78,7 @@ func (b *Bot) cmdStats(ctx context.Context, r *Request) error {
 		})
 	case "top":
 		yStart, yEnd := crm.PeriodRange(crm.PeriodYear, r.Now)
-		p, err := report.TopCustomers(ctx, b.opt.Store, sc, yStart.Time(loc), yEnd.Time(loc))
+		p, err := b.opt.Sales.TopCustomers(ctx, r.Viewer, yStart.Time(loc), yEnd.Time(loc))
 		if err != nil {
 			return err
 		}
@@ -101,7 +100,7 @@ func (b *Bot) cmdStats(ctx context.Context, r *Request) error {
 			return c.RankingChart(chart.Options{Title: title, ValueFormat: yuanFormat}, bars)
 		})
 	case "funnel":
-		f, err := report.StageFunnel(ctx, b.opt.Store, sc, from, to)
+		f, err := b.opt.Sales.Funnel(ctx, r.Viewer, from, to)
 		if err != nil {
 			return err
 		}
@@ -134,7 +133,7 @@ func (b *Bot) cmdStats(ctx context.Context, r *Request) error {
 		lines := []string{title}
 		var pay []chart.Bar
 		for _, metric := range []string{report.RankPayments, report.RankContract, report.RankNewCustomers, report.RankActivities} {
-			rows, err := report.Ranking(ctx, b.opt.Store, r.Viewer, metric, from, to)
+			rows, err := b.opt.Sales.Ranking(ctx, r.Viewer, metric, from, to)
 			if err != nil {
 				return err
 			}
@@ -183,13 +182,13 @@ func yuanFormat(v float64) string { return "¥" + chart.FormatNumber(v) }
 // their report, and this month's target progress and payments ranking as
 // charts.
 func (b *Bot) cmdTeam(ctx context.Context, r *Request) error {
-	text, err := b.digest(ctx, r.Lang, r.User, r.Now)
+	text, err := b.digest(ctx, &pushRequest{Viewer: r.Viewer, Lang: r.Lang, Now: r.Now})
 	if err != nil {
 		return err
 	}
 	loc := r.Now.Location()
 	mStart, mEnd := crm.PeriodRange(crm.PeriodMonth, r.Now)
-	rows, err := report.Ranking(ctx, b.opt.Store, r.Viewer, report.RankPayments, mStart.Time(loc), mEnd.Time(loc))
+	rows, err := b.opt.Sales.Ranking(ctx, r.Viewer, report.RankPayments, mStart.Time(loc), mEnd.Time(loc))
 	if err != nil {
 		return err
 	}

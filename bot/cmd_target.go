@@ -7,7 +7,6 @@ import (
 	"github.com/salesbot-crm/salesbot/chart"
 	"github.com/salesbot-crm/salesbot/conversation"
 	"github.com/salesbot-crm/salesbot/crm"
-	"github.com/salesbot-crm/salesbot/report"
 )
 
 // cmdTarget shows this month's target progress for every unit the user
@@ -21,7 +20,7 @@ func (b *Bot) cmdTarget(ctx context.Context, r *Request) error {
 		}
 		return b.flow("target")(ctx, r)
 	}
-	units, err := b.targetUnits(ctx, r)
+	units, err := b.opt.Sales.TargetUnits(ctx, r.Viewer, false)
 	if err != nil {
 		return err
 	}
@@ -29,21 +28,25 @@ func (b *Bot) cmdTarget(ctx context.Context, r *Request) error {
 	lines := []string{r.T("target.title", conversation.PeriodLabel(r.Lang, crm.PeriodMonth, start))}
 	var rows []chart.Progress
 	for _, u := range units {
-		ps, err := report.UnitProgress(ctx, b.opt.Store, u.kind, u.id, u.scope, crm.PeriodMonth, r.Now)
+		ps, err := b.opt.Sales.Progress(ctx, u, crm.PeriodMonth, r.Now)
 		if err != nil {
 			return err
 		}
 		if len(ps) == 0 {
 			continue
 		}
-		lines = append(lines, r.T("target.unit_line", u.name))
+		name := u.Name
+		if u.Kind == crm.UnitCompany {
+			name = r.T("target.company")
+		}
+		lines = append(lines, r.T("target.unit_line", name))
 		for _, p := range ps {
 			lines = append(lines, RenderProgress(r.Lang, p))
 			scale := 1.0
 			if p.Metric != crm.MetricNewCustomers {
 				scale = 100 // fen → yuan
 			}
-			rows = append(rows, chart.Progress{Label: u.name + " " + r.T("metric."+string(p.Metric)), Actual: float64(p.Actual) / scale, Target: float64(p.Target) / scale})
+			rows = append(rows, chart.Progress{Label: name + " " + r.T("metric."+string(p.Metric)), Actual: float64(p.Actual) / scale, Target: float64(p.Target) / scale})
 		}
 	}
 	if len(rows) == 0 {
@@ -67,47 +70,6 @@ func (b *Bot) cmdTarget(ctx context.Context, r *Request) error {
 	}
 	r.Say(m)
 	return nil
-}
-
-type targetUnit struct {
-	kind  crm.UnitKind
-	id    int64
-	name  string
-	scope crm.Scope
-}
-
-// targetUnits lists the units whose targets the user may see: a rep their
-// own; a manager their departments and reps; an admin the company and the
-// departments.
-func (b *Bot) targetUnits(ctx context.Context, r *Request) ([]targetUnit, error) {
-	if r.User.Role == crm.RoleRep {
-		return []targetUnit{{crm.UnitUser, r.User.ID, r.User.Name, crm.Scope{OwnerID: r.User.ID}}}, nil
-	}
-	depts, err := b.opt.Store.Departments(ctx)
-	if err != nil {
-		return nil, err
-	}
-	var out []targetUnit
-	if r.User.Role == crm.RoleAdmin {
-		out = append(out, targetUnit{crm.UnitCompany, 0, r.T("target.company"), crm.Scope{All: true}})
-	}
-	for _, d := range depts {
-		if r.User.Role == crm.RoleAdmin || containsID(r.Viewer.Depts, d.ID) {
-			out = append(out, targetUnit{crm.UnitDepartment, d.ID, d.Name, crm.Scope{DeptIDs: crm.Subtree(depts, d.ID), OwnerID: -1}})
-		}
-	}
-	if r.User.Role == crm.RoleManager {
-		users, err := b.opt.Store.Users(ctx)
-		if err != nil {
-			return nil, err
-		}
-		for _, u := range users {
-			if u.Active && u.Role == crm.RoleRep && r.Viewer.CanManage(u) {
-				out = append(out, targetUnit{crm.UnitUser, u.ID, u.Name, crm.Scope{OwnerID: u.ID}})
-			}
-		}
-	}
-	return out, nil
 }
 
 func containsID(xs []int64, x int64) bool {

@@ -12,7 +12,7 @@ import (
 
 // cmdToday shows the workbench now.
 func (b *Bot) cmdToday(ctx context.Context, r *Request) error {
-	w, err := crm.BuildWorkbench(ctx, b.opt.Store, r.User, r.Now, b.opt.StaleDays)
+	w, err := b.opt.Sales.Workbench(ctx, r.Viewer, r.Now, b.opt.StaleDays)
 	if err != nil {
 		return err
 	}
@@ -129,15 +129,12 @@ func (b *Bot) cmdContacted(ctx context.Context, r *Request) error {
 		r.Sayf("find.none", r.Args)
 		return nil
 	}
-	c, err := b.opt.Store.Customer(ctx, id)
-	if crm.ErrorCode(err) == crm.CodeNotFound || (err == nil && !r.Viewer.CanSeeCustomer(c)) {
+	c, err := b.opt.Sales.MarkContacted(ctx, r.Viewer, id, r.T("activity.marked_contacted"), r.Now)
+	if crm.ErrorCode(err) == crm.CodeNotFound {
 		r.Sayf("find.none", r.Args)
 		return nil
 	}
 	if err != nil {
-		return err
-	}
-	if _, err := b.opt.Store.AddActivity(ctx, r.User.ID, crm.Activity{CustomerID: c.ID, UserID: r.User.ID, Kind: crm.ActMessage, Content: r.T("activity.marked_contacted"), At: r.Now}); err != nil {
 		return err
 	}
 	r.Say(crm.Message{Text: r.T("contacted.saved", c.Name), Edit: r.Button != ""})
@@ -152,16 +149,13 @@ func (b *Bot) cmdSnooze(ctx context.Context, r *Request) error {
 		r.Sayf("find.none", r.Args)
 		return nil
 	}
-	c, err := b.opt.Store.Customer(ctx, id)
-	if crm.ErrorCode(err) == crm.CodeNotFound || (err == nil && !r.Viewer.CanChange(c.OwnerID, c.OwnerDept)) {
+	base := r.Now.Add(24*time.Hour).AddDate(0, 0, -b.opt.StaleDays)
+	c, err := b.opt.Sales.SnoozeStale(ctx, r.Viewer, id, base)
+	if code := crm.ErrorCode(err); code == crm.CodeNotFound || code == crm.CodeForbidden {
 		r.Sayf("find.none", r.Args)
 		return nil
 	}
 	if err != nil {
-		return err
-	}
-	base := r.Now.Add(24*time.Hour).AddDate(0, 0, -b.opt.StaleDays)
-	if err := b.opt.Store.SnoozeStale(ctx, r.User.ID, c.ID, base); err != nil {
 		return err
 	}
 	r.Say(crm.Message{Text: r.T("snooze.saved", c.Name), Edit: r.Button != ""})

@@ -7,6 +7,7 @@ import (
 
 	"github.com/salesbot-crm/salesbot/conversation"
 	"github.com/salesbot-crm/salesbot/crm"
+	"github.com/salesbot-crm/salesbot/sales"
 )
 
 // cmdTransfer handles the transfer-request buttons:
@@ -29,7 +30,7 @@ func (b *Bot) cmdTransfer(ctx context.Context, r *Request) error {
 		if len(f) > 2 && f[2] == crm.TransferCollab {
 			kind = crm.TransferCollab
 		}
-		_, err := b.opt.Store.RequestTransfer(ctx, crm.TransferRequest{CustomerID: id, RequesterID: r.User.ID, Kind: kind, CreatedAt: r.Now})
+		_, err := b.opt.Sales.RequestTransfer(ctx, r.Viewer, id, kind, r.Now)
 		if err != nil {
 			return err
 		}
@@ -40,31 +41,11 @@ func (b *Bot) cmdTransfer(ctx context.Context, r *Request) error {
 			r.Sayf("auth.forbidden_command", "/transfer "+f[0])
 			return nil
 		}
-		req, err := b.opt.Store.TransferRequest(ctx, id)
-		if crm.ErrorCode(err) == crm.CodeNotFound {
-			r.Sayf("transfer.not_found")
-			return nil
-		}
+		t, err := b.opt.Sales.DecideTransfer(ctx, r.Viewer, id, f[0] == "approve", r.Now)
 		if err != nil {
 			return err
 		}
-		owner, err := b.opt.Store.User(ctx, req.OwnerID)
-		if err != nil {
-			return err
-		}
-		if !r.Viewer.CanManage(owner) {
-			r.Sayf("transfer.not_found")
-			return nil
-		}
-		req, err = b.opt.Store.DecideTransfer(ctx, r.User.ID, id, f[0] == "approve", r.Now)
-		if err != nil {
-			return err
-		}
-		text, err := b.transferText(ctx, r.Lang, req)
-		if err != nil {
-			return err
-		}
-		r.Say(crm.Message{Text: r.T("transfer.decided_"+req.Status) + "\n" + text, Edit: r.Button != ""})
+		r.Say(crm.Message{Text: r.T("transfer.decided_"+t.Status) + "\n" + transferText(r.Lang, t), Edit: r.Button != ""})
 		return nil
 	}
 	r.Sayf("transfer.usage")
@@ -72,18 +53,6 @@ func (b *Bot) cmdTransfer(ctx context.Context, r *Request) error {
 }
 
 // transferText describes a request: who asks for which customer of whose.
-func (b *Bot) transferText(ctx context.Context, lang string, req crm.TransferRequest) (string, error) {
-	c, err := b.opt.Store.Customer(ctx, req.CustomerID)
-	if err != nil {
-		return "", err
-	}
-	requester, err := b.opt.Store.User(ctx, req.RequesterID)
-	if err != nil {
-		return "", err
-	}
-	owner, err := b.opt.Store.User(ctx, req.OwnerID)
-	if err != nil {
-		return "", err
-	}
-	return conversation.T(lang, "transfer.line_"+req.Kind, requester.Name, c.Name, owner.Name), nil
+func transferText(lang string, t sales.Transfer) string {
+	return conversation.T(lang, "transfer.line_"+t.Kind, t.Requester.Name, t.Customer.Name, t.Owner.Name)
 }

@@ -1,15 +1,12 @@
 package bot
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/salesbot-crm/salesbot/crm"
-	"github.com/salesbot-crm/salesbot/sheet"
 )
 
 // importDocument imports a customer list an admin sent as a file (.xlsx or
@@ -19,7 +16,7 @@ import (
 // customer is its own transaction, so sending the file again is safe.
 func (b *Bot) importDocument(ctx context.Context, r *Request) error {
 	d := r.Document
-	if r.User.Role != crm.RoleAdmin {
+	if !r.Viewer.CanImport() {
 		r.Sayf("import.admins_only")
 		return nil
 	}
@@ -37,14 +34,7 @@ func (b *Bot) importDocument(ctx context.Context, r *Request) error {
 	case "预检", "dry run", "dry-run", "dryrun", "检查":
 		dry = true
 	}
-	tmp, err := os.MkdirTemp("", "salesbot-import-")
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(tmp)
-	rejected := filepath.Join(tmp, strings.TrimSuffix(filepath.Base(d.Name), ext)+".rejected"+ext)
-	rep, err := sheet.Import(ctx, b.opt.Store, bytes.NewReader(data), d.Name, sheet.ImportOptions{
-		DryRun: dry, DefaultOwner: r.User, Actor: r.User.ID, Now: r.Now, RejectedPath: rejected})
+	rep, err := b.opt.Sheets.ImportCustomers(ctx, r.Viewer, data, d.Name, dry, r.Now)
 	if err != nil {
 		if rep.Rows == 0 {
 			if ce, ok := crm.AsError(err); ok {
@@ -61,22 +51,14 @@ func (b *Bot) importDocument(ctx context.Context, r *Request) error {
 		key = "import.dry"
 	}
 	lines := []string{r.T(key, d.Name, rep.Rows, rep.Created, rep.Skipped)}
-	for i, res := range rep.Results {
-		if res.Status == sheet.StatusCreated {
-			continue
-		}
+	for i, res := range rep.Problems {
 		if i > 30 {
 			lines = append(lines, "…")
 			break
 		}
 		lines = append(lines, fmt.Sprintf("· %d %s：%s", res.Row, res.Name, res.Reason))
 	}
-	m := crm.Message{Text: strings.Join(lines, "\n")}
-	if rep.Rejected != "" {
-		if b, err := os.ReadFile(rep.Rejected); err == nil {
-			m.File = &crm.File{Name: filepath.Base(rep.Rejected), Data: b}
-		}
-	}
+	m := crm.Message{Text: strings.Join(lines, "\n"), File: rep.Rejected}
 	r.Say(m)
 	return nil
 }

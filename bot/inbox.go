@@ -28,7 +28,7 @@ const MaxInboxTakeovers = 5
 // once. Keys are the channel's dedupe keys, so
 // a platform's redelivery of an update already accepted is not new.
 type Inbox struct {
-	Store   crm.Store
+	Store   crm.InboxStore
 	Channel string
 	Lease   time.Duration // default DefaultInboxLease
 	Now     func() time.Time

@@ -41,18 +41,14 @@ func (b *Bot) logUpdates(next Handler) Handler {
 // identify finds the bound user behind the chat account.
 func (b *Bot) identify(next Handler) Handler {
 	return func(ctx context.Context, r *Request) error {
-		u, err := b.opt.Store.IdentityUser(ctx, r.Channel, r.UserID)
+		v, err := b.opt.Sales.Identify(ctx, r.Channel, r.UserID)
 		switch {
 		case err == nil:
-			depts, err := b.opt.Store.Departments(ctx)
-			if err != nil {
-				return err
-			}
-			r.User = u
-			r.Viewer = crm.ViewerOf(u, depts)
+			r.User = v.User
+			r.Viewer = v
 			b.door.Known(r.Channel, r.UserID)
-			if u.Locale != "" {
-				r.Lang = u.Locale
+			if v.Locale != "" {
+				r.Lang = v.Locale
 			}
 		case crm.ErrorCode(err) == crm.CodeUnbound:
 		default:
@@ -105,6 +101,6 @@ func incidentID() string {
 
 // env is the conversation environment of a request.
 func (b *Bot) env(r *Request) *conversation.Env {
-	return &conversation.Env{Store: b.opt.Store, Viewer: r.Viewer, Lang: r.Lang, Now: r.Now,
+	return &conversation.Env{Sales: b.opt.Sales, Viewer: r.Viewer, Lang: r.Lang, Now: r.Now,
 		Channel: r.Channel, ChatID: r.ChatID, UserKey: r.UserID, StaleDays: b.opt.StaleDays}
 }

@@ -13,363 +13,307 @@ import (
 	"github.com/salesbot-crm/salesbot/conversation"
 	"github.com/salesbot-crm/salesbot/crm"
 	"github.com/salesbot-crm/salesbot/report"
+	"github.com/salesbot-crm/salesbot/sales"
 )
+
+// pushRequest is one outbox row being rendered: for whom, in which
+// language, at what time.
+type pushRequest struct {
+	Item   crm.OutboxItem
+	Viewer crm.Viewer // the recipient; sales.System() for a group push
+	Lang   string
+	Now    time.Time
+}
+
+func (p *pushRequest) T(k string, a ...any) string { return conversation.T(p.Lang, k, a...) }
+
+// pushed is what a push renderer says: text with follow-up buttons (each a
+// command line), or whole messages (a digest with charts). Nothing at all
+// means there is nothing to say any more.
+type pushed struct {
+	Text     string
+	Menu     []conversation.Choice
+	Messages []crm.Message
+}
+
+// pushKind renders one kind of outbox row from its typed payload.
+type pushKind interface {
+	render(ctx context.Context, b *Bot, p *pushRequest) (pushed, error)
+}
+
+// pushRow is a push kind with payload type P and its renderer.
+type pushRow[P crm.PushPayload] func(ctx context.Context, b *Bot, p *pushRequest, payload P) (pushed, error)
+
+func (f pushRow[P]) render(ctx context.Context, b *Bot, p *pushRequest) (pushed, error) {
+	var payload P
+	if err := json.Unmarshal([]byte(p.Item.Payload), &payload); err != nil {
+		return pushed{}, fmt.Errorf("push %d: payload: %w", p.Item.ID, err)
+	}
+	return f(ctx, b, p, payload)
+}
+
+// pushTable is the one list of push kinds: a new kind is one row here, a
+// payload type in crm and its renderer.
+var pushTable = map[string]pushKind{
+	crm.PushDuplicateClaim:  pushRow[crm.DuplicateClaim](renderDuplicateClaim),
+	crm.PushWorkbench:       pushRow[crm.DayPush](renderWorkbenchPush),
+	crm.PushAppointment:     pushRow[crm.AppointmentPush](renderAppointment),
+	crm.PushPaymentDue:      pushRow[crm.PaymentDuePush](renderPaymentDue),
+	crm.PushStale:           pushRow[crm.DayPush](renderStale),
+	crm.PushReportDue:       pushRow[crm.ReportDuePush](renderReportDue),
+	crm.PushReportComment:   pushRow[crm.ReportCommentPush](renderReportComment),
+	crm.PushHandover:        pushRow[crm.HandoverPush](renderHandover),
+	crm.PushTransferRequest: pushRow[crm.TransferPush](renderTransferRequest),
+	crm.PushTransferDecided: pushRow[crm.TransferPush](renderTransferDecided),
+	crm.PushDigest:          pushRow[crm.DayPush](renderDigest),
+}
 
 // RenderPush turns an outbox row into the messages for one chat, in the
 // recipient's language, from the data as it is now (a plan paid since the
 // reminder was queued says nothing). Buttons on a user's push are live
 // follow-up actions in that chat. It is the scheduler's RenderFunc.
 func (b *Bot) RenderPush(ctx context.Context, it crm.OutboxItem, to crm.Identity) ([]crm.Message, error) {
-	lang := b.opt.DefaultLang
-	var u crm.User
+	kind, ok := pushTable[it.Kind]
+	if !ok {
+		return nil, fmt.Errorf("push %d: unknown kind %q", it.ID, it.Kind)
+	}
+	// A group push was queued by a rule for the team (System reads it); a
+	// user's push is read as that user.
+	p := &pushRequest{Item: it, Viewer: sales.System(), Lang: b.opt.DefaultLang, Now: b.opt.Now().In(b.opt.Location)}
 	if it.UserID != 0 {
-		var err error
-		if u, err = b.opt.Store.User(ctx, it.UserID); err != nil {
+		u, err := b.opt.Sales.User(ctx, it.UserID)
+		if err != nil {
+			return nil, err
+		}
+		if p.Viewer, err = b.opt.Sales.ViewerOf(ctx, u); err != nil {
 			return nil, err
 		}
 		if u.Locale != "" {
-			lang = u.Locale
+			p.Lang = u.Locale
 		}
 	}
-	now := b.opt.Now().In(b.opt.Location)
-	T := func(k string, a ...any) string { return conversation.T(lang, k, a...) }
-	var p struct {
-		Date          crm.Date       `json:"date"`
-		AppointmentID int64          `json:"appointment_id"`
-		PlanID        int64          `json:"plan_id"`
-		Days          int            `json:"days"`
-		Kind          crm.PeriodKind `json:"kind"`
-		ReportID      int64          `json:"report_id"`
-		RequestID     int64          `json:"request_id"`
-		From          int64          `json:"from"`
-		To            int64          `json:"to"`
-		By            int64          `json:"by"`
-		Customers     int            `json:"customers"`
-		Deals         int            `json:"deals"`
-		Appointments  int            `json:"appointments"`
+	out, err := kind.render(ctx, b, p)
+	if err != nil || out.Messages != nil || out.Text == "" {
+		return out.Messages, err
 	}
-	if it.Kind != crm.PushDuplicateClaim {
-		if err := json.Unmarshal([]byte(it.Payload), &p); err != nil {
-			return nil, fmt.Errorf("push %d: payload: %w", it.ID, err)
-		}
+	if len(out.Menu) == 0 || to.UserID == 0 {
+		return []crm.Message{{Text: out.Text}}, nil
 	}
-	var text string
-	var menu []conversation.Choice
-	switch it.Kind {
-	case crm.PushDuplicateClaim:
-		var d crm.DuplicateClaim
-		if err := json.Unmarshal([]byte(it.Payload), &d); err != nil {
-			return nil, fmt.Errorf("push %d: payload: %w", it.ID, err)
-		}
-		claimant, err := b.opt.Store.User(ctx, d.ClaimantID)
-		if err != nil {
-			return nil, err
-		}
-		c, err := b.opt.Store.Customer(ctx, d.CustomerID)
-		if err != nil {
-			return nil, err
-		}
-		owner := c.OwnerName
-		if dept := b.deptName(ctx, c.OwnerDept); dept != "" {
-			owner = T("owner.with_dept", c.OwnerName, dept)
-		}
-		text = T("push.duplicate_claim", claimant.Name, d.RawName, owner,
-			conversation.FormatShortDate(lang, crm.DateOf(c.CreatedAt.In(now.Location()))), d.At.In(now.Location()).Format("15:04"))
-	case crm.PushWorkbench:
-		w, err := crm.BuildWorkbench(ctx, b.opt.Store, u, now, b.opt.StaleDays)
-		if err != nil {
-			return nil, err
-		}
-		if w.Empty() {
-			return nil, nil
-		}
-		text, menu = RenderWorkbench(lang, w, now, b.opt.StaleDays)
-		text = T("push.good_morning") + text
-	case crm.PushAppointment:
-		a, c, err := b.appointment(ctx, p.AppointmentID)
-		if errors.Is(err, crm.ErrNotFound) || (err == nil && !a.At.After(now)) {
-			return nil, nil // moved or already past
-		}
-		if err != nil {
-			return nil, err
-		}
-		what := c.Name
-		var extra []string
-		for _, x := range []string{a.Place, a.Purpose} {
-			if x != "" {
-				extra = append(extra, x)
-			}
-		}
-		if len(extra) > 0 {
-			what += "（" + strings.Join(extra, "，") + "）"
-		}
-		text = T("push.appointment", a.At.In(now.Location()).Format("15:04"), what)
-		menu = []conversation.Choice{{Label: T("btn.log_visit"), Value: "/visit #" + strconv.FormatInt(c.ID, 10)}}
-	case crm.PushPaymentDue:
-		plan, c, err := b.plan(ctx, p.PlanID)
-		if err != nil {
-			return nil, err
-		}
-		if !plan.Open() {
-			return nil, nil
-		}
-		left := (plan.Amount - plan.Paid).String()
-		if p.Days <= 0 {
-			text = T("push.payment_today", c.Name, left)
-		} else {
-			text = T("push.payment_soon", c.Name, left, p.Days, conversation.FormatDate(lang, plan.DueDate))
-		}
-		menu = []conversation.Choice{{Label: T("btn.payment"), Value: "/pay #" + strconv.FormatInt(c.ID, 10)}}
-	case crm.PushStale:
-		stale, err := b.opt.Store.StaleCustomers(ctx, crm.Scope{OwnerID: u.ID}, now.AddDate(0, 0, -b.opt.StaleDays), crm.WorkbenchStale)
-		if err != nil {
-			return nil, err
-		}
-		if len(stale) == 0 {
-			return nil, nil
-		}
-		var items []string
-		for _, c := range stale {
-			since := c.CreatedAt
-			if c.LastActivityAt != nil {
-				since = *c.LastActivityAt
-			}
-			items = append(items, T("today.stale_item", conversation.ShortName(c.Name), crm.DateOf(since.In(now.Location())).DaysUntil(crm.DateOf(now))))
-		}
-		text = T("push.stale", b.opt.StaleDays, strings.Join(items, "，"))
-		menu = []conversation.Choice{{Label: T("btn.log_visit_for", conversation.ShortName(stale[0].Name)), Value: "/visit #" + strconv.FormatInt(stale[0].ID, 10)}}
-	case crm.PushReportDue:
-		start, _ := crm.PeriodRange(p.Kind, now)
-		if _, err := b.opt.Store.ReportFor(ctx, u.ID, p.Kind, start); err == nil {
-			return nil, nil // filed since the reminder was queued
-		}
-		text = T("push.report_due_"+string(p.Kind), u.Name)
-		arg := ""
-		if p.Kind != crm.PeriodDay {
-			arg = " " + string(p.Kind)
-		}
-		menu = []conversation.Choice{{Label: T("btn.write_report"), Value: "/report" + arg}}
-	case crm.PushReportComment:
-		rp, err := b.opt.Store.Report(ctx, p.ReportID)
-		if err != nil {
-			return nil, err
-		}
-		by, err := b.opt.Store.User(ctx, rp.CommentBy)
-		if err != nil {
-			return nil, err
-		}
-		text = T("push.report_comment", by.Name, T("report.kind_"+string(rp.Kind)), rp.Comment)
-	case crm.PushHandover:
-		names, err := b.userNames(ctx)
-		if err != nil {
-			return nil, err
-		}
-		if u.ID == p.From {
-			text = T("push.handover_from", names[p.By], p.Customers, names[p.To])
-		} else {
-			text = T("push.handover_to", names[p.By], names[p.From], p.Customers, p.Deals, p.Appointments)
-		}
-	case crm.PushTransferRequest:
-		req, err := b.opt.Store.TransferRequest(ctx, p.RequestID)
-		if err != nil {
-			return nil, err
-		}
-		if req.Status != crm.RequestPending {
-			return nil, nil // decided already (by another manager)
-		}
-		line, err := b.transferText(ctx, lang, req)
-		if err != nil {
-			return nil, err
-		}
-		text = T("push.transfer_request", line)
-		id := strconv.FormatInt(req.ID, 10)
-		menu = []conversation.Choice{{Label: T("btn.approve"), Value: "/transfer approve #" + id}, {Label: T("btn.reject"), Value: "/transfer reject #" + id}}
-	case crm.PushTransferDecided:
-		req, err := b.opt.Store.TransferRequest(ctx, p.RequestID)
-		if err != nil {
-			return nil, err
-		}
-		line, err := b.transferText(ctx, lang, req)
-		if err != nil {
-			return nil, err
-		}
-		text = T("push.transfer_"+req.Status, line)
-	case crm.PushDigest:
-		var err error
-		if text, err = b.digest(ctx, lang, u, now); err != nil {
-			return nil, err
-		}
-		imgs, err := b.digestCharts(ctx, lang, u, now)
-		if err != nil {
-			return nil, err
-		}
-		out := []crm.Message{{Text: text}}
-		for _, img := range imgs {
-			out = append(out, crm.Message{Image: img})
-		}
-		return out, nil
-	default:
-		return nil, fmt.Errorf("push %d: unknown kind %q", it.ID, it.Kind)
-	}
-	if len(menu) == 0 || to.UserID == 0 {
-		return []crm.Message{{Text: text}}, nil
-	}
-	env := &conversation.Env{Store: b.opt.Store, Viewer: crm.Viewer{User: u}, Lang: lang, Now: now, Channel: to.Channel, ChatID: to.ChatID, UserKey: to.ExternalID}
-	m, err := b.engine.Offer(ctx, env, text, menu)
+	env := &conversation.Env{Sales: b.opt.Sales, Viewer: p.Viewer, Lang: p.Lang, Now: p.Now, Channel: to.Channel, ChatID: to.ChatID, UserKey: to.ExternalID}
+	m, err := b.engine.Offer(ctx, env, out.Text, out.Menu)
 	if err != nil {
 		return nil, err
 	}
 	return []crm.Message{m}, nil
 }
 
-// userNames maps user ids to names.
-func (b *Bot) userNames(ctx context.Context) (map[int64]string, error) {
-	users, err := b.opt.Store.Users(ctx)
+// gone reports a read that found nothing: what the push was about was
+// moved, deleted or handed to someone else since it was queued.
+func gone(err error) bool { return errors.Is(err, crm.ErrNotFound) }
+
+func renderDuplicateClaim(ctx context.Context, b *Bot, p *pushRequest, d crm.DuplicateClaim) (pushed, error) {
+	a, err := b.opt.Sales.ClaimAlert(ctx, d)
 	if err != nil {
-		return nil, err
+		return pushed{}, err
 	}
-	out := make(map[int64]string, len(users))
-	for _, u := range users {
-		out[u.ID] = u.Name
-	}
-	return out, nil
+	loc := p.Now.Location()
+	return pushed{Text: p.T("push.duplicate_claim", a.Claimant.Name, d.RawName, conversation.OwnerLabel(p.Lang, a.Customer.OwnerName, a.OwnerDept),
+		conversation.FormatShortDate(p.Lang, crm.DateOf(a.Customer.CreatedAt.In(loc))), d.At.In(loc).Format("15:04"))}, nil
 }
 
-func (b *Bot) deptName(ctx context.Context, id int64) string {
-	if id == 0 {
-		return ""
+func renderWorkbenchPush(ctx context.Context, b *Bot, p *pushRequest, _ crm.DayPush) (pushed, error) {
+	w, err := b.opt.Sales.Workbench(ctx, p.Viewer, p.Now, b.opt.StaleDays)
+	if err != nil || w.Empty() {
+		return pushed{}, err
 	}
-	depts, err := b.opt.Store.Departments(ctx)
+	text, menu := RenderWorkbench(p.Lang, w, p.Now, b.opt.StaleDays)
+	return pushed{Text: p.T("push.good_morning") + text, Menu: menu}, nil
+}
+
+func renderAppointment(ctx context.Context, b *Bot, p *pushRequest, ap crm.AppointmentPush) (pushed, error) {
+	a, c, err := b.opt.Sales.AppointmentFor(ctx, p.Viewer, ap.AppointmentID)
+	if gone(err) || (err == nil && !a.At.After(p.Now)) {
+		return pushed{}, nil // moved or already past
+	}
 	if err != nil {
-		return ""
+		return pushed{}, err
 	}
-	for _, d := range depts {
-		if d.ID == id {
-			return d.Name
+	what := c.Name
+	var extra []string
+	for _, x := range []string{a.Place, a.Purpose} {
+		if x != "" {
+			extra = append(extra, x)
 		}
 	}
-	return ""
+	if len(extra) > 0 {
+		what += "（" + strings.Join(extra, "，") + "）"
+	}
+	return pushed{Text: p.T("push.appointment", a.At.In(p.Now.Location()).Format("15:04"), what),
+		Menu: []conversation.Choice{{Label: p.T("btn.log_visit"), Value: "/visit #" + strconv.FormatInt(c.ID, 10)}}}, nil
 }
 
-func (b *Bot) appointment(ctx context.Context, id int64) (crm.Appointment, crm.Customer, error) {
-	a, err := b.opt.Store.Appointment(ctx, id)
-	if err != nil {
-		return a, crm.Customer{}, err
+func renderPaymentDue(ctx context.Context, b *Bot, p *pushRequest, pd crm.PaymentDuePush) (pushed, error) {
+	plan, c, err := b.opt.Sales.PaymentPlanFor(ctx, p.Viewer, pd.PlanID)
+	if gone(err) {
+		return pushed{}, nil
 	}
-	c, err := b.opt.Store.Customer(ctx, a.CustomerID)
-	return a, c, err
+	if err != nil || !plan.Open() {
+		return pushed{}, err
+	}
+	left := (plan.Amount - plan.Paid).String()
+	text := p.T("push.payment_today", c.Name, left)
+	if pd.Days > 0 {
+		text = p.T("push.payment_soon", c.Name, left, pd.Days, conversation.FormatDate(p.Lang, plan.DueDate))
+	}
+	return pushed{Text: text, Menu: []conversation.Choice{{Label: p.T("btn.payment"), Value: "/pay #" + strconv.FormatInt(c.ID, 10)}}}, nil
 }
 
-func (b *Bot) plan(ctx context.Context, id int64) (crm.PaymentPlan, crm.Customer, error) {
-	p, err := b.opt.Store.PaymentPlan(ctx, id)
-	if err != nil {
-		return p, crm.Customer{}, err
+func renderStale(ctx context.Context, b *Bot, p *pushRequest, _ crm.DayPush) (pushed, error) {
+	stale, err := b.opt.Sales.StaleCustomers(ctx, p.Viewer, p.Now.AddDate(0, 0, -b.opt.StaleDays), crm.WorkbenchStale)
+	if err != nil || len(stale) == 0 {
+		return pushed{}, err
 	}
-	c, err := b.opt.Store.Customer(ctx, p.CustomerID)
-	return p, c, err
+	var items []string
+	for _, c := range stale {
+		since := c.CreatedAt
+		if c.LastActivityAt != nil {
+			since = *c.LastActivityAt
+		}
+		items = append(items, p.T("today.stale_item", conversation.ShortName(c.Name), crm.DateOf(since.In(p.Now.Location())).DaysUntil(crm.DateOf(p.Now))))
+	}
+	return pushed{Text: p.T("push.stale", b.opt.StaleDays, strings.Join(items, "，")),
+		Menu: []conversation.Choice{{Label: p.T("btn.log_visit_for", conversation.ShortName(stale[0].Name)), Value: "/visit #" + strconv.FormatInt(stale[0].ID, 10)}}}, nil
+}
+
+func renderReportDue(ctx context.Context, b *Bot, p *pushRequest, rd crm.ReportDuePush) (pushed, error) {
+	start, _ := crm.PeriodRange(rd.Kind, p.Now)
+	if _, err := b.opt.Sales.MyReport(ctx, p.Viewer, rd.Kind, start); err == nil {
+		return pushed{}, nil // filed since the reminder was queued
+	}
+	arg := ""
+	if rd.Kind != crm.PeriodDay {
+		arg = " " + string(rd.Kind)
+	}
+	return pushed{Text: p.T("push.report_due_"+string(rd.Kind), p.Viewer.Name),
+		Menu: []conversation.Choice{{Label: p.T("btn.write_report"), Value: "/report" + arg}}}, nil
+}
+
+func renderReportComment(ctx context.Context, b *Bot, p *pushRequest, rc crm.ReportCommentPush) (pushed, error) {
+	rp, by, err := b.opt.Sales.ReportCommentFor(ctx, p.Viewer, rc.ReportID)
+	if err != nil {
+		return pushed{}, err
+	}
+	return pushed{Text: p.T("push.report_comment", by.Name, p.T("report.kind_"+string(rp.Kind)), rp.Comment)}, nil
+}
+
+func renderHandover(ctx context.Context, b *Bot, p *pushRequest, h crm.HandoverPush) (pushed, error) {
+	names, err := b.opt.Sales.UserNames(ctx)
+	if err != nil {
+		return pushed{}, err
+	}
+	if p.Viewer.ID == h.From {
+		return pushed{Text: p.T("push.handover_from", names[h.By], h.Customers, names[h.To])}, nil
+	}
+	return pushed{Text: p.T("push.handover_to", names[h.By], names[h.From], h.Customers, h.Deals, h.Appointments)}, nil
+}
+
+func renderTransferRequest(ctx context.Context, b *Bot, p *pushRequest, tp crm.TransferPush) (pushed, error) {
+	t, err := b.opt.Sales.TransferFor(ctx, p.Viewer, tp.RequestID)
+	if err != nil || t.Status != crm.RequestPending {
+		return pushed{}, err // decided already (by another manager)
+	}
+	id := strconv.FormatInt(t.ID, 10)
+	return pushed{Text: p.T("push.transfer_request", transferText(p.Lang, t)),
+		Menu: []conversation.Choice{{Label: p.T("btn.approve"), Value: "/transfer approve #" + id}, {Label: p.T("btn.reject"), Value: "/transfer reject #" + id}}}, nil
+}
+
+func renderTransferDecided(ctx context.Context, b *Bot, p *pushRequest, tp crm.TransferPush) (pushed, error) {
+	t, err := b.opt.Sales.TransferFor(ctx, p.Viewer, tp.RequestID)
+	if err != nil {
+		return pushed{}, err
+	}
+	return pushed{Text: p.T("push.transfer_"+t.Status, transferText(p.Lang, t))}, nil
+}
+
+func renderDigest(ctx context.Context, b *Bot, p *pushRequest, _ crm.DayPush) (pushed, error) {
+	text, err := b.digest(ctx, p)
+	if err != nil {
+		return pushed{}, err
+	}
+	imgs, err := b.digestCharts(ctx, p)
+	if err != nil {
+		return pushed{}, err
+	}
+	out := []crm.Message{{Text: text}}
+	for _, img := range imgs {
+		out = append(out, crm.Message{Image: img})
+	}
+	return pushed{Messages: out}, nil
 }
 
 // digest writes a manager's day: the team's numbers, who filed their daily
 // report, and the day's duplicate claims.
-func (b *Bot) digest(ctx context.Context, lang string, m crm.User, now time.Time) (string, error) {
-	T := func(k string, a ...any) string { return conversation.T(lang, k, a...) }
-	depts, err := b.opt.Store.Departments(ctx)
-	if err != nil {
-		return "", err
-	}
-	v := crm.ViewerOf(m, depts)
-	sc := v.Scope()
+func (b *Bot) digest(ctx context.Context, p *pushRequest) (string, error) {
+	now := p.Now
 	dayStart, dayEnd := crm.PeriodRange(crm.PeriodDay, now)
-	st, err := b.opt.Store.TeamStats(ctx, sc, dayStart.Time(now.Location()), dayEnd.Time(now.Location()))
+	d, err := b.opt.Sales.TeamDay(ctx, p.Viewer, dayStart.Time(now.Location()), dayEnd.Time(now.Location()))
 	if err != nil {
 		return "", err
 	}
-	team := T("start.no_dept")
-	if n := b.deptName(ctx, m.DeptID); n != "" && m.Role == crm.RoleManager {
-		team = n
+	st := d.Stats
+	team := d.Team
+	if team == "" {
+		team = p.T("start.no_dept")
 	}
-	lines := []string{T("digest.title", team, conversation.FormatDate(lang, dayStart), st.NewCustomers, st.Activities, st.StageMoves, st.Payments.String())}
-	users, err := b.opt.Store.Users(ctx)
-	if err != nil {
-		return "", err
-	}
-	var reps []crm.User
-	var ids []int64
-	for _, u := range users {
-		if u.Active && u.Role == crm.RoleRep && v.CanManage(u) {
-			reps = append(reps, u)
-			ids = append(ids, u.ID)
-		}
-	}
-	if len(reps) > 0 {
-		filed, err := b.opt.Store.ReportsFiled(ctx, crm.PeriodDay, dayStart, ids)
-		if err != nil {
-			return "", err
-		}
+	lines := []string{p.T("digest.title", team, conversation.FormatDate(p.Lang, dayStart), st.NewCustomers, st.Activities, st.StageMoves, st.Payments.String())}
+	if len(d.Reps) > 0 {
 		var missing []string
-		for _, u := range reps {
-			if !filed[u.ID] {
+		for _, u := range d.Reps {
+			if !d.Filed[u.ID] {
 				missing = append(missing, u.Name)
 			}
 		}
-		line := T("digest.reports", len(reps)-len(missing), len(reps))
+		line := p.T("digest.reports", len(d.Reps)-len(missing), len(d.Reps))
 		if len(missing) > 0 {
-			line += T("digest.reports_missing", strings.Join(missing, "、"))
+			line += p.T("digest.reports_missing", strings.Join(missing, "、"))
 		}
 		lines = append(lines, line)
 	}
 	if len(st.Claims) > 0 {
-		names := map[int64]string{}
-		for _, u := range users {
-			names[u.ID] = u.Name
-		}
 		var items []string
 		for _, c := range st.Claims {
-			items = append(items, T("digest.claim", names[c.ClaimantID], conversation.Short(c.RawName, 14), names[c.OwnerID]))
+			items = append(items, p.T("digest.claim", d.Names[c.ClaimantID], conversation.Short(c.RawName, 14), d.Names[c.OwnerID]))
 		}
-		lines = append(lines, T("digest.claims", len(st.Claims), strings.Join(items, "；")))
+		lines = append(lines, p.T("digest.claims", len(st.Claims), strings.Join(items, "；")))
 	}
-	if m.Role == crm.RoleAdmin {
-		// Pushes nobody could receive (a rep not bound to any chat, or who
-		// blocked the bot) are the admin's to fix.
-		dead, err := b.opt.Store.OutboxItems(ctx, crm.OutboxDead, 200)
-		if err != nil {
-			return "", err
+	// Pushes nobody could receive (a rep not bound to any chat, or who
+	// blocked the bot) are the admin's to fix; those that may have arrived
+	// (no answer came; not resent) are listed apart: nothing is wrong with
+	// those people's accounts.
+	who, unsure := map[string]bool{}, map[string]bool{}
+	var list, unsureList []string
+	for _, it := range d.Dead {
+		n := d.Names[it.UserID]
+		if it.UserID == 0 {
+			n = it.Channel + ":" + it.ChatID
 		}
-		names := map[int64]string{}
-		for _, u := range users {
-			names[u.ID] = u.Name
-		}
-		// Pushes that may have arrived (no answer came; not resent) are
-		// listed apart: nothing is wrong with those people's accounts.
-		who, unsure := map[string]bool{}, map[string]bool{}
-		var list, unsureList []string
-		for _, it := range dead {
-			if it.CreatedAt.Before(dayStart.Time(now.Location())) {
-				continue
+		if strings.Contains(it.LastError, "uncertain") {
+			if !unsure[n] {
+				unsure[n] = true
+				unsureList = append(unsureList, n)
 			}
-			n := names[it.UserID]
-			if it.UserID == 0 {
-				n = it.Channel + ":" + it.ChatID
-			}
-			if strings.Contains(it.LastError, "uncertain") {
-				if !unsure[n] {
-					unsure[n] = true
-					unsureList = append(unsureList, n)
-				}
-				continue
-			}
-			if !who[n] {
-				who[n] = true
-				list = append(list, n)
-			}
+			continue
 		}
-		if len(list) > 0 {
-			lines = append(lines, T("digest.undelivered", len(list), strings.Join(list, "、")))
+		if !who[n] {
+			who[n] = true
+			list = append(list, n)
 		}
-		if len(unsureList) > 0 {
-			lines = append(lines, T("digest.uncertain", len(unsureList), strings.Join(unsureList, "、")))
-		}
+	}
+	if len(list) > 0 {
+		lines = append(lines, p.T("digest.undelivered", len(list), strings.Join(list, "、")))
+	}
+	if len(unsureList) > 0 {
+		lines = append(lines, p.T("digest.uncertain", len(unsureList), strings.Join(unsureList, "、")))
 	}
 	return strings.Join(lines, "\n"), nil
 }
@@ -377,44 +321,36 @@ func (b *Bot) digest(ctx context.Context, lang string, m crm.User, now time.Time
 // digestCharts draws the manager digest's pictures: this month's target
 // progress (or, with no targets, payments) per rep, and where the team's
 // customers come from. No font or no data: no pictures.
-func (b *Bot) digestCharts(ctx context.Context, lang string, m crm.User, now time.Time) ([]*crm.Image, error) {
+func (b *Bot) digestCharts(ctx context.Context, p *pushRequest) ([]*crm.Image, error) {
 	if b.opt.Charts == nil {
 		return nil, nil
 	}
-	T := func(k string, a ...any) string { return conversation.T(lang, k, a...) }
-	depts, err := b.opt.Store.Departments(ctx)
-	if err != nil {
-		return nil, err
-	}
-	v := crm.ViewerOf(m, depts)
+	v, now := p.Viewer, p.Now
 	var out []*crm.Image
 	loc := now.Location()
 	mStart, mEnd := crm.PeriodRange(crm.PeriodMonth, now)
-	users, err := b.opt.Store.Users(ctx)
+	team, err := b.opt.Sales.Team(ctx, v)
 	if err != nil {
 		return nil, err
 	}
 	var rows []chart.Progress
-	for _, u := range users {
-		if !u.Active || u.Role != crm.RoleRep || !v.CanManage(u) {
-			continue
-		}
-		ps, err := report.UnitProgress(ctx, b.opt.Store, crm.UnitUser, u.ID, crm.Scope{OwnerID: u.ID}, crm.PeriodMonth, now)
+	for _, u := range team {
+		ps, err := b.opt.Sales.Progress(ctx, sales.RepUnit(u), crm.PeriodMonth, now)
 		if err != nil {
 			return nil, err
 		}
-		for _, p := range ps {
-			if p.Metric == crm.MetricPayments {
-				rows = append(rows, chart.Progress{Label: u.Name, Actual: float64(p.Actual) / 100, Target: float64(p.Target) / 100})
+		for _, pr := range ps {
+			if pr.Metric == crm.MetricPayments {
+				rows = append(rows, chart.Progress{Label: u.Name, Actual: float64(pr.Actual) / 100, Target: float64(pr.Target) / 100})
 			}
 		}
 	}
 	if len(rows) > 0 {
-		if png, err := b.opt.Charts.ProgressChart(chart.Options{Title: T("digest.chart_targets")}, rows); err == nil {
+		if png, err := b.opt.Charts.ProgressChart(chart.Options{Title: p.T("digest.chart_targets")}, rows); err == nil {
 			out = append(out, &crm.Image{Name: "digest-targets.png", PNG: png})
 		}
 	} else {
-		ranking, err := report.Ranking(ctx, b.opt.Store, v, report.RankPayments, mStart.Time(loc), mEnd.Time(loc))
+		ranking, err := b.opt.Sales.Ranking(ctx, v, report.RankPayments, mStart.Time(loc), mEnd.Time(loc))
 		if err != nil {
 			return nil, err
 		}
@@ -422,11 +358,11 @@ func (b *Bot) digestCharts(ctx context.Context, lang string, m crm.User, now tim
 		for _, r := range ranking {
 			bars = append(bars, chart.Bar{Label: r.Name, Value: float64(r.Amount) / 100})
 		}
-		if png, err := b.opt.Charts.RankingChart(chart.Options{Title: T("stats.rank_chart_title"), ValueFormat: yuanFormat}, bars); err == nil {
+		if png, err := b.opt.Charts.RankingChart(chart.Options{Title: p.T("stats.rank_chart_title"), ValueFormat: yuanFormat}, bars); err == nil {
 			out = append(out, &crm.Image{Name: "digest-payments.png", PNG: png})
 		}
 	}
-	d, err := report.CustomerDistribution(ctx, b.opt.Store, v.Scope(), "source")
+	d, err := b.opt.Sales.Distribution(ctx, v, "source")
 	if err != nil {
 		return nil, err
 	}
@@ -434,11 +370,11 @@ func (b *Bot) digestCharts(ctx context.Context, lang string, m crm.User, now tim
 	for _, it := range d.Items {
 		label := it.Key
 		if label == "" {
-			label = T("stats.unset")
+			label = p.T("stats.unset")
 		}
 		slices = append(slices, chart.Bar{Label: label, Value: float64(it.N)})
 	}
-	if png, err := b.opt.Charts.PieChart(chart.Options{Title: T("digest.chart_sources"), OtherLabel: T("industry.other")}, slices); err == nil {
+	if png, err := b.opt.Charts.PieChart(chart.Options{Title: p.T("digest.chart_sources"), OtherLabel: p.T("industry.other")}, slices); err == nil {
 		out = append(out, &crm.Image{Name: "digest-sources.png", PNG: png})
 	}
 	return out, nil

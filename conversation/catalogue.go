@@ -137,6 +137,7 @@ var catalogue = map[string]entry{
 
 	// /new
 	"new.name":               {"客户公司全称？", "The customer's full company name?"},
+	"new.name_empty":         {"公司名称不能为空。", "The company name is empty."},
 	"new.name_invalid":       {"这个名称看起来不像公司名（需要包含文字或字母）。请输入公司全称。", "That doesn't look like a company name (it needs letters or characters). Please type the full name."},
 	"customer.name_invalid":  {"这个名称看起来不像公司名。请输入公司全称。", "That doesn't look like a company name. Please type the full name."},
 	"customer.duplicate":     {"这家公司已经是客户了。", "That company is already a customer."},

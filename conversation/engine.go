@@ -17,6 +17,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/salesbot-crm/salesbot/crm"
+	"github.com/salesbot-crm/salesbot/sales"
 )
 
 // StateTTL is how long an untouched form is kept.
@@ -24,7 +25,7 @@ const StateTTL = 24 * time.Hour
 
 // Env is who is talking and where.
 type Env struct {
-	Store     crm.Store
+	Sales     *sales.Service
 	Viewer    crm.Viewer
 	Lang      string
 	Now       time.Time // in the configured time zone
@@ -134,12 +135,12 @@ func (s *Session) SetInt(k string, v int64) { s.Set(k, strconv.FormatInt(v, 10))
 
 // Engine runs flows over stored state.
 type Engine struct {
-	store crm.Store
+	store crm.StateStore
 	flows map[string]*Flow
 }
 
 // NewEngine returns an engine with every flow of the product registered.
-func NewEngine(store crm.Store) *Engine {
+func NewEngine(store crm.StateStore) *Engine {
 	e := &Engine{store: store, flows: map[string]*Flow{}}
 	for _, f := range allFlows() {
 		e.flows[f.Name] = f

@@ -85,7 +85,7 @@ func apptSave(ctx context.Context, env *Env, s *Session, in Input) (Result, erro
 	if err != nil {
 		return Result{}, err
 	}
-	if _, err := env.Store.AddAppointment(ctx, env.Viewer.ID, crm.Appointment{CustomerID: c.ID, UserID: env.Viewer.ID, At: at, Place: s.Get("place"), Purpose: s.Get("purpose")}); err != nil {
+	if _, err := env.Sales.AddAppointment(ctx, env.Viewer, crm.Appointment{CustomerID: c.ID, At: at, Place: s.Get("place"), Purpose: s.Get("purpose")}); err != nil {
 		return Result{}, err
 	}
 	return Result{Done: true, Say: []crm.Message{{Text: env.T("appt.saved", c.Name, apptTime(env, s)), Edit: in.Choice != nil}}}, nil

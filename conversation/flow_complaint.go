@@ -68,7 +68,7 @@ func complaintFlow() *Flow {
 // complaintToWhich goes to the list of open complaints, or ends when there
 // are none.
 func complaintToWhich(ctx context.Context, env *Env) (Result, error) {
-	open, err := env.Store.OpenComplaints(ctx, env.Viewer.Scope(), 0)
+	open, err := env.Sales.OpenComplaints(ctx, env.Viewer, 0)
 	if err != nil {
 		return Result{}, err
 	}
@@ -79,7 +79,7 @@ func complaintToWhich(ctx context.Context, env *Env) (Result, error) {
 }
 
 func complaintWhichPrompt(ctx context.Context, env *Env, s *Session) (Prompt, error) {
-	open, err := env.Store.OpenComplaints(ctx, env.Viewer.Scope(), 0)
+	open, err := env.Sales.OpenComplaints(ctx, env.Viewer, 8)
 	if err != nil {
 		return Prompt{}, err
 	}
@@ -88,11 +88,7 @@ func complaintWhichPrompt(ctx context.Context, env *Env, s *Session) (Prompt, er
 		if i == 8 {
 			break
 		}
-		c, err := env.Store.Customer(ctx, k.CustomerID)
-		if err != nil {
-			return p, err
-		}
-		p.Choices = append(p.Choices, Choice{Short(c.Name, 12) + "：" + Short(k.Content, 16), strconv.FormatInt(k.ID, 10)})
+		p.Choices = append(p.Choices, Choice{Short(k.Customer.Name, 12) + "：" + Short(k.Content, 16), strconv.FormatInt(k.ID, 10)})
 	}
 	return p, nil
 }
@@ -105,31 +101,25 @@ func complaintSave(ctx context.Context, env *Env, s *Session, in Input) (Result,
 	if err != nil {
 		return Result{}, err
 	}
-	if _, err := env.Store.AddComplaint(ctx, env.Viewer.ID, crm.Complaint{CustomerID: c.ID, UserID: env.Viewer.ID, Content: s.Get("content")}); err != nil {
+	if _, err := env.Sales.AddComplaint(ctx, env.Viewer, crm.Complaint{CustomerID: c.ID, Content: s.Get("content")}); err != nil {
 		return Result{}, err
 	}
 	return Result{Done: true, Say: []crm.Message{{Text: env.T("complaint.saved", c.Name), Edit: in.Choice != nil}}}, nil
 }
 
 func complaintClose(ctx context.Context, env *Env, s *Session, in Input) (Result, error) {
-	k, err := env.Store.Complaint(ctx, s.Int("complaint_id"))
+	k, err := env.Sales.Complaint(ctx, env.Viewer, s.Int("complaint_id"))
 	if err != nil {
 		return Result{}, err
 	}
-	c, err := env.Store.Customer(ctx, k.CustomerID)
-	if err != nil {
-		return Result{}, err
-	}
-	if !env.Viewer.CanChange(c.OwnerID, c.OwnerDept) {
-		return Result{}, crm.Errorf(crm.CodeForbidden, "auth.customer_forbidden")
-	}
+	c := k.Customer
 	res := ""
 	if !in.Skip {
 		if res, err = textAnswer(in, maxNote); err != nil {
 			return Result{}, err
 		}
 	}
-	if _, err := env.Store.CloseComplaint(ctx, env.Viewer.ID, k.ID, res, env.Now); err != nil {
+	if _, err := env.Sales.CloseComplaint(ctx, env.Viewer, k.ID, res, env.Now); err != nil {
 		return Result{}, err
 	}
 	return Result{Done: true, Say: []crm.Message{{Text: env.T("complaint.closed_ok", c.Name)}}}, nil

@@ -51,7 +51,7 @@ func handoverFlow() *Flow {
 				return Result{Next: "which"}, nil
 			}},
 			{Name: "which", Prompt: func(ctx context.Context, env *Env, s *Session) (Prompt, error) {
-				n, err := env.Store.CountOwned(ctx, s.Int("from"))
+				n, err := env.Sales.CountOwned(ctx, env.Viewer, s.Int("from"))
 				if err != nil {
 					return Prompt{}, err
 				}
@@ -82,26 +82,15 @@ func handoverFlow() *Flow {
 	}
 }
 
-// handoverUsersPrompt lists the active reps (and managers) the viewer
-// manages, except one.
+// handoverUsersPrompt lists the people the viewer may hand customers over
+// from (withCustomersOnly) or to, except one.
 func handoverUsersPrompt(ctx context.Context, env *Env, text string, except int64, withCustomersOnly bool) (Prompt, error) {
-	users, err := env.Store.Users(ctx)
+	users, err := env.Sales.HandoverCandidates(ctx, env.Viewer, except, withCustomersOnly)
 	if err != nil {
 		return Prompt{}, err
 	}
 	p := Prompt{Text: text, Columns: 3}
 	for _, u := range users {
-		if u.ID == except || !env.Viewer.CanManage(u) || u.Role == crm.RoleAdmin {
-			continue
-		}
-		if !withCustomersOnly && !u.Active {
-			continue
-		}
-		if withCustomersOnly {
-			if n, err := env.Store.CountOwned(ctx, u.ID); err != nil || n == 0 {
-				continue
-			}
-		}
 		p.Choices = append(p.Choices, Choice{u.Name, u.Name})
 	}
 	if len(p.Choices) == 0 {
@@ -110,24 +99,10 @@ func handoverUsersPrompt(ctx context.Context, env *Env, text string, except int6
 	return p, nil
 }
 
-// handoverUser finds a user by name whom the viewer manages.
+// handoverUser finds by name a person the viewer manages (the receiver,
+// named with except set, must be active).
 func handoverUser(ctx context.Context, env *Env, name string, except int64) (crm.User, error) {
-	users, err := env.Store.Users(ctx)
-	if err != nil {
-		return crm.User{}, err
-	}
-	for _, u := range users {
-		if strings.EqualFold(u.Name, strings.TrimSpace(name)) && u.ID != except {
-			if !env.Viewer.CanManage(u) || u.Role == crm.RoleAdmin {
-				return u, crm.Errorf(crm.CodeInvalid, "handover.not_yours", u.Name)
-			}
-			if except != 0 && !u.Active {
-				return u, crm.Errorf(crm.CodeInvalid, "handover.inactive", u.Name)
-			}
-			return u, nil
-		}
-	}
-	return crm.User{}, crm.Errorf(crm.CodeInvalid, "handover.no_user", name)
+	return env.Sales.HandoverUser(ctx, env.Viewer, name, except, except != 0)
 }
 
 // handoverPick resolves typed names (comma or space separated) among the
@@ -141,7 +116,7 @@ func handoverPick(ctx context.Context, env *Env, s *Session, in Input) (Result, 
 		if w == "" {
 			continue
 		}
-		found, err := env.Store.FindCustomers(ctx, crm.Scope{OwnerID: s.Int("from")}, w, 2, 0)
+		found, err := env.Sales.FindOwned(ctx, env.Viewer, s.Int("from"), w, 2)
 		if err != nil {
 			return Result{}, err
 		}
@@ -166,18 +141,6 @@ func handoverSave(ctx context.Context, env *Env, s *Session, in Input) (Result, 
 	if res, save, err := cardAnswer(env, in, ""); !save {
 		return res, err
 	}
-	// Check both people again: the form may be older than a change.
-	from, err := env.Store.User(ctx, s.Int("from"))
-	if err != nil {
-		return Result{}, err
-	}
-	to, err := env.Store.User(ctx, s.Int("to"))
-	if err != nil {
-		return Result{}, err
-	}
-	if !env.Viewer.CanManage(from) || !env.Viewer.CanManage(to) {
-		return Result{}, crm.Errorf(crm.CodeForbidden, "handover.not_yours", to.Name)
-	}
 	var ids []int64
 	if s.Get("ids") != "" {
 		for _, x := range strings.Split(s.Get("ids"), ",") {
@@ -185,7 +148,7 @@ func handoverSave(ctx context.Context, env *Env, s *Session, in Input) (Result, 
 			ids = append(ids, id)
 		}
 	}
-	res, err := env.Store.Handover(ctx, env.Viewer.ID, from.ID, to.ID, ids, env.Now)
+	res, from, to, err := env.Sales.Handover(ctx, env.Viewer, s.Int("from"), s.Int("to"), ids, env.Now)
 	if err != nil {
 		return Result{}, err
 	}

@@ -2,11 +2,11 @@ package conversation
 
 import (
 	"context"
-	"errors"
 	"strconv"
 	"strings"
 
 	"github.com/salesbot-crm/salesbot/crm"
+	"github.com/salesbot-crm/salesbot/sales"
 )
 
 // The /new flow: company name (checked for 撞单 before anything else),
@@ -38,7 +38,7 @@ func newCustomerFlow() *Flow {
 			{Name: "similar", Prompt: newSimilarPrompt, Parse: newSimilarParse},
 			{Name: "industry", Prompt: staticPrompt("new.industry", func(env *Env) []Choice { return choiceList(env, "industry.", industries) }),
 				Parse: func(_ context.Context, env *Env, s *Session, in Input) (Result, error) {
-					v, err := textAnswer(in, maxShort)
+					v, err := textAnswer(in, crm.MaxShortRunes)
 					if err != nil {
 						return Result{}, err
 					}
@@ -91,7 +91,7 @@ func optionalField(key, next string) func(context.Context, *Env, *Session, Input
 			s.Set(key, "")
 			return Result{Next: afterEdit(s, next)}, nil
 		}
-		v, err := textAnswer(in, maxShort)
+		v, err := textAnswer(in, crm.MaxShortRunes)
 		if err != nil {
 			return Result{}, err
 		}
@@ -102,37 +102,24 @@ func optionalField(key, next string) func(context.Context, *Env, *Session, Input
 
 // newNameParse checks the name for duplicates before anything else.
 func newNameParse(ctx context.Context, env *Env, s *Session, in Input) (Result, error) {
-	name, err := textAnswer(in, maxName)
+	name, err := textAnswer(in, crm.MaxNameRunes)
 	if err != nil {
 		return Result{}, err
 	}
-	n := crm.ParseCompanyName(name)
-	if n.Key == "" {
-		return Result{}, crm.Errorf(crm.CodeInvalid, "new.name_invalid")
+	nc, taken, err := env.Sales.ClaimName(ctx, env.Viewer, name, env.Now)
+	if err != nil {
+		return Result{}, err
+	}
+	if taken != nil {
+		return duplicateResult(env, taken), nil
 	}
 	s.Set("name", name)
-	if n.Region != "" {
-		s.Set("region_guess", n.Region)
-	}
-	existing, err := env.Store.CustomerByKey(ctx, n.Key)
-	switch {
-	case err == nil:
-		return duplicateResult(ctx, env, name, existing)
-	case !errors.Is(err, crm.ErrNotFound):
-		return Result{}, err
-	}
-	cands, err := env.Store.SimilarCustomers(ctx, n, 20)
-	if err != nil {
-		return Result{}, err
+	if nc.Name.Region != "" {
+		s.Set("region_guess", nc.Name.Region)
 	}
 	var similar []string
-	for _, c := range cands {
-		if crm.CompareCompanyNames(name, c.Name) != crm.NameDifferent {
-			similar = append(similar, strconv.FormatInt(c.ID, 10))
-			if len(similar) == 3 {
-				break
-			}
-		}
+	for _, c := range nc.Similar {
+		similar = append(similar, strconv.FormatInt(c.ID, 10))
 	}
 	if len(similar) > 0 {
 		s.Set("similar", strings.Join(similar, ","))
@@ -144,29 +131,13 @@ func newNameParse(ctx context.Context, env *Env, s *Session, in Input) (Result, 
 // duplicateResult ends /new for a name that is already a customer: the
 // rep's own (offer the card) or someone else's (refuse, tell who, record
 // the claim so the team group and the owner's manager hear of it).
-func duplicateResult(ctx context.Context, env *Env, raw string, c crm.Customer) (Result, error) {
-	if c.OwnerID == env.Viewer.ID {
+func duplicateResult(env *Env, t *sales.Taken) Result {
+	c := t.Customer
+	if t.Own {
 		return Result{Done: true, Say: []crm.Message{{Text: env.T("new.own_duplicate", c.Name)}},
-			Menu: []Choice{{env.T("btn.open_card"), "/customer #" + strconv.FormatInt(c.ID, 10)}, {env.T("btn.log_visit"), "/visit #" + strconv.FormatInt(c.ID, 10)}}}, nil
+			Menu: []Choice{{env.T("btn.open_card"), "/customer #" + strconv.FormatInt(c.ID, 10)}, {env.T("btn.log_visit"), "/visit #" + strconv.FormatInt(c.ID, 10)}}}
 	}
-	if _, err := env.Store.RecordDuplicateClaim(ctx, crm.DuplicateClaim{CustomerID: c.ID, ClaimantID: env.Viewer.ID, OwnerID: c.OwnerID, RawName: raw, At: env.Now}); err != nil {
-		return Result{}, err
-	}
-	dept := ""
-	if c.OwnerDept != 0 {
-		if depts, err := env.Store.Departments(ctx); err == nil {
-			for _, d := range depts {
-				if d.ID == c.OwnerDept {
-					dept = d.Name
-				}
-			}
-		}
-	}
-	owner := c.OwnerName
-	if dept != "" {
-		owner = env.T("owner.with_dept", c.OwnerName, dept)
-	}
-	text := env.T("new.taken", owner, FormatShortDate(env.Lang, crm.DateOf(c.CreatedAt.In(env.Now.Location()))))
+	text := env.T("new.taken", OwnerLabel(env.Lang, c.OwnerName, t.OwnerDept), FormatShortDate(env.Lang, crm.DateOf(c.CreatedAt.In(env.Now.Location()))))
 	if c.LastActivityAt != nil {
 		text += env.T("new.taken_last", daysAgo(env.Lang, env.Now, *c.LastActivityAt))
 	}
@@ -174,14 +145,14 @@ func duplicateResult(ctx context.Context, env *Env, raw string, c crm.Customer) 
 	return Result{Done: true, Say: []crm.Message{{Text: text}}, Menu: []Choice{
 		{env.T("btn.request_transfer"), "/transfer request #" + id + " " + crm.TransferOwnership},
 		{env.T("btn.request_collab"), "/transfer request #" + id + " " + crm.TransferCollab},
-	}}, nil
+	}}
 }
 
 func newSimilarPrompt(ctx context.Context, env *Env, s *Session) (Prompt, error) {
 	var lines []string
 	for _, idS := range strings.Split(s.Get("similar"), ",") {
 		id, _ := strconv.ParseInt(idS, 10, 64)
-		c, err := env.Store.Customer(ctx, id)
+		c, err := env.Sales.SimilarCustomer(ctx, id)
 		if err != nil {
 			continue
 		}
@@ -201,11 +172,11 @@ func newSimilarParse(ctx context.Context, env *Env, s *Session, in Input) (Resul
 	// The same company: stop; if someone else owns it, it is a claim.
 	first, _, _ := strings.Cut(s.Get("similar"), ",")
 	id, _ := strconv.ParseInt(first, 10, 64)
-	c, err := env.Store.Customer(ctx, id)
+	taken, err := env.Sales.ClaimSimilar(ctx, env.Viewer, s.Get("name"), id, env.Now)
 	if err != nil {
 		return Result{}, err
 	}
-	return duplicateResult(ctx, env, s.Get("name"), c)
+	return duplicateResult(env, taken), nil
 }
 
 func newCard(env *Env, s *Session) string {
@@ -231,18 +202,14 @@ func newConfirmParse(ctx context.Context, env *Env, s *Session, in Input) (Resul
 		return res, err
 	}
 	c := crm.Customer{Name: s.Get("name"), Industry: s.Get("industry"), Size: s.Get("size"), Region: s.Get("region"),
-		Source: s.Get("source"), OwnerID: env.Viewer.ID}
+		Source: s.Get("source")}
 	if s.Get("contact") != "" || s.Get("phone") != "" {
 		c.Contacts = []crm.Contact{{Name: s.Get("contact"), Phone: s.Get("phone")}}
 	}
-	saved, err := env.Store.CreateCustomer(ctx, env.Viewer.ID, c)
-	if e, ok := crm.AsError(err); ok && e.Code == crm.CodeConflict {
+	saved, taken, err := env.Sales.AddCustomer(ctx, env.Viewer, c, env.Now)
+	if taken != nil {
 		// Someone saved the same company while this card was open.
-		existing, ferr := env.Store.CustomerByKey(ctx, crm.ParseCompanyName(c.Name).Key)
-		if ferr != nil {
-			return Result{}, err
-		}
-		return duplicateResult(ctx, env, c.Name, existing)
+		return duplicateResult(env, taken), err
 	}
 	if err != nil {
 		return Result{}, err

@@ -94,7 +94,7 @@ func payDateParse(ctx context.Context, env *Env, s *Session, in Input) (Result, 
 	}
 	s.Set("date", string(d))
 	if s.Get("kind") == payReceived && s.Get("_edit") == "" {
-		plans, err := env.Store.PaymentPlans(ctx, s.Int(keyCustomer))
+		plans, err := env.Sales.PaymentPlans(ctx, env.Viewer, s.Int(keyCustomer))
 		if err != nil {
 			return Result{}, err
 		}
@@ -108,7 +108,7 @@ func payDateParse(ctx context.Context, env *Env, s *Session, in Input) (Result, 
 }
 
 func payPlanPrompt(ctx context.Context, env *Env, s *Session) (Prompt, error) {
-	plans, err := env.Store.PaymentPlans(ctx, s.Int(keyCustomer))
+	plans, err := env.Sales.PaymentPlans(ctx, env.Viewer, s.Int(keyCustomer))
 	if err != nil {
 		return Prompt{}, err
 	}
@@ -145,12 +145,12 @@ func paySave(ctx context.Context, env *Env, s *Session, in Input) (Result, error
 	amount := crm.Money(s.Int("amount"))
 	var text string
 	if s.Get("kind") == payPlan {
-		if _, err := env.Store.AddPaymentPlan(ctx, env.Viewer.ID, crm.PaymentPlan{CustomerID: c.ID, Amount: amount, DueDate: crm.Date(s.Get("date")), Note: s.Get("note")}); err != nil {
+		if _, err := env.Sales.AddPaymentPlan(ctx, env.Viewer, crm.PaymentPlan{CustomerID: c.ID, Amount: amount, DueDate: crm.Date(s.Get("date")), Note: s.Get("note")}); err != nil {
 			return Result{}, err
 		}
 		text = env.T("pay.saved_plan", c.Name, amount.String(), FormatDate(env.Lang, crm.Date(s.Get("date"))))
 	} else {
-		if _, err := env.Store.AddPayment(ctx, env.Viewer.ID, crm.Payment{CustomerID: c.ID, PlanID: s.Int("plan_id"), Amount: amount, ReceivedOn: crm.Date(s.Get("date")), Note: s.Get("note")}); err != nil {
+		if _, err := env.Sales.AddPayment(ctx, env.Viewer, crm.Payment{CustomerID: c.ID, PlanID: s.Int("plan_id"), Amount: amount, ReceivedOn: crm.Date(s.Get("date")), Note: s.Get("note")}); err != nil {
 			return Result{}, err
 		}
 		text = env.T("pay.saved_received", c.Name, amount.String())

@@ -38,7 +38,7 @@ func reportFlow() *Flow {
 				if err != nil {
 					return Result{}, err
 				}
-				_, err = env.Store.SaveReport(ctx, env.Viewer.ID, crm.Report{UserID: env.Viewer.ID, Kind: crm.PeriodKind(s.Get(ReportKind)),
+				_, err = env.Sales.SaveReport(ctx, env.Viewer, crm.Report{Kind: crm.PeriodKind(s.Get(ReportKind)),
 					PeriodStart: crm.Date(s.Get(ReportStart)), Objective: s.Get(ReportObjective), Text: v})
 				if err != nil {
 					return Result{}, err
@@ -63,18 +63,8 @@ func commentFlow() *Flow {
 				if err != nil {
 					return Result{}, err
 				}
-				r, err := env.Store.Report(ctx, s.Int(ReportID))
+				_, rep, err := env.Sales.CommentReport(ctx, env.Viewer, s.Int(ReportID), v, env.Now)
 				if err != nil {
-					return Result{}, err
-				}
-				rep, err := env.Store.User(ctx, r.UserID)
-				if err != nil {
-					return Result{}, err
-				}
-				if !env.Viewer.CanManage(rep) || rep.ID == env.Viewer.ID {
-					return Result{}, crm.Errorf(crm.CodeForbidden, "report.not_yours")
-				}
-				if _, err := env.Store.CommentReport(ctx, env.Viewer.ID, r.ID, v, env.Now); err != nil {
 					return Result{}, err
 				}
 				return Result{Done: true, Say: []crm.Message{{Text: env.T("report.comment_saved", rep.Name)}}}, nil

@@ -107,7 +107,7 @@ func stageAfterPick(ctx context.Context, env *Env, s *Session) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	deals, err := env.Store.Deals(ctx, c.ID)
+	deals, err := env.Sales.Deals(ctx, env.Viewer, c.ID)
 	if err != nil {
 		return Result{}, err
 	}
@@ -121,7 +121,7 @@ func stageAfterPick(ctx context.Context, env *Env, s *Session) (Result, error) {
 }
 
 func stageDealPrompt(ctx context.Context, env *Env, s *Session) (Prompt, error) {
-	deals, err := env.Store.Deals(ctx, s.Int(keyCustomer))
+	deals, err := env.Sales.Deals(ctx, env.Viewer, s.Int(keyCustomer))
 	if err != nil {
 		return Prompt{}, err
 	}
@@ -144,7 +144,7 @@ func stageStagePrompt(ctx context.Context, env *Env, s *Session) (Prompt, error)
 	p := Prompt{Text: env.T("stage.stage", s.Get(keyCustomerName)), Columns: 3}
 	cur := crm.Stage("")
 	if id := s.Int("deal_id"); id != 0 {
-		d, err := env.Store.Deal(ctx, id)
+		d, err := env.Sales.Deal(ctx, env.Viewer, id)
 		if err != nil {
 			return p, err
 		}
@@ -223,17 +223,7 @@ func stageSave(ctx context.Context, env *Env, s *Session, in Input) (Result, err
 	}
 	d := crm.Deal{ID: s.Int("deal_id"), CustomerID: c.ID, OwnerID: c.OwnerID, Stage: crm.Stage(s.Get("stage")), WinPct: int(s.Int("pct")),
 		Amount: crm.Money(s.Int("amount")), CloseDate: crm.Date(s.Get("close")), Note: s.Get("note")}
-	if d.ID != 0 {
-		old, err := env.Store.Deal(ctx, d.ID)
-		if err != nil {
-			return Result{}, err
-		}
-		if old.CustomerID != c.ID {
-			return Result{}, crm.Errorf(crm.CodeForbidden, "auth.customer_forbidden")
-		}
-		d.Title = old.Title
-	}
-	saved, err := env.Store.SaveDeal(ctx, env.Viewer.ID, d)
+	saved, err := env.Sales.SaveDeal(ctx, env.Viewer, d)
 	if err != nil {
 		return Result{}, err
 	}

@@ -112,38 +112,18 @@ func parseTargetValue(m crm.Metric, text string) (int64, error) {
 // Unit choices are encoded "company:0", "department:ID", "user:ID".
 func targetUnitPrompt(ctx context.Context, env *Env, s *Session) (Prompt, error) {
 	p := Prompt{Text: env.T("target.unit"), Columns: 2}
-	if env.Viewer.Role == crm.RoleAdmin {
-		p.Choices = append(p.Choices, Choice{env.T("target.company"), "company:0"})
-	}
-	depts, err := env.Store.Departments(ctx)
+	units, err := env.Sales.TargetUnits(ctx, env.Viewer, true)
 	if err != nil {
 		return p, err
 	}
-	v := crm.ViewerOf(env.Viewer.User, depts)
-	for _, d := range depts {
-		if env.Viewer.Role == crm.RoleAdmin || contains(v.Depts, d.ID) {
-			p.Choices = append(p.Choices, Choice{d.Name, fmt.Sprintf("department:%d", d.ID)})
+	for _, u := range units {
+		name := u.Name
+		if u.Kind == crm.UnitCompany {
+			name = env.T("target.company")
 		}
-	}
-	users, err := env.Store.Users(ctx)
-	if err != nil {
-		return p, err
-	}
-	for _, u := range users {
-		if u.Active && u.Role == crm.RoleRep && v.CanManage(u) {
-			p.Choices = append(p.Choices, Choice{u.Name, fmt.Sprintf("user:%d", u.ID)})
-		}
+		p.Choices = append(p.Choices, Choice{name, fmt.Sprintf("%s:%d", u.Kind, u.ID)})
 	}
 	return p, nil
-}
-
-func contains(xs []int64, x int64) bool {
-	for _, y := range xs {
-		if y == x {
-			return true
-		}
-	}
-	return false
 }
 
 // targetPeriodPrompt offers the current and the next month, quarter and
@@ -200,32 +180,21 @@ func targetCard(env *Env, s *Session) string {
 	return env.T("target.card", s.Get("unit_label"), s.Get("period_label"), env.T("metric."+string(m)), targetValueText(m, s.Int("value")))
 }
 
-// targetUnit decodes and re-checks the chosen unit against the viewer.
-func targetUnit(ctx context.Context, env *Env, s *Session) (crm.UnitKind, int64, error) {
+// targetUnit decodes the chosen unit (SetTarget checks it against the
+// viewer).
+func targetUnit(s *Session) (crm.UnitKind, int64) {
 	kind, idS, _ := strings.Cut(s.Get("unit"), ":")
 	id, _ := strconv.ParseInt(idS, 10, 64)
-	p, err := targetUnitPrompt(ctx, env, s)
-	if err != nil {
-		return "", 0, err
-	}
-	for _, c := range p.Choices {
-		if c.Value == s.Get("unit") {
-			return crm.UnitKind(kind), id, nil
-		}
-	}
-	return "", 0, crm.Errorf(crm.CodeForbidden, "target.not_yours")
+	return crm.UnitKind(kind), id
 }
 
 func targetSave(ctx context.Context, env *Env, s *Session, in Input) (Result, error) {
 	if res, save, err := cardAnswer(env, in, "edit"); !save {
 		return res, err
 	}
-	unit, id, err := targetUnit(ctx, env, s)
-	if err != nil {
-		return Result{}, err
-	}
+	unit, id := targetUnit(s)
 	t := crm.Target{Metric: crm.Metric(s.Get("metric")), Period: crm.PeriodKind(s.Get("period")), PeriodStart: crm.Date(s.Get("start")), Unit: unit, UnitID: id, Value: s.Int("value")}
-	if _, err := env.Store.SetTarget(ctx, env.Viewer.ID, t); err != nil {
+	if _, err := env.Sales.SetTarget(ctx, env.Viewer, t); err != nil {
 		return Result{}, err
 	}
 	say := []crm.Message{{Text: env.T("target.saved", targetCard(env, s)), Edit: in.Choice != nil}}
@@ -243,17 +212,7 @@ func targetSave(ctx context.Context, env *Env, s *Session, in Input) (Result, er
 // deptReps lists the active reps of a department (not its sub-departments:
 // those have targets of their own).
 func deptReps(ctx context.Context, env *Env, dept int64) ([]crm.User, error) {
-	users, err := env.Store.Users(ctx)
-	if err != nil {
-		return nil, err
-	}
-	var out []crm.User
-	for _, u := range users {
-		if u.Active && u.Role == crm.RoleRep && u.DeptID == dept {
-			out = append(out, u)
-		}
-	}
-	return out, nil
+	return env.Sales.DepartmentReps(ctx, dept)
 }
 
 // targetSumWarning says when a department's reps' targets do not add up to
@@ -261,7 +220,7 @@ func deptReps(ctx context.Context, env *Env, dept int64) ([]crm.User, error) {
 func targetSumWarning(ctx context.Context, env *Env, t crm.Target) string {
 	dept := t.UnitID
 	if t.Unit == crm.UnitUser {
-		u, err := env.Store.User(ctx, t.UnitID)
+		u, err := env.Sales.User(ctx, t.UnitID)
 		if err != nil || u.DeptID == 0 {
 			return ""
 		}
@@ -269,7 +228,7 @@ func targetSumWarning(ctx context.Context, env *Env, t crm.Target) string {
 	} else if t.Unit != crm.UnitDepartment {
 		return ""
 	}
-	all, err := env.Store.Targets(ctx, t.Period, t.PeriodStart)
+	all, err := env.Sales.Targets(ctx, t.Period, t.PeriodStart)
 	if err != nil {
 		return ""
 	}
@@ -306,10 +265,7 @@ func targetSplitParse(ctx context.Context, env *Env, s *Session, in Input) (Resu
 	if in.Choice.Value == "none" {
 		return Result{Done: true, Say: []crm.Message{{Text: env.T("target.no_split")}}}, nil
 	}
-	_, dept, err := targetUnit(ctx, env, s)
-	if err != nil {
-		return Result{}, err
-	}
+	_, dept := targetUnit(s)
 	reps, err := deptReps(ctx, env, dept)
 	if err != nil {
 		return Result{}, err
@@ -327,7 +283,7 @@ func targetSplitParse(ctx context.Context, env *Env, s *Session, in Input) (Resu
 		prevStart, _ := crm.PeriodRange(kind, start.AddDate(0, 0, -1))
 		var sum int64
 		for i, r := range reps {
-			v, err := env.Store.MetricActual(ctx, m, crm.Scope{OwnerID: r.ID}, prevStart.Time(env.Now.Location()), start)
+			v, err := env.Sales.RepActual(ctx, env.Viewer, m, r.ID, prevStart.Time(env.Now.Location()), start)
 			if err != nil {
 				return Result{}, err
 			}
@@ -368,16 +324,9 @@ func targetSplitSave(ctx context.Context, env *Env, s *Session, in Input) (Resul
 		idS, vS, _ := strings.Cut(item, "=")
 		id, _ := strconv.ParseInt(idS, 10, 64)
 		v, _ := strconv.ParseInt(vS, 10, 64)
-		u, err := env.Store.User(ctx, id)
-		if err != nil {
-			return Result{}, err
-		}
-		if !env.Viewer.CanManage(u) {
-			return Result{}, crm.Errorf(crm.CodeForbidden, "target.not_yours")
-		}
 		t := base
 		t.UnitID, t.Value = id, v
-		if _, err := env.Store.SetTarget(ctx, env.Viewer.ID, t); err != nil {
+		if _, err := env.Sales.SetTarget(ctx, env.Viewer, t); err != nil {
 			return Result{}, err
 		}
 	}

@@ -76,7 +76,7 @@ func visitSave(ctx context.Context, env *Env, s *Session, in Input) (Result, err
 			return Result{}, crm.Errorf(crm.CodeInvalid, "text.too_long_n", maxNote)
 		}
 	}
-	if _, err := env.Store.AddActivity(ctx, env.Viewer.ID, a); err != nil {
+	if _, err := env.Sales.LogActivity(ctx, env.Viewer, a); err != nil {
 		return Result{}, err
 	}
 	var text string

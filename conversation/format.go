@@ -82,3 +82,12 @@ func ShortName(name string) string {
 	}
 	return Short(name, 16)
 }
+
+// OwnerLabel names a customer's owner with their department when there is
+// one: 张伟（华东区）.
+func OwnerLabel(lang, owner, dept string) string {
+	if dept == "" {
+		return owner
+	}
+	return T(lang, "owner.with_dept", owner, dept)
+}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/salesbot-crm/salesbot/crm"
+	"github.com/salesbot-crm/salesbot/sales"
 )
 
 // The customer-picking step shared by every flow that acts on a customer:
@@ -20,46 +21,19 @@ const (
 )
 
 // resolveCustomer finds customers for a typed name among those the viewer
-// may act on in this flow: logging a visit reaches collaborations too,
-// everything else the viewer's own book (and their team's for managers).
-// "#123" (from a follow-up button) names one customer by id; it is checked
-// against the viewer like any other read.
+// may act on in this flow (reach): logging a visit reaches collaborations
+// too, everything else the viewer's own book (and their team's for
+// managers). "#123" (from a follow-up button) names one customer by id.
 func resolveCustomer(ctx context.Context, env *Env, s *Session, text string) ([]crm.Customer, error) {
-	logOnly := s.Flow == "visit"
-	text = strings.TrimSpace(text)
-	if strings.HasPrefix(text, "#") {
-		id, err := strconv.ParseInt(text[1:], 10, 64)
-		if err != nil {
-			return nil, nil
-		}
-		c, err := env.Store.Customer(ctx, id)
-		if err != nil || !mayAct(env, c, logOnly) {
-			return nil, nil
-		}
-		return []crm.Customer{c}, nil
-	}
-	sc := env.Viewer.Scope()
-	if logOnly {
-		sc = env.Viewer.VisibleScope()
-	}
-	found, err := env.Store.FindCustomers(ctx, sc, text, pickLimit, 0)
-	if err != nil || len(found) > 0 {
-		return found, err
-	}
-	// Try the normalised trade name: "青禾新锐科技" finds "北京青禾新锐科技有限公司".
-	n := crm.ParseCompanyName(text)
-	if n.Trade != "" && n.Trade != crm.FoldSearch(text) {
-		return env.Store.FindCustomers(ctx, sc, n.Trade, pickLimit, 0)
-	}
-	return nil, nil
+	return env.Sales.FindCustomers(ctx, env.Viewer, text, reach(s), pickLimit, 0)
 }
 
-// mayAct reports whether the viewer may act on c in a flow.
-func mayAct(env *Env, c crm.Customer, logOnly bool) bool {
-	if logOnly {
-		return env.Viewer.CanSeeCustomer(c)
+// reach is what the session's flow needs of its customer.
+func reach(s *Session) sales.Reach {
+	if s.Flow == "visit" {
+		return sales.See
 	}
-	return env.Viewer.CanChange(c.OwnerID, c.OwnerDept)
+	return sales.Change
 }
 
 // setCustomer stores the picked customer in the session.
@@ -115,7 +89,7 @@ func customerStep(next afterPick) *Step {
 				}
 			}
 			if err == nil && len(cs) == 0 {
-				cs, err = env.Store.ListCustomers(ctx, crm.Scope{OwnerID: env.Viewer.ID}, pickLimit, 0)
+				cs, err = env.Sales.RecentCustomers(ctx, env.Viewer, pickLimit)
 				if len(cs) == 0 && err == nil {
 					text = env.T("pick.prompt_empty")
 				}
@@ -149,15 +123,8 @@ func customerStep(next afterPick) *Step {
 	}
 }
 
-// pickedCustomer loads the picked customer again and checks the viewer may
-// change it (the session could be older than a handover).
+// pickedCustomer loads the picked customer again for what the flow does
+// with it (the session could be older than a handover).
 func pickedCustomer(ctx context.Context, env *Env, s *Session) (crm.Customer, error) {
-	c, err := env.Store.Customer(ctx, s.Int(keyCustomer))
-	if err != nil {
-		return c, err
-	}
-	if !mayAct(env, c, s.Flow == "visit") {
-		return c, crm.Errorf(crm.CodeForbidden, "auth.customer_forbidden")
-	}
-	return c, nil
+	return env.Sales.CustomerFor(ctx, env.Viewer, s.Int(keyCustomer), reach(s))
 }

@@ -2,24 +2,85 @@ package crm
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"hash/fnv"
 	"time"
 )
 
-// Push kinds: what an outbox row asks to say.
+// Push kinds: what an outbox row asks to say. Each has one payload type.
 const (
-	PushDuplicateClaim  = "duplicate_claim"  // payload: DuplicateClaim fields
-	PushWorkbench       = "workbench"        // payload: {"date": "2006-01-02"}
-	PushAppointment     = "appointment"      // payload: {"appointment_id": n}
-	PushPaymentDue      = "payment_due"      // payload: {"plan_id": n, "days": n}
-	PushStale           = "stale"            // payload: {"date": …}
-	PushDigest          = "digest"           // payload: {"date": …}
-	PushReportDue       = "report_due"       // payload: {"kind": "day"|"week"|"month", "date": …}
-	PushReportComment   = "report_comment"   // payload: {"report_id": n}
-	PushHandover        = "handover"         // payload: counts, from, to, by
-	PushTransferRequest = "transfer_request" // payload: {"request_id": n}
-	PushTransferDecided = "transfer_decided" // payload: {"request_id": n}
+	PushDuplicateClaim  = "duplicate_claim"  // payload: DuplicateClaim
+	PushWorkbench       = "workbench"        // payload: DayPush
+	PushAppointment     = "appointment"      // payload: AppointmentPush
+	PushPaymentDue      = "payment_due"      // payload: PaymentDuePush
+	PushStale           = "stale"            // payload: DayPush
+	PushDigest          = "digest"           // payload: DayPush
+	PushReportDue       = "report_due"       // payload: ReportDuePush
+	PushReportComment   = "report_comment"   // payload: ReportCommentPush
+	PushHandover        = "handover"         // payload: HandoverPush
+	PushTransferRequest = "transfer_request" // payload: TransferPush
+	PushTransferDecided = "transfer_decided" // payload: TransferPush
 )
+
+// DayPush is the payload of a push about a day (the workbench, the quiet
+// customers, the digest): the day it was queued for.
+type DayPush struct {
+	Date Date `json:"date"`
+}
+
+// AppointmentPush reminds of an appointment.
+type AppointmentPush struct {
+	AppointmentID int64 `json:"appointment_id"`
+}
+
+// PaymentDuePush reminds of a payment plan due in Days (0: today).
+type PaymentDuePush struct {
+	PlanID int64 `json:"plan_id"`
+	Days   int   `json:"days"`
+}
+
+// ReportDuePush reminds a rep to file the report of a period.
+type ReportDuePush struct {
+	Kind PeriodKind `json:"kind"`
+	Date Date       `json:"date"`
+}
+
+// ReportCommentPush tells a rep their manager commented on a report.
+type ReportCommentPush struct {
+	ReportID int64 `json:"report_id"`
+}
+
+// HandoverPush tells both reps what a handover moved.
+type HandoverPush struct {
+	From         int64 `json:"from"`
+	To           int64 `json:"to"`
+	By           int64 `json:"by"`
+	Customers    int   `json:"customers"`
+	Deals        int   `json:"deals"`
+	Appointments int   `json:"appointments"`
+	Plans        int   `json:"plans"`
+	Complaints   int   `json:"complaints"`
+}
+
+// TransferPush asks for, or tells of, a decision on a transfer request.
+type TransferPush struct {
+	RequestID int64 `json:"request_id"`
+}
+
+// PushPayload is any of the payload types.
+type PushPayload interface {
+	DayPush | AppointmentPush | PaymentDuePush | ReportDuePush | ReportCommentPush | HandoverPush | TransferPush | DuplicateClaim
+}
+
+// NewPush is an outbox row of a kind to a user, with its payload.
+func NewPush[P PushPayload](key, kind string, userID int64, payload P) OutboxItem {
+	b, err := json.Marshal(payload)
+	if err != nil { // the payload types above always encode
+		panic(fmt.Sprintf("crm: push %s payload: %v", kind, err))
+	}
+	return OutboxItem{Key: key, Kind: kind, UserID: userID, Payload: string(b)}
+}
 
 // OutboxItem is one push waiting to be sent, sent, or given up on. It goes
 // to a user (through one of their reachable chat accounts) or to a group
@@ -80,15 +141,6 @@ type OutboxStore interface {
 	// finished).
 	ClaimJobRun(ctx context.Context, job, slot string, now time.Time, lease time.Duration) (bool, error)
 	FinishJobRun(ctx context.Context, job, slot string, now time.Time) error
-	// DueAppointments returns appointments starting in (from, to] not yet
-	// reminded.
-	DueAppointments(ctx context.Context, from, to time.Time) ([]Appointment, error)
-	// RemindAppointments queues the reminders and marks the appointments
-	// reminded in one transaction.
-	RemindAppointments(ctx context.Context, items []OutboxItem, ids []int64, now time.Time) error
-	// PlansDueOn lists open payment plans due on one of the dates, with
-	// their customer's owner in OwnerID.
-	PlansDueOn(ctx context.Context, dates []Date) ([]PaymentPlan, error)
 	// PurgeInbound forgets inbound keys older than before.
 	PurgeInbound(ctx context.Context, before time.Time) (int, error)
 }
@@ -126,4 +178,17 @@ func SpreadPush(at time.Time, key string) time.Time {
 	h := fnv.New32a()
 	h.Write([]byte(key))
 	return mark.Add(2*time.Minute + time.Duration(h.Sum32()%180)*time.Second)
+}
+
+// ReminderStore finds what the reminder jobs remind of.
+type ReminderStore interface {
+	// DueAppointments returns appointments starting in (from, to] not yet
+	// reminded.
+	DueAppointments(ctx context.Context, from, to time.Time) ([]Appointment, error)
+	// RemindAppointments queues the reminders and marks the appointments
+	// reminded in one transaction.
+	RemindAppointments(ctx context.Context, items []OutboxItem, ids []int64, now time.Time) error
+	// PlansDueOn lists open payment plans due on one of the dates, with
+	// their customer's owner in OwnerID.
+	PlansDueOn(ctx context.Context, dates []Date) ([]PaymentPlan, error)
 }

@@ -101,6 +101,9 @@ func (v Viewer) CanManage(u User) bool {
 	return false
 }
 
+// CanImport reports whether v may import customer lists: admins only.
+func (v Viewer) CanImport() bool { return v.Active && v.Role == RoleAdmin }
+
 // Subtree returns root and every department below it.
 func Subtree(depts []Department, root int64) []int64 {
 	if root == 0 {

@@ -13,8 +13,10 @@ type Store interface {
 	OrgStore
 	CustomerStore
 	PipelineStore
+	InboxStore
 	StateStore
 	OutboxStore
+	ReminderStore
 	ReportStore
 	AnalyticsStore
 	Close() error
@@ -54,14 +56,32 @@ type OrgStore interface {
 	BindIdentity(ctx context.Context, id Identity) error
 	// Identities lists a user's bound chat accounts.
 	Identities(ctx context.Context, userID int64) ([]Identity, error)
-	// SetReachable marks a chat account reachable or not (a user who blocked
-	// the bot is not pushed to until they write again).
-	SetReachable(ctx context.Context, channel, externalID string, reachable bool) error
 	// RegisterGroup makes a group chat the alert group of a department (0:
 	// the company); registering again updates it.
 	RegisterGroup(ctx context.Context, actor int64, g Group) error
 	// Groups lists the registered group chats.
 	Groups(ctx context.Context) ([]Group, error)
+	// CreateInvite stores a new invite code.
+	CreateInvite(ctx context.Context, inv Invite) (Invite, error)
+	// RedeemInvite uses an invite code once: it creates the user (named by
+	// the invite, else displayName) and binds the identity, in one
+	// transaction. NotFound for an unknown code, Invalid with key
+	// "invite.used", "invite.expired", "invite.revoked" (Invite.Redeemable)
+	// or "invite.chat_retired" (the chat account was a deactivated user's).
+	RedeemInvite(ctx context.Context, code string, id Identity, displayName, locale string, now time.Time) (User, error)
+	// RecordInviteFailure counts a failed redemption by a chat account.
+	RecordInviteFailure(ctx context.Context, channel, externalID string, now time.Time) error
+	// InviteAttempts counts failed redemptions since a moment.
+	InviteAttempts(ctx context.Context, channel, externalID string, since time.Time) (InviteAttempts, error)
+	// ReleaseRetiredIdentities lets a deactivated user's chat accounts be
+	// bound again by an invite; it returns how many were released.
+	ReleaseRetiredIdentities(ctx context.Context, actor, userID int64) (int, error)
+}
+
+// InboxStore keeps what the channels receive until it is answered, and
+// whether a chat account can be reached: the bot's own bookkeeping, no
+// customer data.
+type InboxStore interface {
 	// ClaimInbound records an inbound update key (a Telegram update_id, a
 	// WeCom MsgId or payload hash) and reports whether it is new: a
 	// redelivered update returns false and must not be processed again.
@@ -83,21 +103,9 @@ type OrgStore interface {
 	// unanswered and were claimed longer than lease ago (their process
 	// stopped or died), claiming them anew, oldest first.
 	ClaimStaleInbound(ctx context.Context, channel string, now time.Time, lease time.Duration, limit int) ([]InboundUpdate, error)
-	// CreateInvite stores a new invite code.
-	CreateInvite(ctx context.Context, inv Invite) (Invite, error)
-	// RedeemInvite uses an invite code once: it creates the user (named by
-	// the invite, else displayName) and binds the identity, in one
-	// transaction. NotFound for an unknown code, Invalid with key
-	// "invite.used", "invite.expired", "invite.revoked" (Invite.Redeemable)
-	// or "invite.chat_retired" (the chat account was a deactivated user's).
-	RedeemInvite(ctx context.Context, code string, id Identity, displayName, locale string, now time.Time) (User, error)
-	// RecordInviteFailure counts a failed redemption by a chat account.
-	RecordInviteFailure(ctx context.Context, channel, externalID string, now time.Time) error
-	// InviteAttempts counts failed redemptions since a moment.
-	InviteAttempts(ctx context.Context, channel, externalID string, since time.Time) (InviteAttempts, error)
-	// ReleaseRetiredIdentities lets a deactivated user's chat accounts be
-	// bound again by an invite; it returns how many were released.
-	ReleaseRetiredIdentities(ctx context.Context, actor, userID int64) (int, error)
+	// SetReachable marks a chat account reachable or not (a user who blocked
+	// the bot is not pushed to until they write again).
+	SetReachable(ctx context.Context, channel, externalID string, reachable bool) error
 }
 
 // CustomerStore keeps customers, contacts and duplicate claims.

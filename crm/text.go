@@ -3,6 +3,7 @@ package crm
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 )
 
 // HiddenRune reports the first character of s that has no place in text a
@@ -59,4 +60,22 @@ func StripHidden(s string) string {
 		}
 		return r
 	}, s)
+}
+
+// How long a text may be, in characters, wherever it comes from (chat,
+// import, the store's callers): a company name, a short field (industry,
+// region, a contact's name), a note or an activity's content.
+const (
+	MaxNameRunes  = 500
+	MaxShortRunes = 100
+	MaxNoteRunes  = 4000
+)
+
+// CheckLength refuses a text longer than max characters: Invalid
+// "text.too_long_n" with the limit.
+func CheckLength(s string, max int) error {
+	if utf8.RuneCountInString(s) > max {
+		return Errorf(CodeInvalid, "text.too_long_n", max)
+	}
+	return nil
 }

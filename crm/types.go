@@ -355,3 +355,24 @@ type TransferRequest struct {
 type HandoverResult struct {
 	Customers, Deals, Appointments, Complaints, PaymentPlans int
 }
+
+// Check applies the length rules to a customer's fields (CheckLength): the
+// name, the short fields and contacts, the note.
+func (c Customer) Check() error {
+	if err := CheckLength(c.Name, MaxNameRunes); err != nil {
+		return err
+	}
+	for _, f := range []string{c.Industry, c.Size, c.Region, c.Source} {
+		if err := CheckLength(f, MaxShortRunes); err != nil {
+			return err
+		}
+	}
+	for _, ct := range c.Contacts {
+		for _, f := range []string{ct.Name, ct.Phone, ct.Title} {
+			if err := CheckLength(f, MaxShortRunes); err != nil {
+				return err
+			}
+		}
+	}
+	return CheckLength(c.Note, MaxNoteRunes)
+}

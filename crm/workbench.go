@@ -76,12 +76,18 @@ func workbenchQuery(users []int64, now time.Time, staleDays int) WorkbenchQuery 
 		Date: DateOf(now)}
 }
 
+// WorkbenchStore is what a workbench is read from.
+type WorkbenchStore interface {
+	CustomerStore
+	PipelineStore
+}
+
 // BuildWorkbenches computes the workbenches of many users at once, in
 // their order: one store query per list for all of them (WorkbenchLists)
 // and one for the customers' names, instead of BuildWorkbench's eight per
 // user. The scheduler's morning job uses it; the result is what
 // BuildWorkbench returns for each user.
-func BuildWorkbenches(ctx context.Context, st Store, users []User, now time.Time, staleDays int) ([]Workbench, error) {
+func BuildWorkbenches(ctx context.Context, st WorkbenchStore, users []User, now time.Time, staleDays int) ([]Workbench, error) {
 	ids := make([]int64, len(users))
 	for i, u := range users {
 		ids[i] = u.ID
@@ -115,7 +121,7 @@ func (w *Workbench) setLists(l WorkbenchLists) {
 // nameCustomers fills the workbenches' CustomerNames with one query: the
 // deals and quiet customers carry their names; the other lists' customers
 // are looked up.
-func nameCustomers(ctx context.Context, st Store, ws []Workbench) error {
+func nameCustomers(ctx context.Context, st WorkbenchStore, ws []Workbench) error {
 	ids := map[int64]bool{}
 	for _, w := range ws {
 		w.lookedUp(func(id int64) { ids[id] = true })
@@ -161,7 +167,7 @@ func (w Workbench) lookedUp(fn func(customerID int64)) {
 // time zone): their own book, whatever their role. It reads one user's
 // lists with per-user queries (fast for one user: each follows the user's
 // customers); BuildWorkbenches reads many users' at once.
-func BuildWorkbench(ctx context.Context, st Store, u User, now time.Time, staleDays int) (Workbench, error) {
+func BuildWorkbench(ctx context.Context, st WorkbenchStore, u User, now time.Time, staleDays int) (Workbench, error) {
 	q := workbenchQuery([]int64{u.ID}, now, staleDays)
 	own := Scope{OwnerID: u.ID}
 	var l WorkbenchLists

@@ -16,7 +16,7 @@ type Distribution struct {
 }
 
 // CustomerDistribution counts customers in scope by field.
-func CustomerDistribution(ctx context.Context, st crm.Store, sc crm.Scope, field string) (Distribution, error) {
+func CustomerDistribution(ctx context.Context, st Store, sc crm.Scope, field string) (Distribution, error) {
 	items, err := st.Distribution(ctx, sc, field)
 	if err != nil {
 		return Distribution{}, fmt.Errorf("report: %w", err)
@@ -47,7 +47,7 @@ func (p Pareto) TopShare() int {
 }
 
 // TopCustomers computes the Pareto view of payments in [from, to).
-func TopCustomers(ctx context.Context, st crm.Store, sc crm.Scope, from, to time.Time) (Pareto, error) {
+func TopCustomers(ctx context.Context, st Store, sc crm.Scope, from, to time.Time) (Pareto, error) {
 	rows, err := st.CustomerRevenue(ctx, sc, from, to)
 	if err != nil {
 		return Pareto{}, fmt.Errorf("report: %w", err)
@@ -97,7 +97,7 @@ func (f Funnel) WinRate() int {
 
 // StageFunnel computes the funnel of deals opened in [from, to) and the
 // win rate of deals closed in it.
-func StageFunnel(ctx context.Context, st crm.Store, sc crm.Scope, from, to time.Time) (Funnel, error) {
+func StageFunnel(ctx context.Context, st Store, sc crm.Scope, from, to time.Time) (Funnel, error) {
 	reach, err := st.StageReach(ctx, sc, from, to)
 	if err != nil {
 		return Funnel{}, fmt.Errorf("report: %w", err)
@@ -125,7 +125,7 @@ const (
 
 // Ranking orders the reps in scope by a metric over [from, to); reps with
 // nothing are listed last with zero so nobody is missing from the board.
-func Ranking(ctx context.Context, st crm.Store, v crm.Viewer, metric string, from, to time.Time) ([]crm.NamedAmount, error) {
+func Ranking(ctx context.Context, st Store, v crm.Viewer, metric string, from, to time.Time) ([]crm.NamedAmount, error) {
 	rows, err := st.PerOwner(ctx, v.Scope(), metric, from, to)
 	if err != nil {
 		return nil, fmt.Errorf("report: %w", err)

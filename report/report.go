@@ -51,7 +51,7 @@ type Body struct {
 
 // RepBody computes a rep's report body for the period of kind containing now
 // (day; ISO week, Monday first; month), in now's location.
-func RepBody(ctx context.Context, st crm.Store, u crm.User, kind crm.PeriodKind, now time.Time) (Body, error) {
+func RepBody(ctx context.Context, st Store, u crm.User, kind crm.PeriodKind, now time.Time) (Body, error) {
 	switch kind {
 	case crm.PeriodDay, crm.PeriodWeek, crm.PeriodMonth:
 	default:
@@ -72,7 +72,7 @@ func RepBody(ctx context.Context, st crm.Store, u crm.User, kind crm.PeriodKind,
 
 // UnitProgress measures every target set for one unit over the period of
 // kind containing now.
-func UnitProgress(ctx context.Context, st crm.Store, unit crm.UnitKind, unitID int64, sc crm.Scope, kind crm.PeriodKind, now time.Time) ([]Progress, error) {
+func UnitProgress(ctx context.Context, st Store, unit crm.UnitKind, unitID int64, sc crm.Scope, kind crm.PeriodKind, now time.Time) ([]Progress, error) {
 	start, end := crm.PeriodRange(kind, now)
 	loc := now.Location()
 	targets, err := st.Targets(ctx, kind, start)
@@ -91,4 +91,12 @@ func UnitProgress(ctx context.Context, st crm.Store, unit crm.UnitKind, unitID i
 		out = append(out, Progress{Metric: t.Metric, Unit: unit, UnitID: unitID, Target: t.Value, Actual: actual})
 	}
 	return out, nil
+}
+
+// Store is what the numbers are read from.
+type Store interface {
+	crm.OrgStore
+	crm.PipelineStore
+	crm.ReportStore
+	crm.AnalyticsStore
 }

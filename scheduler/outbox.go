@@ -18,9 +18,19 @@ import (
 // appointment was moved): the row is then marked sent.
 type RenderFunc func(ctx context.Context, item crm.OutboxItem, to crm.Identity) ([]crm.Message, error)
 
+// WorkerStore is what the worker reads and keeps: the outbox, and the chat
+// accounts of the users pushes go to.
+type WorkerStore interface {
+	crm.OutboxStore
+	// User: NotFound.
+	User(ctx context.Context, id int64) (crm.User, error)
+	// Identities lists a user's bound chat accounts.
+	Identities(ctx context.Context, userID int64) ([]crm.Identity, error)
+}
+
 // Worker sends the outbox through the channels.
 type Worker struct {
-	Store   crm.Store
+	Store   WorkerStore
 	Senders []crm.Sender // in order of preference for user pushes
 	Render  RenderFunc
 	// Fallback, if set, delivers user pushes for users with no reachable

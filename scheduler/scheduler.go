@@ -17,6 +17,7 @@ import (
 	"github.com/robfig/cron/v3"
 
 	"github.com/salesbot-crm/salesbot/crm"
+	"github.com/salesbot-crm/salesbot/sales"
 )
 
 // Job is one scheduled task. Run gets the time it runs for (in the
@@ -27,9 +28,19 @@ type Job struct {
 	Run  func(ctx context.Context, now time.Time) error
 }
 
+// Store is what the scheduler keeps itself: the outbox, the claims of
+// runs, and what housekeeping purges.
+type Store interface {
+	crm.OutboxStore
+	crm.StateStore
+}
+
 // Options configures a Scheduler.
 type Options struct {
-	Store     crm.Store
+	// Store keeps the outbox, the job claims and what housekeeping purges.
+	Store Store
+	// Sales decides who is pushed what.
+	Sales     *sales.Service
 	Location  *time.Location
 	Now       func() time.Time
 	Logger    *slog.Logger

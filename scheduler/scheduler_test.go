@@ -12,6 +12,7 @@ import (
 	_ "time/tzdata"
 
 	"github.com/salesbot-crm/salesbot/crm"
+	"github.com/salesbot-crm/salesbot/sales"
 	"github.com/salesbot-crm/salesbot/scheduler"
 	"github.com/salesbot-crm/salesbot/store"
 	"github.com/salesbot-crm/salesbot/store/storetest"
@@ -45,7 +46,7 @@ func newWorld(t *testing.T, db *store.DB) *world {
 }
 
 func (w *world) scheduler() *scheduler.Scheduler {
-	return scheduler.New(scheduler.Options{Store: w.db, Location: shanghai, Now: w.clock, StaleDays: 14})
+	return scheduler.New(scheduler.Options{Store: w.db, Sales: sales.New(w.db), Location: shanghai, Now: w.clock, StaleDays: 14})
 }
 
 func outbox(t *testing.T, db *store.DB) []crm.OutboxItem {
@@ -381,7 +382,7 @@ func TestTwoInstancesOnPostgres(t *testing.T) {
 		wg.Add(1)
 		go func(db *store.DB) {
 			defer wg.Done()
-			s := scheduler.New(scheduler.Options{Store: db, Location: shanghai, Now: w.clock})
+			s := scheduler.New(scheduler.Options{Store: db, Sales: sales.New(db), Location: shanghai, Now: w.clock})
 			if err := s.Fire(ctx, mustJob(t, s, scheduler.JobWorkbench), w.now); err != nil {
 				t.Error(err)
 			}
@@ -489,7 +490,7 @@ func TestWorkbenchRunFailsWholeOnAReadError(t *testing.T) {
 			}
 		}
 		f := &failingLists{DB: db}
-		s := scheduler.New(scheduler.Options{Store: f, Location: shanghai, Now: w.clock})
+		s := scheduler.New(scheduler.Options{Store: f, Sales: sales.New(f), Location: shanghai, Now: w.clock})
 		err := s.Fire(ctx, mustJob(t, s, scheduler.JobWorkbench), w.now)
 		if err == nil || !strings.Contains(err.Error(), "connection reset") {
 			t.Fatalf("run: %v, want the read error", err)

@@ -15,6 +15,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/salesbot-crm/salesbot/crm"
+	"github.com/salesbot-crm/salesbot/sales"
 	"github.com/salesbot-crm/salesbot/sheet"
 	"github.com/salesbot-crm/salesbot/store"
 	"github.com/salesbot-crm/salesbot/store/storetest"
@@ -32,7 +33,7 @@ func viewer(t testing.TB, st crm.Store, u crm.User) crm.Viewer {
 func export(t testing.TB, st crm.Store, v crm.Viewer, format string, now time.Time) (int, []byte) {
 	t.Helper()
 	var b bytes.Buffer
-	n, err := sheet.ExportCustomers(ctx, st, v, &b, format, now)
+	n, err := sheet.ExportCustomers(ctx, sales.New(st), v, &b, format, now)
 	if err != nil {
 		t.Fatalf("export %s: %v", format, err)
 	}
@@ -155,10 +156,10 @@ func TestExportScope(t *testing.T) {
 		}
 
 		// An inactive or unknown viewer gets nothing.
-		if _, err := sheet.ExportCustomers(ctx, db, crm.Viewer{}, &bytes.Buffer{}, "xlsx", now); crm.ErrorCode(err) != crm.CodeUnbound {
+		if _, err := sheet.ExportCustomers(ctx, sales.New(db), crm.Viewer{}, &bytes.Buffer{}, "xlsx", now); crm.ErrorCode(err) != crm.CodeUnbound {
 			t.Errorf("zero viewer: %v", err)
 		}
-		if _, err := sheet.ExportCustomers(ctx, db, viewer(t, db, o.admin), &bytes.Buffer{}, "pdf", now); err == nil {
+		if _, err := sheet.ExportCustomers(ctx, sales.New(db), viewer(t, db, o.admin), &bytes.Buffer{}, "pdf", now); err == nil {
 			t.Error("pdf export accepted")
 		}
 	})
@@ -219,7 +220,7 @@ func TestRoundTrip(t *testing.T) {
 			// chat lets a rep confirm one; internal/demo makes pairs like
 			// 远航运输 / 远航峰源餐饮): a plain import stops at those and at
 			// nothing else, and the admin imports them allowing similar names.
-			dry, err := sheet.Import(ctx, fresh, bytes.NewReader(data), "customers."+format, sheet.ImportOptions{DryRun: true, Actor: freshAdmin.ID, Now: now})
+			dry, err := sheet.Import(ctx, sales.New(fresh), bytes.NewReader(data), "customers."+format, sheet.ImportOptions{DryRun: true, Actor: freshAdmin.ID, Now: now})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -229,7 +230,7 @@ func TestRoundTrip(t *testing.T) {
 				}
 			}
 			start := time.Now()
-			rep, err := sheet.Import(ctx, fresh, bytes.NewReader(data), "customers."+format, sheet.ImportOptions{Actor: freshAdmin.ID, Now: now, AllowSimilar: true})
+			rep, err := sheet.Import(ctx, sales.New(fresh), bytes.NewReader(data), "customers."+format, sheet.ImportOptions{Actor: freshAdmin.ID, Now: now, AllowSimilar: true})
 			if err != nil {
 				t.Fatal(err)
 			}

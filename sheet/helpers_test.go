@@ -15,6 +15,7 @@ import (
 	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"github.com/salesbot-crm/salesbot/crm"
+	"github.com/salesbot-crm/salesbot/sales"
 	"github.com/salesbot-crm/salesbot/sheet"
 	"github.com/salesbot-crm/salesbot/store"
 	"github.com/salesbot-crm/salesbot/store/storetest"
@@ -136,7 +137,7 @@ func importFile(t testing.TB, st crm.Store, path string, opt sheet.ImportOptions
 		t.Fatal(err)
 	}
 	defer f.Close()
-	rep, err := sheet.Import(ctx, st, f, filepath.Base(path), opt)
+	rep, err := sheet.Import(ctx, sales.New(st), f, filepath.Base(path), opt)
 	if err != nil {
 		t.Fatalf("import %s: %v", filepath.Base(path), err)
 	}

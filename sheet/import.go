@@ -19,6 +19,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/salesbot-crm/salesbot/crm"
+	"github.com/salesbot-crm/salesbot/sales"
 )
 
 // ImportOptions controls an import.
@@ -99,10 +100,8 @@ type ImportReport struct {
 
 // Limits on cell lengths, the same as the chat's forms.
 const (
-	maxNameRunes  = 500
-	maxShortRunes = 100
-	maxNoteRunes  = 4000
-	similarLimit  = 20 // candidates compared per row, as the chat does
+	maxShortRunes = crm.MaxShortRunes
+	maxNoteRunes  = crm.MaxNoteRunes
 	headerScan    = 10 // rows searched for the header
 )
 
@@ -126,7 +125,7 @@ const (
 // The error is for the file as a whole (unreadable, no name column, no
 // owner) or for the store failing or ctx ending; the report then covers
 // the rows finished so far.
-func Import(ctx context.Context, st crm.Store, r io.Reader, filename string, opt ImportOptions) (ImportReport, error) {
+func Import(ctx context.Context, svc *sales.Service, r io.Reader, filename string, opt ImportOptions) (ImportReport, error) {
 	rep := ImportReport{Columns: map[string]string{}}
 	t, err := readTable(r, filename)
 	if err != nil {
@@ -165,8 +164,13 @@ func Import(ctx context.Context, st crm.Store, r io.Reader, filename string, opt
 	if opt.Now.IsZero() {
 		opt.Now = time.Now()
 	}
+	actor, err := svc.ViewerByID(ctx, opt.Actor)
+	if err != nil {
+		return rep, fmt.Errorf("sheet: the importing user %d: %w", opt.Actor, err)
+	}
 	im := &importer{
-		st:     st,
+		svc:    svc,
+		actor:  actor,
 		opt:    opt,
 		m:      m,
 		zh:     m.chinese,
@@ -241,7 +245,8 @@ type fileRow struct {
 }
 
 type importer struct {
-	st     crm.Store
+	svc    *sales.Service
+	actor  crm.Viewer
 	opt    ImportOptions
 	m      columnMap
 	zh     bool
@@ -290,7 +295,7 @@ func (im *importer) customer(ctx context.Context, cells []string, name string, n
 	case owner != "":
 		o, ok := im.owners[owner]
 		if !ok {
-			u, err := im.st.UserByName(ctx, owner)
+			u, err := im.svc.UserByName(ctx, owner)
 			switch {
 			case err == nil:
 				o = ownerLookup{user: u, found: u.Active}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/salesbot-crm/salesbot/crm"
+	"github.com/salesbot-crm/salesbot/sales"
 	"github.com/salesbot-crm/salesbot/sheet"
 	"github.com/salesbot-crm/salesbot/store"
 	"github.com/salesbot-crm/salesbot/store/storetest"
@@ -327,25 +328,25 @@ func TestImportFileErrors(t *testing.T) {
 	for _, c := range cases {
 		path := filepath.Join(dir, c.name)
 		writeCSV(t, path, c.rows, ',', false)
-		_, err := sheet.Import(ctx, db, bytes.NewReader(readFile(t, path)), c.name, c.opt)
+		_, err := sheet.Import(ctx, sales.New(db), bytes.NewReader(readFile(t, path)), c.name, c.opt)
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: error %v, want %q", c.name, err, c.want)
 		}
 	}
 	for name, want := range map[string]string{"old.xls": "save it as .xlsx", "x.pdf": "unsupported file type", "bad.xlsx": "not a valid .xlsx"} {
-		if _, err := sheet.Import(ctx, db, strings.NewReader("garbage"), name, sheet.ImportOptions{DefaultOwner: o.rep1}); err == nil || !strings.Contains(err.Error(), want) {
+		if _, err := sheet.Import(ctx, sales.New(db), strings.NewReader("garbage"), name, sheet.ImportOptions{DefaultOwner: o.rep1}); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%s: error %v, want %q", name, err, want)
 		}
 	}
 	// A rejected-rows file cannot be written: the import says so.
-	_, err := sheet.Import(ctx, db, strings.NewReader("公司名称\n-\n"), "ok.csv", sheet.ImportOptions{DefaultOwner: o.rep1, RejectedPath: filepath.Join(dir, "no", "such", "dir.csv")})
+	_, err := sheet.Import(ctx, sales.New(db), strings.NewReader("公司名称\n-\n"), "ok.csv", sheet.ImportOptions{DefaultOwner: o.rep1, RejectedPath: filepath.Join(dir, "no", "such", "dir.csv")})
 	if err == nil || !strings.Contains(err.Error(), "rejected rows") {
 		t.Errorf("unwritable rejected file: %v", err)
 	}
 	// A cancelled context stops the import.
 	cctx, cancel := context.WithCancel(ctx)
 	cancel()
-	if _, err := sheet.Import(cctx, db, strings.NewReader("公司名称\n青禾科技\n"), "c.csv", sheet.ImportOptions{DefaultOwner: o.rep1}); !errors.Is(err, context.Canceled) {
+	if _, err := sheet.Import(cctx, sales.New(db), strings.NewReader("公司名称\n青禾科技\n"), "c.csv", sheet.ImportOptions{DefaultOwner: o.rep1}); !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled: %v", err)
 	}
 }
@@ -401,7 +402,7 @@ func TestImportRaceAndFailure(t *testing.T) {
 		}
 		st := &flakyStore{DB: db, hideKey: crm.ParseCompanyName("青禾新锐科技").Key}
 		in := "公司名称\n杭州明远机械有限公司\n青禾新锐科技\n苏州恒信物流有限公司\n"
-		rep, err := sheet.Import(ctx, st, strings.NewReader(in), "a.csv", sheet.ImportOptions{DefaultOwner: o.rep2, Now: now})
+		rep, err := sheet.Import(ctx, sales.New(st), strings.NewReader(in), "a.csv", sheet.ImportOptions{DefaultOwner: o.rep2, Now: now})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -418,7 +419,7 @@ func TestImportRaceAndFailure(t *testing.T) {
 			fmt.Fprintf(&b, "测试%c%c贸易有限公司\n", '甲'+rune(i%20), '子'+rune(i/20))
 		}
 		st = &flakyStore{DB: db, failAfter: 10}
-		rep, err = sheet.Import(ctx, st, strings.NewReader(b.String()), "b.csv", sheet.ImportOptions{DefaultOwner: o.rep2, Now: now})
+		rep, err = sheet.Import(ctx, sales.New(st), strings.NewReader(b.String()), "b.csv", sheet.ImportOptions{DefaultOwner: o.rep2, Now: now})
 		if err == nil || !strings.Contains(err.Error(), "disk full") {
 			t.Fatalf("error %v", err)
 		}

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/salesbot-crm/salesbot/sales"
 	"github.com/salesbot-crm/salesbot/sheet"
 	"github.com/salesbot-crm/salesbot/store"
 	"github.com/salesbot-crm/salesbot/store/storetest"
@@ -52,7 +53,7 @@ func TestImportSpeed(t *testing.T) {
 		data := readFile(t, path)
 		for _, dry := range []bool{true, false} {
 			start := time.Now()
-			rep, err := sheet.Import(ctx, db, bytes.NewReader(data), "big.csv", sheet.ImportOptions{DryRun: dry, DefaultOwner: o.manager, Actor: o.admin.ID, Now: now})
+			rep, err := sheet.Import(ctx, sales.New(db), bytes.NewReader(data), "big.csv", sheet.ImportOptions{DryRun: dry, DefaultOwner: o.manager, Actor: o.admin.ID, Now: now})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -72,7 +73,7 @@ func TestImportSpeed(t *testing.T) {
 			}
 			start := time.Now()
 			var b bytes.Buffer
-			got, err := sheet.ExportCustomers(ctx, db, viewer(t, db, o.admin), &b, format, now)
+			got, err := sheet.ExportCustomers(ctx, sales.New(db), viewer(t, db, o.admin), &b, format, now)
 			if err != nil {
 				t.Fatal(err)
 			}

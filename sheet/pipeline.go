@@ -2,10 +2,8 @@ package sheet
 
 import (
 	"context"
-	"errors"
 	"sync"
 	"sync/atomic"
-	"unicode/utf8"
 
 	"github.com/salesbot-crm/salesbot/crm"
 )
@@ -125,14 +123,23 @@ func (im *importer) lookup(ctx context.Context, j *job) error {
 	}
 	j.name = im.m.cell(j.rec.cells, FieldName)
 	j.res = RowResult{Row: j.rec.row, Name: j.name}
-	switch {
-	case j.name == "":
-		j.bad = im.say("公司名称为空", "company name is empty")
-	case utf8.RuneCountInString(j.name) > maxNameRunes:
-		j.bad = im.say("公司名称超过 %d 个字", "company name is longer than %d characters", maxNameRunes)
-	default:
-		// Text with a NUL byte or a bidi override is refused, as in chat,
-		// in any column: it breaks PostgreSQL or disguises a name.
+	nc, err := im.svc.CheckName(ctx, j.name, !im.opt.AllowSimilar)
+	if e, ok := crm.AsError(err); ok && e.Code == crm.CodeInvalid {
+		switch e.Key {
+		case "new.name_empty":
+			j.bad = im.say("公司名称为空", "company name is empty")
+		case "text.too_long_n":
+			j.bad = im.say("公司名称超过 %d 个字", "company name is longer than %d characters", crm.MaxNameRunes)
+		default:
+			j.bad = im.say("公司名称无效：没有文字或数字", "company name has no letters or digits")
+		}
+	} else if err != nil {
+		return err
+	}
+	// Text with a NUL byte or a bidi override is refused, as in chat, in
+	// any column: it breaks PostgreSQL or disguises a name. An empty or
+	// overlong name is said first.
+	if e, _ := crm.AsError(err); e == nil || e.Key == "new.name_invalid" {
 		for _, cell := range j.rec.cells {
 			if r, ok := crm.HiddenRune(cell); ok {
 				j.bad = im.say("含有看不见的控制字符 U+%04X，请删掉后重新导入", "contains the invisible control character U+%04X; delete it and import again", r)
@@ -143,31 +150,13 @@ func (im *importer) lookup(ctx context.Context, j *job) error {
 	if j.bad != "" {
 		return nil
 	}
-	j.n = crm.ParseCompanyName(j.name)
-	if j.n.Key == "" {
-		j.bad = im.say("公司名称无效：没有文字或数字", "company name has no letters or digits")
+	j.n = nc.Name
+	if nc.Existing != nil {
+		j.existing, j.exists = *nc.Existing, true
 		return nil
 	}
-	ex, err := im.st.CustomerByKey(ctx, j.n.Key)
-	switch {
-	case err == nil:
-		j.existing, j.exists = ex, true
-		return nil
-	case crm.ErrorCode(err) != crm.CodeNotFound:
-		return err
-	}
-	if im.opt.AllowSimilar {
-		return nil
-	}
-	cands, err := im.st.SimilarCustomers(ctx, j.n, similarLimit)
-	if err != nil {
-		return err
-	}
-	for _, c := range cands {
-		if crm.CompareCompanyNames(j.name, c.Name) != crm.NameDifferent {
-			j.similar, j.hasSimilar = c, true
-			break
-		}
+	if len(nc.Similar) > 0 {
+		j.similar, j.hasSimilar = nc.Similar[0], true
 	}
 	return nil
 }
@@ -292,18 +281,14 @@ func (cr *creator) wait() error {
 
 func (cr *creator) create(j *job) error {
 	im := cr.im
-	created, err := im.st.CreateCustomer(cr.ctx, im.opt.Actor, j.cust)
+	created, existing, err := im.svc.ImportCustomer(cr.ctx, im.actor, j.cust)
 	switch {
+	case existing != nil:
+		// Someone added it between the check and the insert.
+		im.duplicateDB(&j.res, *existing)
 	case err == nil:
 		j.res.CustomerID = created.ID
 		j.res.Status = StatusCreated
-	case errors.Is(err, crm.Errorf(crm.CodeConflict, "customer.duplicate")):
-		// Someone added it between the check and the insert.
-		ex, err := im.st.CustomerByKey(cr.ctx, j.n.Key)
-		if err != nil {
-			return err
-		}
-		im.duplicateDB(&j.res, ex)
 	case crm.ErrorCode(err) == crm.CodeInvalid:
 		e, _ := crm.AsError(err)
 		j.res.Status, j.res.Reason = StatusInvalid, im.say("数据无效（%s）", "invalid data (%s)", e.Key)

@@ -1,6 +1,9 @@
 package sheet
 
-import "github.com/salesbot-crm/salesbot/crm"
+import (
+	"github.com/salesbot-crm/salesbot/crm"
+	"github.com/salesbot-crm/salesbot/sales"
+)
 
 // fileIndex finds earlier rows of a file with a name similar to a new one
 // without comparing every pair: it indexes the search grams of each row
@@ -35,7 +38,7 @@ type gramCount struct {
 }
 
 // similar returns the earlier row whose name crm.CompareCompanyNames finds
-// similar to name, among the similarLimit rows sharing the most grams with
+// similar to name, among the sales.SimilarCandidates rows sharing the most grams with
 // it (the most shared first, then the earliest).
 func (x *fileIndex) similar(n crm.CompanyName, name string) (fileRow, bool) {
 	clear(x.counts)
@@ -61,10 +64,10 @@ func (x *fileIndex) similar(n crm.CompanyName, name string) (fileRow, bool) {
 	if len(x.counts) == 0 {
 		return fileRow{}, false
 	}
-	// Keep the best similarLimit by insertion into a short sorted list.
-	top := make([]gramCount, 0, similarLimit+1)
+	// Keep the best sales.SimilarCandidates by insertion into a short sorted list.
+	top := make([]gramCount, 0, sales.SimilarCandidates+1)
 	for i, c := range x.counts {
-		if len(top) == similarLimit && !better(gramCount{i, c}, top[len(top)-1]) {
+		if len(top) == sales.SimilarCandidates && !better(gramCount{i, c}, top[len(top)-1]) {
 			continue
 		}
 		j := len(top)
@@ -73,8 +76,8 @@ func (x *fileIndex) similar(n crm.CompanyName, name string) (fileRow, bool) {
 			top[j], top[j-1] = top[j-1], top[j]
 			j--
 		}
-		if len(top) > similarLimit {
-			top = top[:similarLimit]
+		if len(top) > sales.SimilarCandidates {
+			top = top[:sales.SimilarCandidates]
 		}
 	}
 	for _, t := range top {

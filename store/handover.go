@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -126,11 +125,11 @@ func (s *DB) Handover(ctx context.Context, actor, from, to int64, ids []int64, n
 		if res, err = s.moveCustomers(ctx, tx, actor, from, to, owned, now); err != nil {
 			return err
 		}
-		b, _ := json.Marshal(map[string]any{"from": from, "to": to, "by": actor, "customers": res.Customers, "deals": res.Deals, "appointments": res.Appointments, "plans": res.PaymentPlans, "complaints": res.Complaints})
+		p := crm.HandoverPush{From: from, To: to, By: actor, Customers: res.Customers, Deals: res.Deals, Appointments: res.Appointments, Plans: res.PaymentPlans, Complaints: res.Complaints}
 		key := fmt.Sprintf("handover:%d:%d:%d", from, to, now.UnixNano())
 		_, err = enqueueItems(ctx, tx, []crm.OutboxItem{
-			{Key: key + ":from", Kind: crm.PushHandover, UserID: from, Payload: string(b)},
-			{Key: key + ":to", Kind: crm.PushHandover, UserID: to, Payload: string(b)},
+			crm.NewPush(key+":from", crm.PushHandover, from, p),
+			crm.NewPush(key+":to", crm.PushHandover, to, p),
 		}, now)
 		return err
 	})
@@ -223,7 +222,7 @@ func (s *DB) RequestTransfer(ctx context.Context, r crm.TransferRequest) (crm.Tr
 			if m == r.RequesterID {
 				continue
 			}
-			items = append(items, crm.OutboxItem{Key: fmt.Sprintf("transfer:%d:user:%d", r.ID, m), Kind: crm.PushTransferRequest, UserID: m, Payload: fmt.Sprintf(`{"request_id":%d}`, r.ID)})
+			items = append(items, crm.NewPush(fmt.Sprintf("transfer:%d:user:%d", r.ID, m), crm.PushTransferRequest, m, crm.TransferPush{RequestID: r.ID}))
 		}
 		if _, err := enqueueItems(ctx, tx, items, r.CreatedAt); err != nil {
 			return err
@@ -286,10 +285,10 @@ func (s *DB) DecideTransfer(ctx context.Context, actor, id int64, approve bool, 
 		if _, err := exec(ctx, tx, `UPDATE transfer_requests SET status = ?, decided_by = ?, decided_at = ? WHERE id = ?`, r.Status, actor, now, id); err != nil {
 			return err
 		}
-		p := fmt.Sprintf(`{"request_id":%d}`, id)
+		p := crm.TransferPush{RequestID: id}
 		if _, err := enqueueItems(ctx, tx, []crm.OutboxItem{
-			{Key: fmt.Sprintf("transfer_decided:%d:requester", id), Kind: crm.PushTransferDecided, UserID: r.RequesterID, Payload: p},
-			{Key: fmt.Sprintf("transfer_decided:%d:owner", id), Kind: crm.PushTransferDecided, UserID: r.OwnerID, Payload: p},
+			crm.NewPush(fmt.Sprintf("transfer_decided:%d:requester", id), crm.PushTransferDecided, r.RequesterID, p),
+			crm.NewPush(fmt.Sprintf("transfer_decided:%d:owner", id), crm.PushTransferDecided, r.OwnerID, p),
 		}, now); err != nil {
 			return err
 		}

@@ -133,7 +133,7 @@ func (s *DB) CommentReport(ctx context.Context, actor int64, id int64, comment s
 			return err
 		}
 		key := fmt.Sprintf("report_comment:%d:%d", id, now.UnixNano())
-		item := crm.OutboxItem{Key: key, Kind: crm.PushReportComment, UserID: r.UserID, Payload: fmt.Sprintf(`{"report_id":%d}`, id)}
+		item := crm.NewPush(key, crm.PushReportComment, r.UserID, crm.ReportCommentPush{ReportID: id})
 		if _, err := enqueueItems(ctx, tx, []crm.OutboxItem{item}, now); err != nil {
 			return err
 		}

@@ -113,7 +113,7 @@ type Channel struct {
 	pollTimeout time.Duration
 
 	bot   *bot.Bot
-	store crm.Store
+	store crm.InboxStore
 	inbox *bot.Inbox
 
 	// The worker pool (see receive.go).
@@ -231,7 +231,7 @@ func (c *Channel) Channel() string { return Name }
 // Attach gives the channel the bot that answers updates and the store that
 // deduplicates them and records reachability; it starts the update workers.
 // Call it once, before Start or WebhookHandler.
-func (c *Channel) Attach(b *bot.Bot, st crm.Store) {
+func (c *Channel) Attach(b *bot.Bot, st crm.InboxStore) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.bot != nil || c.closed {

@@ -11,6 +11,7 @@ import (
 	"github.com/salesbot-crm/salesbot/bot"
 	"github.com/salesbot-crm/salesbot/bot/console"
 	"github.com/salesbot-crm/salesbot/crm"
+	"github.com/salesbot-crm/salesbot/sales"
 	"github.com/salesbot-crm/salesbot/scheduler"
 	"github.com/salesbot-crm/salesbot/store"
 )
@@ -30,7 +31,7 @@ func (c *Config) jobSpecs() map[string]string {
 }
 
 func (m *Main) newScheduler(db *store.DB) *scheduler.Scheduler {
-	return scheduler.New(scheduler.Options{Store: db, Location: m.loc, Now: m.Now, Logger: m.logger, StaleDays: m.cfg.StaleDays, Specs: m.cfg.jobSpecs()})
+	return scheduler.New(scheduler.Options{Store: db, Sales: sales.New(db), Location: m.loc, Now: m.Now, Logger: m.logger, StaleDays: m.cfg.StaleDays, Specs: m.cfg.jobSpecs()})
 }
 
 func (m *Main) newWorker(db *store.DB, b *bot.Bot, senders []crm.Sender) *scheduler.Worker {

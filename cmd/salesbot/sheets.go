@@ -12,6 +12,7 @@ import (
 
 	"github.com/salesbot-crm/salesbot/bot"
 	"github.com/salesbot-crm/salesbot/crm"
+	"github.com/salesbot-crm/salesbot/sales"
 	"github.com/salesbot-crm/salesbot/sheet"
 	"github.com/salesbot-crm/salesbot/store"
 )
@@ -61,7 +62,7 @@ func (m *Main) importCmd(ctx context.Context, args []string) error {
 	ext := filepath.Ext(path)
 	opt.RejectedPath = strings.TrimSuffix(path, ext) + ".rejected" + ext
 	start := time.Now()
-	rep, err := sheet.Import(ctx, db, f, filepath.Base(path), opt)
+	rep, err := sheet.Import(ctx, sales.New(db), f, filepath.Base(path), opt)
 	for _, r := range rep.Results {
 		if r.Status != sheet.StatusCreated {
 			fmt.Fprintf(m.Stdout, "row %d\t%s\t%s\t%s\n", r.Row, r.Status, r.Name, r.Reason)
@@ -145,21 +146,21 @@ func (m *Main) exportCmd(ctx context.Context, args []string) error {
 		}
 		n, err = m.exportAudit(ctx, db, f, format)
 	case *stats != "":
-		header, rows, terr := bot.AnalysisTable(ctx, db, v, m.cfg.Locale, *stats, m.Now().In(m.loc))
+		header, rows, terr := bot.AnalysisTable(ctx, sales.New(db), v, m.cfg.Locale, *stats, m.Now().In(m.loc))
 		if crm.ErrorCode(terr) == crm.CodeInvalid {
 			os.Remove(path)
 			return usageError{fmt.Sprintf("export --stats %q: want industry, size, region, source, top, funnel or ranking", *stats)}
 		}
 		n, err = table(*stats, header, rows, terr)
 	case *reports != "":
-		header, rows, terr := bot.ReportsTable(ctx, db, v, m.cfg.Locale, crm.PeriodKind(*reports), m.Now().In(m.loc))
+		header, rows, terr := bot.ReportsTable(ctx, sales.New(db), v, m.cfg.Locale, crm.PeriodKind(*reports), m.Now().In(m.loc))
 		if crm.ErrorCode(terr) == crm.CodeInvalid {
 			os.Remove(path)
 			return usageError{fmt.Sprintf("export --reports %q: want day, week or month", *reports)}
 		}
 		n, err = table(*reports, header, rows, terr)
 	default:
-		n, err = sheet.ExportCustomers(ctx, db, v, f, format, m.Now().In(m.loc))
+		n, err = sheet.ExportCustomers(ctx, sales.New(db), v, f, format, m.Now().In(m.loc))
 	}
 	if err != nil {
 		os.Remove(path)
@@ -174,7 +175,7 @@ func (m *Main) exportCmd(ctx context.Context, args []string) error {
 
 // exportAudit writes the whole audit log.
 func (m *Main) exportAudit(ctx context.Context, db *store.DB, w *os.File, format string) (int, error) {
-	header, rows, err := bot.AuditTable(ctx, db, m.loc, time.Time{}, m.Now().Add(time.Hour))
+	header, rows, err := bot.AuditTable(ctx, sales.New(db), sales.System(), m.loc, time.Time{}, m.Now().Add(time.Hour))
 	if err != nil {
 		return 0, err
 	}

@@ -1,0 +1,169 @@
+package sales
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"strings"
+
+	"github.com/salesbot-crm/salesbot/crm"
+)
+
+// Reach is what an act needs of a customer.
+type Reach int
+
+const (
+	// See: read the customer and log activities on it — its owner, the
+	// owner's managers, admins and collaborators.
+	See Reach = iota
+	// Change: stages, payments, appointments, complaints, handover — the
+	// owner, the owner's managers and admins (not collaborators).
+	Change
+)
+
+func (r Reach) allows(actor crm.Viewer, c crm.Customer) bool {
+	if r == Change {
+		return actor.CanChange(c.OwnerID, c.OwnerDept)
+	}
+	return actor.CanSeeCustomer(c)
+}
+
+func (r Reach) scope(actor crm.Viewer) crm.Scope {
+	if r == Change {
+		return actor.Scope()
+	}
+	return actor.VisibleScope()
+}
+
+// Customer returns a customer the actor may see, with its contacts and
+// owner. NotFound for one that does not exist and for one the actor may not
+// see alike: an id reveals nothing.
+func (s *Service) Customer(ctx context.Context, actor crm.Viewer, id int64) (crm.Customer, error) {
+	return s.customer(ctx, actor, id, See)
+}
+
+// CustomerToChange returns a customer the actor may change. NotFound as
+// Customer; Forbidden "auth.customer_forbidden" for a customer the actor
+// sees only as a collaborator.
+func (s *Service) CustomerToChange(ctx context.Context, actor crm.Viewer, id int64) (crm.Customer, error) {
+	return s.customer(ctx, actor, id, Change)
+}
+
+// CustomerFor is Customer or CustomerToChange by reach.
+func (s *Service) CustomerFor(ctx context.Context, actor crm.Viewer, id int64, reach Reach) (crm.Customer, error) {
+	return s.customer(ctx, actor, id, reach)
+}
+
+func (s *Service) customer(ctx context.Context, actor crm.Viewer, id int64, reach Reach) (crm.Customer, error) {
+	c, err := s.cust.Customer(ctx, id)
+	if err != nil {
+		return crm.Customer{}, err
+	}
+	if !actor.CanSeeCustomer(c) {
+		return crm.Customer{}, notFound()
+	}
+	if !reach.allows(actor, c) {
+		return crm.Customer{}, forbidden()
+	}
+	return c, nil
+}
+
+// FindCustomers searches the names, contacts and phones of the customers
+// the actor may reach; when nothing matches the text as typed, the trade
+// name of it is tried ("青禾新锐科技" finds "北京青禾新锐科技有限公司").
+// "#123" (a button's reference) names one customer by id.
+func (s *Service) FindCustomers(ctx context.Context, actor crm.Viewer, text string, reach Reach, limit, offset int) ([]crm.Customer, error) {
+	text = strings.TrimSpace(text)
+	if strings.HasPrefix(text, "#") {
+		id, err := strconv.ParseInt(text[1:], 10, 64)
+		if err != nil {
+			return nil, nil
+		}
+		c, err := s.customer(ctx, actor, id, reach)
+		if crm.ErrorCode(err) == crm.CodeNotFound || crm.ErrorCode(err) == crm.CodeForbidden {
+			return nil, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		return []crm.Customer{c}, nil
+	}
+	sc := reach.scope(actor)
+	found, err := s.cust.FindCustomers(ctx, sc, text, limit, offset)
+	if err != nil || len(found) > 0 || offset > 0 {
+		return found, err
+	}
+	if n := crm.ParseCompanyName(text); n.Trade != "" && n.Trade != crm.FoldSearch(text) {
+		return s.cust.FindCustomers(ctx, sc, n.Trade, limit, offset)
+	}
+	return nil, nil
+}
+
+// MyCustomers lists the customers the actor owns, most recently active
+// first, with how many there are in all.
+func (s *Service) MyCustomers(ctx context.Context, actor crm.Viewer, limit, offset int) (list []crm.Customer, total int, err error) {
+	sc := crm.Scope{OwnerID: actor.ID}
+	if total, err = s.cust.CountCustomers(ctx, sc); err != nil || total == 0 {
+		return nil, total, err
+	}
+	list, err = s.cust.ListCustomers(ctx, sc, limit, offset)
+	return list, total, err
+}
+
+// RecentCustomers lists the actor's own customers, most recently active
+// first.
+func (s *Service) RecentCustomers(ctx context.Context, actor crm.Viewer, limit int) ([]crm.Customer, error) {
+	return s.cust.ListCustomers(ctx, crm.Scope{OwnerID: actor.ID}, limit, 0)
+}
+
+// File is everything the customer card shows.
+type File struct {
+	Customer   crm.Customer
+	CanChange  bool // the actor is not only a collaborator
+	Deals      []crm.Deal
+	Activities []crm.Activity // the latest few
+	Plans      []crm.PaymentPlan
+	Payments   int // how many were received
+	Received   crm.Money
+	Complaints []crm.Complaint // open ones
+}
+
+// CustomerFile reads a customer's card for the actor. NotFound as Customer.
+func (s *Service) CustomerFile(ctx context.Context, actor crm.Viewer, id int64, activities int) (File, error) {
+	c, err := s.Customer(ctx, actor, id)
+	if err != nil {
+		return File{}, err
+	}
+	f := File{Customer: c, CanChange: Change.allows(actor, c)}
+	if f.Deals, err = s.pipe.Deals(ctx, c.ID); err != nil {
+		return f, err
+	}
+	if f.Activities, err = s.pipe.Activities(ctx, c.ID, activities); err != nil {
+		return f, err
+	}
+	if f.Plans, err = s.pipe.PaymentPlans(ctx, c.ID); err != nil {
+		return f, err
+	}
+	pays, err := s.pipe.Payments(ctx, c.ID, 100)
+	if err != nil {
+		return f, err
+	}
+	f.Payments = len(pays)
+	for _, p := range pays {
+		f.Received += p.Amount
+	}
+	f.Complaints, err = s.pipe.OpenComplaints(ctx, crm.Scope{All: true}, c.ID)
+	return f, err
+}
+
+// History returns the audit trail of a customer the actor may see, newest
+// first.
+func (s *Service) History(ctx context.Context, actor crm.Viewer, id int64, limit int) ([]crm.AuditEntry, error) {
+	if _, err := s.Customer(ctx, actor, id); err != nil {
+		return nil, err
+	}
+	return s.cust.CustomerHistory(ctx, id, limit)
+}
+
+// isNotFound reports a not-found error.
+func isNotFound(err error) bool { return errors.Is(err, crm.ErrNotFound) }

@@ -1,0 +1,161 @@
+package sales
+
+import (
+	"context"
+	"time"
+
+	"github.com/salesbot-crm/salesbot/crm"
+)
+
+// LogActivity logs a visit, call, meeting or message on a customer the
+// actor may see (collaborators too). The activity is the actor's.
+func (s *Service) LogActivity(ctx context.Context, actor crm.Viewer, a crm.Activity) (crm.Activity, error) {
+	if _, err := s.Customer(ctx, actor, a.CustomerID); err != nil {
+		return a, err
+	}
+	a.UserID = actor.ID
+	return s.pipe.AddActivity(ctx, actor.ID, a)
+}
+
+// SnoozeStale keeps a customer the actor may change off the quiet list
+// until base falls before the list's cut-off (crm.Store.SnoozeStale).
+func (s *Service) SnoozeStale(ctx context.Context, actor crm.Viewer, customerID int64, base time.Time) (crm.Customer, error) {
+	c, err := s.CustomerToChange(ctx, actor, customerID)
+	if err != nil {
+		return c, err
+	}
+	return c, s.cust.SnoozeStale(ctx, actor.ID, customerID, base)
+}
+
+// Deals lists the deals of a customer the actor may see, open first.
+func (s *Service) Deals(ctx context.Context, actor crm.Viewer, customerID int64) ([]crm.Deal, error) {
+	if _, err := s.Customer(ctx, actor, customerID); err != nil {
+		return nil, err
+	}
+	return s.pipe.Deals(ctx, customerID)
+}
+
+// Deal returns a deal of a customer the actor may see. NotFound otherwise.
+func (s *Service) Deal(ctx context.Context, actor crm.Viewer, id int64) (crm.Deal, error) {
+	d, err := s.pipe.Deal(ctx, id)
+	if err != nil {
+		return d, err
+	}
+	if _, err := s.Customer(ctx, actor, d.CustomerID); err != nil {
+		return crm.Deal{}, err
+	}
+	return d, nil
+}
+
+// SaveDeal creates a deal (ID 0) or moves one, on a customer the actor may
+// change; a deal named by ID must belong to that customer.
+func (s *Service) SaveDeal(ctx context.Context, actor crm.Viewer, d crm.Deal) (crm.Deal, error) {
+	if _, err := s.CustomerToChange(ctx, actor, d.CustomerID); err != nil {
+		return d, err
+	}
+	if d.ID != 0 {
+		old, err := s.pipe.Deal(ctx, d.ID)
+		if err != nil {
+			return d, err
+		}
+		if old.CustomerID != d.CustomerID {
+			return d, forbidden()
+		}
+		if d.Title == "" {
+			d.Title = old.Title
+		}
+	}
+	return s.pipe.SaveDeal(ctx, actor.ID, d)
+}
+
+// PaymentPlans lists the plans of a customer the actor may see.
+func (s *Service) PaymentPlans(ctx context.Context, actor crm.Viewer, customerID int64) ([]crm.PaymentPlan, error) {
+	if _, err := s.Customer(ctx, actor, customerID); err != nil {
+		return nil, err
+	}
+	return s.pipe.PaymentPlans(ctx, customerID)
+}
+
+// AddPaymentPlan plans money to come from a customer the actor may change.
+func (s *Service) AddPaymentPlan(ctx context.Context, actor crm.Viewer, p crm.PaymentPlan) (crm.PaymentPlan, error) {
+	if _, err := s.CustomerToChange(ctx, actor, p.CustomerID); err != nil {
+		return p, err
+	}
+	return s.pipe.AddPaymentPlan(ctx, actor.ID, p)
+}
+
+// AddPayment records money received from a customer the actor may change.
+func (s *Service) AddPayment(ctx context.Context, actor crm.Viewer, p crm.Payment) (crm.Payment, error) {
+	if _, err := s.CustomerToChange(ctx, actor, p.CustomerID); err != nil {
+		return p, err
+	}
+	return s.pipe.AddPayment(ctx, actor.ID, p)
+}
+
+// AddAppointment books the actor's appointment with a customer they may
+// change.
+func (s *Service) AddAppointment(ctx context.Context, actor crm.Viewer, a crm.Appointment) (crm.Appointment, error) {
+	if _, err := s.CustomerToChange(ctx, actor, a.CustomerID); err != nil {
+		return a, err
+	}
+	a.UserID = actor.ID
+	return s.pipe.AddAppointment(ctx, actor.ID, a)
+}
+
+// AddComplaint records a complaint of a customer the actor may change.
+func (s *Service) AddComplaint(ctx context.Context, actor crm.Viewer, k crm.Complaint) (crm.Complaint, error) {
+	if _, err := s.CustomerToChange(ctx, actor, k.CustomerID); err != nil {
+		return k, err
+	}
+	k.UserID = actor.ID
+	return s.pipe.AddComplaint(ctx, actor.ID, k)
+}
+
+// OpenComplaint is an open complaint with its customer.
+type OpenComplaint struct {
+	crm.Complaint
+	Customer crm.Customer
+}
+
+// OpenComplaints lists the open complaints of the customers the actor may
+// change, oldest first, at most limit with their customers (0: none).
+func (s *Service) OpenComplaints(ctx context.Context, actor crm.Viewer, limit int) ([]OpenComplaint, error) {
+	open, err := s.pipe.OpenComplaints(ctx, actor.Scope(), 0)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]OpenComplaint, len(open))
+	for i, k := range open {
+		out[i].Complaint = k
+		if i < limit {
+			if out[i].Customer, err = s.cust.Customer(ctx, k.CustomerID); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return out, nil
+}
+
+// Complaint returns a complaint of a customer the actor may change, with
+// that customer. NotFound for one they may not see, Forbidden for one they
+// may only see.
+func (s *Service) Complaint(ctx context.Context, actor crm.Viewer, id int64) (OpenComplaint, error) {
+	k, err := s.pipe.Complaint(ctx, id)
+	if err != nil {
+		return OpenComplaint{}, err
+	}
+	c, err := s.CustomerToChange(ctx, actor, k.CustomerID)
+	if err != nil {
+		return OpenComplaint{}, err
+	}
+	return OpenComplaint{Complaint: k, Customer: c}, nil
+}
+
+// CloseComplaint closes an open complaint of a customer the actor may
+// change. Invalid "complaint.closed" when it was closed already.
+func (s *Service) CloseComplaint(ctx context.Context, actor crm.Viewer, id int64, resolution string, at time.Time) (crm.Complaint, error) {
+	if _, err := s.Complaint(ctx, actor, id); err != nil {
+		return crm.Complaint{}, err
+	}
+	return s.pipe.CloseComplaint(ctx, actor.ID, id, resolution, at)
+}
