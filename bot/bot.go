@@ -132,6 +132,7 @@ func Sleep(ctx context.Context, d time.Duration) error {
 // Bot routes updates to commands and forms.
 type Bot struct {
 	opt      Options
+	svc      *Services
 	engine   *conversation.Engine
 	commands []*Command
 	byName   map[string]*Command
@@ -141,10 +142,8 @@ type Bot struct {
 	door     *Door
 	updates  atomic.Int64
 	failures atomic.Int64
-	// noFontSaid: the missing-font notice is given once.
-	noFontSaid atomic.Bool
-	replies    atomic.Int64
-	latency    Histogram
+	replies  atomic.Int64
+	latency  Histogram
 }
 
 // Stats counts updates handled, those that ended in an internal error, and
@@ -175,7 +174,11 @@ func New(opt Options) *Bot {
 	}
 	b := &Bot{opt: opt, byName: map[string]*Command{}, byWord: map[string]*Command{}, door: NewDoor()}
 	b.engine = conversation.NewEngine(opt.Store)
-	for _, c := range commandTable(b) {
+	b.svc = &Services{Sales: opt.Sales, Sheets: opt.Sheets, Engine: b.engine, Charts: opt.Charts, Logger: opt.Logger,
+		DefaultLang: opt.DefaultLang, StaleDays: opt.StaleDays, BotUsername: opt.BotUsername, Now: opt.Now, Location: opt.Location,
+		commands: commandTable()}
+	for i := range b.svc.commands {
+		c := &b.svc.commands[i]
 		b.commands = append(b.commands, c)
 		b.byName[c.Name] = c
 		if c.Keyword != "" {

@@ -10,7 +10,10 @@ import (
 	"github.com/salesbot-crm/salesbot/crm"
 )
 
-// cmdAdmin manages the organisation from chat (admins):
+// adminCommand manages departments, users and roles.
+var adminCommand = Command{Name: "admin", Keyword: "管理", Roles: admins, HelpKey: "help.admin", Usage: "usage.admin", Run: runAdmin}
+
+// runAdmin manages the organisation from chat (admins):
 //
 //	/admin depts                      the department tree
 //	/admin dept add NAME [PARENT]     a department (under PARENT)
@@ -20,132 +23,165 @@ import (
 //	/admin deactivate NAME            (after a handover; unbinds their chats)
 //	/admin activate NAME
 //	/admin group wecom appchat:ID [DEPARTMENT]  an alert group by id
-func (b *Bot) cmdAdmin(ctx context.Context, r *Request) error {
+func runAdmin(ctx context.Context, r *Request, s *Services) error {
 	f := strings.Fields(r.Args)
 	if len(f) == 0 {
-		m, err := b.engine.Offer(ctx, b.env(r), r.T("admin.help"), []conversation.Choice{
+		return s.offer(ctx, r, r.T("admin.help"), []conversation.Choice{
 			{Label: r.T("btn.depts"), Value: "/admin depts"}, {Label: r.T("btn.users"), Value: "/admin users"}})
-		if err != nil {
-			return err
-		}
-		r.Say(m)
+	}
+	act, ok := adminActions()[strings.ToLower(f[0])]
+	if !ok {
+		r.Sayf("admin.help")
 		return nil
 	}
-	st := b.opt.Sales
-	user := func(name string) (crm.User, bool, error) {
-		u, err := st.AnyUserByName(ctx, name)
-		if errors.Is(err, crm.ErrNotFound) {
-			r.Sayf("user.not_found", name)
-			return u, false, nil
-		}
-		return u, err == nil, err
+	return act(ctx, r, s, f)
+}
+
+// adminAction is one /admin sub-command; f are the words typed, f[0] the
+// sub-command.
+type adminAction func(ctx context.Context, r *Request, s *Services, f []string) error
+
+// adminActions are the sub-commands by word.
+func adminActions() map[string]adminAction {
+	return map[string]adminAction{
+		"depts": adminDepts, "部门": adminDepts,
+		"dept":  adminAddDept,
+		"users": adminUsers, "用户": adminUsers,
+		"group": adminGroup, "群": adminGroup,
+		"role":       adminRole,
+		"move":       adminMove,
+		"deactivate": adminActive(false), "停用": adminActive(false),
+		"activate": adminActive(true), "启用": adminActive(true),
 	}
-	switch strings.ToLower(f[0]) {
-	case "depts", "部门":
-		return b.sayDepartments(ctx, r)
-	case "dept":
-		if len(f) < 3 || f[1] != "add" {
-			r.Sayf("admin.help")
-			return nil
-		}
-		var parent int64
-		if len(f) > 3 {
-			d, err := st.DepartmentByName(ctx, f[3])
-			if errors.Is(err, crm.ErrNotFound) {
-				r.Sayf("dept.not_found_named", f[3])
-				return nil
-			}
-			if err != nil {
-				return err
-			}
-			parent = d.ID
-		}
-		if _, err := st.AddDepartment(ctx, r.Viewer, f[2], parent); err != nil {
-			return err
-		}
-		r.Sayf("admin.dept_added", f[2])
+}
+
+func adminDepts(ctx context.Context, r *Request, s *Services, _ []string) error {
+	return s.sayDepartments(ctx, r)
+}
+
+func adminUsers(ctx context.Context, r *Request, s *Services, _ []string) error {
+	return s.sayUsers(ctx, r)
+}
+
+// adminUser finds a user named in a sub-command, active or not; ok=false
+// means "not found" has been said.
+func adminUser(ctx context.Context, r *Request, s *Services, name string) (crm.User, bool, error) {
+	u, err := s.Sales.AnyUserByName(ctx, name)
+	if errors.Is(err, crm.ErrNotFound) {
+		r.Sayf("user.not_found", name)
+		return u, false, nil
+	}
+	return u, err == nil, err
+}
+
+// adminDept finds a department named in a sub-command; ok=false means
+// "not found" has been said.
+func adminDept(ctx context.Context, r *Request, s *Services, name string) (crm.Department, bool, error) {
+	d, err := s.Sales.DepartmentByName(ctx, name)
+	if errors.Is(err, crm.ErrNotFound) {
+		r.Sayf("dept.not_found_named", name)
+		return d, false, nil
+	}
+	return d, err == nil, err
+}
+
+// /admin dept add NAME [PARENT]
+func adminAddDept(ctx context.Context, r *Request, s *Services, f []string) error {
+	if len(f) < 3 || f[1] != "add" {
+		r.Sayf("admin.help")
 		return nil
-	case "users", "用户":
-		return b.sayUsers(ctx, r)
-	case "group", "群":
-		// An alert group the bot cannot be asked in (a WeCom app chat,
-		// "appchat:ID"): /admin group wecom appchat:ID [DEPARTMENT].
-		if len(f) < 3 || (f[1] != "telegram" && f[1] != "wecom") {
-			r.Sayf("admin.help")
-			return nil
-		}
-		var dept int64
-		name := r.T("start.no_dept")
-		if len(f) > 3 {
-			d, err := st.DepartmentByName(ctx, f[3])
-			if errors.Is(err, crm.ErrNotFound) {
-				r.Sayf("dept.not_found_named", f[3])
-				return nil
-			}
-			if err != nil {
-				return err
-			}
-			dept, name = d.ID, d.Name
-		}
-		if err := st.RegisterGroupFor(ctx, r.Viewer, crm.Group{Channel: f[1], ChatID: f[2], DeptID: dept, CreatedAt: r.Now}); err != nil {
-			return err
-		}
-		r.Sayf("group.registered", name)
-		return nil
-	case "role":
-		if len(f) != 3 || !crm.Role(f[2]).Valid() {
-			r.Sayf("admin.help")
-			return nil
-		}
-		u, ok, err := user(f[1])
+	}
+	var parent int64
+	if len(f) > 3 {
+		d, ok, err := adminDept(ctx, r, s, f[3])
 		if !ok {
 			return err
 		}
-		if _, err := st.SetRole(ctx, r.Viewer, u, crm.Role(f[2])); err != nil {
-			return err
-		}
-		r.Sayf("admin.role_set", u.Name, r.T("role."+f[2]))
+		parent = d.ID
+	}
+	if _, err := s.Sales.AddDepartment(ctx, r.Viewer, f[2], parent); err != nil {
+		return err
+	}
+	r.Sayf("admin.dept_added", f[2])
+	return nil
+}
+
+// /admin group telegram|wecom CHAT [DEPARTMENT]: an alert group the bot
+// cannot be asked in (a WeCom app chat, "appchat:ID").
+func adminGroup(ctx context.Context, r *Request, s *Services, f []string) error {
+	if len(f) < 3 || (f[1] != "telegram" && f[1] != "wecom") {
+		r.Sayf("admin.help")
 		return nil
-	case "move":
-		if len(f) != 3 {
-			r.Sayf("admin.help")
-			return nil
-		}
-		u, ok, err := user(f[1])
+	}
+	var dept int64
+	name := r.T("start.no_dept")
+	if len(f) > 3 {
+		d, ok, err := adminDept(ctx, r, s, f[3])
 		if !ok {
 			return err
 		}
-		d, err := st.DepartmentByName(ctx, f[2])
-		if errors.Is(err, crm.ErrNotFound) {
-			r.Sayf("dept.not_found_named", f[2])
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		if _, err := st.MoveUser(ctx, r.Viewer, u, d.ID); err != nil {
-			return err
-		}
-		r.Sayf("admin.moved", u.Name, d.Name)
+		dept, name = d.ID, d.Name
+	}
+	if err := s.Sales.RegisterGroupFor(ctx, r.Viewer, crm.Group{Channel: f[1], ChatID: f[2], DeptID: dept, CreatedAt: r.Now}); err != nil {
+		return err
+	}
+	r.Sayf("group.registered", name)
+	return nil
+}
+
+// /admin role NAME rep|manager|admin
+func adminRole(ctx context.Context, r *Request, s *Services, f []string) error {
+	if len(f) != 3 || !crm.Role(f[2]).Valid() {
+		r.Sayf("admin.help")
 		return nil
-	case "deactivate", "停用", "activate", "启用":
+	}
+	u, ok, err := adminUser(ctx, r, s, f[1])
+	if !ok {
+		return err
+	}
+	if _, err := s.Sales.SetRole(ctx, r.Viewer, u, crm.Role(f[2])); err != nil {
+		return err
+	}
+	r.Sayf("admin.role_set", u.Name, r.T("role."+f[2]))
+	return nil
+}
+
+// /admin move NAME DEPARTMENT
+func adminMove(ctx context.Context, r *Request, s *Services, f []string) error {
+	if len(f) != 3 {
+		r.Sayf("admin.help")
+		return nil
+	}
+	u, ok, err := adminUser(ctx, r, s, f[1])
+	if !ok {
+		return err
+	}
+	d, ok, err := adminDept(ctx, r, s, f[2])
+	if !ok {
+		return err
+	}
+	if _, err := s.Sales.MoveUser(ctx, r.Viewer, u, d.ID); err != nil {
+		return err
+	}
+	r.Sayf("admin.moved", u.Name, d.Name)
+	return nil
+}
+
+// /admin deactivate|activate NAME: someone who still owns customers is
+// handed over first.
+func adminActive(active bool) adminAction {
+	return func(ctx context.Context, r *Request, s *Services, f []string) error {
 		if len(f) != 2 {
 			r.Sayf("admin.help")
 			return nil
 		}
-		u, ok, err := user(f[1])
+		u, ok, err := adminUser(ctx, r, s, f[1])
 		if !ok {
 			return err
 		}
-		active := f[0] == "activate" || f[0] == "启用"
-		err = st.SetActive(ctx, r.Viewer, u, active)
+		err = s.Sales.SetActive(ctx, r.Viewer, u, active)
 		if e, ok := crm.AsError(err); ok && e.Key == "user.owns_customers" {
-			m, err := b.engine.Offer(ctx, b.env(r), r.T(e.Key, e.Args...), []conversation.Choice{{Label: r.T("btn.handover_first"), Value: "/handover " + u.Name}})
-			if err != nil {
-				return err
-			}
-			r.Say(m)
-			return nil
+			return s.offer(ctx, r, r.T(e.Key, e.Args...), []conversation.Choice{{Label: r.T("btn.handover_first"), Value: "/handover " + u.Name}})
 		}
 		if err != nil {
 			return err
@@ -157,16 +193,14 @@ func (b *Bot) cmdAdmin(ctx context.Context, r *Request) error {
 		}
 		return nil
 	}
-	r.Sayf("admin.help")
-	return nil
 }
 
-func (b *Bot) sayDepartments(ctx context.Context, r *Request) error {
-	depts, err := b.opt.Sales.Departments(ctx)
+func (s *Services) sayDepartments(ctx context.Context, r *Request) error {
+	depts, err := s.Sales.Departments(ctx)
 	if err != nil {
 		return err
 	}
-	users, err := b.opt.Sales.Users(ctx)
+	users, err := s.Sales.Users(ctx)
 	if err != nil {
 		return err
 	}
@@ -198,12 +232,12 @@ func (b *Bot) sayDepartments(ctx context.Context, r *Request) error {
 	return nil
 }
 
-func (b *Bot) sayUsers(ctx context.Context, r *Request) error {
-	users, err := b.opt.Sales.Users(ctx)
+func (s *Services) sayUsers(ctx context.Context, r *Request) error {
+	users, err := s.Sales.Users(ctx)
 	if err != nil {
 		return err
 	}
-	depts, err := b.opt.Sales.Departments(ctx)
+	depts, err := s.Sales.Departments(ctx)
 	if err != nil {
 		return err
 	}

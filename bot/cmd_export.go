@@ -14,10 +14,13 @@ import (
 	"github.com/salesbot-crm/salesbot/sales"
 )
 
-// cmdExport sends a spreadsheet: "/export" the customers the user may see,
+// exportCommand sends customers, numbers, reports or the audit log as a spreadsheet.
+var exportCommand = Command{Name: "export", Keyword: "导出", HelpKey: "help.export", Usage: "usage.export", Run: runExport}
+
+// runExport sends a spreadsheet: "/export" the customers the user may see,
 // "/export stats KIND" an analysis, "/export reports [day|week|month]" the
 // team's reports (managers), "/export audit" the audit log (admins).
-func (b *Bot) cmdExport(ctx context.Context, r *Request) error {
+func runExport(ctx context.Context, r *Request, s *Services) error {
 	f := strings.Fields(strings.ToLower(r.Args))
 	what := "customers"
 	if len(f) > 0 {
@@ -29,7 +32,7 @@ func (b *Bot) cmdExport(ctx context.Context, r *Request) error {
 	switch what {
 	case "customers", "客户":
 		var err error
-		if n, err = b.opt.Sheets.ExportCustomers(ctx, r.Viewer, &buf, "xlsx", r.Now); err != nil {
+		if n, err = s.Sheets.ExportCustomers(ctx, r.Viewer, &buf, "xlsx", r.Now); err != nil {
 			return err
 		}
 		name = "customers"
@@ -38,11 +41,11 @@ func (b *Bot) cmdExport(ctx context.Context, r *Request) error {
 		if len(f) > 1 {
 			kind = f[1]
 		}
-		header, rows, err := AnalysisTable(ctx, b.opt.Sales, r.Viewer, r.Lang, kind, r.Now)
+		header, rows, err := AnalysisTable(ctx, s.Sales, r.Viewer, r.Lang, kind, r.Now)
 		if err != nil {
 			return err
 		}
-		if err := b.opt.Sheets.ExportTable(&buf, "xlsx", kind, header, rows); err != nil {
+		if err := s.Sheets.ExportTable(&buf, "xlsx", kind, header, rows); err != nil {
 			return err
 		}
 		n, name = len(rows), "stats-"+kind
@@ -55,20 +58,20 @@ func (b *Bot) cmdExport(ctx context.Context, r *Request) error {
 		if len(f) > 1 {
 			kind = crm.PeriodKind(f[1])
 		}
-		header, rows, err := ReportsTable(ctx, b.opt.Sales, r.Viewer, r.Lang, kind, r.Now)
+		header, rows, err := ReportsTable(ctx, s.Sales, r.Viewer, r.Lang, kind, r.Now)
 		if err != nil {
 			return err
 		}
-		if err := b.opt.Sheets.ExportTable(&buf, "xlsx", string(kind), header, rows); err != nil {
+		if err := s.Sheets.ExportTable(&buf, "xlsx", string(kind), header, rows); err != nil {
 			return err
 		}
 		n, name = len(rows), "reports-"+string(kind)
 	case "audit":
-		header, rows, err := AuditTable(ctx, b.opt.Sales, r.Viewer, r.Now.Location(), time.Time{}, r.Now.Add(time.Hour))
+		header, rows, err := AuditTable(ctx, s.Sales, r.Viewer, r.Now.Location(), time.Time{}, r.Now.Add(time.Hour))
 		if err != nil {
 			return err
 		}
-		if err := b.opt.Sheets.ExportTable(&buf, "xlsx", "audit", header, rows); err != nil {
+		if err := s.Sheets.ExportTable(&buf, "xlsx", "audit", header, rows); err != nil {
 			return err
 		}
 		n, name = len(rows), "audit"

@@ -4,9 +4,12 @@ import (
 	"context"
 )
 
-// cmdGroup registers a group chat as the alert group of the manager's
+// groupCommand makes a group chat the team's alert group.
+var groupCommand = Command{Name: "group", Keyword: "群", Roles: managers, Public: true, InGroup: true, HelpKey: "help.group", Run: runGroup}
+
+// runGroup registers a group chat as the alert group of the manager's
 // department (an admin's: the whole company).
-func (b *Bot) cmdGroup(ctx context.Context, r *Request) error {
+func runGroup(ctx context.Context, r *Request, s *Services) error {
 	if !r.Group {
 		r.Sayf("group.only_in_group")
 		return nil
@@ -15,7 +18,7 @@ func (b *Bot) cmdGroup(ctx context.Context, r *Request) error {
 		r.Sayf("group.bind_first")
 		return nil
 	}
-	name, err := b.opt.Sales.RegisterGroup(ctx, r.Viewer, r.Channel, r.ChatID, r.Now)
+	name, err := s.Sales.RegisterGroup(ctx, r.Viewer, r.Channel, r.ChatID, r.Now)
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,9 @@ import (
 	"github.com/salesbot-crm/salesbot/crm"
 )
 
+// inviteCommand makes a one-time invite code.
+var inviteCommand = Command{Name: "invite", Keyword: "邀请", Roles: managers, HelpKey: "help.invite", Usage: "usage.invite", Run: runInvite}
+
 // inviteAlphabet avoids letters and digits people confuse (0/O, 1/I/L).
 const inviteAlphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 
@@ -21,9 +24,9 @@ func NewInviteCode() string {
 	return string(b)
 }
 
-// cmdInvite creates a one-time invite code: "/invite [rep|manager|admin]".
+// runInvite creates a one-time invite code: "/invite [rep|manager|admin]".
 // Managers invite into their own department and may not create admins.
-func (b *Bot) cmdInvite(ctx context.Context, r *Request) error {
+func runInvite(ctx context.Context, r *Request, s *Services) error {
 	role := crm.RoleRep
 	args := strings.Fields(strings.ToLower(r.Args))
 	if len(args) > 0 {
@@ -39,13 +42,13 @@ func (b *Bot) cmdInvite(ctx context.Context, r *Request) error {
 			return nil
 		}
 	}
-	inv, err := b.opt.Sales.CreateInvite(ctx, r.Viewer, NewInviteCode(), role, r.Now)
+	inv, err := s.Sales.CreateInvite(ctx, r.Viewer, NewInviteCode(), role, r.Now)
 	if err != nil {
 		return err
 	}
 	text := r.T("invite.created", r.T("role."+string(role)), inv.Code, inv.Code)
-	if b.opt.BotUsername != "" {
-		text += "\n" + r.T("invite.link", "https://t.me/"+b.opt.BotUsername+"?start="+inv.Code)
+	if s.BotUsername != "" {
+		text += "\n" + r.T("invite.link", "https://t.me/"+s.BotUsername+"?start="+inv.Code)
 	}
 	r.Say(crm.Message{Text: text})
 	return nil

@@ -13,10 +13,13 @@ import (
 	"github.com/salesbot-crm/salesbot/report"
 )
 
-// cmdReport: "/report [day|week|month]" files the rep's report;
+// reportCommand files a daily, weekly or monthly report, or reads the team's.
+var reportCommand = Command{Name: "report", Keyword: "日报", Aliases: []string{"周报", "月报"}, HelpKey: "help.report", Usage: "usage.report", Run: runReport}
+
+// runReport: "/report [day|week|month]" files the rep's report;
 // "/report team [day|week|month]" shows a manager who filed;
 // "/report #ID" reads one (from the team list's buttons).
-func (b *Bot) cmdReport(ctx context.Context, r *Request) error {
+func runReport(ctx context.Context, r *Request, s *Services) error {
 	args := strings.Fields(strings.ToLower(r.Args))
 	if len(args) > 0 && strings.HasPrefix(args[0], "#") {
 		id, err := strconv.ParseInt(args[0][1:], 10, 64)
@@ -24,7 +27,7 @@ func (b *Bot) cmdReport(ctx context.Context, r *Request) error {
 			r.Sayf("report.usage")
 			return nil
 		}
-		return b.readReport(ctx, r, id)
+		return s.readReport(ctx, r, id)
 	}
 	team := false
 	if len(args) > 0 && (args[0] == "team" || args[0] == "团队") {
@@ -48,9 +51,9 @@ func (b *Bot) cmdReport(ctx context.Context, r *Request) error {
 			r.Sayf("auth.forbidden_command", "/report team")
 			return nil
 		}
-		return b.teamReports(ctx, r, kind)
+		return s.teamReports(ctx, r, kind)
 	}
-	body, err := b.opt.Sales.MyReportBody(ctx, r.Viewer, kind, r.Now)
+	body, err := s.Sales.MyReportBody(ctx, r.Viewer, kind, r.Now)
 	if err != nil {
 		return err
 	}
@@ -64,10 +67,10 @@ func (b *Bot) cmdReport(ctx context.Context, r *Request) error {
 		conversation.ReportObjective: string(snapshot),
 		conversation.ReportSummary:   RenderReportBody(r.Lang, body),
 	}
-	if _, err := b.opt.Sales.MyReport(ctx, r.Viewer, kind, body.Start); err == nil {
+	if _, err := s.Sales.MyReport(ctx, r.Viewer, kind, body.Start); err == nil {
 		seed[conversation.ReportExisting] = "1"
 	}
-	out, err := b.engine.StartWith(ctx, b.env(r), "report", "", seed)
+	out, err := s.Engine.StartWith(ctx, s.env(r), "report", "", seed)
 	for _, m := range out {
 		r.Say(m)
 	}
@@ -159,9 +162,9 @@ func RenderProgress(lang string, p report.Progress) string {
 
 // teamReports shows a manager who in their scope filed a report of the
 // current period, with a button to read each one.
-func (b *Bot) teamReports(ctx context.Context, r *Request, kind crm.PeriodKind) error {
+func (s *Services) teamReports(ctx context.Context, r *Request, kind crm.PeriodKind) error {
 	start, end := crm.PeriodRange(kind, r.Now)
-	users, byUser, err := b.opt.Sales.TeamReports(ctx, r.Viewer, kind, start)
+	users, byUser, err := s.Sales.TeamReports(ctx, r.Viewer, kind, start)
 	if err != nil {
 		return err
 	}
@@ -184,20 +187,15 @@ func (b *Bot) teamReports(ctx context.Context, r *Request, kind crm.PeriodKind) 
 	if len(filed) > 0 {
 		text += "\n" + r.T("report.team_read")
 	}
-	m, err := b.engine.Offer(ctx, b.env(r), text, menu)
-	if err != nil {
-		return err
-	}
-	r.Say(m)
-	return nil
+	return s.offer(ctx, r, text, menu)
 }
 
 // visibleReport loads a report and its rep for a reader: the rep
 // themselves (when ownOK) or their manager. ok=false means "not found" has
 // been said — the same answer whether the report is missing or not the
 // reader's, so ids reveal nothing.
-func (b *Bot) visibleReport(ctx context.Context, r *Request, id int64, ownOK bool) (crm.Report, crm.User, bool, error) {
-	rp, rep, err := b.opt.Sales.ReportToRead(ctx, r.Viewer, id, ownOK)
+func (s *Services) visibleReport(ctx context.Context, r *Request, id int64, ownOK bool) (crm.Report, crm.User, bool, error) {
+	rp, rep, err := s.Sales.ReportToRead(ctx, r.Viewer, id, ownOK)
 	if crm.ErrorCode(err) == crm.CodeNotFound {
 		r.Sayf("report.not_found")
 		return rp, rep, false, nil
@@ -207,8 +205,8 @@ func (b *Bot) visibleReport(ctx context.Context, r *Request, id int64, ownOK boo
 
 // readReport shows one report to its rep or their manager, with a button
 // to comment for the manager.
-func (b *Bot) readReport(ctx context.Context, r *Request, id int64) error {
-	rp, rep, ok, err := b.visibleReport(ctx, r, id, true)
+func (s *Services) readReport(ctx context.Context, r *Request, id int64) error {
+	rp, rep, ok, err := s.visibleReport(ctx, r, id, true)
 	if !ok {
 		return err
 	}
@@ -225,29 +223,5 @@ func (b *Bot) readReport(ctx context.Context, r *Request, id int64) error {
 		r.Say(crm.Message{Text: text})
 		return nil
 	}
-	m, err := b.engine.Offer(ctx, b.env(r), text, []conversation.Choice{{Label: r.T("btn.comment"), Value: fmt.Sprintf("/comment #%d", rp.ID)}})
-	if err != nil {
-		return err
-	}
-	r.Say(m)
-	return nil
-}
-
-// cmdComment starts a manager's comment on a report: "/comment #ID".
-func (b *Bot) cmdComment(ctx context.Context, r *Request) error {
-	arg := strings.TrimSpace(r.Args)
-	id, err := strconv.ParseInt(strings.TrimPrefix(arg, "#"), 10, 64)
-	if err != nil {
-		r.Sayf("report.comment_usage")
-		return nil
-	}
-	rp, rep, ok, err := b.visibleReport(ctx, r, id, false)
-	if !ok {
-		return err
-	}
-	out, err := b.engine.StartWith(ctx, b.env(r), "comment", "", map[string]string{conversation.ReportID: strconv.FormatInt(rp.ID, 10), conversation.ReportRepName: rep.Name})
-	for _, m := range out {
-		r.Say(m)
-	}
-	return err
+	return s.offer(ctx, r, text, []conversation.Choice{{Label: r.T("btn.comment"), Value: fmt.Sprintf("/comment #%d", rp.ID)}})
 }

@@ -9,18 +9,21 @@ import (
 	"github.com/salesbot-crm/salesbot/crm"
 )
 
-// cmdTarget shows this month's target progress for every unit the user
+// targetCommand shows targets' progress, or sets one.
+var targetCommand = Command{Name: "target", Keyword: "目标", HelpKey: "help.target", Usage: "usage.target", Run: runTarget}
+
+// runTarget shows this month's target progress for every unit the user
 // may see; "/target set" lets managers and admins set one.
-func (b *Bot) cmdTarget(ctx context.Context, r *Request) error {
+func runTarget(ctx context.Context, r *Request, s *Services) error {
 	arg := strings.ToLower(strings.TrimSpace(r.Args))
 	if arg == "set" || arg == "设定" || arg == "设置" {
 		if !r.User.Role.AtLeast(crm.RoleManager) {
 			r.Sayf("auth.forbidden_command", "/target set")
 			return nil
 		}
-		return b.flow("target")(ctx, r)
+		return form("target")(ctx, r, s)
 	}
-	units, err := b.opt.Sales.TargetUnits(ctx, r.Viewer, false)
+	units, err := s.Sales.TargetUnits(ctx, r.Viewer, false)
 	if err != nil {
 		return err
 	}
@@ -28,7 +31,7 @@ func (b *Bot) cmdTarget(ctx context.Context, r *Request) error {
 	lines := []string{r.T("target.title", conversation.PeriodLabel(r.Lang, crm.PeriodMonth, start))}
 	var rows []chart.Progress
 	for _, u := range units {
-		ps, err := b.opt.Sales.Progress(ctx, u, crm.PeriodMonth, r.Now)
+		ps, err := s.Sales.Progress(ctx, u, crm.PeriodMonth, r.Now)
 		if err != nil {
 			return err
 		}
@@ -58,18 +61,13 @@ func (b *Bot) cmdTarget(ctx context.Context, r *Request) error {
 		menu = append(menu, conversation.Choice{Label: r.T("btn.set_target"), Value: "/target set"})
 	}
 	if len(rows) > 1 {
-		if img := b.render(r, "targets", func(c *chart.Renderer) ([]byte, error) {
+		if img := s.render(r, "targets", func(c *chart.Renderer) ([]byte, error) {
 			return c.ProgressChart(chart.Options{Title: r.T("target.chart_title", conversation.PeriodLabel(r.Lang, crm.PeriodMonth, start))}, rows)
 		}); img != nil {
 			r.Say(crm.Message{Image: img})
 		}
 	}
-	m, err := b.engine.Offer(ctx, b.env(r), text, menu)
-	if err != nil {
-		return err
-	}
-	r.Say(m)
-	return nil
+	return s.offer(ctx, r, text, menu)
 }
 
 func containsID(xs []int64, x int64) bool {

@@ -10,9 +10,12 @@ import (
 	"github.com/salesbot-crm/salesbot/crm"
 )
 
-// cmdToday shows the workbench now.
-func (b *Bot) cmdToday(ctx context.Context, r *Request) error {
-	w, err := b.opt.Sales.Workbench(ctx, r.Viewer, r.Now, b.opt.StaleDays)
+// todayCommand shows the workbench now.
+var todayCommand = Command{Name: "today", Keyword: "工作台", HelpKey: "help.today", Run: runToday}
+
+// runToday shows the workbench now.
+func runToday(ctx context.Context, r *Request, s *Services) error {
+	w, err := s.Sales.Workbench(ctx, r.Viewer, r.Now, s.StaleDays)
 	if err != nil {
 		return err
 	}
@@ -20,13 +23,8 @@ func (b *Bot) cmdToday(ctx context.Context, r *Request) error {
 		r.Sayf("today.nothing", r.User.Name)
 		return nil
 	}
-	text, menu := RenderWorkbench(r.Lang, w, r.Now, b.opt.StaleDays)
-	m, err := b.engine.Offer(ctx, b.env(r), text, menu)
-	if err != nil {
-		return err
-	}
-	r.Say(m)
-	return nil
+	text, menu := RenderWorkbench(r.Lang, w, r.Now, s.StaleDays)
+	return s.offer(ctx, r, text, menu)
 }
 
 // RenderWorkbench writes a workbench as one message and its action
@@ -118,46 +116,4 @@ func RenderWorkbench(lang string, w crm.Workbench, now time.Time, staleDays int)
 		lines = append(lines, T("today.all_clear"))
 	}
 	return strings.Join(lines, "\n"), menu
-}
-
-// cmdContacted records a quick contact with a customer (the workbench's
-// "mark contacted" button): an activity without a report, so the customer
-// leaves the quiet list.
-func (b *Bot) cmdContacted(ctx context.Context, r *Request) error {
-	id, err := strconv.ParseInt(strings.TrimPrefix(strings.TrimSpace(r.Args), "#"), 10, 64)
-	if err != nil {
-		r.Sayf("find.none", r.Args)
-		return nil
-	}
-	c, err := b.opt.Sales.MarkContacted(ctx, r.Viewer, id, r.T("activity.marked_contacted"), r.Now)
-	if crm.ErrorCode(err) == crm.CodeNotFound {
-		r.Sayf("find.none", r.Args)
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	r.Say(crm.Message{Text: r.T("contacted.saved", c.Name), Edit: r.Button != ""})
-	return nil
-}
-
-// cmdSnooze keeps a quiet customer off the workbench for a day (the
-// workbench's "snooze" button).
-func (b *Bot) cmdSnooze(ctx context.Context, r *Request) error {
-	id, err := strconv.ParseInt(strings.TrimPrefix(strings.TrimSpace(r.Args), "#"), 10, 64)
-	if err != nil {
-		r.Sayf("find.none", r.Args)
-		return nil
-	}
-	base := r.Now.Add(24*time.Hour).AddDate(0, 0, -b.opt.StaleDays)
-	c, err := b.opt.Sales.SnoozeStale(ctx, r.Viewer, id, base)
-	if code := crm.ErrorCode(err); code == crm.CodeNotFound || code == crm.CodeForbidden {
-		r.Sayf("find.none", r.Args)
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	r.Say(crm.Message{Text: r.T("snooze.saved", c.Name), Edit: r.Button != ""})
-	return nil
 }

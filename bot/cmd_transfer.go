@@ -10,10 +10,13 @@ import (
 	"github.com/salesbot-crm/salesbot/sales"
 )
 
-// cmdTransfer handles the transfer-request buttons:
+// transferCommand asks for, approves or rejects a customer's transfer.
+var transferCommand = Command{Name: "transfer", Keyword: "转移", Hidden: true, HelpKey: "help.transfer", Run: runTransfer}
+
+// runTransfer handles the transfer-request buttons:
 // "request #CUSTOMER transfer|collaborate" (a rep refused at /new) and
 // "approve #ID" / "reject #ID" (the owner's manager).
-func (b *Bot) cmdTransfer(ctx context.Context, r *Request) error {
+func runTransfer(ctx context.Context, r *Request, s *Services) error {
 	f := strings.Fields(r.Args)
 	if len(f) < 2 || !strings.HasPrefix(f[1], "#") {
 		r.Sayf("transfer.usage")
@@ -30,7 +33,7 @@ func (b *Bot) cmdTransfer(ctx context.Context, r *Request) error {
 		if len(f) > 2 && f[2] == crm.TransferCollab {
 			kind = crm.TransferCollab
 		}
-		_, err := b.opt.Sales.RequestTransfer(ctx, r.Viewer, id, kind, r.Now)
+		_, err := s.Sales.RequestTransfer(ctx, r.Viewer, id, kind, r.Now)
 		if err != nil {
 			return err
 		}
@@ -41,7 +44,7 @@ func (b *Bot) cmdTransfer(ctx context.Context, r *Request) error {
 			r.Sayf("auth.forbidden_command", "/transfer "+f[0])
 			return nil
 		}
-		t, err := b.opt.Sales.DecideTransfer(ctx, r.Viewer, id, f[0] == "approve", r.Now)
+		t, err := s.Sales.DecideTransfer(ctx, r.Viewer, id, f[0] == "approve", r.Now)
 		if err != nil {
 			return err
 		}

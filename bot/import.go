@@ -14,7 +14,7 @@ import (
 // "dry run" checks every row and writes nothing. Duplicates are reported
 // row by row and skipped; the rejected rows come back as a file. Each
 // customer is its own transaction, so sending the file again is safe.
-func (b *Bot) importDocument(ctx context.Context, r *Request) error {
+func (s *Services) importDocument(ctx context.Context, r *Request) error {
 	d := r.Document
 	if !r.Viewer.CanImport() {
 		r.Sayf("import.admins_only")
@@ -34,7 +34,7 @@ func (b *Bot) importDocument(ctx context.Context, r *Request) error {
 	case "预检", "dry run", "dry-run", "dryrun", "检查":
 		dry = true
 	}
-	rep, err := b.opt.Sheets.ImportCustomers(ctx, r.Viewer, data, d.Name, dry, r.Now)
+	rep, err := s.Sheets.ImportCustomers(ctx, r.Viewer, data, d.Name, dry, r.Now)
 	if err != nil {
 		if rep.Rows == 0 {
 			if ce, ok := crm.AsError(err); ok {

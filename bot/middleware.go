@@ -100,7 +100,4 @@ func incidentID() string {
 }
 
 // env is the conversation environment of a request.
-func (b *Bot) env(r *Request) *conversation.Env {
-	return &conversation.Env{Sales: b.opt.Sales, Viewer: r.Viewer, Lang: r.Lang, Now: r.Now,
-		Channel: r.Channel, ChatID: r.ChatID, UserKey: r.UserID, StaleDays: b.opt.StaleDays}
-}
+func (b *Bot) env(r *Request) *conversation.Env { return b.svc.env(r) }

@@ -38,34 +38,36 @@ type pushed struct {
 
 // pushKind renders one kind of outbox row from its typed payload.
 type pushKind interface {
-	render(ctx context.Context, b *Bot, p *pushRequest) (pushed, error)
+	render(ctx context.Context, s *Services, p *pushRequest) (pushed, error)
 }
 
 // pushRow is a push kind with payload type P and its renderer.
-type pushRow[P crm.PushPayload] func(ctx context.Context, b *Bot, p *pushRequest, payload P) (pushed, error)
+type pushRow[P crm.PushPayload] func(ctx context.Context, s *Services, p *pushRequest, payload P) (pushed, error)
 
-func (f pushRow[P]) render(ctx context.Context, b *Bot, p *pushRequest) (pushed, error) {
+func (f pushRow[P]) render(ctx context.Context, s *Services, p *pushRequest) (pushed, error) {
 	var payload P
 	if err := json.Unmarshal([]byte(p.Item.Payload), &payload); err != nil {
 		return pushed{}, fmt.Errorf("push %d: payload: %w", p.Item.ID, err)
 	}
-	return f(ctx, b, p, payload)
+	return f(ctx, s, p, payload)
 }
 
 // pushTable is the one list of push kinds: a new kind is one row here, a
 // payload type in crm and its renderer.
-var pushTable = map[string]pushKind{
-	crm.PushDuplicateClaim:  pushRow[crm.DuplicateClaim](renderDuplicateClaim),
-	crm.PushWorkbench:       pushRow[crm.DayPush](renderWorkbenchPush),
-	crm.PushAppointment:     pushRow[crm.AppointmentPush](renderAppointment),
-	crm.PushPaymentDue:      pushRow[crm.PaymentDuePush](renderPaymentDue),
-	crm.PushStale:           pushRow[crm.DayPush](renderStale),
-	crm.PushReportDue:       pushRow[crm.ReportDuePush](renderReportDue),
-	crm.PushReportComment:   pushRow[crm.ReportCommentPush](renderReportComment),
-	crm.PushHandover:        pushRow[crm.HandoverPush](renderHandover),
-	crm.PushTransferRequest: pushRow[crm.TransferPush](renderTransferRequest),
-	crm.PushTransferDecided: pushRow[crm.TransferPush](renderTransferDecided),
-	crm.PushDigest:          pushRow[crm.DayPush](renderDigest),
+func pushTable() map[string]pushKind {
+	return map[string]pushKind{
+		crm.PushDuplicateClaim:  pushRow[crm.DuplicateClaim](renderDuplicateClaim),
+		crm.PushWorkbench:       pushRow[crm.DayPush](renderWorkbenchPush),
+		crm.PushAppointment:     pushRow[crm.AppointmentPush](renderAppointment),
+		crm.PushPaymentDue:      pushRow[crm.PaymentDuePush](renderPaymentDue),
+		crm.PushStale:           pushRow[crm.DayPush](renderStale),
+		crm.PushReportDue:       pushRow[crm.ReportDuePush](renderReportDue),
+		crm.PushReportComment:   pushRow[crm.ReportCommentPush](renderReportComment),
+		crm.PushHandover:        pushRow[crm.HandoverPush](renderHandover),
+		crm.PushTransferRequest: pushRow[crm.TransferPush](renderTransferRequest),
+		crm.PushTransferDecided: pushRow[crm.TransferPush](renderTransferDecided),
+		crm.PushDigest:          pushRow[crm.DayPush](renderDigest),
+	}
 }
 
 // RenderPush turns an outbox row into the messages for one chat, in the
@@ -73,34 +75,35 @@ var pushTable = map[string]pushKind{
 // reminder was queued says nothing). Buttons on a user's push are live
 // follow-up actions in that chat. It is the scheduler's RenderFunc.
 func (b *Bot) RenderPush(ctx context.Context, it crm.OutboxItem, to crm.Identity) ([]crm.Message, error) {
-	kind, ok := pushTable[it.Kind]
+	s := b.svc
+	kind, ok := pushTable()[it.Kind]
 	if !ok {
 		return nil, fmt.Errorf("push %d: unknown kind %q", it.ID, it.Kind)
 	}
 	// A group push was queued by a rule for the team (System reads it); a
 	// user's push is read as that user.
-	p := &pushRequest{Item: it, Viewer: sales.System(), Lang: b.opt.DefaultLang, Now: b.opt.Now().In(b.opt.Location)}
+	p := &pushRequest{Item: it, Viewer: sales.System(), Lang: s.DefaultLang, Now: s.Now().In(s.Location)}
 	if it.UserID != 0 {
-		u, err := b.opt.Sales.User(ctx, it.UserID)
+		u, err := s.Sales.User(ctx, it.UserID)
 		if err != nil {
 			return nil, err
 		}
-		if p.Viewer, err = b.opt.Sales.ViewerOf(ctx, u); err != nil {
+		if p.Viewer, err = s.Sales.ViewerOf(ctx, u); err != nil {
 			return nil, err
 		}
 		if u.Locale != "" {
 			p.Lang = u.Locale
 		}
 	}
-	out, err := kind.render(ctx, b, p)
+	out, err := kind.render(ctx, s, p)
 	if err != nil || out.Messages != nil || out.Text == "" {
 		return out.Messages, err
 	}
 	if len(out.Menu) == 0 || to.UserID == 0 {
 		return []crm.Message{{Text: out.Text}}, nil
 	}
-	env := &conversation.Env{Sales: b.opt.Sales, Viewer: p.Viewer, Lang: p.Lang, Now: p.Now, Channel: to.Channel, ChatID: to.ChatID, UserKey: to.ExternalID}
-	m, err := b.engine.Offer(ctx, env, out.Text, out.Menu)
+	env := &conversation.Env{Sales: s.Sales, Viewer: p.Viewer, Lang: p.Lang, Now: p.Now, Channel: to.Channel, ChatID: to.ChatID, UserKey: to.ExternalID}
+	m, err := s.Engine.Offer(ctx, env, out.Text, out.Menu)
 	if err != nil {
 		return nil, err
 	}
@@ -111,8 +114,8 @@ func (b *Bot) RenderPush(ctx context.Context, it crm.OutboxItem, to crm.Identity
 // moved, deleted or handed to someone else since it was queued.
 func gone(err error) bool { return errors.Is(err, crm.ErrNotFound) }
 
-func renderDuplicateClaim(ctx context.Context, b *Bot, p *pushRequest, d crm.DuplicateClaim) (pushed, error) {
-	a, err := b.opt.Sales.ClaimAlert(ctx, d)
+func renderDuplicateClaim(ctx context.Context, s *Services, p *pushRequest, d crm.DuplicateClaim) (pushed, error) {
+	a, err := s.Sales.ClaimAlert(ctx, d)
 	if err != nil {
 		return pushed{}, err
 	}
@@ -121,17 +124,17 @@ func renderDuplicateClaim(ctx context.Context, b *Bot, p *pushRequest, d crm.Dup
 		conversation.FormatShortDate(p.Lang, crm.DateOf(a.Customer.CreatedAt.In(loc))), d.At.In(loc).Format("15:04"))}, nil
 }
 
-func renderWorkbenchPush(ctx context.Context, b *Bot, p *pushRequest, _ crm.DayPush) (pushed, error) {
-	w, err := b.opt.Sales.Workbench(ctx, p.Viewer, p.Now, b.opt.StaleDays)
+func renderWorkbenchPush(ctx context.Context, s *Services, p *pushRequest, _ crm.DayPush) (pushed, error) {
+	w, err := s.Sales.Workbench(ctx, p.Viewer, p.Now, s.StaleDays)
 	if err != nil || w.Empty() {
 		return pushed{}, err
 	}
-	text, menu := RenderWorkbench(p.Lang, w, p.Now, b.opt.StaleDays)
+	text, menu := RenderWorkbench(p.Lang, w, p.Now, s.StaleDays)
 	return pushed{Text: p.T("push.good_morning") + text, Menu: menu}, nil
 }
 
-func renderAppointment(ctx context.Context, b *Bot, p *pushRequest, ap crm.AppointmentPush) (pushed, error) {
-	a, c, err := b.opt.Sales.AppointmentFor(ctx, p.Viewer, ap.AppointmentID)
+func renderAppointment(ctx context.Context, s *Services, p *pushRequest, ap crm.AppointmentPush) (pushed, error) {
+	a, c, err := s.Sales.AppointmentFor(ctx, p.Viewer, ap.AppointmentID)
 	if gone(err) || (err == nil && !a.At.After(p.Now)) {
 		return pushed{}, nil // moved or already past
 	}
@@ -152,8 +155,8 @@ func renderAppointment(ctx context.Context, b *Bot, p *pushRequest, ap crm.Appoi
 		Menu: []conversation.Choice{{Label: p.T("btn.log_visit"), Value: "/visit #" + strconv.FormatInt(c.ID, 10)}}}, nil
 }
 
-func renderPaymentDue(ctx context.Context, b *Bot, p *pushRequest, pd crm.PaymentDuePush) (pushed, error) {
-	plan, c, err := b.opt.Sales.PaymentPlanFor(ctx, p.Viewer, pd.PlanID)
+func renderPaymentDue(ctx context.Context, s *Services, p *pushRequest, pd crm.PaymentDuePush) (pushed, error) {
+	plan, c, err := s.Sales.PaymentPlanFor(ctx, p.Viewer, pd.PlanID)
 	if gone(err) {
 		return pushed{}, nil
 	}
@@ -168,8 +171,8 @@ func renderPaymentDue(ctx context.Context, b *Bot, p *pushRequest, pd crm.Paymen
 	return pushed{Text: text, Menu: []conversation.Choice{{Label: p.T("btn.payment"), Value: "/pay #" + strconv.FormatInt(c.ID, 10)}}}, nil
 }
 
-func renderStale(ctx context.Context, b *Bot, p *pushRequest, _ crm.DayPush) (pushed, error) {
-	stale, err := b.opt.Sales.StaleCustomers(ctx, p.Viewer, p.Now.AddDate(0, 0, -b.opt.StaleDays), crm.WorkbenchStale)
+func renderStale(ctx context.Context, s *Services, p *pushRequest, _ crm.DayPush) (pushed, error) {
+	stale, err := s.Sales.StaleCustomers(ctx, p.Viewer, p.Now.AddDate(0, 0, -s.StaleDays), crm.WorkbenchStale)
 	if err != nil || len(stale) == 0 {
 		return pushed{}, err
 	}
@@ -181,13 +184,13 @@ func renderStale(ctx context.Context, b *Bot, p *pushRequest, _ crm.DayPush) (pu
 		}
 		items = append(items, p.T("today.stale_item", conversation.ShortName(c.Name), crm.DateOf(since.In(p.Now.Location())).DaysUntil(crm.DateOf(p.Now))))
 	}
-	return pushed{Text: p.T("push.stale", b.opt.StaleDays, strings.Join(items, "，")),
+	return pushed{Text: p.T("push.stale", s.StaleDays, strings.Join(items, "，")),
 		Menu: []conversation.Choice{{Label: p.T("btn.log_visit_for", conversation.ShortName(stale[0].Name)), Value: "/visit #" + strconv.FormatInt(stale[0].ID, 10)}}}, nil
 }
 
-func renderReportDue(ctx context.Context, b *Bot, p *pushRequest, rd crm.ReportDuePush) (pushed, error) {
+func renderReportDue(ctx context.Context, s *Services, p *pushRequest, rd crm.ReportDuePush) (pushed, error) {
 	start, _ := crm.PeriodRange(rd.Kind, p.Now)
-	if _, err := b.opt.Sales.MyReport(ctx, p.Viewer, rd.Kind, start); err == nil {
+	if _, err := s.Sales.MyReport(ctx, p.Viewer, rd.Kind, start); err == nil {
 		return pushed{}, nil // filed since the reminder was queued
 	}
 	arg := ""
@@ -198,16 +201,16 @@ func renderReportDue(ctx context.Context, b *Bot, p *pushRequest, rd crm.ReportD
 		Menu: []conversation.Choice{{Label: p.T("btn.write_report"), Value: "/report" + arg}}}, nil
 }
 
-func renderReportComment(ctx context.Context, b *Bot, p *pushRequest, rc crm.ReportCommentPush) (pushed, error) {
-	rp, by, err := b.opt.Sales.ReportCommentFor(ctx, p.Viewer, rc.ReportID)
+func renderReportComment(ctx context.Context, s *Services, p *pushRequest, rc crm.ReportCommentPush) (pushed, error) {
+	rp, by, err := s.Sales.ReportCommentFor(ctx, p.Viewer, rc.ReportID)
 	if err != nil {
 		return pushed{}, err
 	}
 	return pushed{Text: p.T("push.report_comment", by.Name, p.T("report.kind_"+string(rp.Kind)), rp.Comment)}, nil
 }
 
-func renderHandover(ctx context.Context, b *Bot, p *pushRequest, h crm.HandoverPush) (pushed, error) {
-	names, err := b.opt.Sales.UserNames(ctx)
+func renderHandover(ctx context.Context, s *Services, p *pushRequest, h crm.HandoverPush) (pushed, error) {
+	names, err := s.Sales.UserNames(ctx)
 	if err != nil {
 		return pushed{}, err
 	}
@@ -217,8 +220,8 @@ func renderHandover(ctx context.Context, b *Bot, p *pushRequest, h crm.HandoverP
 	return pushed{Text: p.T("push.handover_to", names[h.By], names[h.From], h.Customers, h.Deals, h.Appointments)}, nil
 }
 
-func renderTransferRequest(ctx context.Context, b *Bot, p *pushRequest, tp crm.TransferPush) (pushed, error) {
-	t, err := b.opt.Sales.TransferFor(ctx, p.Viewer, tp.RequestID)
+func renderTransferRequest(ctx context.Context, s *Services, p *pushRequest, tp crm.TransferPush) (pushed, error) {
+	t, err := s.Sales.TransferFor(ctx, p.Viewer, tp.RequestID)
 	if err != nil || t.Status != crm.RequestPending {
 		return pushed{}, err // decided already (by another manager)
 	}
@@ -227,20 +230,20 @@ func renderTransferRequest(ctx context.Context, b *Bot, p *pushRequest, tp crm.T
 		Menu: []conversation.Choice{{Label: p.T("btn.approve"), Value: "/transfer approve #" + id}, {Label: p.T("btn.reject"), Value: "/transfer reject #" + id}}}, nil
 }
 
-func renderTransferDecided(ctx context.Context, b *Bot, p *pushRequest, tp crm.TransferPush) (pushed, error) {
-	t, err := b.opt.Sales.TransferFor(ctx, p.Viewer, tp.RequestID)
+func renderTransferDecided(ctx context.Context, s *Services, p *pushRequest, tp crm.TransferPush) (pushed, error) {
+	t, err := s.Sales.TransferFor(ctx, p.Viewer, tp.RequestID)
 	if err != nil {
 		return pushed{}, err
 	}
 	return pushed{Text: p.T("push.transfer_"+t.Status, transferText(p.Lang, t))}, nil
 }
 
-func renderDigest(ctx context.Context, b *Bot, p *pushRequest, _ crm.DayPush) (pushed, error) {
-	text, err := b.digest(ctx, p)
+func renderDigest(ctx context.Context, s *Services, p *pushRequest, _ crm.DayPush) (pushed, error) {
+	text, err := s.digest(ctx, p)
 	if err != nil {
 		return pushed{}, err
 	}
-	imgs, err := b.digestCharts(ctx, p)
+	imgs, err := s.digestCharts(ctx, p)
 	if err != nil {
 		return pushed{}, err
 	}
@@ -253,10 +256,10 @@ func renderDigest(ctx context.Context, b *Bot, p *pushRequest, _ crm.DayPush) (p
 
 // digest writes a manager's day: the team's numbers, who filed their daily
 // report, and the day's duplicate claims.
-func (b *Bot) digest(ctx context.Context, p *pushRequest) (string, error) {
+func (s *Services) digest(ctx context.Context, p *pushRequest) (string, error) {
 	now := p.Now
 	dayStart, dayEnd := crm.PeriodRange(crm.PeriodDay, now)
-	d, err := b.opt.Sales.TeamDay(ctx, p.Viewer, dayStart.Time(now.Location()), dayEnd.Time(now.Location()))
+	d, err := s.Sales.TeamDay(ctx, p.Viewer, dayStart.Time(now.Location()), dayEnd.Time(now.Location()))
 	if err != nil {
 		return "", err
 	}
@@ -321,21 +324,21 @@ func (b *Bot) digest(ctx context.Context, p *pushRequest) (string, error) {
 // digestCharts draws the manager digest's pictures: this month's target
 // progress (or, with no targets, payments) per rep, and where the team's
 // customers come from. No font or no data: no pictures.
-func (b *Bot) digestCharts(ctx context.Context, p *pushRequest) ([]*crm.Image, error) {
-	if b.opt.Charts == nil {
+func (s *Services) digestCharts(ctx context.Context, p *pushRequest) ([]*crm.Image, error) {
+	if s.Charts == nil {
 		return nil, nil
 	}
 	v, now := p.Viewer, p.Now
 	var out []*crm.Image
 	loc := now.Location()
 	mStart, mEnd := crm.PeriodRange(crm.PeriodMonth, now)
-	team, err := b.opt.Sales.Team(ctx, v)
+	team, err := s.Sales.Team(ctx, v)
 	if err != nil {
 		return nil, err
 	}
 	var rows []chart.Progress
 	for _, u := range team {
-		ps, err := b.opt.Sales.Progress(ctx, sales.RepUnit(u), crm.PeriodMonth, now)
+		ps, err := s.Sales.Progress(ctx, sales.RepUnit(u), crm.PeriodMonth, now)
 		if err != nil {
 			return nil, err
 		}
@@ -346,11 +349,11 @@ func (b *Bot) digestCharts(ctx context.Context, p *pushRequest) ([]*crm.Image, e
 		}
 	}
 	if len(rows) > 0 {
-		if png, err := b.opt.Charts.ProgressChart(chart.Options{Title: p.T("digest.chart_targets")}, rows); err == nil {
+		if png, err := s.Charts.ProgressChart(chart.Options{Title: p.T("digest.chart_targets")}, rows); err == nil {
 			out = append(out, &crm.Image{Name: "digest-targets.png", PNG: png})
 		}
 	} else {
-		ranking, err := b.opt.Sales.Ranking(ctx, v, report.RankPayments, mStart.Time(loc), mEnd.Time(loc))
+		ranking, err := s.Sales.Ranking(ctx, v, report.RankPayments, mStart.Time(loc), mEnd.Time(loc))
 		if err != nil {
 			return nil, err
 		}
@@ -358,11 +361,11 @@ func (b *Bot) digestCharts(ctx context.Context, p *pushRequest) ([]*crm.Image, e
 		for _, r := range ranking {
 			bars = append(bars, chart.Bar{Label: r.Name, Value: float64(r.Amount) / 100})
 		}
-		if png, err := b.opt.Charts.RankingChart(chart.Options{Title: p.T("stats.rank_chart_title"), ValueFormat: yuanFormat}, bars); err == nil {
+		if png, err := s.Charts.RankingChart(chart.Options{Title: p.T("stats.rank_chart_title"), ValueFormat: yuanFormat}, bars); err == nil {
 			out = append(out, &crm.Image{Name: "digest-payments.png", PNG: png})
 		}
 	}
-	d, err := b.opt.Sales.Distribution(ctx, v, "source")
+	d, err := s.Sales.Distribution(ctx, v, "source")
 	if err != nil {
 		return nil, err
 	}
@@ -374,7 +377,7 @@ func (b *Bot) digestCharts(ctx context.Context, p *pushRequest) ([]*crm.Image, e
 		}
 		slices = append(slices, chart.Bar{Label: label, Value: float64(it.N)})
 	}
-	if png, err := b.opt.Charts.PieChart(chart.Options{Title: p.T("digest.chart_sources"), OtherLabel: p.T("industry.other")}, slices); err == nil {
+	if png, err := s.Charts.PieChart(chart.Options{Title: p.T("digest.chart_sources"), OtherLabel: p.T("industry.other")}, slices); err == nil {
 		out = append(out, &crm.Image{Name: "digest-sources.png", PNG: png})
 	}
 	return out, nil

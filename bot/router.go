@@ -26,8 +26,10 @@ type Command struct {
 	// HelpKey names the catalogue entry of its one-line help.
 	HelpKey string
 	// Usage names the catalogue entry of the arguments, if any.
-	Usage   string
-	Handler Handler
+	Usage string
+	// Run handles the command: a plain function of the request and the
+	// services; an error becomes a reply through OnError.
+	Run func(ctx context.Context, r *Request, s *Services) error
 }
 
 // Allowed reports whether role may use the command.
@@ -51,7 +53,7 @@ func keywordsOn(channel string) bool { return channel != "telegram" }
 // route decides what an update is: a command, an answer to a form, a menu
 // button, or chatter.
 func (b *Bot) route(ctx context.Context, r *Request) error {
-	env := b.env(r)
+	env := b.svc.env(r)
 	text := strings.TrimSpace(r.Text)
 
 	cmd, args := b.lookup(r, text)
@@ -67,7 +69,7 @@ func (b *Bot) route(ctx context.Context, r *Request) error {
 	}
 	if r.Document != nil {
 		r.Command = "import"
-		return b.importDocument(ctx, r)
+		return b.svc.importDocument(ctx, r)
 	}
 	if cmd != nil {
 		return b.run(ctx, r, cmd, args)
@@ -122,7 +124,7 @@ func (b *Bot) lookup(r *Request, text string) (*Command, string) {
 	// Mid-form a keyword is an answer ("拜访 王总" may be the content asked
 	// for); only the exact word alone, or a form-steering word, interrupts.
 	if args != "" {
-		if s, _ := b.engine.Active(context.Background(), b.env(r)); s.InForm() {
+		if s, _ := b.engine.Active(context.Background(), b.svc.env(r)); s.InForm() {
 			return nil, ""
 		}
 	}
@@ -142,7 +144,7 @@ func (b *Bot) run(ctx context.Context, r *Request, c *Command, args string) erro
 		r.Sayf(key, "/"+c.Name)
 		return nil
 	}
-	return c.Handler(ctx, r)
+	return c.Run(ctx, r, b.svc)
 }
 
 // routeGroup answers in group chats only what is meant for groups; private

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/lib/pq"
-
 	"github.com/salesbot-crm/salesbot/bot"
 	"github.com/salesbot-crm/salesbot/crm"
 	"github.com/salesbot-crm/salesbot/sales"

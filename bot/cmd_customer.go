@@ -3,11 +3,56 @@ package bot
 import (
 	"context"
 	"encoding/json"
+	"strconv"
 	"strings"
 
 	"github.com/salesbot-crm/salesbot/conversation"
 	"github.com/salesbot-crm/salesbot/crm"
+	"github.com/salesbot-crm/salesbot/sales"
 )
+
+// customerCommand shows a customer's card or history.
+var customerCommand = Command{Name: "customer", Keyword: "客户", HelpKey: "help.customer", Usage: "usage.customer", Run: runCustomer}
+
+// runCustomer shows one customer's card.
+func runCustomer(ctx context.Context, r *Request, s *Services) error {
+	q, history := splitHistory(strings.TrimSpace(r.Args))
+	if q == "" {
+		r.Sayf("customer.usage")
+		return nil
+	}
+	found, err := s.Sales.FindCustomers(ctx, r.Viewer, q, sales.See, pageSize, 0)
+	if err != nil {
+		return err
+	}
+	switch len(found) {
+	case 0:
+		// The same answer for "no such customer" and "not yours": ids
+		// reveal nothing.
+		r.Sayf("find.none", q)
+		return nil
+	case 1:
+	default:
+		return s.sayCustomerList(ctx, r, r.T("find.title", q, len(found)), found, nil)
+	}
+	c := found[0]
+	if history {
+		return s.customerHistory(ctx, r, c)
+	}
+	f, err := s.Sales.CustomerFile(ctx, r.Viewer, c.ID, 3)
+	if err != nil {
+		return err
+	}
+	text := customerCard(r, f)
+	id := "#" + strconv.FormatInt(c.ID, 10)
+	menu := []conversation.Choice{{Label: r.T("btn.log_visit"), Value: "/visit " + id}}
+	if f.CanChange { // not for collaborators
+		menu = append(menu, conversation.Choice{Label: r.T("btn.advance_stage"), Value: "/stage " + id},
+			conversation.Choice{Label: r.T("btn.payment"), Value: "/pay " + id})
+	}
+	menu = append(menu, conversation.Choice{Label: r.T("btn.history"), Value: "/customer " + id + " history"})
+	return s.offer(ctx, r, text, menu)
+}
 
 // historyWords end a /customer argument that asks for the history.
 var historyWords = []string{"history", "历史", "记录", "变更"}
@@ -27,12 +72,12 @@ func splitHistory(args string) (string, bool) {
 }
 
 // customerHistory shows who changed what on a customer, and when.
-func (b *Bot) customerHistory(ctx context.Context, r *Request, c crm.Customer) error {
-	entries, err := b.opt.Sales.History(ctx, r.Viewer, c.ID, 30)
+func (s *Services) customerHistory(ctx context.Context, r *Request, c crm.Customer) error {
+	entries, err := s.Sales.History(ctx, r.Viewer, c.ID, 30)
 	if err != nil {
 		return err
 	}
-	names, err := b.opt.Sales.UserNames(ctx)
+	names, err := s.Sales.UserNames(ctx)
 	if err != nil {
 		return err
 	}
@@ -43,7 +88,7 @@ func (b *Bot) customerHistory(ctx context.Context, r *Request, c crm.Customer) e
 			who = r.T("history.system")
 		}
 		when := conversation.FormatShortDate(r.Lang, crm.DateOf(e.At.In(r.Now.Location()))) + " " + e.At.In(r.Now.Location()).Format("15:04")
-		lines = append(lines, "· "+when+" "+who+" "+b.describeAudit(r, e, names))
+		lines = append(lines, "· "+when+" "+who+" "+s.describeAudit(r, e, names))
 	}
 	if len(entries) == 0 {
 		lines = append(lines, r.T("history.none"))
@@ -53,7 +98,7 @@ func (b *Bot) customerHistory(ctx context.Context, r *Request, c crm.Customer) e
 }
 
 // describeAudit says what an audit entry changed, in the reader's words.
-func (b *Bot) describeAudit(r *Request, e crm.AuditEntry, names map[int64]string) string {
+func (s *Services) describeAudit(r *Request, e crm.AuditEntry, names map[int64]string) string {
 	var after map[string]any
 	_ = json.Unmarshal([]byte(e.After), &after)
 	str := func(k string) string {

@@ -1,0 +1,97 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/salesbot-crm/salesbot/conversation"
+	"github.com/salesbot-crm/salesbot/crm"
+	"github.com/salesbot-crm/salesbot/sales"
+)
+
+// pageSize is how many customers a list shows at once.
+const pageSize = 10
+
+// customerLine is one customer in a list: name, owner (when not mine),
+// last contact.
+func customerLine(r *Request, i int, c crm.Customer) string {
+	line := fmt.Sprintf("%d. %s", i, c.Name)
+	if c.OwnerID != r.User.ID {
+		line += " · " + c.OwnerName
+	}
+	if c.LastActivityAt != nil {
+		line += " · " + r.T("list.last_contact", conversation.FormatShortDate(r.Lang, crm.DateOf(c.LastActivityAt.In(r.Now.Location()))))
+	} else {
+		line += " · " + r.T("list.never_contacted")
+	}
+	return line
+}
+
+// sayCustomerList shows customers numbered, with a button per customer that
+// opens its card, plus any navigation buttons.
+func (s *Services) sayCustomerList(ctx context.Context, r *Request, title string, cs []crm.Customer, nav []conversation.Choice) error {
+	lines := []string{title}
+	var menu []conversation.Choice
+	for i, c := range cs {
+		lines = append(lines, customerLine(r, i+1, c))
+		menu = append(menu, conversation.Choice{Label: conversation.Short(c.Name, 14), Value: "/customer #" + strconv.FormatInt(c.ID, 10)})
+	}
+	menu = append(menu, nav...)
+	return s.offer(ctx, r, strings.Join(lines, "\n"), menu)
+}
+
+func customerCard(r *Request, f sales.File) string {
+	c := f.Customer
+	var sb strings.Builder
+	sb.WriteString("🏢 " + c.Name)
+	var facts []string
+	for _, f := range []string{c.Industry, c.Size, c.Region, c.Source} {
+		if f != "" {
+			facts = append(facts, f)
+		}
+	}
+	if len(facts) > 0 {
+		sb.WriteString("\n" + strings.Join(facts, " · "))
+	}
+	sb.WriteString("\n" + r.T("card.owner", c.OwnerName, conversation.FormatShortDate(r.Lang, crm.DateOf(c.CreatedAt.In(r.Now.Location())))))
+	for _, ct := range c.Contacts {
+		sb.WriteString("\n" + r.T("card.contact", strings.TrimSpace(ct.Name+" "+ct.Title+" "+ct.Phone)))
+	}
+	if deals := f.Deals; len(deals) > 0 {
+		sb.WriteString("\n\n" + r.T("card.deals"))
+		for _, d := range deals {
+			line := "\n· " + conversation.StageName(r.Lang, d.Stage) + " " + strconv.Itoa(d.WinPct) + "% " + d.Amount.String()
+			if d.CloseDate != "" {
+				line += " · " + r.T("stage.close_by", conversation.FormatShortDate(r.Lang, d.CloseDate))
+			}
+			sb.WriteString(line)
+		}
+	}
+	if acts := f.Activities; len(acts) > 0 {
+		sb.WriteString("\n\n" + r.T("card.activities"))
+		for _, a := range acts {
+			line := "\n· " + conversation.FormatShortDate(r.Lang, crm.DateOf(a.At.In(r.Now.Location()))) + " " + r.T("activity."+string(a.Kind)) + "：" + conversation.Short(a.Content, 40)
+			if a.NextAction != "" || a.NextDate != "" {
+				line += r.T("card.next", strings.TrimSpace(conversation.FormatShortDate(r.Lang, a.NextDate)+" "+a.NextAction))
+			}
+			sb.WriteString(line)
+		}
+	}
+	if len(f.Plans) > 0 || f.Payments > 0 {
+		sb.WriteString("\n\n" + r.T("card.payments", f.Received.String()))
+		for _, p := range f.Plans {
+			if p.Open() {
+				sb.WriteString("\n· " + r.T("pay.plan_line", conversation.FormatShortDate(r.Lang, p.DueDate), (p.Amount-p.Paid).String()))
+			}
+		}
+	}
+	for _, k := range f.Complaints {
+		sb.WriteString("\n❗ " + conversation.Short(k.Content, 40))
+	}
+	if c.Note != "" {
+		sb.WriteString("\n\n" + c.Note)
+	}
+	return sb.String()
+}
