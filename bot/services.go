@@ -64,3 +64,6 @@ func form(name string) func(ctx context.Context, r *Request, s *Services) error 
 		return say(r, out, err)
 	}
 }
+
+// The forms reach the CRM's data through the use cases.
+var _ conversation.Sales = (*sales.Service)(nil)

@@ -23,9 +23,47 @@ import (
 // StateTTL is how long an untouched form is kept.
 const StateTTL = 24 * time.Hour
 
+// Sales is what the forms do with the CRM's data: the use cases of package
+// sales that the flows call (*sales.Service is one). Flows are tested with
+// a fake of it, without a database.
+type Sales interface {
+	AddAppointment(ctx context.Context, actor crm.Viewer, a crm.Appointment) (crm.Appointment, error)
+	AddComplaint(ctx context.Context, actor crm.Viewer, k crm.Complaint) (crm.Complaint, error)
+	AddCustomer(ctx context.Context, actor crm.Viewer, c crm.Customer, at time.Time) (crm.Customer, *sales.Taken, error)
+	AddPayment(ctx context.Context, actor crm.Viewer, p crm.Payment) (crm.Payment, error)
+	AddPaymentPlan(ctx context.Context, actor crm.Viewer, p crm.PaymentPlan) (crm.PaymentPlan, error)
+	ClaimName(ctx context.Context, actor crm.Viewer, raw string, at time.Time) (sales.NameCheck, *sales.Taken, error)
+	ClaimSimilar(ctx context.Context, actor crm.Viewer, raw string, id int64, at time.Time) (*sales.Taken, error)
+	CloseComplaint(ctx context.Context, actor crm.Viewer, id int64, resolution string, at time.Time) (crm.Complaint, error)
+	CommentReport(ctx context.Context, actor crm.Viewer, id int64, comment string, at time.Time) (crm.Report, crm.User, error)
+	Complaint(ctx context.Context, actor crm.Viewer, id int64) (sales.OpenComplaint, error)
+	CountOwned(ctx context.Context, actor crm.Viewer, userID int64) (int, error)
+	CustomerFor(ctx context.Context, actor crm.Viewer, id int64, reach sales.Reach) (crm.Customer, error)
+	Deal(ctx context.Context, actor crm.Viewer, id int64) (crm.Deal, error)
+	Deals(ctx context.Context, actor crm.Viewer, customerID int64) ([]crm.Deal, error)
+	DepartmentReps(ctx context.Context, dept int64) ([]crm.User, error)
+	FindCustomers(ctx context.Context, actor crm.Viewer, text string, reach sales.Reach, limit, offset int) ([]crm.Customer, error)
+	FindOwned(ctx context.Context, actor crm.Viewer, ownerID int64, text string, limit int) ([]crm.Customer, error)
+	Handover(ctx context.Context, actor crm.Viewer, from, to int64, ids []int64, at time.Time) (crm.HandoverResult, crm.User, crm.User, error)
+	HandoverCandidates(ctx context.Context, actor crm.Viewer, except int64, withCustomers bool) ([]crm.User, error)
+	HandoverUser(ctx context.Context, actor crm.Viewer, name string, except int64, to bool) (crm.User, error)
+	LogActivity(ctx context.Context, actor crm.Viewer, a crm.Activity) (crm.Activity, error)
+	OpenComplaints(ctx context.Context, actor crm.Viewer, limit int) ([]sales.OpenComplaint, error)
+	PaymentPlans(ctx context.Context, actor crm.Viewer, customerID int64) ([]crm.PaymentPlan, error)
+	RecentCustomers(ctx context.Context, actor crm.Viewer, limit int) ([]crm.Customer, error)
+	RepActual(ctx context.Context, actor crm.Viewer, m crm.Metric, repID int64, from, to time.Time) (int64, error)
+	SaveDeal(ctx context.Context, actor crm.Viewer, d crm.Deal) (crm.Deal, error)
+	SaveReport(ctx context.Context, actor crm.Viewer, r crm.Report) (crm.Report, error)
+	SetTarget(ctx context.Context, actor crm.Viewer, t crm.Target) (crm.Target, error)
+	SimilarCustomer(ctx context.Context, id int64) (crm.Customer, error)
+	TargetUnits(ctx context.Context, actor crm.Viewer, set bool) ([]sales.TargetUnit, error)
+	Targets(ctx context.Context, period crm.PeriodKind, start crm.Date) ([]crm.Target, error)
+	User(ctx context.Context, id int64) (crm.User, error)
+}
+
 // Env is who is talking and where.
 type Env struct {
-	Sales     *sales.Service
+	Sales     Sales
 	Viewer    crm.Viewer
 	Lang      string
 	Now       time.Time // in the configured time zone
