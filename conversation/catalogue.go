@@ -64,6 +64,7 @@ var catalogue = map[string]entry{
 	"error.internal":           {"抱歉，出了点问题，已记录（编号 %s）。请稍后再试。", "Sorry, something went wrong and has been logged (incident %s). Please try again shortly."},
 	"not_found":                {"没有找到。", "Not found."},
 	"conflict":                 {"这条记录已经存在。", "That already exists."},
+	"changed_meanwhile":        {"数据刚被别人改动了，请再试一次。", "That changed a moment ago; please try again."},
 
 	// Forms in general
 	"flow.cancelled":         {"已取消，没有保存任何内容。", "Cancelled; nothing was saved."},
@@ -566,6 +567,7 @@ var catalogue = map[string]entry{
 	"dept.exists":           {"部门「%s」已经存在。", "Department \"%s\" already exists."},
 	"dept.not_found":        {"没有这个部门。", "No such department."},
 	"user.name_empty":       {"名字不能为空。", "A user needs a name."},
+	"user.active":           {"%s 仍在使用中：只能释放已停用用户的聊天账号。", "%s is active: only a deactivated user's chat accounts can be released."},
 	"user.role_invalid":     {"角色「%s」无效，可选 rep、manager、admin。", "Role \"%s\" is not valid; use rep, manager or admin."},
 	"user.not_found":        {"没有找到用户「%s」。", "No user named \"%s\"."},
 	"target.metric_invalid": {"目标指标无效。", "Unknown target metric."},

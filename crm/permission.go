@@ -1,5 +1,7 @@
 package crm
 
+import "slices"
+
 // Viewer is a user with the departments their role reaches: what a
 // permission check needs to know about the person asking.
 type Viewer struct {
@@ -133,4 +135,67 @@ func ViewerOf(u User, depts []Department) Viewer {
 		v.Depts = Subtree(depts, u.DeptID)
 	}
 	return v
+}
+
+// Ancestors returns dept and every department above it, nearest first (a
+// cycle in bad data ends the walk).
+func Ancestors(depts []Department, dept int64) []int64 {
+	parent := make(map[int64]int64, len(depts))
+	known := make(map[int64]bool, len(depts))
+	for _, d := range depts {
+		parent[d.ID] = d.ParentID
+		known[d.ID] = true
+	}
+	var out []int64
+	seen := map[int64]bool{}
+	for dept != 0 && known[dept] && !seen[dept] {
+		seen[dept] = true
+		out = append(out, dept)
+		dept = parent[dept]
+	}
+	return out
+}
+
+// ManagersOf returns who manages a record whose owner is in dept: the
+// active managers of dept or any department above it, or, when there are
+// none, the active admins. Those are who decide on a customer's transfer
+// and hear of a claim on it.
+func ManagersOf(dept int64, depts []Department, users []User) []int64 {
+	up := map[int64]bool{}
+	for _, d := range Ancestors(depts, dept) {
+		up[d] = true
+	}
+	var managers, admins []int64
+	for _, u := range users {
+		switch {
+		case !u.Active:
+		case u.Role == RoleManager && up[u.DeptID]:
+			managers = append(managers, u.ID)
+		case u.Role == RoleAdmin:
+			admins = append(admins, u.ID)
+		}
+	}
+	if len(managers) > 0 {
+		slices.Sort(managers)
+		return managers
+	}
+	slices.Sort(admins)
+	return admins
+}
+
+// AlertGroups returns the group chats that hear of what happens in dept:
+// those registered for it, for any department above it, or for the whole
+// company.
+func AlertGroups(dept int64, depts []Department, groups []Group) []Group {
+	up := map[int64]bool{0: true}
+	for _, d := range Ancestors(depts, dept) {
+		up[d] = true
+	}
+	var out []Group
+	for _, g := range groups {
+		if up[g.DeptID] {
+			out = append(out, g)
+		}
+	}
+	return out
 }

@@ -140,21 +140,28 @@ type CustomerStore interface {
 	// Handover moves a rep's customers (all when ids is nil) to another
 	// active user in one transaction, with their deals and coming
 	// appointments; open plans, complaints and next actions follow the
-	// customers. Both reps are told. Invalid "handover.inactive",
-	// "handover.same", "handover.nothing".
+	// customers. Both reps are told. A zero result (nothing queued) when
+	// from owns none of them; Conflict "changed_meanwhile" when to is not
+	// active.
 	Handover(ctx context.Context, actor, from, to int64, ids []int64, now time.Time) (HandoverResult, error)
 	// CountOwned counts the customers a user owns.
 	CountOwned(ctx context.Context, userID int64) (int, error)
-	// RequestTransfer asks the owner's managers for a customer (transfer or
-	// collaborate). Conflict "transfer.pending" when one is open already.
-	RequestTransfer(ctx context.Context, r TransferRequest) (TransferRequest, error)
+	// RequestTransfer records a request for a customer (transfer or
+	// collaborate) and queues its decision card to each of the deciders.
+	// Conflict "transfer.pending" when one is open already.
+	RequestTransfer(ctx context.Context, r TransferRequest, deciders []int64) (TransferRequest, error)
 	// TransferRequest: NotFound.
 	TransferRequest(ctx context.Context, id int64) (TransferRequest, error)
-	// DecideTransfer approves or rejects a pending request. Invalid
-	// "transfer.decided" when it was decided already.
+	// DecideTransfer approves or rejects a pending request. Conflict
+	// "changed_meanwhile" when it was decided, the customer handed over or
+	// the requester deactivated since it was read.
 	DecideTransfer(ctx context.Context, actor, id int64, approve bool, now time.Time) (TransferRequest, error)
-	// RecordDuplicateClaim stores a refused claim and queues its alerts.
-	RecordDuplicateClaim(ctx context.Context, d DuplicateClaim) (DuplicateClaim, error)
+	// HasClaimed reports whether a user tried to add a customer's company
+	// (and was refused).
+	HasClaimed(ctx context.Context, customerID, userID int64) (bool, error)
+	// RecordDuplicateClaim stores a refused claim and, in the same
+	// transaction, queues its alert to each of the users and groups.
+	RecordDuplicateClaim(ctx context.Context, d DuplicateClaim, users []int64, groups []Group) (DuplicateClaim, error)
 	// CustomerHistory returns the audit entries of a customer and its
 	// records, newest first.
 	CustomerHistory(ctx context.Context, customerID int64, limit int) ([]AuditEntry, error)

@@ -2,6 +2,7 @@ package sales
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/salesbot-crm/salesbot/crm"
@@ -50,13 +51,27 @@ func (s *Service) RedeemInvite(ctx context.Context, code string, id crm.Identity
 }
 
 // CreateInvite makes an invite code for a role no higher than the actor's,
-// into the actor's department. Forbidden "auth.forbidden_command" for a
+// into the actor's department. Forbidden "invite.role_too_high" for a
 // higher role.
 func (s *Service) CreateInvite(ctx context.Context, actor crm.Viewer, code string, role crm.Role, at time.Time) (crm.Invite, error) {
-	if !actor.Role.AtLeast(role) {
+	return s.IssueInvite(ctx, actor, crm.Invite{Code: code, Role: role, DeptID: actor.DeptID, CreatedAt: at})
+}
+
+// IssueInvite makes an invite as described (a department, the person's
+// name), for a role no higher than the actor's; only an admin (or the
+// command line) invites into another department than their own.
+func (s *Service) IssueInvite(ctx context.Context, actor crm.Viewer, inv crm.Invite) (crm.Invite, error) {
+	if !inv.Role.Valid() {
+		return inv, crm.Errorf(crm.CodeInvalid, "user.role_invalid", string(inv.Role))
+	}
+	if !actor.Role.AtLeast(inv.Role) {
 		return crm.Invite{}, crm.Errorf(crm.CodeForbidden, "invite.role_too_high")
 	}
-	return s.org.CreateInvite(ctx, crm.Invite{Code: code, Role: role, DeptID: actor.DeptID, CreatedBy: actor.ID, CreatedAt: at})
+	if actor.Role != crm.RoleAdmin {
+		inv.DeptID = actor.DeptID
+	}
+	inv.CreatedBy = actor.ID
+	return s.org.CreateInvite(ctx, inv)
 }
 
 // ViewerByID returns the viewer of a user, System for id 0.
@@ -120,30 +135,64 @@ func (s *Service) DepartmentByName(ctx context.Context, name string) (crm.Depart
 }
 
 // AddDepartment adds a department under parent (0: top level), as an admin.
+// Invalid "dept.name_empty"; Conflict "dept.exists".
 func (s *Service) AddDepartment(ctx context.Context, actor crm.Viewer, name string, parent int64) (crm.Department, error) {
 	if err := adminOnly(actor, "/admin dept"); err != nil {
+		return crm.Department{}, err
+	}
+	name = strings.TrimSpace(name)
+	if err := crm.CheckDepartmentName(name); err != nil {
 		return crm.Department{}, err
 	}
 	return s.org.CreateDepartment(ctx, actor.ID, name, parent)
 }
 
-// SetRole changes a user's role, as an admin.
-func (s *Service) SetRole(ctx context.Context, actor crm.Viewer, u crm.User, role crm.Role) (crm.User, error) {
+// AddUser adds a person, as an admin (or the command line). Invalid
+// "user.name_empty", "user.role_invalid".
+func (s *Service) AddUser(ctx context.Context, actor crm.Viewer, u crm.User) (crm.User, error) {
+	if err := adminOnly(actor, "salesbot user add"); err != nil {
+		return u, err
+	}
+	u.Name = strings.TrimSpace(u.Name)
+	if err := u.Check(); err != nil {
+		return u, err
+	}
+	return s.org.CreateUser(ctx, actor.ID, u)
+}
+
+// UpdateUser gives a user a role and a department, as an admin. Invalid
+// "user.role_invalid", "user.last_admin_demote".
+func (s *Service) UpdateUser(ctx context.Context, actor crm.Viewer, u crm.User, role crm.Role, dept int64) (crm.User, error) {
 	if err := adminOnly(actor, "/admin role"); err != nil {
 		return u, err
 	}
 	if !role.Valid() {
 		return u, crm.Errorf(crm.CodeInvalid, "user.role_invalid", string(role))
 	}
-	return s.org.UpdateUser(ctx, actor.ID, u.ID, role, u.DeptID)
+	return s.org.UpdateUser(ctx, actor.ID, u.ID, role, dept)
+}
+
+// SetRole changes a user's role, as an admin.
+func (s *Service) SetRole(ctx context.Context, actor crm.Viewer, u crm.User, role crm.Role) (crm.User, error) {
+	return s.UpdateUser(ctx, actor, u, role, u.DeptID)
 }
 
 // MoveUser moves a user to a department, as an admin.
 func (s *Service) MoveUser(ctx context.Context, actor crm.Viewer, u crm.User, dept int64) (crm.User, error) {
-	if err := adminOnly(actor, "/admin move"); err != nil {
-		return u, err
+	return s.UpdateUser(ctx, actor, u, u.Role, dept)
+}
+
+// ReleaseIdentities lets a deactivated user's former chat accounts be bound
+// again by an invite, as an admin; it returns how many were released.
+// Invalid "user.active" for an active user.
+func (s *Service) ReleaseIdentities(ctx context.Context, actor crm.Viewer, u crm.User) (int, error) {
+	if err := adminOnly(actor, "salesbot user release"); err != nil {
+		return 0, err
 	}
-	return s.org.UpdateUser(ctx, actor.ID, u.ID, u.Role, dept)
+	if u.Active {
+		return 0, crm.Errorf(crm.CodeInvalid, "user.active", u.Name)
+	}
+	return s.org.ReleaseRetiredIdentities(ctx, actor.ID, u.ID)
 }
 
 // SetActive activates or deactivates a user, as an admin who is not

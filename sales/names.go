@@ -117,16 +117,21 @@ func (s *Service) claim(ctx context.Context, actor crm.Viewer, raw string, c crm
 	if t.Own {
 		return t, nil
 	}
-	depts, err := s.org.Departments(ctx)
+	org, err := s.orgChart(ctx)
 	if err != nil {
 		return nil, err
 	}
-	for _, d := range depts {
-		if d.ID == c.OwnerDept && c.OwnerDept != 0 {
-			t.OwnerDept = d.Name
-		}
+	t.OwnerDept = org.deptName(c.OwnerDept)
+	// Who hears of it: the owner's managers (admins when there are none),
+	// never the claimant, and the alert groups of the owner's department,
+	// the departments above it and the company.
+	managers := without(crm.ManagersOf(c.OwnerDept, org.depts, org.users), actor.ID)
+	groups, err := s.org.Groups(ctx)
+	if err != nil {
+		return nil, err
 	}
-	if _, err := s.cust.RecordDuplicateClaim(ctx, crm.DuplicateClaim{CustomerID: c.ID, ClaimantID: actor.ID, OwnerID: c.OwnerID, RawName: raw, At: at}); err != nil {
+	d := crm.DuplicateClaim{CustomerID: c.ID, ClaimantID: actor.ID, OwnerID: c.OwnerID, RawName: raw, At: at}
+	if _, err := s.cust.RecordDuplicateClaim(ctx, d, managers, crm.AlertGroups(c.OwnerDept, org.depts, groups)); err != nil {
 		return nil, err
 	}
 	return t, nil

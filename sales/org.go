@@ -215,18 +215,83 @@ func (s *Service) Handover(ctx context.Context, actor crm.Viewer, from, to int64
 		return crm.HandoverResult{}, f, t, crm.Errorf(crm.CodeInvalid, "handover.inactive", t.Name)
 	}
 	res, err := s.cust.Handover(ctx, actor.ID, f.ID, t.ID, ids, at)
+	if err == nil && res.Customers == 0 {
+		err = crm.Errorf(crm.CodeInvalid, "handover.nothing")
+	}
 	return res, f, t, err
 }
 
 // RequestTransfer asks the managers of a customer's owner to give the
 // actor the customer (crm.TransferOwnership) or let them work on it
-// (crm.TransferCollab). Invalid "transfer.kind_invalid", "transfer.own";
+// (crm.TransferCollab). Only someone who tried to add the company (and was
+// refused) may ask: an id typed by hand reaches nothing (NotFound
+// "transfer.not_found"). Invalid "transfer.kind_invalid", "transfer.own";
 // Conflict "transfer.pending".
 func (s *Service) RequestTransfer(ctx context.Context, actor crm.Viewer, customerID int64, kind string, at time.Time) (crm.TransferRequest, error) {
 	if kind != crm.TransferOwnership && kind != crm.TransferCollab {
 		return crm.TransferRequest{}, crm.Errorf(crm.CodeInvalid, "transfer.kind_invalid")
 	}
-	return s.cust.RequestTransfer(ctx, crm.TransferRequest{CustomerID: customerID, RequesterID: actor.ID, Kind: kind, CreatedAt: at})
+	notFound := crm.Errorf(crm.CodeNotFound, "transfer.not_found")
+	c, err := s.cust.Customer(ctx, customerID)
+	if isNotFound(err) {
+		return crm.TransferRequest{}, notFound
+	}
+	if err != nil {
+		return crm.TransferRequest{}, err
+	}
+	if c.OwnerID == actor.ID {
+		return crm.TransferRequest{}, crm.Errorf(crm.CodeInvalid, "transfer.own")
+	}
+	claimed, err := s.cust.HasClaimed(ctx, customerID, actor.ID)
+	if err != nil {
+		return crm.TransferRequest{}, err
+	}
+	if !claimed {
+		return crm.TransferRequest{}, notFound
+	}
+	org, err := s.orgChart(ctx)
+	if err != nil {
+		return crm.TransferRequest{}, err
+	}
+	deciders := without(crm.ManagersOf(c.OwnerDept, org.depts, org.users), actor.ID)
+	return s.cust.RequestTransfer(ctx, crm.TransferRequest{CustomerID: customerID, RequesterID: actor.ID, Kind: kind, CreatedAt: at}, deciders)
+}
+
+// orgChart is the departments and users, read together for rules that
+// walk the organisation.
+type orgChart struct {
+	depts []crm.Department
+	users []crm.User
+}
+
+func (s *Service) orgChart(ctx context.Context) (orgChart, error) {
+	var o orgChart
+	var err error
+	if o.depts, err = s.org.Departments(ctx); err != nil {
+		return o, err
+	}
+	o.users, err = s.org.Users(ctx)
+	return o, err
+}
+
+func (o orgChart) deptName(id int64) string {
+	for _, d := range o.depts {
+		if d.ID == id && id != 0 {
+			return d.Name
+		}
+	}
+	return ""
+}
+
+// without returns ids without one.
+func without(ids []int64, id int64) []int64 {
+	out := ids[:0:0]
+	for _, x := range ids {
+		if x != id {
+			out = append(out, x)
+		}
+	}
+	return out
 }
 
 // Transfer is a transfer request with the people and customer it names.
@@ -273,7 +338,8 @@ func (s *Service) TransferFor(ctx context.Context, actor crm.Viewer, id int64) (
 
 // DecideTransfer approves or rejects a pending request as a manager of the
 // customer's owner. NotFound "transfer.not_found" for a request the actor
-// may not decide; Invalid "transfer.decided".
+// may not decide; Invalid "transfer.decided", "transfer.owner_changed"
+// (handed over since), "handover.inactive" (the requester left).
 func (s *Service) DecideTransfer(ctx context.Context, actor crm.Viewer, id int64, approve bool, at time.Time) (Transfer, error) {
 	t, err := s.transfer(ctx, id)
 	if isNotFound(err) {
@@ -284,6 +350,14 @@ func (s *Service) DecideTransfer(ctx context.Context, actor crm.Viewer, id int64
 	}
 	if !actor.Role.AtLeast(crm.RoleManager) || !actor.CanManage(t.Owner) {
 		return Transfer{}, crm.Errorf(crm.CodeNotFound, "transfer.not_found")
+	}
+	switch {
+	case t.Status != crm.RequestPending:
+		return t, crm.Errorf(crm.CodeInvalid, "transfer.decided")
+	case t.Customer.OwnerID != t.OwnerID:
+		return t, crm.Errorf(crm.CodeInvalid, "transfer.owner_changed")
+	case approve && !t.Requester.Active:
+		return t, crm.Errorf(crm.CodeInvalid, "handover.inactive", t.Requester.Name)
 	}
 	if t.TransferRequest, err = s.cust.DecideTransfer(ctx, actor.ID, id, approve, at); err != nil {
 		return t, err

@@ -13,6 +13,12 @@ func (s *Service) LogActivity(ctx context.Context, actor crm.Viewer, a crm.Activ
 	if _, err := s.Customer(ctx, actor, a.CustomerID); err != nil {
 		return a, err
 	}
+	if a.Kind == "" {
+		a.Kind = crm.ActVisit
+	}
+	if err := a.Check(); err != nil {
+		return a, err
+	}
 	a.UserID = actor.ID
 	return s.pipe.AddActivity(ctx, actor.ID, a)
 }
@@ -48,11 +54,13 @@ func (s *Service) Deal(ctx context.Context, actor crm.Viewer, id int64) (crm.Dea
 }
 
 // SaveDeal creates a deal (ID 0) or moves one, on a customer the actor may
-// change; a deal named by ID must belong to that customer.
+// change, as the stage model allows (crm.Deal.Check); a deal named by ID
+// must belong to that customer.
 func (s *Service) SaveDeal(ctx context.Context, actor crm.Viewer, d crm.Deal) (crm.Deal, error) {
 	if _, err := s.CustomerToChange(ctx, actor, d.CustomerID); err != nil {
 		return d, err
 	}
+	from := crm.Stage("")
 	if d.ID != 0 {
 		old, err := s.pipe.Deal(ctx, d.ID)
 		if err != nil {
@@ -64,6 +72,10 @@ func (s *Service) SaveDeal(ctx context.Context, actor crm.Viewer, d crm.Deal) (c
 		if d.Title == "" {
 			d.Title = old.Title
 		}
+		from = old.Stage
+	}
+	if err := d.Check(from); err != nil {
+		return d, err
 	}
 	return s.pipe.SaveDeal(ctx, actor.ID, d)
 }
@@ -81,13 +93,30 @@ func (s *Service) AddPaymentPlan(ctx context.Context, actor crm.Viewer, p crm.Pa
 	if _, err := s.CustomerToChange(ctx, actor, p.CustomerID); err != nil {
 		return p, err
 	}
+	if err := p.Check(); err != nil {
+		return p, err
+	}
 	return s.pipe.AddPaymentPlan(ctx, actor.ID, p)
 }
 
-// AddPayment records money received from a customer the actor may change.
+// AddPayment records money received from a customer the actor may change,
+// against one of its plans (PlanID) or none. Invalid
+// "payment.plan_mismatch" for another customer's plan.
 func (s *Service) AddPayment(ctx context.Context, actor crm.Viewer, p crm.Payment) (crm.Payment, error) {
 	if _, err := s.CustomerToChange(ctx, actor, p.CustomerID); err != nil {
 		return p, err
+	}
+	if err := p.Check(); err != nil {
+		return p, err
+	}
+	if p.PlanID != 0 {
+		plan, err := s.pipe.PaymentPlan(ctx, p.PlanID)
+		if err != nil && !isNotFound(err) {
+			return p, err
+		}
+		if err != nil || plan.CustomerID != p.CustomerID {
+			return p, crm.Errorf(crm.CodeInvalid, "payment.plan_mismatch")
+		}
 	}
 	return s.pipe.AddPayment(ctx, actor.ID, p)
 }
@@ -98,6 +127,9 @@ func (s *Service) AddAppointment(ctx context.Context, actor crm.Viewer, a crm.Ap
 	if _, err := s.CustomerToChange(ctx, actor, a.CustomerID); err != nil {
 		return a, err
 	}
+	if err := a.Check(); err != nil {
+		return a, err
+	}
 	a.UserID = actor.ID
 	return s.pipe.AddAppointment(ctx, actor.ID, a)
 }
@@ -105,6 +137,9 @@ func (s *Service) AddAppointment(ctx context.Context, actor crm.Viewer, a crm.Ap
 // AddComplaint records a complaint of a customer the actor may change.
 func (s *Service) AddComplaint(ctx context.Context, actor crm.Viewer, k crm.Complaint) (crm.Complaint, error) {
 	if _, err := s.CustomerToChange(ctx, actor, k.CustomerID); err != nil {
+		return k, err
+	}
+	if err := k.Check(); err != nil {
 		return k, err
 	}
 	k.UserID = actor.ID
@@ -154,8 +189,15 @@ func (s *Service) Complaint(ctx context.Context, actor crm.Viewer, id int64) (Op
 // CloseComplaint closes an open complaint of a customer the actor may
 // change. Invalid "complaint.closed" when it was closed already.
 func (s *Service) CloseComplaint(ctx context.Context, actor crm.Viewer, id int64, resolution string, at time.Time) (crm.Complaint, error) {
-	if _, err := s.Complaint(ctx, actor, id); err != nil {
+	k, err := s.Complaint(ctx, actor, id)
+	if err != nil {
 		return crm.Complaint{}, err
+	}
+	if k.Status == crm.ComplaintClosed {
+		return k.Complaint, crm.Errorf(crm.CodeInvalid, "complaint.closed")
+	}
+	if err := crm.CheckResolution(resolution); err != nil {
+		return k.Complaint, err
 	}
 	return s.pipe.CloseComplaint(ctx, actor.ID, id, resolution, at)
 }

@@ -26,6 +26,9 @@ func (s *Service) MyReport(ctx context.Context, actor crm.Viewer, kind crm.Perio
 // SaveReport files (or replaces) the actor's report.
 func (s *Service) SaveReport(ctx context.Context, actor crm.Viewer, r crm.Report) (crm.Report, error) {
 	r.UserID = actor.ID
+	if err := r.Check(); err != nil {
+		return r, err
+	}
 	return s.rep.SaveReport(ctx, actor.ID, r)
 }
 
@@ -83,6 +86,9 @@ func (s *Service) CommentReport(ctx context.Context, actor crm.Viewer, id int64,
 	}
 	if !actor.CanManage(rep) || rep.ID == actor.ID {
 		return rp, rep, crm.Errorf(crm.CodeForbidden, "report.not_yours")
+	}
+	if err := crm.CheckComment(comment); err != nil {
+		return rp, rep, err
 	}
 	rp, err = s.rep.CommentReport(ctx, actor.ID, id, comment, at)
 	return rp, rep, err
@@ -178,6 +184,9 @@ func (s *Service) mayTarget(ctx context.Context, actor crm.Viewer, unit crm.Unit
 // SetTarget sets the target of a unit the actor may set targets for
 // (TargetUnits). Forbidden "target.not_yours" for another unit.
 func (s *Service) SetTarget(ctx context.Context, actor crm.Viewer, t crm.Target) (crm.Target, error) {
+	if err := t.Check(); err != nil {
+		return t, err
+	}
 	ok, err := s.mayTarget(ctx, actor, t.Unit, t.UnitID)
 	if err != nil {
 		return t, err

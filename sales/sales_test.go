@@ -1,9 +1,11 @@
 package sales_test
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -373,6 +375,203 @@ func TestTargetsOnlyForOwnUnits(t *testing.T) {
 		}
 		if _, err := w.svc.SetTarget(ctx, w.admin, target(crm.UnitCompany, 0)); err != nil {
 			t.Errorf("admin, the company: %v", err)
+		}
+	})
+}
+
+// A claim is heard by the managers of the owner's department and the
+// departments above it (admins when there are none), never by the
+// claimant, and by the alert groups of those departments and the company.
+func TestClaimAlertsReachTheOwnersManagersAndGroups(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		east, err := db.DepartmentByName(ctx, "华东销售部")
+		if err != nil {
+			t.Fatal(err)
+		}
+		south, err := db.DepartmentByName(ctx, "华南销售部")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, g := range []crm.Group{{Channel: "telegram", ChatID: "-east", DeptID: east.ID}, {Channel: "telegram", ChatID: "-south", DeptID: south.ID},
+			{Channel: "wecom", ChatID: "robot", DeptID: 0}} {
+			if err := db.RegisterGroup(ctx, w.admin.ID, g); err != nil {
+				t.Fatal(err)
+			}
+		}
+		before := pendingClaims(t, db)
+		if _, taken, err := w.svc.ClaimName(ctx, w.rep3, "北京青禾新锐科技有限公司", w.now); err != nil || taken == nil {
+			t.Fatalf("claim: %v %v", taken, err)
+		}
+		got := pendingClaims(t, db)[len(before):]
+		want := []string{fmt.Sprintf("user %d", w.mgr.ID), "telegram -east", "wecom robot"}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("alerts to %v, want %v", got, want)
+		}
+		// 华南 has no manager: a claim on its customer goes to the admins;
+		// the claimant (here an admin too) is never told of their own.
+		c, _, err := w.svc.AddCustomer(ctx, w.rep3, crm.Customer{Name: "广州恒通物流有限公司"}, w.now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		before = pendingClaims(t, db)
+		if _, taken, err := w.svc.ClaimName(ctx, w.repA, c.Name, w.now); err != nil || taken == nil {
+			t.Fatalf("claim: %v %v", taken, err)
+		}
+		got = pendingClaims(t, db)[len(before):]
+		want = []string{fmt.Sprintf("user %d", w.admin.ID), "telegram -south", "wecom robot"}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("alerts to %v, want %v", got, want)
+		}
+		before = pendingClaims(t, db)
+		if _, _, err := w.svc.ClaimName(ctx, w.admin, c.Name, w.now); err != nil {
+			t.Fatal(err)
+		}
+		got = pendingClaims(t, db)[len(before):]
+		if want = []string{"telegram -south", "wecom robot"}; fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("the admin's own claim: alerts to %v, want %v", got, want)
+		}
+	})
+}
+
+// pendingClaims lists the claim alerts queued, by id: who each goes to.
+func pendingClaims(t *testing.T, db *store.DB) []string {
+	t.Helper()
+	items, err := db.OutboxItems(ctx, crm.OutboxPending, 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices.SortFunc(items, func(a, b crm.OutboxItem) int { return cmp.Compare(a.ID, b.ID) })
+	var out []string
+	for _, it := range items {
+		if it.Kind != crm.PushDuplicateClaim {
+			continue
+		}
+		if it.UserID != 0 {
+			out = append(out, fmt.Sprintf("user %d", it.UserID))
+		} else {
+			out = append(out, it.Channel+" "+it.ChatID)
+		}
+	}
+	return out
+}
+
+// What a record must hold is checked before anything is kept, the same for
+// every caller (the rules of crm/check.go, applied by the use cases).
+func TestRecordChecks(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		id := w.cust.ID
+		other, _, err := w.svc.AddCustomer(ctx, w.repA, crm.Customer{Name: "上海金桥贸易有限公司"}, w.now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		long := string(make([]rune, crm.MaxNoteRunes+1))
+		cases := []struct {
+			name string
+			key  string
+			call func() error
+		}{
+			{"won at 50%", "stage.won_pct", func() error {
+				d := w.deal
+				d.Stage, d.WinPct = crm.StageContract, 50
+				_, err := w.svc.SaveDeal(ctx, w.repA, d)
+				return err
+			}},
+			{"negative deal", "amount.invalid", func() error {
+				_, err := w.svc.SaveDeal(ctx, w.repA, crm.Deal{CustomerID: id, Stage: crm.StageInitial, WinPct: 10, Amount: -1})
+				return err
+			}},
+			{"empty activity", "activity.empty", func() error {
+				_, err := w.svc.LogActivity(ctx, w.repA, crm.Activity{CustomerID: id, Content: "  ", At: w.now})
+				return err
+			}},
+			{"overlong next action", "text.too_long_n", func() error {
+				_, err := w.svc.LogActivity(ctx, w.repA, crm.Activity{CustomerID: id, Content: "拜访", NextAction: long, At: w.now})
+				return err
+			}},
+			{"plan of nothing", "amount.invalid", func() error {
+				_, err := w.svc.AddPaymentPlan(ctx, w.repA, crm.PaymentPlan{CustomerID: id, DueDate: "2026-12-31"})
+				return err
+			}},
+			{"plan without a date", "date.invalid", func() error {
+				_, err := w.svc.AddPaymentPlan(ctx, w.repA, crm.PaymentPlan{CustomerID: id, Amount: crm.Yuan(1)})
+				return err
+			}},
+			{"payment against another customer's plan", "payment.plan_mismatch", func() error {
+				_, err := w.svc.AddPayment(ctx, w.repA, crm.Payment{CustomerID: other.ID, PlanID: w.plan.ID, Amount: crm.Yuan(1), ReceivedOn: "2026-12-07"})
+				return err
+			}},
+			{"empty complaint", "complaint.empty", func() error {
+				_, err := w.svc.AddComplaint(ctx, w.repA, crm.Complaint{CustomerID: id})
+				return err
+			}},
+			{"unknown metric", "target.metric_invalid", func() error {
+				_, err := w.svc.SetTarget(ctx, w.admin, crm.Target{Metric: "calls", Period: crm.PeriodMonth, PeriodStart: "2026-12-01", Unit: crm.UnitCompany})
+				return err
+			}},
+			{"empty report", "report.empty", func() error {
+				_, err := w.svc.SaveReport(ctx, w.repA, crm.Report{Kind: crm.PeriodDay, PeriodStart: "2026-12-07", Text: " "})
+				return err
+			}},
+		}
+		for _, c := range cases {
+			err := c.call()
+			if e, ok := crm.AsError(err); !ok || e.Code != crm.CodeInvalid || e.Key != c.key {
+				t.Errorf("%s: %v, want Invalid %s", c.name, err, c.key)
+			}
+		}
+		// A complaint is closed once.
+		if _, err := w.svc.CloseComplaint(ctx, w.repA, w.complaint.ID, "已补发", w.now); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.svc.CloseComplaint(ctx, w.repA, w.complaint.ID, "again", w.now); !errors.Is(err, crm.Errorf(crm.CodeInvalid, "complaint.closed")) {
+			t.Errorf("closed twice: %v", err)
+		}
+		// An empty comment, on a report the manager may comment on.
+		rp, err := w.svc.SaveReport(ctx, w.repA, crm.Report{Kind: crm.PeriodDay, PeriodStart: "2026-12-07", Text: "拜访两家"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := w.svc.CommentReport(ctx, w.mgr, rp.ID, "", w.now); !errors.Is(err, crm.Errorf(crm.CodeInvalid, "report.comment_empty")) {
+			t.Errorf("empty comment: %v", err)
+		}
+	})
+}
+
+// A transfer is asked for by someone who tried to add the company, and
+// decided once by the owner's manager.
+func TestTransferRules(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		if _, err := w.svc.RequestTransfer(ctx, w.rep3, w.cust.ID, crm.TransferOwnership, w.now); !errors.Is(err, crm.Errorf(crm.CodeNotFound, "transfer.not_found")) {
+			t.Errorf("without a claim: %v", err)
+		}
+		if _, err := w.svc.RequestTransfer(ctx, w.repA, w.cust.ID, crm.TransferOwnership, w.now); !errors.Is(err, crm.Errorf(crm.CodeInvalid, "transfer.own")) {
+			t.Errorf("one's own: %v", err)
+		}
+		if _, _, err := w.svc.ClaimName(ctx, w.rep3, w.cust.Name, w.now); err != nil {
+			t.Fatal(err)
+		}
+		req, err := w.svc.RequestTransfer(ctx, w.rep3, w.cust.ID, crm.TransferOwnership, w.now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.svc.RequestTransfer(ctx, w.rep3, w.cust.ID, crm.TransferOwnership, w.now); !errors.Is(err, crm.Errorf(crm.CodeConflict, "transfer.pending")) {
+			t.Errorf("twice: %v", err)
+		}
+		if _, err := w.svc.DecideTransfer(ctx, w.repB, req.ID, true, w.now); !errors.Is(err, crm.ErrNotFound) {
+			t.Errorf("decided by a rep: %v", err)
+		}
+		tr, err := w.svc.DecideTransfer(ctx, w.mgr, req.ID, true, w.now)
+		if err != nil || tr.Status != crm.RequestApproved {
+			t.Fatalf("approve: %+v %v", tr, err)
+		}
+		if _, err := w.svc.DecideTransfer(ctx, w.admin, req.ID, false, w.now); !errors.Is(err, crm.Errorf(crm.CodeInvalid, "transfer.decided")) {
+			t.Errorf("decided twice: %v", err)
+		}
+		if _, err := w.svc.CustomerToChange(ctx, w.rep3, w.cust.ID); err != nil {
+			t.Errorf("the new owner: %v", err)
 		}
 	})
 }

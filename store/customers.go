@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -17,11 +16,6 @@ const customerCols = `c.id, c.name, c.name_key, c.trade_key, c.industry, c.size,
 
 const customerFrom = ` FROM customers c JOIN users u ON u.id = c.owner_id `
 
-// Limits on what a person may type, checked here as the last line.
-const (
-	MaxNameLen = 500
-	MaxNoteLen = 4000
-)
 
 func searchText(c crm.Customer) string {
 	parts := []string{c.Name}
@@ -35,12 +29,6 @@ func searchText(c crm.Customer) string {
 func (s *DB) CreateCustomer(ctx context.Context, actor int64, c crm.Customer) (crm.Customer, error) {
 	c.Name = strings.TrimSpace(c.Name)
 	n := crm.ParseCompanyName(c.Name)
-	if c.Name == "" || n.Key == "" {
-		return c, crm.Errorf(crm.CodeInvalid, "customer.name_invalid")
-	}
-	if len([]rune(c.Name)) > MaxNameLen || len([]rune(c.Note)) > MaxNoteLen {
-		return c, crm.Errorf(crm.CodeInvalid, "text.too_long")
-	}
 	c.NameKey, c.TradeKey = n.Key, n.Trade
 	now := s.now()
 	if c.CreatedAt.IsZero() { // imports and the demo bring their own dates
@@ -291,9 +279,8 @@ func (s *DB) AddContact(ctx context.Context, actor int64, ct crm.Contact) (crm.C
 }
 
 // RecordDuplicateClaim stores a refused claim and, in the same transaction,
-// queues its alerts: one to the owner's manager(s) and one to each alert
-// group registered for the owner's department (or the company).
-func (s *DB) RecordDuplicateClaim(ctx context.Context, d crm.DuplicateClaim) (crm.DuplicateClaim, error) {
+// queues its alert to each of the users and groups.
+func (s *DB) RecordDuplicateClaim(ctx context.Context, d crm.DuplicateClaim, users []int64, groups []crm.Group) (crm.DuplicateClaim, error) {
 	if d.At.IsZero() {
 		d.At = s.now()
 	}
@@ -305,45 +292,14 @@ func (s *DB) RecordDuplicateClaim(ctx context.Context, d crm.DuplicateClaim) (cr
 		if err != nil {
 			return err
 		}
-		var ownerDept int64
-		if err := get(ctx, tx, &ownerDept, `SELECT dept_id FROM users WHERE id = ?`, d.OwnerID); err != nil {
-			return err
-		}
-		b, err := json.Marshal(d)
-		if err != nil {
-			return err
-		}
-		payload := string(b)
 		var pushes []crm.OutboxItem
-		// The owner's managers (managers of the owner's department or above;
-		// admins when there are none), and the department's alert groups.
-		depts, err := deptAncestors(ctx, tx, ownerDept)
-		if err != nil {
-			return err
-		}
-		managers, err := managersOf(ctx, tx, ownerDept)
-		if err != nil {
-			return err
-		}
-		for _, m := range managers {
-			if m == d.ClaimantID {
-				continue
-			}
-			pushes = append(pushes, crm.OutboxItem{Key: fmt.Sprintf("dup:%d:user:%d", d.ID, m), Kind: crm.PushDuplicateClaim, UserID: m, Payload: payload})
-		}
-		var groups []struct {
-			Channel string `db:"channel"`
-			ChatID  string `db:"chat_id"`
-		}
-		q, args, err := sqlx.In(`SELECT channel, chat_id FROM chat_groups WHERE dept_id IN (?) ORDER BY channel, chat_id`, append(depts, 0))
-		if err != nil {
-			return err
-		}
-		if err := sel(ctx, tx, &groups, q, args...); err != nil {
-			return err
+		for _, u := range users {
+			pushes = append(pushes, crm.NewPush(fmt.Sprintf("dup:%d:user:%d", d.ID, u), crm.PushDuplicateClaim, u, d))
 		}
 		for _, g := range groups {
-			pushes = append(pushes, crm.OutboxItem{Key: fmt.Sprintf("dup:%d:group:%s:%s", d.ID, g.Channel, g.ChatID), Kind: crm.PushDuplicateClaim, Channel: g.Channel, ChatID: g.ChatID, Payload: payload})
+			it := crm.NewPush(fmt.Sprintf("dup:%d:group:%s:%s", d.ID, g.Channel, g.ChatID), crm.PushDuplicateClaim, 0, d)
+			it.Channel, it.ChatID = g.Channel, g.ChatID
+			pushes = append(pushes, it)
 		}
 		if _, err := enqueueItems(ctx, tx, pushes, d.At); err != nil {
 			return err
@@ -354,25 +310,6 @@ func (s *DB) RecordDuplicateClaim(ctx context.Context, d crm.DuplicateClaim) (cr
 		return d, fmt.Errorf("store: record duplicate claim: %w", err)
 	}
 	return d, nil
-}
-
-// deptAncestors returns dept and every department above it.
-func deptAncestors(ctx context.Context, q querier, dept int64) ([]int64, error) {
-	var out []int64
-	seen := map[int64]bool{}
-	for dept != 0 && !seen[dept] {
-		seen[dept] = true
-		out = append(out, dept)
-		var parent int64
-		if err := get(ctx, q, &parent, `SELECT parent_id FROM departments WHERE id = ?`, dept); err != nil {
-			if crm.ErrorCode(err) == crm.CodeNotFound {
-				break
-			}
-			return nil, err
-		}
-		dept = parent
-	}
-	return out, nil
 }
 
 // CustomerNames returns the names of the customers with the ids.

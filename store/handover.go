@@ -78,36 +78,27 @@ func (s *DB) moveCustomers(ctx context.Context, tx *sqlx.Tx, actor, from, to int
 	return res, nil
 }
 
-// activeUser loads a user inside tx and checks they are active.
-func activeUser(ctx context.Context, tx *sqlx.Tx, id int64) (crm.User, error) {
-	var u crm.User
-	if err := get(ctx, tx, &u, `SELECT `+userCols+` FROM users WHERE id = ?`, id); err != nil {
-		return u, err
-	}
-	if !u.Active {
-		return u, crm.Errorf(crm.CodeInvalid, "handover.inactive", u.Name)
-	}
-	return u, nil
-}
-
 // Handover moves a rep's customers (all, or those in ids) to another rep in
-// one transaction, and tells both.
+// one transaction, and tells both. Nothing owned by from among them: a zero
+// result and nothing queued. The receiver deactivated meanwhile: Conflict
+// "changed_meanwhile" (the rules are sales.Service.Handover's).
 func (s *DB) Handover(ctx context.Context, actor, from, to int64, ids []int64, now time.Time) (crm.HandoverResult, error) {
 	var res crm.HandoverResult
-	if from == to {
-		return res, crm.Errorf(crm.CodeInvalid, "handover.same")
-	}
 	now = now.UTC().Truncate(time.Microsecond)
 	err := s.tx(ctx, func(tx *sqlx.Tx) error {
-		if _, err := activeUser(ctx, tx, to); err != nil {
+		var active bool
+		if err := get(ctx, tx, &active, `SELECT active FROM users WHERE id = ?`, to); err != nil {
 			return err
+		}
+		if !active {
+			return crm.Errorf(crm.CodeConflict, "changed_meanwhile")
 		}
 		var owned []int64
 		q := `SELECT id FROM customers WHERE owner_id = ? AND archived = ?`
 		args := []any{from, false}
 		if ids != nil {
 			if len(ids) == 0 {
-				return crm.Errorf(crm.CodeInvalid, "handover.nothing")
+				return nil
 			}
 			var err error
 			q, args, err = sqlx.In(q+` AND id IN (?)`, from, false, ids)
@@ -119,7 +110,7 @@ func (s *DB) Handover(ctx context.Context, actor, from, to int64, ids []int64, n
 			return err
 		}
 		if len(owned) == 0 {
-			return crm.Errorf(crm.CodeInvalid, "handover.nothing")
+			return nil
 		}
 		var err error
 		if res, err = s.moveCustomers(ctx, tx, actor, from, to, owned, now); err != nil {
@@ -146,37 +137,19 @@ func (s *DB) CountOwned(ctx context.Context, userID int64) (int, error) {
 
 const transferCols = `id, customer_id, requester_id, owner_id, kind, status, decided_by, created_at, decided_at`
 
-// managersOf lists the active managers of a department and the ones above
-// it; with none, the admins.
-func managersOf(ctx context.Context, q querier, dept int64) ([]int64, error) {
-	depts, err := deptAncestors(ctx, q, dept)
-	if err != nil {
-		return nil, err
+// HasClaimed reports whether a user tried to add a customer's company
+// (and was refused).
+func (s *DB) HasClaimed(ctx context.Context, customerID, userID int64) (bool, error) {
+	var n int
+	if err := get(ctx, s.db, &n, `SELECT COUNT(*) FROM duplicate_claims WHERE customer_id = ? AND claimant_id = ?`, customerID, userID); err != nil {
+		return false, fmt.Errorf("store: claims of customer %d: %w", customerID, err)
 	}
-	var out []int64
-	if len(depts) > 0 {
-		qs, args, err := sqlx.In(`SELECT id FROM users WHERE role = 'manager' AND active = ? AND dept_id IN (?) ORDER BY id`, true, depts)
-		if err != nil {
-			return nil, err
-		}
-		if err := sel(ctx, q, &out, qs, args...); err != nil {
-			return nil, err
-		}
-	}
-	if len(out) == 0 {
-		if err := sel(ctx, q, &out, `SELECT id FROM users WHERE role = 'admin' AND active = ? ORDER BY id`, true); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
+	return n > 0, nil
 }
 
 // RequestTransfer records a rep's request for someone else's customer and
 // queues the decision card to the owner's managers.
-func (s *DB) RequestTransfer(ctx context.Context, r crm.TransferRequest) (crm.TransferRequest, error) {
-	if r.Kind != crm.TransferOwnership && r.Kind != crm.TransferCollab {
-		return r, crm.Errorf(crm.CodeInvalid, "transfer.kind_invalid")
-	}
+func (s *DB) RequestTransfer(ctx context.Context, r crm.TransferRequest, deciders []int64) (crm.TransferRequest, error) {
 	if r.CreatedAt.IsZero() {
 		r.CreatedAt = s.now()
 	}
@@ -186,18 +159,6 @@ func (s *DB) RequestTransfer(ctx context.Context, r crm.TransferRequest) (crm.Tr
 		var c crm.Customer
 		if err := get(ctx, tx, &c, `SELECT `+customerCols+customerFrom+`WHERE c.id = ?`, r.CustomerID); err != nil {
 			return err
-		}
-		if c.OwnerID == r.RequesterID {
-			return crm.Errorf(crm.CodeInvalid, "transfer.own")
-		}
-		// Only a rep who tried to add the company (and was refused) may ask
-		// for it: ids typed by hand reach nothing.
-		var claims int
-		if err := get(ctx, tx, &claims, `SELECT COUNT(*) FROM duplicate_claims WHERE customer_id = ? AND claimant_id = ?`, r.CustomerID, r.RequesterID); err != nil {
-			return err
-		}
-		if claims == 0 {
-			return crm.Errorf(crm.CodeNotFound, "transfer.not_found")
 		}
 		var pending int
 		if err := get(ctx, tx, &pending, `SELECT COUNT(*) FROM transfer_requests WHERE customer_id = ? AND requester_id = ? AND status = 'pending'`, r.CustomerID, r.RequesterID); err != nil {
@@ -213,15 +174,8 @@ func (s *DB) RequestTransfer(ctx context.Context, r crm.TransferRequest) (crm.Tr
 		if err != nil {
 			return err
 		}
-		mgrs, err := managersOf(ctx, tx, c.OwnerDept)
-		if err != nil {
-			return err
-		}
 		var items []crm.OutboxItem
-		for _, m := range mgrs {
-			if m == r.RequesterID {
-				continue
-			}
+		for _, m := range deciders {
 			items = append(items, crm.NewPush(fmt.Sprintf("transfer:%d:user:%d", r.ID, m), crm.PushTransferRequest, m, crm.TransferPush{RequestID: r.ID}))
 		}
 		if _, err := enqueueItems(ctx, tx, items, r.CreatedAt); err != nil {
@@ -254,22 +208,22 @@ func (s *DB) DecideTransfer(ctx context.Context, actor, id int64, approve bool, 
 		if err := get(ctx, tx, &r, `SELECT `+transferCols+` FROM transfer_requests WHERE id = ?`, id); err != nil {
 			return err
 		}
-		if r.Status != crm.RequestPending {
-			return crm.Errorf(crm.CodeInvalid, "transfer.decided")
-		}
+		// Decided, handed over or deactivated since the decider looked
+		// (the rules are sales.Service.DecideTransfer's).
 		var owner int64
 		if err := get(ctx, tx, &owner, `SELECT owner_id FROM customers WHERE id = ?`, r.CustomerID); err != nil {
 			return err
 		}
-		if owner != r.OwnerID {
-			return crm.Errorf(crm.CodeInvalid, "transfer.owner_changed")
+		var active bool
+		if err := get(ctx, tx, &active, `SELECT active FROM users WHERE id = ?`, r.RequesterID); err != nil {
+			return err
+		}
+		if r.Status != crm.RequestPending || owner != r.OwnerID || (approve && !active) {
+			return crm.Errorf(crm.CodeConflict, "changed_meanwhile")
 		}
 		r.Status, r.DecidedBy, r.DecidedAt = crm.RequestRejected, actor, &now
 		if approve {
 			r.Status = crm.RequestApproved
-			if _, err := activeUser(ctx, tx, r.RequesterID); err != nil {
-				return err
-			}
 			switch r.Kind {
 			case crm.TransferOwnership:
 				if _, err := s.moveCustomers(ctx, tx, actor, r.OwnerID, r.RequesterID, []int64{r.CustomerID}, now); err != nil {

@@ -14,9 +14,6 @@ import (
 // CreateDepartment adds a department under parent (0 for top level).
 func (s *DB) CreateDepartment(ctx context.Context, actor int64, name string, parent int64) (crm.Department, error) {
 	name = strings.TrimSpace(name)
-	if name == "" {
-		return crm.Department{}, crm.Errorf(crm.CodeInvalid, "dept.name_empty")
-	}
 	d := crm.Department{Name: name, ParentID: parent}
 	err := s.tx(ctx, func(tx *sqlx.Tx) error {
 		if parent != 0 {
@@ -79,12 +76,6 @@ func (s *DB) CreateUser(ctx context.Context, actor int64, u crm.User) (crm.User,
 
 func (s *DB) createUser(ctx context.Context, tx *sqlx.Tx, actor int64, u crm.User) (crm.User, error) {
 	u.Name = strings.TrimSpace(u.Name)
-	if u.Name == "" {
-		return u, crm.Errorf(crm.CodeInvalid, "user.name_empty")
-	}
-	if !u.Role.Valid() {
-		return u, crm.Errorf(crm.CodeInvalid, "user.role_invalid", string(u.Role))
-	}
 	if u.DeptID != 0 {
 		var n int
 		if err := get(ctx, tx, &n, `SELECT COUNT(*) FROM departments WHERE id = ?`, u.DeptID); err != nil {
@@ -204,9 +195,6 @@ func (s *DB) Identities(ctx context.Context, userID int64) ([]crm.Identity, erro
 
 // CreateInvite stores a new invite code.
 func (s *DB) CreateInvite(ctx context.Context, inv crm.Invite) (crm.Invite, error) {
-	if !inv.Role.Valid() {
-		return inv, crm.Errorf(crm.CodeInvalid, "user.role_invalid", string(inv.Role))
-	}
 	if inv.CreatedAt.IsZero() {
 		inv.CreatedAt = s.now()
 	}
@@ -463,9 +451,6 @@ func (s *DB) ClaimStaleInbound(ctx context.Context, channel string, now time.Tim
 
 // UpdateUser changes a user's role and department.
 func (s *DB) UpdateUser(ctx context.Context, actor int64, id int64, role crm.Role, dept int64) (crm.User, error) {
-	if !role.Valid() {
-		return crm.User{}, crm.Errorf(crm.CodeInvalid, "user.role_invalid", string(role))
-	}
 	var u crm.User
 	err := s.tx(ctx, func(tx *sqlx.Tx) error {
 		if err := get(ctx, tx, &u, `SELECT `+userCols+` FROM users WHERE id = ?`, id); err != nil {

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -11,26 +10,8 @@ import (
 	"github.com/salesbot-crm/salesbot/crm"
 )
 
-func checkLen(texts ...string) error {
-	for _, t := range texts {
-		if len([]rune(t)) > MaxNoteLen {
-			return crm.Errorf(crm.CodeInvalid, "text.too_long")
-		}
-	}
-	return nil
-}
-
 // AddActivity logs an activity and moves the customer's last activity.
 func (s *DB) AddActivity(ctx context.Context, actor int64, a crm.Activity) (crm.Activity, error) {
-	if strings.TrimSpace(a.Content) == "" {
-		return a, crm.Errorf(crm.CodeInvalid, "activity.empty")
-	}
-	if err := checkLen(a.Content, a.NextAction); err != nil {
-		return a, err
-	}
-	if a.Kind == "" {
-		a.Kind = crm.ActVisit
-	}
 	if a.At.IsZero() {
 		a.At = s.now()
 	}
@@ -68,9 +49,6 @@ const dealCols = `d.id, d.customer_id, d.owner_id, d.title, d.stage, d.win_pct, 
 
 // SaveDeal creates a deal (ID 0) or moves an existing one, recording history.
 func (s *DB) SaveDeal(ctx context.Context, actor int64, d crm.Deal) (crm.Deal, error) {
-	if err := checkLen(d.Title, d.Note); err != nil {
-		return d, err
-	}
 	now := s.now()
 	err := s.tx(ctx, func(tx *sqlx.Tx) error {
 		var before *crm.Deal
@@ -82,12 +60,6 @@ func (s *DB) SaveDeal(ctx context.Context, actor int64, d crm.Deal) (crm.Deal, e
 			}
 			before, from = &old, old.Stage
 			d.CustomerID, d.OwnerID, d.CreatedAt = old.CustomerID, old.OwnerID, old.CreatedAt
-		}
-		if err := crm.CheckStageMove(from, d.Stage, d.WinPct); err != nil {
-			return err
-		}
-		if d.Amount < 0 {
-			return crm.Errorf(crm.CodeInvalid, "amount.invalid")
 		}
 		d.UpdatedAt = now
 		if d.ID == 0 {
@@ -179,15 +151,6 @@ const planCols = `id, customer_id, deal_id, amount, due_date, note, paid, create
 
 // AddPaymentPlan records money a customer is due to pay.
 func (s *DB) AddPaymentPlan(ctx context.Context, actor int64, p crm.PaymentPlan) (crm.PaymentPlan, error) {
-	if p.Amount <= 0 {
-		return p, crm.Errorf(crm.CodeInvalid, "amount.invalid")
-	}
-	if p.DueDate.IsZero() {
-		return p, crm.Errorf(crm.CodeInvalid, "date.invalid")
-	}
-	if err := checkLen(p.Note); err != nil {
-		return p, err
-	}
 	p.CreatedBy, p.CreatedAt, p.Paid = actor, s.now(), 0
 	err := s.tx(ctx, func(tx *sqlx.Tx) error {
 		var err error
@@ -206,27 +169,15 @@ func (s *DB) AddPaymentPlan(ctx context.Context, actor int64, p crm.PaymentPlan)
 
 // AddPayment records money received; against a plan it adds to the plan.
 func (s *DB) AddPayment(ctx context.Context, actor int64, p crm.Payment) (crm.Payment, error) {
-	if p.Amount <= 0 {
-		return p, crm.Errorf(crm.CodeInvalid, "amount.invalid")
-	}
-	if p.ReceivedOn.IsZero() {
-		return p, crm.Errorf(crm.CodeInvalid, "date.invalid")
-	}
-	if err := checkLen(p.Note); err != nil {
-		return p, err
-	}
 	p.UserID, p.CreatedAt = actor, s.now()
 	err := s.tx(ctx, func(tx *sqlx.Tx) error {
 		if p.PlanID != 0 {
-			var plan crm.PaymentPlan
-			if err := get(ctx, tx, &plan, `SELECT `+planCols+` FROM payment_plans WHERE id = ?`, p.PlanID); err != nil {
+			r, err := exec(ctx, tx, `UPDATE payment_plans SET paid = paid + ? WHERE id = ? AND customer_id = ?`, p.Amount, p.PlanID, p.CustomerID)
+			if err != nil {
 				return err
 			}
-			if plan.CustomerID != p.CustomerID {
-				return crm.Errorf(crm.CodeInvalid, "payment.plan_mismatch")
-			}
-			if _, err := exec(ctx, tx, `UPDATE payment_plans SET paid = paid + ? WHERE id = ?`, p.Amount, p.PlanID); err != nil {
-				return err
+			if n, _ := r.RowsAffected(); n != 1 {
+				return crm.Errorf(crm.CodeConflict, "changed_meanwhile")
 			}
 		}
 		var err error
@@ -281,9 +232,6 @@ func (s *DB) PlansDue(ctx context.Context, sc crm.Scope, from, to crm.Date) ([]c
 
 // AddAppointment books an appointment.
 func (s *DB) AddAppointment(ctx context.Context, actor int64, a crm.Appointment) (crm.Appointment, error) {
-	if err := checkLen(a.Place, a.Purpose); err != nil {
-		return a, err
-	}
 	a.At = a.At.UTC().Truncate(time.Microsecond)
 	a.CreatedAt = s.now()
 	err := s.tx(ctx, func(tx *sqlx.Tx) error {
@@ -315,12 +263,6 @@ const complaintCols = `k.id, k.customer_id, k.user_id, k.content, k.status, k.re
 
 // AddComplaint records a complaint.
 func (s *DB) AddComplaint(ctx context.Context, actor int64, c crm.Complaint) (crm.Complaint, error) {
-	if strings.TrimSpace(c.Content) == "" {
-		return c, crm.Errorf(crm.CodeInvalid, "complaint.empty")
-	}
-	if err := checkLen(c.Content); err != nil {
-		return c, err
-	}
 	c.Status, c.CreatedAt = crm.ComplaintOpen, s.now()
 	err := s.tx(ctx, func(tx *sqlx.Tx) error {
 		var err error
@@ -348,16 +290,13 @@ func (s *DB) Complaint(ctx context.Context, id int64) (crm.Complaint, error) {
 
 // CloseComplaint closes an open complaint.
 func (s *DB) CloseComplaint(ctx context.Context, actor int64, id int64, resolution string, at time.Time) (crm.Complaint, error) {
-	if err := checkLen(resolution); err != nil {
-		return crm.Complaint{}, err
-	}
 	var c crm.Complaint
 	err := s.tx(ctx, func(tx *sqlx.Tx) error {
 		if err := get(ctx, tx, &c, `SELECT `+complaintCols+` FROM complaints k WHERE k.id = ?`, id); err != nil {
 			return err
 		}
-		if c.Status == crm.ComplaintClosed {
-			return crm.Errorf(crm.CodeInvalid, "complaint.closed")
+		if c.Status == crm.ComplaintClosed { // closed since it was read
+			return crm.Errorf(crm.CodeConflict, "changed_meanwhile")
 		}
 		before := c
 		t := at.UTC().Truncate(time.Microsecond)
@@ -406,24 +345,6 @@ func (s *DB) ReportFor(ctx context.Context, userID int64, kind crm.PeriodKind, s
 
 // SetTarget creates or replaces a target.
 func (s *DB) SetTarget(ctx context.Context, actor int64, t crm.Target) (crm.Target, error) {
-	switch t.Metric {
-	case crm.MetricPayments, crm.MetricContract, crm.MetricNewCustomers:
-	default:
-		return t, crm.Errorf(crm.CodeInvalid, "target.metric_invalid")
-	}
-	switch t.Period {
-	case crm.PeriodMonth, crm.PeriodQuarter, crm.PeriodYear:
-	default:
-		return t, crm.Errorf(crm.CodeInvalid, "target.period_invalid")
-	}
-	switch t.Unit {
-	case crm.UnitCompany, crm.UnitDepartment, crm.UnitUser:
-	default:
-		return t, crm.Errorf(crm.CodeInvalid, "target.unit_invalid")
-	}
-	if t.Value < 0 {
-		return t, crm.Errorf(crm.CodeInvalid, "amount.invalid")
-	}
 	t.SetBy, t.UpdatedAt = actor, s.now()
 	err := s.tx(ctx, func(tx *sqlx.Tx) error {
 		const q = `INSERT INTO targets (metric, period, period_start, unit, unit_id, value, set_by, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)

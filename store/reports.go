@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -74,12 +73,6 @@ const reportCols = `id, user_id, kind, period_start, objective, text, comment, c
 
 // SaveReport creates or replaces a rep's report of a period.
 func (s *DB) SaveReport(ctx context.Context, actor int64, r crm.Report) (crm.Report, error) {
-	if strings.TrimSpace(r.Text) == "" {
-		return r, crm.Errorf(crm.CodeInvalid, "report.empty")
-	}
-	if err := checkLen(r.Text); err != nil {
-		return r, err
-	}
 	now := s.now()
 	err := s.tx(ctx, func(tx *sqlx.Tx) error {
 		const q = `INSERT INTO reports (user_id, kind, period_start, objective, text, comment, comment_by, created_at, updated_at)
@@ -118,12 +111,6 @@ func (s *DB) ReportsOfPeriod(ctx context.Context, kind crm.PeriodKind, start crm
 
 // CommentReport stores a manager's comment and queues the rep's notice.
 func (s *DB) CommentReport(ctx context.Context, actor int64, id int64, comment string, now time.Time) (crm.Report, error) {
-	if strings.TrimSpace(comment) == "" {
-		return crm.Report{}, crm.Errorf(crm.CodeInvalid, "report.comment_empty")
-	}
-	if err := checkLen(comment); err != nil {
-		return crm.Report{}, err
-	}
 	err := s.tx(ctx, func(tx *sqlx.Tx) error {
 		var r crm.Report
 		if err := get(ctx, tx, &r, `SELECT `+reportCols+` FROM reports WHERE id = ?`, id); err != nil {

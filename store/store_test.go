@@ -278,10 +278,7 @@ func TestDealsPaymentsComplaintsAndAudit(t *testing.T) {
 		if len(h) != 2 || h[1].From != crm.StageInitial || h[1].To != crm.StageProposal {
 			t.Fatalf("history: %+v", h)
 		}
-		d.Stage, d.WinPct = crm.StageContract, 50
-		if _, err := db.SaveDeal(ctx, o.repA.ID, d); crm.ErrorCode(err) != crm.CodeInvalid {
-			t.Fatalf("won at 50%%: %v", err)
-		}
+		// The stage model (won at 50%: refused) is sales': TestRecordChecks.
 		top, _ := db.OpenDealsInScope(ctx, crm.Scope{OwnerID: o.repA.ID}, 5)
 		if len(top) != 1 {
 			t.Fatalf("open deals: %v", top)
@@ -309,7 +306,8 @@ func TestDealsPaymentsComplaintsAndAudit(t *testing.T) {
 		if _, err := db.CloseComplaint(ctx, o.repA.ID, k.ID, "已重开", time.Now()); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := db.CloseComplaint(ctx, o.repA.ID, k.ID, "again", time.Now()); crm.ErrorCode(err) != crm.CodeInvalid {
+		// Closed meanwhile (the message is sales': TestRecordChecks).
+		if _, err := db.CloseComplaint(ctx, o.repA.ID, k.ID, "again", time.Now()); crm.ErrorCode(err) != crm.CodeConflict {
 			t.Fatalf("close twice: %v", err)
 		}
 		a, _ := db.Audit(ctx, "deal", d.ID, 10)
@@ -344,15 +342,19 @@ func TestActivityMovesLastActivityAndStale(t *testing.T) {
 	})
 }
 
+// A refused claim is kept with its alerts, in one transaction (who hears
+// of it is sales' rule: TestClaimAlertsReachTheOwnersManagersAndGroups).
 func TestDuplicateClaimQueuesAlerts(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, db *store.DB) {
 		o := mkOrg(t, db)
 		c, _ := db.CreateCustomer(ctx, o.repA.ID, crm.Customer{Name: "北京青禾新锐科技有限公司", OwnerID: o.repA.ID})
-		if _, err := db.SQL().Exec(db.SQL().Rebind(`INSERT INTO chat_groups (channel, chat_id, dept_id, created_at) VALUES (?, ?, ?, ?)`), "telegram", "-100", o.root.ID, time.Now().UTC()); err != nil {
+		group := crm.Group{Channel: "telegram", ChatID: "-100", DeptID: o.root.ID}
+		if _, err := db.RecordDuplicateClaim(ctx, crm.DuplicateClaim{CustomerID: c.ID, ClaimantID: o.repB.ID, OwnerID: o.repA.ID, RawName: "青禾新锐科技（北京）有限公司"},
+			[]int64{o.mgr.ID}, []crm.Group{group}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := db.RecordDuplicateClaim(ctx, crm.DuplicateClaim{CustomerID: c.ID, ClaimantID: o.repB.ID, OwnerID: o.repA.ID, RawName: "青禾新锐科技（北京）有限公司"}); err != nil {
-			t.Fatal(err)
+		if ok, err := db.HasClaimed(ctx, c.ID, o.repB.ID); !ok || err != nil {
+			t.Fatalf("HasClaimed: %v %v", ok, err)
 		}
 		var rows []struct {
 			UserID int64  `db:"user_id"`
@@ -482,11 +484,12 @@ func TestHandover300Customers(t *testing.T) {
 		if _, err := db.Handover(ctx, o.mgr.ID, o.repA.ID, o.rep3.ID, nil, now); err != nil {
 			t.Fatal(err)
 		}
-		// To an inactive rep: refused.
+		// To a rep deactivated meanwhile: nothing moves (the rule and its
+		// message are sales': TestHandoverRules).
 		if _, err := db.SQL().Exec(db.SQL().Rebind(`UPDATE users SET active = ? WHERE id = ?`), false, o.repB.ID); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := db.Handover(ctx, o.mgr.ID, o.rep3.ID, o.repB.ID, nil, now); crm.ErrorCode(err) != crm.CodeInvalid {
+		if _, err := db.Handover(ctx, o.mgr.ID, o.rep3.ID, o.repB.ID, nil, now); crm.ErrorCode(err) != crm.CodeConflict {
 			t.Fatalf("handover to an inactive rep: %v", err)
 		}
 		if n, _ := db.CountOwned(ctx, o.repA.ID); n != 0 {

@@ -302,7 +302,7 @@ func (m *Main) ensureAdmin(ctx context.Context, db *store.DB) (crm.User, bool, e
 	if !errors.Is(err, crm.ErrNotFound) {
 		return u, false, err
 	}
-	u, err = db.CreateUser(ctx, 0, crm.User{Name: conversation.T(m.cfg.Locale, "setup.admin_name"), Role: crm.RoleAdmin, Locale: m.cfg.Locale})
+	u, err = sales.New(db).AddUser(ctx, sales.System(), crm.User{Name: conversation.T(m.cfg.Locale, "setup.admin_name"), Role: crm.RoleAdmin, Locale: m.cfg.Locale})
 	return u, err == nil, err
 }
 
@@ -456,7 +456,7 @@ func (m *Main) deptByName(ctx context.Context, db *store.DB, name string, create
 	if !create {
 		return 0, usageError{fmt.Sprintf("no department named %q", name)}
 	}
-	d, err = db.CreateDepartment(ctx, 0, name, 0)
+	d, err = sales.New(db).AddDepartment(ctx, sales.System(), name, 0)
 	return d.ID, err
 }
 
@@ -483,7 +483,7 @@ func (m *Main) inviteCmd(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	inv, err := db.CreateInvite(ctx, crm.Invite{Code: bot.NewInviteCode(), Role: crm.Role(*role), DeptID: d, Name: *name, CreatedAt: m.Now()})
+	inv, err := sales.New(db).IssueInvite(ctx, sales.System(), crm.Invite{Code: bot.NewInviteCode(), Role: crm.Role(*role), DeptID: d, Name: *name, CreatedAt: m.Now()})
 	if err != nil {
 		return err
 	}
@@ -519,7 +519,7 @@ func (m *Main) userCmd(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		u, err := db.CreateUser(ctx, 0, crm.User{Name: pos[0], Role: crm.Role(*role), DeptID: d})
+		u, err := sales.New(db).AddUser(ctx, sales.System(), crm.User{Name: pos[0], Role: crm.Role(*role), DeptID: d})
 		if err != nil {
 			return err
 		}
@@ -595,12 +595,12 @@ func (m *Main) userChange(ctx context.Context, args []string) error {
 				return err
 			}
 		}
-		if _, err := db.UpdateUser(ctx, 0, u.ID, r, d); err != nil {
+		if _, err := sales.New(db).UpdateUser(ctx, sales.System(), u, r, d); err != nil {
 			return err
 		}
 		fmt.Fprintf(m.Stdout, "%s: role %s, department %q\n", u.Name, r, *dept)
 	case "deactivate", "activate":
-		if err := db.SetActive(ctx, 0, u.ID, args[0] == "activate"); err != nil {
+		if err := sales.New(db).SetActive(ctx, sales.System(), u, args[0] == "activate"); err != nil {
 			if e, ok := crm.AsError(err); ok && e.Key == "user.owns_customers" {
 				return fmt.Errorf("%s still owns %v customers: hand them over first (/handover in chat)", u.Name, e.Args[1])
 			}
@@ -611,7 +611,7 @@ func (m *Main) userChange(ctx context.Context, args []string) error {
 		if u.Active {
 			return usageError{fmt.Sprintf("user release: %s is active; only a deactivated user's chats can be released", u.Name)}
 		}
-		n, err := db.ReleaseRetiredIdentities(ctx, 0, u.ID)
+		n, err := sales.New(db).ReleaseIdentities(ctx, sales.System(), u)
 		if err != nil {
 			return err
 		}
@@ -644,7 +644,7 @@ func (m *Main) deptCmd(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		d, err := db.CreateDepartment(ctx, 0, pos[0], p)
+		d, err := sales.New(db).AddDepartment(ctx, sales.System(), pos[0], p)
 		if err != nil {
 			return err
 		}
