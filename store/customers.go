@@ -16,7 +16,6 @@ const customerCols = `c.id, c.name, c.name_key, c.trade_key, c.industry, c.size,
 
 const customerFrom = ` FROM customers c JOIN users u ON u.id = c.owner_id `
 
-
 func searchText(c crm.Customer) string {
 	parts := []string{c.Name}
 	for _, ct := range c.Contacts {
