@@ -161,7 +161,7 @@ func New(opt Options) *Bot {
 		opt.StaleDays = 14
 	}
 	b := &Bot{opt: opt, byName: map[string]*Command{}, byWord: map[string]*Command{}, door: NewDoor()}
-	b.engine = conversation.NewEngine(opt.Store)
+	b.engine = conversation.NewEngine(scopedStore{opt.Store})
 	for _, c := range commandTable(b) {
 		b.commands = append(b.commands, c)
 		b.byName[c.Name] = c
@@ -191,6 +191,7 @@ func (b *Bot) Handle(ctx context.Context, u Update) []crm.Message {
 	b.updates.Add(1)
 	var r *Request
 	for attempt := 0; ; attempt++ {
+		resetScope(ctx)
 		r = &Request{Update: u, Now: b.opt.Now().In(b.opt.Location), Lang: conversation.NormalizeLang(u.LangCode, b.opt.DefaultLang)}
 		err := b.handler(ctx, r)
 		if err == nil {

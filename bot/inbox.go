@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"sync"
 	"time"
@@ -77,11 +78,18 @@ func (x *Inbox) track(key string, on bool) {
 // Accept stores an update with its payload and reports whether it is new;
 // a new one must be handed to Done once answered.
 func (x *Inbox) Accept(ctx context.Context, key string, payload []byte) (bool, error) {
-	fresh, err := x.Store.AcceptInbound(ctx, x.Channel, key, payload, x.now())
+	fresh, _, err := x.AcceptRead(ctx, key, payload, nil)
+	return fresh, err
+}
+
+// AcceptRead is Accept that, with read, reads a new update's sender and
+// chat states in the same transaction.
+func (x *Inbox) AcceptRead(ctx context.Context, key string, payload []byte, read *crm.UpdateRead) (bool, crm.UpdateContext, error) {
+	fresh, uc, err := acceptUpdate(ctx, x.Store, x.Channel, key, payload, x.now(), read)
 	if fresh {
 		x.track(key, true)
 	}
-	return fresh, err
+	return fresh, uc, err
 }
 
 // Handled keeps the replies of a handled update until Done: if this
@@ -90,17 +98,19 @@ func (x *Inbox) Accept(ctx context.Context, key string, payload []byte) (bool, e
 func (x *Inbox) Handled(key string, replies []byte) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	if err := x.Store.HandledInbound(ctx, x.Channel, key, replies); err != nil {
+	if err := saveUpdate(ctx, x.Store, x.Channel, key, nil, replies, false); err != nil {
 		x.log().Warn("inbox: replies not kept; the update would be handled again after a crash", slog.String("key", key), slog.Any("err", err))
 	}
 }
 
-// Done marks an update answered. It runs on its own short deadline: it is
-// called when the update's own context may have ended.
-func (x *Inbox) Done(key string) {
+// Done marks an update answered, in one transaction with the state
+// changes its answer made (the numbered options it showed). It runs on
+// its own short deadline: it is called when the update's own context may
+// have ended.
+func (x *Inbox) Done(key string, changes []crm.StateChange) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	if err := x.Store.FinishInbound(ctx, x.Channel, key); err != nil {
+	if err := saveUpdate(ctx, x.Store, x.Channel, key, changes, nil, true); err != nil {
 		// Left unfinished, the update is answered again after the lease.
 		x.log().Warn("inbox: update answered but not marked done", slog.String("key", key), slog.Any("err", err))
 	}
@@ -159,7 +169,7 @@ func (x *Inbox) recoverOnce(ctx context.Context, handle func(u crm.InboundUpdate
 			if u.Takeovers > MaxInboxTakeovers {
 				x.log().Error("inbox: giving up an update that could not be answered", slog.String("key", u.Key),
 					slog.Time("received_at", u.ReceivedAt), slog.Int("takeovers", u.Takeovers-1), slog.Bool("handled", u.Replies != nil))
-				x.Done(u.Key)
+				x.Done(u.Key, nil)
 				continue
 			}
 			x.log().Info("inbox: answering an update a stopped process left", slog.String("key", u.Key),
@@ -216,4 +226,80 @@ func (x *Inbox) release(keys []string) {
 		return
 	}
 	x.log().Info("inbox: unanswered updates released for the next process", slog.Int("updates", len(keys)))
+}
+
+// acceptUpdate is crm.UpdateStore.AcceptUpdate, or the same through the
+// single-purpose methods for a store without it.
+func acceptUpdate(ctx context.Context, st crm.Store, channel, key string, payload []byte, now time.Time, read *crm.UpdateRead) (bool, crm.UpdateContext, error) {
+	if us, ok := st.(crm.UpdateStore); ok {
+		return us.AcceptUpdate(ctx, channel, key, payload, now, read)
+	}
+	fresh, err := st.AcceptInbound(ctx, channel, key, payload, now)
+	if err != nil || !fresh || read == nil {
+		return fresh, crm.UpdateContext{}, err
+	}
+	uc, err := readUpdate(ctx, st, *read)
+	return true, uc, err
+}
+
+// readUpdate is crm.UpdateStore.ReadUpdate, or the same through the
+// single-purpose methods.
+func readUpdate(ctx context.Context, st crm.Store, read crm.UpdateRead) (crm.UpdateContext, error) {
+	if us, ok := st.(crm.UpdateStore); ok {
+		return us.ReadUpdate(ctx, read)
+	}
+	uc := crm.UpdateContext{States: map[string]crm.ConversationState{}}
+	if read.Reachable {
+		if err := st.SetReachable(ctx, read.Channel, read.ExternalID, true); err != nil {
+			return uc, err
+		}
+	}
+	u, err := st.IdentityUser(ctx, read.Channel, read.ExternalID)
+	switch {
+	case err == nil:
+		if uc.Departments, err = st.Departments(ctx); err != nil {
+			return uc, err
+		}
+		uc.User = u
+	case crm.ErrorCode(err) != crm.CodeUnbound:
+		return uc, err
+	}
+	for _, k := range read.StateKeys {
+		s, err := st.State(ctx, read.Channel, read.ChatID, k, read.Now)
+		switch {
+		case err == nil:
+			uc.States[k] = s
+		case !errors.Is(err, crm.ErrNotFound):
+			return uc, err
+		}
+	}
+	return uc, nil
+}
+
+// saveUpdate is crm.UpdateStore.SaveUpdate, or the same through the
+// single-purpose methods.
+func saveUpdate(ctx context.Context, st crm.Store, channel, key string, changes []crm.StateChange, replies []byte, finish bool) error {
+	if us, ok := st.(crm.UpdateStore); ok {
+		return us.SaveUpdate(ctx, channel, key, changes, replies, finish)
+	}
+	for _, c := range changes {
+		var err error
+		if c.Delete {
+			err = st.DeleteState(ctx, c.State.Channel, c.State.ChatID, c.State.UserKey)
+		} else {
+			err = st.PutState(ctx, c.State)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	switch {
+	case key == "":
+		return nil
+	case finish:
+		return st.FinishInbound(ctx, channel, key)
+	case replies != nil:
+		return st.HandledInbound(ctx, channel, key, replies)
+	}
+	return nil
 }

@@ -41,13 +41,9 @@ func (b *Bot) logUpdates(next Handler) Handler {
 // identify finds the bound user behind the chat account.
 func (b *Bot) identify(next Handler) Handler {
 	return func(ctx context.Context, r *Request) error {
-		u, err := b.opt.Store.IdentityUser(ctx, r.Channel, r.UserID)
+		u, depts, err := b.whoIs(ctx, r)
 		switch {
 		case err == nil:
-			depts, err := b.opt.Store.Departments(ctx)
-			if err != nil {
-				return err
-			}
 			r.User = u
 			r.Viewer = crm.ViewerOf(u, depts)
 			b.door.Known(r.Channel, r.UserID)

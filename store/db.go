@@ -164,6 +164,7 @@ func redactErr(err error, dsn string) error {
 
 // tx runs fn in a transaction, committing when it returns nil.
 func (s *DB) tx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
+	crm.NoteWrite(ctx)
 	tx, err := s.db.BeginTxx(ctx, nil)
 	if err != nil {
 		return formatError(err)
@@ -199,12 +200,14 @@ func sel(ctx context.Context, q querier, dest any, query string, args ...any) er
 }
 
 func exec(ctx context.Context, q querier, query string, args ...any) (sql.Result, error) {
+	crm.NoteWrite(ctx)
 	r, err := q.ExecContext(ctx, q.Rebind(query), args...)
 	return r, formatError(err)
 }
 
 // insertID runs an INSERT ... RETURNING id.
 func insertID(ctx context.Context, q querier, query string, args ...any) (int64, error) {
+	crm.NoteWrite(ctx)
 	var id int64
 	err := q.QueryRowxContext(ctx, q.Rebind(query), args...).Scan(&id)
 	return id, formatError(err)

@@ -451,58 +451,6 @@ func (c *Channel) deliverKeeping(ctx context.Context, t target, msgs []crm.Messa
 	return nil
 }
 
-// numberedKey is the conversation-state key under which a member's
-// numbered options are kept ('#' cannot occur in a WeCom UserID, so it
-// never meets the bot's own state for the member).
-const numberedKey = "#numbered"
-
-// rememberNumbered stores the numbered options last shown to a member (nil:
-// none), so that a typed "2" means the second one. They live in the store's
-// conversation state, not in memory: a restart or another instance still
-// understands the number.
-func (c *Channel) rememberNumbered(ctx context.Context, user string, btns []crm.Button) {
-	c.mu.RLock()
-	st := c.store
-	c.mu.RUnlock()
-	if st == nil {
-		return
-	}
-	var err error
-	if btns == nil {
-		err = st.DeleteState(ctx, Name, user, numberedKey)
-	} else {
-		data, _ := json.Marshal(btns)
-		now := c.now()
-		err = st.PutState(ctx, crm.ConversationState{Channel: Name, ChatID: user, UserKey: numberedKey, Flow: "_wecom_numbered",
-			Data: string(data), ExpiresAt: now.Add(conversation.StateTTL), UpdatedAt: now})
-	}
-	if err != nil {
-		c.log.LogAttrs(ctx, slog.LevelWarn, "wecom: numbered options not stored", slog.String("user", user), slog.Any("err", err))
-	}
-}
-
-// numberedOptions returns the numbered options last shown to a member.
-func (c *Channel) numberedOptions(ctx context.Context, user string) []crm.Button {
-	c.mu.RLock()
-	st := c.store
-	c.mu.RUnlock()
-	if st == nil {
-		return nil
-	}
-	s, err := st.State(ctx, Name, user, numberedKey, c.now())
-	if err != nil {
-		if !errors.Is(err, crm.ErrNotFound) {
-			c.log.LogAttrs(ctx, slog.LevelWarn, "wecom: numbered options not read", slog.String("user", user), slog.Any("err", err))
-		}
-		return nil
-	}
-	var btns []crm.Button
-	if json.Unmarshal([]byte(s.Data), &btns) != nil {
-		return nil
-	}
-	return btns
-}
-
 // failed turns a send error into what the caller should do.
 func (c *Channel) failed(ctx context.Context, t target, err error, push bool) error {
 	var se *safeError
