@@ -176,6 +176,17 @@ func (q *ChatQueue[J]) Push(chat string, j J) bool {
 	return true
 }
 
+// next returns the chat's next queued update, if any.
+func (q *ChatQueue[J]) next(chat string) (J, bool) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if p := q.pending[chat]; len(p) > 0 {
+		return p[0], true
+	}
+	var zero J
+	return zero, false
+}
+
 // Busy reports how many updates are reserved, queued or running. When it
 // reports 0, everything the finished updates did happens before the call
 // returns (it is read under the lock the workers take after each update).

@@ -95,10 +95,14 @@ func (x *Inbox) AcceptRead(ctx context.Context, key string, payload []byte, read
 // Handled keeps the replies of a handled update until Done: if this
 // process stops before they are delivered, the next one delivers them
 // instead of handling the update a second time.
-func (x *Inbox) Handled(key string, replies []byte) {
+func (x *Inbox) Handled(key string, replies []byte) { x.Keep(key, nil, replies) }
+
+// Keep is Handled with the state changes of the handling, in one
+// transaction.
+func (x *Inbox) Keep(key string, changes []crm.StateChange, replies []byte) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	if err := saveUpdate(ctx, x.Store, x.Channel, key, nil, replies, false); err != nil {
+	if err := saveUpdate(ctx, x.Store, x.Channel, key, changes, replies, false); err != nil {
 		x.log().Warn("inbox: replies not kept; the update would be handled again after a crash", slog.String("key", key), slog.Any("err", err))
 	}
 }
@@ -107,14 +111,21 @@ func (x *Inbox) Handled(key string, replies []byte) {
 // changes its answer made (the numbered options it showed). It runs on
 // its own short deadline: it is called when the update's own context may
 // have ended.
-func (x *Inbox) Done(key string, changes []crm.StateChange) {
+func (x *Inbox) Done(key string, changes []crm.StateChange) { x.DoneRead(key, changes, nil) }
+
+// DoneRead is Done that, with next, also reads what the chat's next
+// update needs, in the same transaction (nil when it failed).
+func (x *Inbox) DoneRead(key string, changes []crm.StateChange, next *crm.UpdateRead) *crm.UpdateContext {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	if err := saveUpdate(ctx, x.Store, x.Channel, key, changes, nil, true); err != nil {
+	uc, err := saveAndRead(ctx, x.Store, x.Channel, key, changes, nil, true, next)
+	x.track(key, false)
+	if err != nil {
 		// Left unfinished, the update is answered again after the lease.
 		x.log().Warn("inbox: update answered but not marked done", slog.String("key", key), slog.Any("err", err))
+		return nil
 	}
-	x.track(key, false)
+	return &uc
 }
 
 // Retry leaves an update unanswered for now (its replies could not be
@@ -279,9 +290,23 @@ func readUpdate(ctx context.Context, st crm.Store, read crm.UpdateRead) (crm.Upd
 // saveUpdate is crm.UpdateStore.SaveUpdate, or the same through the
 // single-purpose methods.
 func saveUpdate(ctx context.Context, st crm.Store, channel, key string, changes []crm.StateChange, replies []byte, finish bool) error {
+	_, err := saveAndRead(ctx, st, channel, key, changes, replies, finish, nil)
+	return err
+}
+
+// saveAndRead is crm.UpdateStore.SaveUpdate, or the same through the
+// single-purpose methods.
+func saveAndRead(ctx context.Context, st crm.Store, channel, key string, changes []crm.StateChange, replies []byte, finish bool, next *crm.UpdateRead) (crm.UpdateContext, error) {
 	if us, ok := st.(crm.UpdateStore); ok {
-		return us.SaveUpdate(ctx, channel, key, changes, replies, finish)
+		return us.SaveUpdate(ctx, channel, key, changes, replies, finish, next)
 	}
+	if err := saveSingly(ctx, st, channel, key, changes, replies, finish); err != nil || next == nil {
+		return crm.UpdateContext{}, err
+	}
+	return readUpdate(ctx, st, *next)
+}
+
+func saveSingly(ctx context.Context, st crm.Store, channel, key string, changes []crm.StateChange, replies []byte, finish bool) error {
 	for _, c := range changes {
 		var err error
 		if c.Delete {

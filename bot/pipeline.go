@@ -133,6 +133,13 @@ type Pipeline struct {
 	inbox *Inbox
 	q     *ChatQueue[job]
 
+	// unsettled counts, per chat, the updates accepted whose handling may
+	// still change what handling reads first (the sender's binding, the
+	// chat's states): an update accepted while there are none can read
+	// those with its accept.
+	mu        sync.Mutex
+	unsettled map[string]int
+
 	base    context.Context // answering; cancelled when Close gives up
 	cancel  context.CancelFunc
 	recov   context.CancelFunc
@@ -145,8 +152,16 @@ type Pipeline struct {
 type job struct {
 	key string // kept in the inbox until answered ("" for none)
 	in  Incoming
-	// pre is what was read with the accept (nil: read on the worker).
-	pre *crm.UpdateContext
+	// pre is what was read with the accept (nil: read on the worker), for
+	// the state keys asked.
+	pre   *crm.UpdateContext
+	asked []string
+	// settle tells the pipeline that the update's handling has saved what
+	// it changes (it is called once; nil for none).
+	settle func()
+	// later is filled, when pre is nil, by the chat's update before it,
+	// reading with its done mark.
+	later *prefetch
 	// kept are the replies of an update handled by a process that stopped
 	// before they went out: they are delivered, the update not handled again.
 	kept *Delivery
@@ -162,7 +177,7 @@ func (b *Bot) NewPipeline(ad Adapter, opt PipelineOptions) *Pipeline {
 		opt.Now = b.opt.Now
 	}
 	opt.Workers, opt.QueueSize, opt.PerChat = max(opt.Workers, 1), max(opt.QueueSize, 1), max(opt.PerChat, 1)
-	p := &Pipeline{bot: b, ad: ad, opt: opt, log: opt.Logger, store: b.opt.Store}
+	p := &Pipeline{bot: b, ad: ad, opt: opt, log: opt.Logger, store: b.opt.Store, unsettled: map[string]int{}}
 	p.base, p.cancel = context.WithCancel(context.Background())
 	if !opt.NoInbox {
 		p.inbox = &Inbox{Store: b.opt.Store, Channel: opt.Channel, Lease: opt.Lease, Now: opt.Now, Logger: opt.Logger}
@@ -222,24 +237,28 @@ func (p *Pipeline) Accept(ctx context.Context, key string, payload []byte, in In
 		}
 		return err
 	}
+	settled, settle := p.track(chat)
 	var read *crm.UpdateRead
-	if in.Handle && idle {
-		// Nothing of this chat waits or runs here: what is read now is
-		// what its worker would read.
-		r := p.readFor(&in)
+	if in.Handle && settled {
+		// Nothing of this chat that is handled before it may still change
+		// its sender's binding or its states: what is read now is what
+		// its worker would read. The numbered options are saved with an
+		// update's done mark: read only when nothing of the chat is left.
+		r := p.readFor(&in, idle)
 		read = &r
 	}
 	fresh, uc, err := p.inbox.AcceptRead(ctx, key, payload, read)
 	if err != nil || !fresh {
+		settle()
 		p.q.Unreserve(chat)
 		if err != nil {
 			return fmt.Errorf("bot: store %s update: %w", p.opt.Channel, err)
 		}
 		return nil
 	}
-	j := job{key: key, in: in}
+	j := job{key: key, in: in, settle: settle, later: &prefetch{}}
 	if read != nil {
-		j.pre = &uc
+		j.pre, j.asked = &uc, read.StateKeys
 	}
 	if !p.q.Push(chat, j) {
 		p.log.Warn("update accepted while closing; the next process answers it", slog.String("key", key))
@@ -271,11 +290,31 @@ func (p *Pipeline) notice(in Incoming, key string) {
 	})
 }
 
-// readFor is what handling the update reads first.
-func (p *Pipeline) readFor(in *Incoming) crm.UpdateRead {
+// track counts an update of chat as unsettled and reports whether it is
+// the only one; settle (call it once) takes it off.
+func (p *Pipeline) track(chat string) (only bool, settle func()) {
+	p.mu.Lock()
+	only = p.unsettled[chat] == 0
+	p.unsettled[chat]++
+	p.mu.Unlock()
+	var once sync.Once
+	return only, func() {
+		once.Do(func() {
+			p.mu.Lock()
+			defer p.mu.Unlock()
+			if p.unsettled[chat]--; p.unsettled[chat] <= 0 {
+				delete(p.unsettled, chat)
+			}
+		})
+	}
+}
+
+// readFor is what handling the update reads first (with numbered, the
+// numbered options a typed number may answer).
+func (p *Pipeline) readFor(in *Incoming, numbered bool) crm.UpdateRead {
 	u := in.Update
 	keys := []string{u.UserID}
-	if p.opt.Numbered && u.Button == "" {
+	if p.opt.Numbered && numbered && u.Button == "" {
 		if _, ok := parseNumber(u.Text); ok {
 			keys = append(keys, numberedKey)
 		}
@@ -293,7 +332,7 @@ func (p *Pipeline) recoverInbox(ctx context.Context) {
 			p.inbox.Done(iu.Key, nil)
 			return true
 		}
-		j := job{key: iu.Key, in: in}
+		j := job{key: iu.Key, in: in, later: &prefetch{}}
 		if iu.Replies != nil {
 			var d Delivery
 			if err := json.Unmarshal(iu.Replies, &d); err != nil {
@@ -314,7 +353,12 @@ func (p *Pipeline) recoverInbox(ctx context.Context) {
 				return false
 			}
 		}
-		return p.q.Push(chat, j)
+		_, j.settle = p.track(chat)
+		if !p.q.Push(chat, j) {
+			j.settle()
+			return false
+		}
+		return true
 	})
 }
 
@@ -329,11 +373,14 @@ func (p *Pipeline) run(j job) {
 	}
 	answered, changes := false, []crm.StateChange(nil)
 	defer func() {
+		if j.settle != nil {
+			defer j.settle()
+		}
 		switch {
 		case p.base.Err() != nil:
 			// Cut short by Close giving up: left for the next process.
 		case answered:
-			p.inbox.Done(j.key, changes)
+			p.done(j, changes)
 		default:
 			p.inbox.Retry(j.key)
 		}
@@ -352,7 +399,7 @@ func (p *Pipeline) answer(ctx context.Context, j job) (answered bool, changes []
 	}()
 	if j.kept != nil {
 		// Handled by a process that stopped before its replies went out.
-		return p.deliver(ctx, j.key, j.kept, false, true)
+		return p.deliver(ctx, j.key, j.kept, false, true, nil)
 	}
 	in := j.in
 	if !in.Handle {
@@ -363,11 +410,17 @@ func (p *Pipeline) answer(ctx context.Context, j job) (answered bool, changes []
 		}
 		return true, nil
 	}
-	sc := &scope{channel: in.Update.Channel, chat: in.Update.ChatID, user: in.Update.UserID}
-	if j.pre != nil {
-		sc.pre = j.pre
-	} else {
-		sc.pre = p.read(ctx, &in)
+	sc := &scope{channel: in.Update.Channel, chat: in.Update.ChatID, user: in.Update.UserID, asked: map[string]bool{}}
+	if j.pre == nil && j.later != nil {
+		j.pre, j.asked = j.later.get()
+	}
+	if j.pre == nil {
+		r := p.readFor(&in, true)
+		j.pre, j.asked = p.read(ctx, r), r.StateKeys
+	}
+	sc.pre = j.pre
+	for _, k := range j.asked {
+		sc.asked[k] = true
 	}
 	who := Sender{}
 	if sc.pre != nil && sc.pre.User.ID != 0 {
@@ -391,7 +444,7 @@ func (p *Pipeline) answer(ctx context.Context, j job) (answered bool, changes []
 		return true, nil
 	case v == Stale:
 		d := &Delivery{ChatID: in.Update.ChatID, Lang: who.Locale, Replies: []crm.Message{p.bot.noticeFor(who.Locale, in.Update.LangCode, "button.stale")}}
-		return p.deliver(ctx, j.key, d, true, false)
+		return p.deliver(ctx, j.key, d, true, false, nil)
 	}
 	if p.opt.Numbered && in.Update.Button == "" {
 		if data, ok := p.typedNumber(ctx, sc, in.Update.Text); ok {
@@ -399,7 +452,13 @@ func (p *Pipeline) answer(ctx context.Context, j job) (answered bool, changes []
 		}
 	}
 	hctx, wrote := crm.WithWriteMark(withScope(ctx, sc))
+	endReads := func() {}
+	if rb, ok := p.store.(crm.ReadBatcher); ok {
+		// The handler's reads share one transaction.
+		hctx, endReads = rb.BatchReads(hctx)
+	}
 	replies := p.bot.Handle(hctx, in.Update)
+	endReads()
 	if ctx.Err() != nil {
 		// Cut short (Close gave up, or the update's time ran out): what
 		// it said may be an apology for that. Left for the next try.
@@ -413,24 +472,63 @@ func (p *Pipeline) answer(ctx context.Context, j job) (answered bool, changes []
 		return true, changes
 	}
 	d := &Delivery{ChatID: in.Update.ChatID, Lang: who.Locale, Target: in.Target, Replies: replies}
-	kept := wrote.Load() || len(changes) > 0
-	if kept {
-		// The update changed something: its replies are kept with its
-		// state, so that after a crash they are delivered, not made again.
-		if !p.keep(ctx, j.key, changes, d) {
-			return false, nil
+	if !wrote.Load() {
+		// Nothing but the conversation state changed: the changes are
+		// saved with the done mark. A crash before it leaves both
+		// unsaved, and the update is handled again from the same state.
+		if len(changes) == 0 && j.settle != nil {
+			j.settle()
 		}
+		return p.deliver(ctx, j.key, d, false, false, changes)
 	}
-	return p.deliver(ctx, j.key, d, false, kept)
+	// The update changed data: its replies are kept with its state
+	// changes, so that after a crash they are delivered, not made again.
+	if !p.keep(ctx, j.key, changes, d) {
+		return false, nil
+	}
+	if j.settle != nil {
+		j.settle()
+	}
+	return p.deliver(ctx, j.key, d, false, true, nil)
+}
+
+// prefetch is what an update's predecessor in its chat read for it.
+type prefetch struct {
+	mu    sync.Mutex
+	uc    *crm.UpdateContext
+	asked []string
+}
+
+func (f *prefetch) get() (*crm.UpdateContext, []string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.uc, f.asked
+}
+
+// done marks an update answered with its state changes and, when the
+// chat's next update waits with nothing read for it, reads that in the
+// same transaction.
+func (p *Pipeline) done(j job, changes []crm.StateChange) {
+	nj, ok := p.q.next(j.in.queue())
+	if !ok || nj.pre != nil || nj.later == nil || nj.kept != nil || !nj.in.Handle {
+		p.inbox.Done(j.key, changes)
+		return
+	}
+	r := p.readFor(&nj.in, true)
+	if uc := p.inbox.DoneRead(j.key, changes, &r); uc != nil {
+		nj.later.mu.Lock()
+		nj.later.uc, nj.later.asked = uc, r.StateKeys
+		nj.later.mu.Unlock()
+	}
 }
 
 // read reads what handling needs first, for an update whose accept did not
 // (it was taken over, or its chat was busy): nil when it fails (the
 // handler's own reads try again).
-func (p *Pipeline) read(ctx context.Context, in *Incoming) *crm.UpdateContext {
-	uc, err := readUpdate(ctx, p.store, p.readFor(in))
+func (p *Pipeline) read(ctx context.Context, r crm.UpdateRead) *crm.UpdateContext {
+	uc, err := readUpdate(ctx, p.store, r)
 	if err != nil {
-		p.log.Warn("reading an update's sender failed", slog.String("chat_id", in.Update.ChatID), slog.Any("err", err))
+		p.log.Warn("reading an update's sender failed", slog.String("chat_id", r.ChatID), slog.Any("err", err))
 		return nil
 	}
 	return &uc
@@ -465,24 +563,24 @@ func (p *Pipeline) keep(ctx context.Context, key string, changes []crm.StateChan
 // the numbered options shown, to save): false when what is left failed in
 // a way worth retrying later, after keeping what is left. keepOptions: the
 // replies leave the chat's numbered options as they were (a notice that
-// asks nothing); kept: the inbox holds d already.
-func (p *Pipeline) deliver(ctx context.Context, key string, d *Delivery, keepOptions, kept bool) (bool, []crm.StateChange) {
+// asks nothing); kept: the inbox holds d already; unsaved: the state
+// changes of the handling, saved with the done mark (or with what is kept).
+func (p *Pipeline) deliver(ctx context.Context, key string, d *Delivery, keepOptions, kept bool, unsaved []crm.StateChange) (bool, []crm.StateChange) {
 	sh := &shown{chat: d.ChatID, keep: keepOptions}
 	sent, err := p.ad.Deliver(context.WithValue(ctx, shownKey{}, sh), d)
 	if err == nil {
-		return true, sh.changes(p, d.ChatID)
+		return true, append(unsaved, sh.changes(p, d.ChatID)...)
 	}
 	p.log.Warn("reply not delivered", slog.String("chat_id", d.ChatID), slog.Int("sent", sent), slog.Int("of", len(d.Replies)), slog.Any("err", err))
 	if key == "" || (!p.ad.Retryable(err) && ctx.Err() == nil) {
-		return true, nil // as answered as it can be
+		return true, unsaved // as answered as it can be
 	}
 	if sent > 0 || !kept {
-		// What is left is kept (an update that wrote nothing had kept
-		// nothing yet): the next try delivers it, without handling the
-		// update again.
+		// What is left is kept, with the state changes not saved yet: the
+		// next try delivers it, without handling the update again.
 		d.Replies = d.Replies[sent:]
 		if data, err := json.Marshal(d); err == nil {
-			p.inbox.Handled(key, data)
+			p.inbox.Keep(key, unsaved, data)
 		}
 	}
 	return false, nil

@@ -46,10 +46,11 @@ type UpdateStore interface {
 	// ReadUpdate reads what an UpdateRead asks for in one transaction.
 	ReadUpdate(ctx context.Context, read UpdateRead) (UpdateContext, error)
 	// SaveUpdate applies state changes and, in the same transaction, keeps
-	// replies (HandledInbound) when replies is not nil, and marks the
-	// update answered (FinishInbound) when finish is set. An empty key
-	// applies the changes alone.
-	SaveUpdate(ctx context.Context, channel, key string, changes []StateChange, replies []byte, finish bool) error
+	// replies (HandledInbound) when replies is not nil, or marks the
+	// update answered (FinishInbound) when finish is set, and then, with
+	// next, reads what the chat's next update needs (ReadUpdate). An empty
+	// key applies the changes alone.
+	SaveUpdate(ctx context.Context, channel, key string, changes []StateChange, replies []byte, finish bool, next *UpdateRead) (UpdateContext, error)
 }
 
 type writeMarkKey struct{}
@@ -68,4 +69,14 @@ func NoteWrite(ctx context.Context) {
 	if m, ok := ctx.Value(writeMarkKey{}).(*atomic.Bool); ok {
 		m.Store(true)
 	}
+}
+
+// ReadBatcher is a store that can run the reads made under a context in
+// one read-only transaction (one round trip each, one transaction in all)
+// instead of one autocommit transaction each: BatchReads returns that
+// context and end, which must be called once the reads are over (before
+// slow work such as sending). Writes under the context are not affected:
+// each is its own transaction as always, and reads after a write see it.
+type ReadBatcher interface {
+	BatchReads(ctx context.Context) (context.Context, func())
 }

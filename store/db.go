@@ -32,6 +32,8 @@ type DB struct {
 	dsn    string
 	// Now is the clock for timestamps the store sets itself.
 	Now func() time.Time
+
+	slots chan struct{} // read batches holding a connection (readtx.go)
 }
 
 var _ crm.Store = (*DB)(nil)

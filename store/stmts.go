@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"strings"
 	"sync"
 
@@ -76,6 +77,19 @@ func (c *cachedDB) stmt(ctx context.Context, query string) *sqlx.Stmt {
 }
 
 func (c *cachedDB) SelectContext(ctx context.Context, dest any, query string, args ...any) error {
+	if b := batchOf(ctx); b != nil {
+		var err error
+		if ok, _ := b.run(query, func(tx *sqlx.Tx) error {
+			if st := c.stmt(ctx, query); st != nil {
+				err = tx.StmtxContext(ctx, st).SelectContext(ctx, dest, args...)
+			} else {
+				err = tx.SelectContext(ctx, dest, query, args...)
+			}
+			return err
+		}); ok {
+			return err
+		}
+	}
 	if st := c.stmt(ctx, query); st != nil {
 		return st.SelectContext(ctx, dest, args...)
 	}
@@ -83,6 +97,22 @@ func (c *cachedDB) SelectContext(ctx context.Context, dest any, query string, ar
 }
 
 func (c *cachedDB) GetContext(ctx context.Context, dest any, query string, args ...any) error {
+	if b := batchOf(ctx); b != nil {
+		var err error
+		if ok, _ := b.run(query, func(tx *sqlx.Tx) error {
+			if st := c.stmt(ctx, query); st != nil {
+				err = tx.StmtxContext(ctx, st).GetContext(ctx, dest, args...)
+			} else {
+				err = tx.GetContext(ctx, dest, query, args...)
+			}
+			if errors.Is(err, sql.ErrNoRows) {
+				return nil // an answer, not a failure
+			}
+			return err
+		}); ok {
+			return err
+		}
+	}
 	if st := c.stmt(ctx, query); st != nil {
 		return st.GetContext(ctx, dest, args...)
 	}

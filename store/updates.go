@@ -94,7 +94,7 @@ func (s *DB) readUpdate(ctx context.Context, tx *sqlx.Tx, read crm.UpdateRead) (
 
 // SaveUpdate applies state changes and keeps replies or finishes the
 // update in one transaction (one statement needs none).
-func (s *DB) SaveUpdate(ctx context.Context, channel, key string, changes []crm.StateChange, replies []byte, finish bool) error {
+func (s *DB) SaveUpdate(ctx context.Context, channel, key string, changes []crm.StateChange, replies []byte, finish bool, next *crm.UpdateRead) (crm.UpdateContext, error) {
 	type stmt struct {
 		q    string
 		args []any
@@ -118,11 +118,12 @@ func (s *DB) SaveUpdate(ctx context.Context, channel, key string, changes []crm.
 	} else if key != "" && replies != nil {
 		stmts = append(stmts, stmt{`UPDATE inbound SET replies = ? WHERE channel = ? AND key = ? AND payload IS NOT NULL`, []any{string(replies), channel, key}})
 	}
+	var uc crm.UpdateContext
 	var err error
-	switch len(stmts) {
-	case 0:
-		return nil
-	case 1:
+	switch {
+	case len(stmts) == 0 && next == nil:
+		return uc, nil
+	case len(stmts) == 1 && next == nil:
 		_, err = exec(ctx, s.db, stmts[0].q, stmts[0].args...)
 	default:
 		err = s.tx(ctx, func(tx *sqlx.Tx) error {
@@ -131,11 +132,16 @@ func (s *DB) SaveUpdate(ctx context.Context, channel, key string, changes []crm.
 					return err
 				}
 			}
-			return nil
+			if next == nil {
+				return nil
+			}
+			var err error
+			uc, err = s.readUpdate(ctx, tx, *next)
+			return err
 		})
 	}
 	if err != nil {
-		return fmt.Errorf("store: save inbound %s update: %w", channel, err)
+		return crm.UpdateContext{}, fmt.Errorf("store: save inbound %s update: %w", channel, err)
 	}
-	return nil
+	return uc, nil
 }
