@@ -76,19 +76,35 @@ func (c *cachedDB) stmt(ctx context.Context, query string) *sqlx.Stmt {
 	return st
 }
 
-func (c *cachedDB) SelectContext(ctx context.Context, dest any, query string, args ...any) error {
-	if b := batchOf(ctx); b != nil {
-		var err error
-		if ok, _ := b.run(query, func(tx *sqlx.Tx) error {
-			if st := c.stmt(ctx, query); st != nil {
-				err = tx.StmtxContext(ctx, st).SelectContext(ctx, dest, args...)
-			} else {
-				err = tx.SelectContext(ctx, dest, query, args...)
-			}
-			return err
-		}); ok {
-			return err
+// batched runs a read in ctx's read batch (BatchReads), when it has one
+// that takes the query; ok is false when the pool is to run it.
+func (c *cachedDB) batched(ctx context.Context, query string, read func(st *sqlx.Stmt, tx *sqlx.Tx) error) (ok bool, err error) {
+	b := batchOf(ctx)
+	if b == nil {
+		return false, nil
+	}
+	ok, _ = b.run(query, func(tx *sqlx.Tx) error {
+		var st *sqlx.Stmt
+		if prepared := c.stmt(ctx, query); prepared != nil {
+			st = tx.StmtxContext(ctx, prepared) // database/sql reuses it on the transaction's connection
 		}
+		err = read(st, tx)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil // an answer, not a failure
+		}
+		return err
+	})
+	return ok, err
+}
+
+func (c *cachedDB) SelectContext(ctx context.Context, dest any, query string, args ...any) error {
+	if ok, err := c.batched(ctx, query, func(st *sqlx.Stmt, tx *sqlx.Tx) error {
+		if st != nil {
+			return st.SelectContext(ctx, dest, args...)
+		}
+		return tx.SelectContext(ctx, dest, query, args...)
+	}); ok {
+		return err
 	}
 	if st := c.stmt(ctx, query); st != nil {
 		return st.SelectContext(ctx, dest, args...)
@@ -97,21 +113,13 @@ func (c *cachedDB) SelectContext(ctx context.Context, dest any, query string, ar
 }
 
 func (c *cachedDB) GetContext(ctx context.Context, dest any, query string, args ...any) error {
-	if b := batchOf(ctx); b != nil {
-		var err error
-		if ok, _ := b.run(query, func(tx *sqlx.Tx) error {
-			if st := c.stmt(ctx, query); st != nil {
-				err = tx.StmtxContext(ctx, st).GetContext(ctx, dest, args...)
-			} else {
-				err = tx.GetContext(ctx, dest, query, args...)
-			}
-			if errors.Is(err, sql.ErrNoRows) {
-				return nil // an answer, not a failure
-			}
-			return err
-		}); ok {
-			return err
+	if ok, err := c.batched(ctx, query, func(st *sqlx.Stmt, tx *sqlx.Tx) error {
+		if st != nil {
+			return st.GetContext(ctx, dest, args...)
 		}
+		return tx.GetContext(ctx, dest, query, args...)
+	}); ok {
+		return err
 	}
 	if st := c.stmt(ctx, query); st != nil {
 		return st.GetContext(ctx, dest, args...)
