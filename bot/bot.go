@@ -80,6 +80,7 @@ type Middleware func(Handler) Handler
 type Store interface {
 	crm.StateStore
 	crm.InboxStore
+	crm.UpdateStore
 }
 
 // Options configures a Bot.
@@ -173,7 +174,7 @@ func New(opt Options) *Bot {
 		opt.StaleDays = 14
 	}
 	b := &Bot{opt: opt, byName: map[string]*Command{}, byWord: map[string]*Command{}, door: NewDoor()}
-	b.engine = conversation.NewEngine(opt.Store)
+	b.engine = conversation.NewEngine(scopedStore{opt.Store})
 	b.svc = &Services{Sales: opt.Sales, Sheets: opt.Sheets, Engine: b.engine, Charts: opt.Charts, Logger: opt.Logger,
 		DefaultLang: opt.DefaultLang, StaleDays: opt.StaleDays, BotUsername: opt.BotUsername, Now: opt.Now, Location: opt.Location,
 		commands: commandTable()}
@@ -207,6 +208,7 @@ func (b *Bot) Handle(ctx context.Context, u Update) []crm.Message {
 	b.updates.Add(1)
 	var r *Request
 	for attempt := 0; ; attempt++ {
+		resetScope(ctx)
 		r = &Request{Update: u, Now: b.opt.Now().In(b.opt.Location), Lang: conversation.NormalizeLang(u.LangCode, b.opt.DefaultLang)}
 		err := b.handler(ctx, r)
 		if err == nil {

@@ -89,42 +89,50 @@ func (q *ChatQueue[J]) work() {
 // ErrChatBusy after); otherwise, with wait, it waits for a free slot until
 // ctx ends or the queue closes; without, a full queue is ErrQueueFull.
 func (q *ChatQueue[J]) Reserve(ctx context.Context, chat string, wait bool) error {
+	_, err := q.reserve(ctx, chat, wait)
+	return err
+}
+
+// reserve is Reserve; idle reports that nothing else of the chat was
+// reserved, queued or running when it took the room.
+func (q *ChatQueue[J]) reserve(ctx context.Context, chat string, wait bool) (idle bool, err error) {
 	q.mu.Lock()
 	if q.closed {
 		q.mu.Unlock()
-		return ErrQueueClosed
+		return false, ErrQueueClosed
 	}
 	if q.count[chat] >= q.perChat {
 		first := !q.noticed[chat]
 		q.noticed[chat] = true
 		q.mu.Unlock()
 		if first {
-			return ErrChatBusyNotice
+			return false, ErrChatBusyNotice
 		}
-		return ErrChatBusy
+		return false, ErrChatBusy
 	}
+	idle = q.count[chat] == 0
 	q.count[chat]++
 	q.mu.Unlock()
 	if wait {
 		select {
 		case q.slots <- struct{}{}:
 			q.addBusy(1)
-			return nil
+			return idle, nil
 		case <-ctx.Done():
 			q.uncount(chat)
-			return ctx.Err()
+			return false, ctx.Err()
 		case <-q.closing:
 			q.uncount(chat)
-			return ErrQueueClosed
+			return false, ErrQueueClosed
 		}
 	}
 	select {
 	case q.slots <- struct{}{}:
 		q.addBusy(1)
-		return nil
+		return idle, nil
 	default:
 		q.uncount(chat)
-		return ErrQueueFull
+		return false, ErrQueueFull
 	}
 }
 
@@ -166,6 +174,17 @@ func (q *ChatQueue[J]) Push(chat string, j J) bool {
 		q.cond.Signal()
 	}
 	return true
+}
+
+// next returns the chat's next queued update, if any.
+func (q *ChatQueue[J]) next(chat string) (J, bool) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if p := q.pending[chat]; len(p) > 0 {
+		return p[0], true
+	}
+	var zero J
+	return zero, false
 }
 
 // Busy reports how many updates are reserved, queued or running. When it

@@ -28,7 +28,7 @@ const MaxInboxTakeovers = 5
 // once. Keys are the channel's dedupe keys, so
 // a platform's redelivery of an update already accepted is not new.
 type Inbox struct {
-	Store   crm.InboxStore
+	Store   Store
 	Channel string
 	Lease   time.Duration // default DefaultInboxLease
 	Now     func() time.Time
@@ -77,34 +77,54 @@ func (x *Inbox) track(key string, on bool) {
 // Accept stores an update with its payload and reports whether it is new;
 // a new one must be handed to Done once answered.
 func (x *Inbox) Accept(ctx context.Context, key string, payload []byte) (bool, error) {
-	fresh, err := x.Store.AcceptInbound(ctx, x.Channel, key, payload, x.now())
+	fresh, _, err := x.AcceptRead(ctx, key, payload, nil)
+	return fresh, err
+}
+
+// AcceptRead is Accept that, with read, reads a new update's sender and
+// chat states in the same transaction.
+func (x *Inbox) AcceptRead(ctx context.Context, key string, payload []byte, read *crm.UpdateRead) (bool, crm.UpdateContext, error) {
+	fresh, uc, err := x.Store.AcceptUpdate(ctx, x.Channel, key, payload, x.now(), read)
 	if fresh {
 		x.track(key, true)
 	}
-	return fresh, err
+	return fresh, uc, err
 }
 
 // Handled keeps the replies of a handled update until Done: if this
 // process stops before they are delivered, the next one delivers them
 // instead of handling the update a second time.
-func (x *Inbox) Handled(key string, replies []byte) {
+func (x *Inbox) Handled(key string, replies []byte) { x.Keep(key, nil, replies) }
+
+// Keep is Handled with the state changes of the handling, in one
+// transaction.
+func (x *Inbox) Keep(key string, changes []crm.StateChange, replies []byte) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	if err := x.Store.HandledInbound(ctx, x.Channel, key, replies); err != nil {
+	if _, err := x.Store.SaveUpdate(ctx, x.Channel, key, changes, replies, false, nil); err != nil {
 		x.log().Warn("inbox: replies not kept; the update would be handled again after a crash", slog.String("key", key), slog.Any("err", err))
 	}
 }
 
-// Done marks an update answered. It runs on its own short deadline: it is
-// called when the update's own context may have ended.
-func (x *Inbox) Done(key string) {
+// Done marks an update answered, in one transaction with the state
+// changes its answer made (the numbered options it showed). It runs on
+// its own short deadline: it is called when the update's own context may
+// have ended.
+func (x *Inbox) Done(key string, changes []crm.StateChange) { x.DoneRead(key, changes, nil) }
+
+// DoneRead is Done that, with next, also reads what the chat's next
+// update needs, in the same transaction (nil when it failed).
+func (x *Inbox) DoneRead(key string, changes []crm.StateChange, next *crm.UpdateRead) *crm.UpdateContext {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	if err := x.Store.FinishInbound(ctx, x.Channel, key); err != nil {
+	uc, err := x.Store.SaveUpdate(ctx, x.Channel, key, changes, nil, true, next)
+	x.track(key, false)
+	if err != nil {
 		// Left unfinished, the update is answered again after the lease.
 		x.log().Warn("inbox: update answered but not marked done", slog.String("key", key), slog.Any("err", err))
+		return nil
 	}
-	x.track(key, false)
+	return &uc
 }
 
 // Retry leaves an update unanswered for now (its replies could not be
@@ -159,7 +179,7 @@ func (x *Inbox) recoverOnce(ctx context.Context, handle func(u crm.InboundUpdate
 			if u.Takeovers > MaxInboxTakeovers {
 				x.log().Error("inbox: giving up an update that could not be answered", slog.String("key", u.Key),
 					slog.Time("received_at", u.ReceivedAt), slog.Int("takeovers", u.Takeovers-1), slog.Bool("handled", u.Replies != nil))
-				x.Done(u.Key)
+				x.Done(u.Key, nil)
 				continue
 			}
 			x.log().Info("inbox: answering an update a stopped process left", slog.String("key", u.Key),
@@ -217,3 +237,4 @@ func (x *Inbox) release(keys []string) {
 	}
 	x.log().Info("inbox: unanswered updates released for the next process", slog.Int("updates", len(keys)))
 }
+

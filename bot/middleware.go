@@ -41,7 +41,7 @@ func (b *Bot) logUpdates(next Handler) Handler {
 // identify finds the bound user behind the chat account.
 func (b *Bot) identify(next Handler) Handler {
 	return func(ctx context.Context, r *Request) error {
-		v, err := b.opt.Sales.Identify(ctx, r.Channel, r.UserID)
+		v, err := b.whoIs(ctx, r)
 		switch {
 		case err == nil:
 			r.User = v.User

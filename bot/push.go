@@ -75,10 +75,19 @@ func pushTable() map[string]pushKind {
 // reminder was queued says nothing). Buttons on a user's push are live
 // follow-up actions in that chat. It is the scheduler's RenderFunc.
 func (b *Bot) RenderPush(ctx context.Context, it crm.OutboxItem, to crm.Identity) ([]crm.Message, error) {
+	msgs, lang, err := b.renderPush(ctx, it, to)
+	for i := range msgs {
+		msgs[i].Lang = lang
+	}
+	return msgs, err
+}
+
+// renderPush renders a push and says its language.
+func (b *Bot) renderPush(ctx context.Context, it crm.OutboxItem, to crm.Identity) ([]crm.Message, string, error) {
 	s := b.svc
 	kind, ok := pushTable()[it.Kind]
 	if !ok {
-		return nil, fmt.Errorf("push %d: unknown kind %q", it.ID, it.Kind)
+		return nil, "", fmt.Errorf("push %d: unknown kind %q", it.ID, it.Kind)
 	}
 	// A group push was queued by a rule for the team (System reads it); a
 	// user's push is read as that user.
@@ -86,10 +95,10 @@ func (b *Bot) RenderPush(ctx context.Context, it crm.OutboxItem, to crm.Identity
 	if it.UserID != 0 {
 		u, err := s.Sales.User(ctx, it.UserID)
 		if err != nil {
-			return nil, err
+			return nil, "", err
 		}
 		if p.Viewer, err = s.Sales.ViewerOf(ctx, u); err != nil {
-			return nil, err
+			return nil, "", err
 		}
 		if u.Locale != "" {
 			p.Lang = u.Locale
@@ -97,17 +106,17 @@ func (b *Bot) RenderPush(ctx context.Context, it crm.OutboxItem, to crm.Identity
 	}
 	out, err := kind.render(ctx, s, p)
 	if err != nil || out.Messages != nil || out.Text == "" {
-		return out.Messages, err
+		return out.Messages, p.Lang, err
 	}
 	if len(out.Menu) == 0 || to.UserID == 0 {
-		return []crm.Message{{Text: out.Text}}, nil
+		return []crm.Message{{Text: out.Text}}, p.Lang, nil
 	}
 	env := &conversation.Env{Sales: s.Sales, Viewer: p.Viewer, Lang: p.Lang, Now: p.Now, Channel: to.Channel, ChatID: to.ChatID, UserKey: to.ExternalID}
 	m, err := s.Engine.Offer(ctx, env, out.Text, out.Menu)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	return []crm.Message{m}, nil
+	return []crm.Message{m}, p.Lang, nil
 }
 
 // gone reports a read that found nothing: what the push was about was

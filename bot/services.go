@@ -49,6 +49,9 @@ func (s *Services) offer(ctx context.Context, r *Request, text string, menu []co
 	return nil
 }
 
+// T formats a catalogue entry in lang: for the words a channel adds itself.
+func T(lang, key string, args ...any) string { return conversation.T(lang, key, args...) }
+
 // say adds the messages a form said.
 func say(r *Request, out []crm.Message, err error) error {
 	for _, m := range out {

@@ -35,6 +35,10 @@ type Message struct {
 	Image   *Image
 	File    *File
 	Edit    bool
+	// Lang is the language the message is written in ("zh", "en"; "" when
+	// not known): the words a channel adds itself (a numbered list's hint)
+	// follow it.
+	Lang string
 }
 
 // Recipient is where a push goes: a user (through every reachable identity)

@@ -119,6 +119,24 @@ func (s *Service) AnyUserByName(ctx context.Context, name string) (crm.User, err
 	return s.org.UserByNameAny(ctx, name)
 }
 
+// EnsureGroup registers g as an alert group unless a group of its channel
+// is registered already (the WeCom group robot at start), as an admin.
+func (s *Service) EnsureGroup(ctx context.Context, actor crm.Viewer, g crm.Group) error {
+	if err := adminOnly(actor, "/admin group"); err != nil {
+		return err
+	}
+	groups, err := s.org.Groups(ctx)
+	if err != nil {
+		return err
+	}
+	for _, x := range groups {
+		if x.Channel == g.Channel {
+			return nil
+		}
+	}
+	return s.org.RegisterGroup(ctx, actor.ID, g)
+}
+
 // UserByName finds an active user by exact name. NotFound.
 func (s *Service) UserByName(ctx context.Context, name string) (crm.User, error) {
 	return s.org.UserByName(ctx, name)

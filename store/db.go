@@ -32,6 +32,8 @@ type DB struct {
 	dsn    string
 	// Now is the clock for timestamps the store sets itself.
 	Now func() time.Time
+
+	slots chan struct{} // read batches holding a connection (readtx.go)
 }
 
 var _ crm.Store = (*DB)(nil)
@@ -164,6 +166,7 @@ func redactErr(err error, dsn string) error {
 
 // tx runs fn in a transaction, committing when it returns nil.
 func (s *DB) tx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
+	crm.NoteWrite(ctx)
 	tx, err := s.db.BeginTxx(ctx, nil)
 	if err != nil {
 		return formatError(err)
@@ -199,12 +202,14 @@ func sel(ctx context.Context, q querier, dest any, query string, args ...any) er
 }
 
 func exec(ctx context.Context, q querier, query string, args ...any) (sql.Result, error) {
+	crm.NoteWrite(ctx)
 	r, err := q.ExecContext(ctx, q.Rebind(query), args...)
 	return r, formatError(err)
 }
 
 // insertID runs an INSERT ... RETURNING id.
 func insertID(ctx context.Context, q querier, query string, args ...any) (int64, error) {
+	crm.NoteWrite(ctx)
 	var id int64
 	err := q.QueryRowxContext(ctx, q.Rebind(query), args...).Scan(&id)
 	return id, formatError(err)

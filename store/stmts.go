@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"strings"
 	"sync"
 
@@ -75,7 +76,36 @@ func (c *cachedDB) stmt(ctx context.Context, query string) *sqlx.Stmt {
 	return st
 }
 
+// batched runs a read in ctx's read batch (BatchReads), when it has one
+// that takes the query; ok is false when the pool is to run it.
+func (c *cachedDB) batched(ctx context.Context, query string, read func(st *sqlx.Stmt, tx *sqlx.Tx) error) (ok bool, err error) {
+	b := batchOf(ctx)
+	if b == nil {
+		return false, nil
+	}
+	ok, _ = b.run(query, func(tx *sqlx.Tx) error {
+		var st *sqlx.Stmt
+		if prepared := c.stmt(ctx, query); prepared != nil {
+			st = tx.StmtxContext(ctx, prepared) // database/sql reuses it on the transaction's connection
+		}
+		err = read(st, tx)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil // an answer, not a failure
+		}
+		return err
+	})
+	return ok, err
+}
+
 func (c *cachedDB) SelectContext(ctx context.Context, dest any, query string, args ...any) error {
+	if ok, err := c.batched(ctx, query, func(st *sqlx.Stmt, tx *sqlx.Tx) error {
+		if st != nil {
+			return st.SelectContext(ctx, dest, args...)
+		}
+		return tx.SelectContext(ctx, dest, query, args...)
+	}); ok {
+		return err
+	}
 	if st := c.stmt(ctx, query); st != nil {
 		return st.SelectContext(ctx, dest, args...)
 	}
@@ -83,6 +113,14 @@ func (c *cachedDB) SelectContext(ctx context.Context, dest any, query string, ar
 }
 
 func (c *cachedDB) GetContext(ctx context.Context, dest any, query string, args ...any) error {
+	if ok, err := c.batched(ctx, query, func(st *sqlx.Stmt, tx *sqlx.Tx) error {
+		if st != nil {
+			return st.GetContext(ctx, dest, args...)
+		}
+		return tx.GetContext(ctx, dest, query, args...)
+	}); ok {
+		return err
+	}
 	if st := c.stmt(ctx, query); st != nil {
 		return st.GetContext(ctx, dest, args...)
 	}

@@ -38,11 +38,18 @@ func runTx(ctx context.Context, o options, pg pgServer, bin, work string) error 
 		return err
 	}
 	defer pg.drop(dbName)
-	const reps = 20
+	reps := max(o.txReps, 1)
 	names := &nameGen{}
 	seeded, err := seed(ctx, dsn, reps, 20, names)
 	if err != nil {
 		return err
+	}
+	if o.dsnParams != "" {
+		sep := "?"
+		if strings.Contains(dsn, "?") {
+			sep = "&"
+		}
+		dsn += sep + o.dsnParams
 	}
 	fake, err := newFakeAPI("7000000001:AAbench_" + randHex(12))
 	if err != nil {

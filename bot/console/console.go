@@ -7,6 +7,7 @@ package console
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -38,9 +39,9 @@ type Console struct {
 	// Names maps console chat ids to user names, for pushes to others.
 	Names func(chatID string) string
 
-	mu      sync.Mutex // output and buttons: replies and pushes interleave
-	buttons []crm.Button
-	images  int
+	mu     sync.Mutex // output: replies and pushes interleave
+	images int
+	pipe   *bot.Pipeline
 }
 
 // Channel implements crm.Sender.
@@ -50,7 +51,6 @@ func (c *Console) Channel() string { return Channel }
 // reply; one for someone else is marked with their name.
 func (c *Console) Send(ctx context.Context, chatID string, m crm.Message) error {
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	if chatID != ExternalID(c.UserID) {
 		name := chatID
 		if c.Names != nil {
@@ -61,7 +61,11 @@ func (c *Console) Send(ctx context.Context, chatID string, m crm.Message) error 
 	} else {
 		fmt.Fprintln(c.Out, "📨")
 	}
-	c.printLocked([]crm.Message{m})
+	btns := c.printLocked([]crm.Message{m})
+	c.mu.Unlock()
+	if c.Bot != nil && chatID == ExternalID(c.UserID) {
+		c.pipeline().Showed(ctx, chatID, btns)
+	}
 	return nil
 }
 
@@ -83,29 +87,46 @@ func (c *Console) Run(ctx context.Context) error {
 			continue
 		}
 		u := bot.Update{Channel: Channel, ChatID: ExternalID(c.UserID), UserID: ExternalID(c.UserID), UserName: c.UserName, Text: line}
-		c.mu.Lock()
-		data, ok := c.numbered(line)
-		c.mu.Unlock()
-		if ok {
-			u.Text, u.Button = "", data
-		}
-		replies := c.Bot.Handle(ctx, u)
-		c.mu.Lock()
-		c.printLocked(replies)
-		c.mu.Unlock()
+		c.pipeline().Run(ctx, bot.Incoming{Update: u, Handle: true})
 		c.prompt()
 	}
 	return sc.Err()
 }
 
-// numbered turns "2" into the data of the second button last shown.
-func (c *Console) numbered(line string) (string, bool) {
-	n, err := strconv.Atoi(strings.TrimSpace(line))
-	if err != nil || n < 1 || n > len(c.buttons) {
-		return "", false
+// pipeline is the console's update pipeline (bot.Pipeline): nothing is
+// kept, a typed number answers the options printed last.
+func (c *Console) pipeline() *bot.Pipeline {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.pipe == nil {
+		c.pipe = c.Bot.NewPipeline(c, bot.PipelineOptions{Channel: Channel, NoInbox: true, Numbered: true})
 	}
-	return c.buttons[n-1].Data, true
+	return c.pipe
 }
+
+// Translate is never needed: nothing is kept (bot.Adapter).
+func (c *Console) Translate([]byte) (bot.Incoming, error) {
+	return bot.Incoming{}, errors.New("console: updates are not kept")
+}
+
+// Prepare has nothing to acknowledge (bot.Adapter).
+func (c *Console) Prepare(context.Context, *bot.Incoming, bot.Sender) (bot.Prepared, error) {
+	return bot.Proceed, nil
+}
+
+// Deliver prints replies, buttons as numbered options (bot.Adapter).
+func (c *Console) Deliver(ctx context.Context, d *bot.Delivery) (int, error) {
+	c.mu.Lock()
+	btns := c.printLocked(d.Replies)
+	c.mu.Unlock()
+	if c.pipe != nil {
+		c.pipe.Showed(ctx, d.ChatID, btns)
+	}
+	return len(d.Replies), nil
+}
+
+// Retryable: printing does not fail (bot.Adapter).
+func (c *Console) Retryable(error) bool { return false }
 
 func (c *Console) prompt() {
 	if !c.Echo {
@@ -113,11 +134,10 @@ func (c *Console) prompt() {
 	}
 }
 
-// printLocked shows replies; the caller holds mu.
-func (c *Console) printLocked(ms []crm.Message) {
-	if len(ms) > 0 {
-		c.buttons = nil // numbers refer to the latest replies only
-	}
+// printLocked shows replies and returns the buttons it numbered (numbers
+// refer to the latest replies only); the caller holds mu.
+func (c *Console) printLocked(ms []crm.Message) []crm.Button {
+	var buttons []crm.Button
 	for _, m := range ms {
 		if m.Text != "" {
 			fmt.Fprintln(c.Out, m.Text)
@@ -139,14 +159,15 @@ func (c *Console) printLocked(ms []crm.Message) {
 		var opts []string
 		for _, row := range m.Buttons {
 			for _, b := range row {
-				c.buttons = append(c.buttons, b)
-				opts = append(opts, fmt.Sprintf("[%d] %s", len(c.buttons), b.Text))
+				buttons = append(buttons, b)
+				opts = append(opts, fmt.Sprintf("[%d] %s", len(buttons), b.Text))
 			}
 		}
 		if len(opts) > 0 {
 			fmt.Fprintln(c.Out, "  "+strings.Join(opts, "  "))
 		}
 	}
+	return buttons
 }
 
 // saveFile writes a document next to the images, never over a file.

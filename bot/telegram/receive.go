@@ -37,17 +37,17 @@ type inbound struct {
 	handle     bool   // give it to the bot
 	callbackID string // answer this callback query
 	messageID  int    // the message the pressed button was on
-	key        string // the update id, kept in the inbox until answered
-	stored     *storedReplies
 }
 
-// storedReplies are a handled update's replies kept in the inbox until
-// delivered (bot.Inbox.Handled): the coalesced messages still to send and
-// the message the first may replace.
-type storedReplies struct {
-	Chat      int64         `json:"chat"`
-	MessageID int           `json:"message_id,omitempty"`
-	Replies   []crm.Message `json:"replies"`
+// incoming is the update as the pipeline takes it.
+func (in inbound) incoming() bot.Incoming {
+	out := bot.Incoming{Update: in.update, Handle: in.handle, Ack: in.callbackID != "", Queue: strconv.FormatInt(in.chat, 10), Raw: in,
+		// A group hears the bot only in answer to a command (and in pushes).
+		Quiet: !in.private && !strings.HasPrefix(in.update.Text, "/")}
+	if in.messageID != 0 {
+		out.Target = strconv.Itoa(in.messageID)
+	}
+	return out
 }
 
 // translate turns a Telegram update into what the bot understands.
@@ -213,205 +213,75 @@ const replyRetryRounds = 3
 // flooding chat are dropped (with one notice), not queued ahead of others.
 const perChatQueue = 10
 
-// startWorkers starts the pool; the caller holds c.mu. Chats take turns
-// (bot.ChatQueue): one chat's backlog never holds up another's.
+// startWorkers starts the update pipeline; the caller holds c.mu. Chats
+// take turns (bot.ChatQueue): one chat's backlog never holds up another's.
 func (c *Channel) startWorkers() {
 	n := c.cfg.Workers
-	c.q = bot.NewChatQueue(n, n*queueLen, perChatQueue, func(in inbound) { c.process(c.base, in) })
+	c.pipe = c.bot.NewPipeline(c, bot.PipelineOptions{Channel: Name, Logger: c.log, Now: c.now,
+		Workers: n, QueueSize: n * queueLen, PerChat: perChatQueue, Lease: c.cfg.InboxLease})
 }
 
-// notice tells a chat, once per burst, why its message was not taken in.
-// It is sent on its own goroutine (pacing may wait), which Close waits for.
-func (c *Channel) notice(in *inbound, key string) {
-	if !in.private {
-		return // a group is not told about one member's flood
-	}
-	m := c.bot.Notice(key, in.update.LangCode)
-	c.workers.Add(1)
-	go func() {
-		defer c.workers.Done()
-		if err := c.Send(c.base, strconv.FormatInt(in.chat, 10), m); err != nil {
-			c.log.Warn("telegram: notice not sent", slog.Int64("chat_id", in.chat), slog.Any("err", err))
-		}
-	}()
-}
-
-// accept stores an update (its id, and while it is unanswered the update
-// itself: bot.Inbox) and queues it for its chat's worker. It waits for room
-// in the queue first, so an accepted update is never dropped; a redelivered
-// update (id already stored) is skipped.
+// accept hands an update to the pipeline, which stores it (its id, and
+// while it is unanswered the update itself: bot.Inbox) and queues it for
+// its chat. It waits for room in the queue first, so an accepted update
+// is never dropped; a redelivered update (id already stored) is skipped.
 func (c *Channel) accept(ctx context.Context, u *tgbotapi.Update) error {
-	in := c.translate(u)
-	if in.handle {
-		// Before anything reaches the database: a chat sending faster
-		// than a person types is held back.
-		switch c.bot.Admit(Name, in.update.UserID) {
-		case bot.RefusedNotice:
-			c.log.Warn("telegram: chat over its message rate; dropped", slog.Int64("chat_id", in.chat))
-			c.notice(&in, "door.slow_down")
-			return nil
-		case bot.Refused:
-			return nil
-		}
-	}
-	return c.enqueue(ctx, &in, func(ctx context.Context) (bool, error) {
-		key := strconv.Itoa(u.UpdateID)
-		if !in.handle && in.callbackID == "" {
-			// Nothing to answer: the id alone keeps a redelivery out.
-			_, err := c.store.ClaimInbound(ctx, Name, key, c.now())
-			return false, err
-		}
-		payload, err := json.Marshal(u)
-		if err != nil {
-			return false, err
-		}
-		fresh, err := c.inbox.Accept(ctx, key, payload)
-		if fresh {
-			in.key = key
-		}
-		return fresh, err
-	})
-}
-
-// enqueue takes a slot in the chat's worker queue, runs store (which
-// reports whether the update is to be answered, and may fill in *in) and
-// queues *in.
-func (c *Channel) enqueue(ctx context.Context, in *inbound, store func(ctx context.Context) (bool, error)) error {
-	chat := strconv.FormatInt(in.chat, 10)
-	if err := c.q.Reserve(ctx, chat, true); err != nil {
-		switch {
-		case errors.Is(err, bot.ErrChatBusyNotice):
-			c.log.Warn("telegram: chat has too many updates waiting; dropped", slog.Int64("chat_id", in.chat))
-			c.notice(in, "queue.one_at_a_time")
-			return nil
-		case errors.Is(err, bot.ErrChatBusy):
-			return nil
-		case errors.Is(err, bot.ErrQueueClosed):
-			return errClosed
-		}
-		return err
-	}
 	c.mu.RLock()
-	defer c.mu.RUnlock()
-	if c.closed {
-		c.q.Unreserve(chat)
+	closed, pipe := c.closed, c.pipe
+	c.mu.RUnlock()
+	if closed || pipe == nil {
 		return errClosed
 	}
-	fresh, err := store(ctx)
-	if err != nil || !fresh {
-		c.q.Unreserve(chat)
-		if err != nil {
-			return fmt.Errorf("telegram: store update: %w", err)
+	in := c.translate(u)
+	var payload []byte
+	if in.handle || in.callbackID != "" {
+		var err error
+		if payload, err = json.Marshal(u); err != nil {
+			return err
 		}
-		return nil
 	}
-	c.q.Push(chat, *in)
-	return nil
+	err := pipe.Accept(ctx, strconv.Itoa(u.UpdateID), payload, in.incoming(), true)
+	if errors.Is(err, bot.ErrQueueClosed) {
+		return errClosed
+	}
+	return err
 }
 
-// recoverInbox answers updates a stopped process accepted and left unanswered.
-func (c *Channel) recoverInbox(ctx context.Context) {
-	c.inbox.Recover(ctx, func(iu crm.InboundUpdate) bool {
-		var u tgbotapi.Update
-		if err := json.Unmarshal(iu.Payload, &u); err != nil {
-			c.log.Error("telegram: stored update unreadable; dropped", slog.String("key", iu.Key), slog.Any("err", err))
-			c.inbox.Done(iu.Key)
-			return true
-		}
-		in := c.translate(&u)
-		in.key = iu.Key
-		if iu.Replies != nil {
-			var sr storedReplies
-			if err := json.Unmarshal(iu.Replies, &sr); err != nil {
-				c.log.Error("telegram: stored replies unreadable; dropped", slog.String("key", iu.Key), slog.Any("err", err))
-				c.inbox.Done(iu.Key)
-				return true
-			}
-			in.stored = &sr
-		}
-		err := c.enqueue(ctx, &in, func(context.Context) (bool, error) { return true, nil })
-		return err == nil
-	})
+// Translate reads a stored update again (bot.Adapter).
+func (c *Channel) Translate(payload []byte) (bot.Incoming, error) {
+	var u tgbotapi.Update
+	if err := json.Unmarshal(payload, &u); err != nil {
+		return bot.Incoming{}, err
+	}
+	return c.translate(&u).incoming(), nil
 }
 
-// process answers one update: the callback query first (so the button stops
-// spinning), then the bot's replies, the first Edit reply replacing the
-// message the button was on.
-func (c *Channel) process(ctx context.Context, in inbound) {
-	answered := true // false: leave the update in the inbox for a retry
-	if in.key != "" {
-		defer func() {
-			switch {
-			case ctx.Err() != nil:
-				// Cut short by Close giving up: left for the next process.
-			case answered:
-				c.inbox.Done(in.key)
-			default:
-				c.inbox.Retry(in.key)
-			}
-		}()
-	}
-	defer func() {
-		if p := recover(); p != nil {
-			c.log.Error("telegram: panic while answering an update", slog.String("chat_id", in.update.ChatID), slog.Any("panic", p))
-		}
-	}()
-	if in.stored != nil {
-		// Handled by a process that stopped before its replies went out.
-		answered = c.deliverStored(ctx, in.key, *in.stored)
-		return
-	}
-	if in.callbackID != "" {
-		if _, err := c.call(ctx, 0, "answerCallbackQuery", false, tgbotapi.NewCallback(in.callbackID, "")); err != nil {
-			c.log.Warn("telegram: answerCallbackQuery failed", slog.Int64("chat_id", in.chat), slog.Any("err", err))
+// Prepare answers the callback query of a pressed button first, so the
+// button stops spinning (bot.Adapter).
+func (c *Channel) Prepare(ctx context.Context, in *bot.Incoming, _ bot.Sender) (bot.Prepared, error) {
+	if tin, ok := in.Raw.(inbound); ok && tin.callbackID != "" {
+		if _, err := c.call(ctx, 0, "answerCallbackQuery", false, tgbotapi.NewCallback(tin.callbackID, "")); err != nil {
+			c.log.Warn("telegram: answerCallbackQuery failed", slog.Int64("chat_id", tin.chat), slog.Any("err", err))
 		}
 	}
-	if !in.handle {
-		return
-	}
-	if in.private {
-		// Writing again makes a person who had blocked the bot reachable.
-		if err := c.store.SetReachable(ctx, Name, in.update.UserID, true); err != nil {
-			c.log.Warn("telegram: mark identity reachable", slog.String("user_id", in.update.UserID), slog.Any("err", err))
-		}
-	}
-	replies := c.bot.Handle(ctx, in.update)
-	if len(replies) == 0 {
-		return
-	}
-	if !in.private && !strings.HasPrefix(in.update.Text, "/") {
-		// A group hears the bot only in answer to a command (and in pushes).
-		c.log.Debug("telegram: group reply to a non-command held back", slog.Int64("chat_id", in.chat))
-		return
-	}
-	sr := storedReplies{Chat: in.chat, MessageID: in.messageID, Replies: coalesce(replies)}
-	if in.key != "" && ctx.Err() == nil {
-		c.keepReplies(in.key, sr)
-	}
-	answered = c.deliverStored(ctx, in.key, sr)
+	return bot.Proceed, nil
 }
 
-// keepReplies stores replies still to deliver in the inbox.
-func (c *Channel) keepReplies(key string, sr storedReplies) {
-	b, err := json.Marshal(sr)
+// Deliver sends an update's replies (bot.Adapter), the first Edit reply
+// replacing the message the button was on. A person is waiting: a short
+// retry_after is waited out here, not left to the inbox's next sweep
+// (minutes away).
+func (c *Channel) Deliver(ctx context.Context, d *bot.Delivery) (int, error) {
+	chat, err := strconv.ParseInt(d.ChatID, 10, 64)
 	if err != nil {
-		c.log.Error("telegram: replies not kept", slog.String("key", key), slog.Any("err", err))
-		return
+		return 0, fmt.Errorf("telegram: chat id %q is not a Telegram chat: %w", d.ChatID, crm.ErrUnreachable)
 	}
-	c.inbox.Handled(key, b)
-}
-
-// deliverStored sends replies and reports whether the update is answered:
-// false when what is left failed in a way worth retrying later, after
-// keeping what is left.
-func (c *Channel) deliverStored(ctx context.Context, key string, sr storedReplies) bool {
+	d.Replies = coalesce(d.Replies)
 	var edit *editTarget
-	if sr.MessageID != 0 {
-		edit = &editTarget{messageID: sr.MessageID}
+	if id, _ := strconv.Atoi(d.Target); id != 0 {
+		edit = &editTarget{messageID: id}
 	}
-	sent, err := c.deliverSome(ctx, sr.Chat, sr.Replies, edit)
-	// A person is waiting: a short retry_after is waited out here, not
-	// left to the inbox's next sweep (minutes away).
+	sent, err := c.deliverSome(ctx, chat, d.Replies, edit)
 	for round := 0; err != nil && round < replyRetryRounds; round++ {
 		var ra *crm.RetryAfterError
 		if !errors.As(err, &ra) || ra.After > maxWaitInPlace {
@@ -421,25 +291,18 @@ func (c *Channel) deliverStored(ctx context.Context, key string, sr storedReplie
 			break
 		}
 		var more int
-		more, err = c.deliverSome(ctx, sr.Chat, sr.Replies[sent:], edit)
+		more, err = c.deliverSome(ctx, chat, d.Replies[sent:], edit)
 		sent += more
 	}
-	if err == nil {
-		return true
+	if edit != nil && edit.used {
+		d.Target = ""
 	}
-	c.log.Warn("telegram: reply not delivered", slog.Int64("chat_id", sr.Chat), slog.Int("sent", sent), slog.Int("of", len(sr.Replies)), slog.Any("err", err))
-	if key == "" || (!retryable(err) && ctx.Err() == nil) {
-		return true // as answered as it can be
-	}
-	if sent > 0 {
-		sr.Replies = sr.Replies[sent:]
-		if edit != nil && edit.used {
-			sr.MessageID = 0
-		}
-		c.keepReplies(key, sr)
-	}
-	return false
+	return sent, err
 }
+
+// Retryable reports whether a failed reply is worth sending again later
+// (bot.Adapter).
+func (c *Channel) Retryable(err error) bool { return retryable(err) }
 
 // poll runs the getUpdates loop until ctx ends or Close is called. The
 // offset moves past an update only once its id is stored (ClaimInbound);

@@ -13,9 +13,10 @@
 //
 // Updates arrive by long polling (Start runs its own getUpdates loop, which
 // stops as soon as its context ends) or by webhook (WebhookHandler). Either
-// way each update id is stored with ClaimInbound before it is acknowledged,
-// so a redelivered update is answered once, and updates are answered by a
-// bounded pool of workers, one chat always on the same worker, in order.
+// way each update is stored by the bot's update pipeline (bot.Pipeline)
+// before it is acknowledged, so a redelivered update is answered once, and
+// updates are answered by the pipeline's bounded pool of workers, each
+// chat's in order, chats taking turns.
 // Edited messages, channel posts, stickers and the like are stored and
 // ignored. In groups only commands and messages that name the bot
 // (@username, a reply to it, /cmd@username) reach the bot, commands for
@@ -114,17 +115,15 @@ type Channel struct {
 
 	bot   *bot.Bot
 	store crm.InboxStore
-	inbox *bot.Inbox
 
-	// The worker pool (see receive.go).
+	// The update pipeline (see receive.go).
 	mu        sync.RWMutex
 	closed    bool
 	closing   chan struct{}
 	closeOnce sync.Once
-	q         *bot.ChatQueue[inbound]
-	workers   sync.WaitGroup // notices in flight
+	pipe      *bot.Pipeline
 	pollers   sync.WaitGroup
-	base      context.Context // processing context, cancelled when Close gives up
+	base      context.Context // the poll loops' context, cancelled by Close
 	cancel    context.CancelFunc
 }
 
@@ -238,15 +237,7 @@ func (c *Channel) Attach(b *bot.Bot, st crm.InboxStore) {
 		return
 	}
 	c.bot, c.store = b, st
-	c.inbox = &bot.Inbox{Store: st, Channel: Name, Lease: c.cfg.InboxLease, Now: c.now, Logger: c.log}
 	c.startWorkers()
-	c.pollers.Add(1)
-	go func() {
-		defer c.pollers.Done()
-		ctx, cancel := c.untilClosing(c.base)
-		defer cancel()
-		c.recoverInbox(ctx)
-	}()
 }
 
 // untilClosing returns a context of parent that also ends when Close is
@@ -338,39 +329,27 @@ func (c *Channel) Close(ctx context.Context) error {
 		c.closed = true
 		c.mu.Unlock()
 	})
-	done := make(chan struct{})
+	polled := make(chan struct{})
 	go func() {
 		c.pollers.Wait()
-		if c.q != nil {
-			_ = c.q.Close(context.Background())
-		}
-		c.workers.Wait()
-		close(done)
+		close(polled)
 	}()
-	c.mu.RLock()
-	inbox := c.inbox
-	c.mu.RUnlock()
-	release := func() {
-		if inbox != nil {
-			inbox.Release() // the next process answers what is left at once
-		}
-	}
 	select {
-	case <-done:
-		c.cancel()
-		release()
-		return nil
+	case <-polled:
 	case <-ctx.Done():
-		c.cancel()
-		t := time.NewTimer(2 * time.Second)
-		defer t.Stop()
-		select { // cancelled calls return quickly
-		case <-done:
-		case <-t.C:
-		}
-		release()
-		return fmt.Errorf("telegram: close: in-flight updates abandoned: %w", ctx.Err())
 	}
+	c.mu.RLock()
+	pipe := c.pipe
+	c.mu.RUnlock()
+	var err error
+	if pipe != nil {
+		err = pipe.Close(ctx)
+	}
+	c.cancel()
+	if err != nil {
+		return fmt.Errorf("telegram: close: in-flight updates abandoned: %w", err)
+	}
+	return nil
 }
 
 // rawRequest is a method with hand-made parameters (MakeRequest), for what

@@ -6,7 +6,6 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/hex"
-	"encoding/json"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -21,7 +20,6 @@ import (
 	"github.com/silenceper/wechat/v2/util"
 
 	"github.com/salesbot-crm/salesbot/bot"
-	"github.com/salesbot-crm/salesbot/conversation"
 	"github.com/salesbot-crm/salesbot/crm"
 )
 
@@ -240,8 +238,8 @@ func dedupeKey(in inbound, raw []byte) string {
 	return "sha256:" + hex.EncodeToString(h[:])
 }
 
-// receive stores the callback's key and acknowledges it at once; a worker
-// handles it.
+// receive stores the callback and acknowledges it at once; the pipeline's
+// workers handle it.
 func (c *Channel) receive(w http.ResponseWriter, r *http.Request) {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxCallbackBytes))
 	if err != nil {
@@ -263,272 +261,121 @@ func (c *Channel) receive(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c.mu.RLock()
-	q, inbox, b := c.q, c.inbox, c.bot
+	pipe := c.pipe
 	c.mu.RUnlock()
-	if q == nil {
+	if pipe == nil {
 		http.Error(w, "busy", http.StatusServiceUnavailable) // WeCom tries again
-		return
-	}
-	// Before anything reaches the database: a member sending faster than
-	// a person types is held back (acknowledged, so WeCom does not retry).
-	switch b.Admit(Name, in.FromUserName) {
-	case bot.RefusedNotice:
-		c.log.LogAttrs(r.Context(), slog.LevelWarn, "wecom member over its message rate; dropped", slog.String("user", in.FromUserName))
-		c.notice(in.FromUserName, "door.slow_down")
-		return
-	case bot.Refused:
-		return
-	}
-	if err := q.Reserve(r.Context(), in.FromUserName, false); err != nil {
-		switch {
-		case errors.Is(err, bot.ErrChatBusyNotice):
-			c.log.LogAttrs(r.Context(), slog.LevelWarn, "wecom member has too many updates waiting; dropped", slog.String("user", in.FromUserName))
-			c.notice(in.FromUserName, "queue.one_at_a_time")
-		case errors.Is(err, bot.ErrChatBusy):
-		default:
-			http.Error(w, "busy", http.StatusServiceUnavailable) // WeCom tries again
-		}
 		return
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second) // WeCom waits 5 s
 	defer cancel()
+	// A member sending faster than a person types is held back at the
+	// door (acknowledged, so WeCom does not retry), and so is one with
+	// too many callbacks waiting.
 	key := dedupeKey(in, raw)
-	isNew, err := inbox.Accept(ctx, key, raw)
-	if err != nil {
-		q.Unreserve(in.FromUserName)
+	switch err := pipe.Accept(ctx, key, raw, incoming(in), false); {
+	case err == nil:
+		// An empty 200 acknowledges; replies go out as application messages.
+	case errors.Is(err, bot.ErrQueueFull), errors.Is(err, bot.ErrQueueClosed):
+		http.Error(w, "busy", http.StatusServiceUnavailable) // WeCom tries again
+	default:
 		c.log.LogAttrs(r.Context(), slog.LevelError, "wecom callback not stored", slog.String("key", key), slog.Any("err", err))
 		http.Error(w, "try again", http.StatusInternalServerError)
-		return
 	}
-	if !isNew {
-		q.Unreserve(in.FromUserName)
-		c.log.LogAttrs(r.Context(), slog.LevelDebug, "wecom callback redelivered", slog.String("key", key))
-		return
-	}
-	if !q.Push(in.FromUserName, job{user: in.FromUserName, in: in, key: key}) {
-		c.log.LogAttrs(r.Context(), slog.LevelWarn, "wecom callback dropped: shutting down", slog.String("key", key))
-	}
-	// An empty 200 acknowledges; replies go out as application messages.
 }
 
-// notice tells a member, once per burst, why a message was not taken in;
-// it is sent in the background (pacing may wait), which Close waits for.
-func (c *Channel) notice(user, key string) {
-	m := c.bot.Notice(key, "")
-	c.recov.Add(1)
-	go func() {
-		defer c.recov.Done()
-		if err := c.Send(c.baseCtx, user, m); err != nil {
-			c.log.Warn("wecom: notice not sent", slog.String("user", user), slog.Any("err", err))
-		}
-	}()
-}
-
-// recoverInbox answers callbacks a stopped process acknowledged and left
-// unanswered.
-func (c *Channel) recoverInbox(ctx context.Context, q *bot.ChatQueue[job]) {
-	c.inbox.Recover(ctx, func(iu crm.InboundUpdate) bool {
-		var in inbound
-		if err := xml.Unmarshal(iu.Payload, &in); err != nil || in.FromUserName == "" {
-			c.log.Error("wecom: stored callback unreadable; dropped", slog.String("key", iu.Key), slog.Any("err", err))
-			c.inbox.Done(iu.Key)
-			return true
-		}
-		in.FromUserName = strings.TrimSpace(in.FromUserName)
-		j := job{user: in.FromUserName, in: in, key: iu.Key}
-		if iu.Replies != nil {
-			var sr storedReplies
-			if err := json.Unmarshal(iu.Replies, &sr); err != nil {
-				c.log.Error("wecom: stored replies unreadable; dropped", slog.String("key", iu.Key), slog.Any("err", err))
-				c.inbox.Done(iu.Key)
-				return true
-			}
-			j.stored = &sr
-		}
-		for {
-			err := q.Reserve(ctx, j.user, true)
-			if err == nil {
-				break
-			}
-			if !errors.Is(err, bot.ErrChatBusy) && !errors.Is(err, bot.ErrChatBusyNotice) || bot.Sleep(ctx, 100*time.Millisecond) != nil {
-				return false
-			}
-		}
-		return q.Push(j.user, j)
-	})
-}
-
-// handleJob turns a callback into a bot update and sends the replies.
-func (c *Channel) handleJob(j job) {
-	ctx, cancel := context.WithTimeout(c.baseCtx, 2*time.Minute)
-	defer cancel()
-	answered := true // false: leave the callback in the inbox for a retry
-	if j.key != "" {
-		defer func() {
-			switch {
-			case c.baseCtx.Err() != nil:
-				// Cut short by Close giving up: left for the next process.
-			case answered:
-				c.inbox.Done(j.key)
-			default:
-				c.inbox.Retry(j.key)
-			}
-		}()
-	}
-	if j.stored != nil {
-		// Handled by a process that stopped before its replies went out.
-		answered = c.deliverReplies(ctx, j.key, j.user, *j.stored)
-		return
-	}
-	c.mu.RLock()
-	b, st := c.bot, c.store
-	c.mu.RUnlock()
-	in, user := j.in, j.user
-	u := bot.Update{Channel: Name, ChatID: user, UserID: user}
-	greeting := in.Event == "enter_agent" || in.Event == "subscribe"
-	var card map[string]string // the pressed card's button labels
+// incoming turns a callback into a bot update: a text as typed (a number
+// may answer numbered options: the pipeline reads it), a menu click as the
+// text of its key ("/today", "工作台"), a card's button press as the
+// button, opening the application as /start (a greeting).
+func incoming(in inbound) bot.Incoming {
+	user := strings.TrimSpace(in.FromUserName)
+	out := bot.Incoming{Update: bot.Update{Channel: Name, ChatID: user, UserID: user}, Raw: in}
 	switch {
 	case in.MsgType == "text":
-		u.Text = in.Content
-		if data, ok := c.typedNumber(ctx, user, in.Content); ok {
-			u.Text, u.Button = "", data
-		}
+		out.Update.Text = in.Content
 	case in.Event == "click":
-		// Menu keys are command lines or keywords ("/today", "工作台").
-		u.Text = strings.TrimSpace(in.EventKey)
+		out.Update.Text = strings.TrimSpace(in.EventKey)
 	case in.Event == "template_card_event":
-		labels, err := c.sentCard(ctx, user, in.TaskID)
+		out.Update.Button = strings.TrimSpace(in.EventKey)
+	case in.Event == "enter_agent" || in.Event == "subscribe":
+		out.Update.Text, out.Greeting = "/start", true
+	}
+	out.Handle = out.Update.Text != "" || out.Update.Button != ""
+	return out
+}
+
+// Translate reads a stored callback again (bot.Adapter).
+func (c *Channel) Translate(payload []byte) (bot.Incoming, error) {
+	var in inbound
+	if err := xml.Unmarshal(payload, &in); err != nil {
+		return bot.Incoming{}, err
+	}
+	if strings.TrimSpace(in.FromUserName) == "" {
+		return bot.Incoming{}, fmt.Errorf("%w: no FromUserName", errMalformed)
+	}
+	return incoming(in), nil
+}
+
+// Prepare checks a card's button press against the cards sent to the
+// member and greys the card out, and names a member who is not bound yet
+// from user/get, so /start names the person (bot.Adapter).
+//
+// A press on a card that was not sent to this member (or is older than
+// cardTTL) is answered with the bot's stale-button text, without handing
+// the press to the bot, updating any card or touching the member's
+// numbered options: a button key means something only on its own member's
+// card (a step of that member's form), so a press naming another member's
+// task_id changes nothing.
+func (c *Channel) Prepare(ctx context.Context, in *bot.Incoming, s bot.Sender) (bot.Prepared, error) {
+	win, _ := in.Raw.(inbound)
+	user := in.Update.UserID
+	if win.Event == "template_card_event" {
+		labels, err := c.sentCard(ctx, user, win.TaskID)
 		if errors.Is(err, crm.ErrNotFound) {
-			answered = c.answerStale(ctx, j.key, user, in)
-			return
+			c.log.LogAttrs(ctx, slog.LevelWarn, "wecom: press on a card not sent to this member; answered as a stale button",
+				slog.String("user", user), slog.String("task_id", win.TaskID))
+			return bot.Stale, nil
 		}
 		if err != nil {
-			c.log.LogAttrs(ctx, slog.LevelError, "wecom: look up the pressed card", slog.String("user", user),
-				slog.String("task_id", in.TaskID), slog.Any("err", err))
-			answered = false
-			return
+			return bot.Skip, fmt.Errorf("wecom: look up the pressed card %s: %w", win.TaskID, err)
 		}
-		card = labels
-		u.Button = strings.TrimSpace(in.EventKey)
-	case greeting:
-		u.Text = "/start"
-	}
-	if u.Text == "" && u.Button == "" {
-		return
-	}
-	lang := c.cfg.DefaultLang
-	member, err := st.IdentityUser(ctx, Name, user)
-	switch {
-	case err == nil:
-		if greeting {
-			return // a bound member opening the app needs no greeting
+		lang := s.Locale
+		if lang == "" {
+			lang = c.cfg.DefaultLang
 		}
-		if member.Locale != "" {
-			lang = member.Locale
-		}
-		// Writing again makes a member who had left reachable again.
-		if err := st.SetReachable(ctx, Name, user, true); err != nil {
-			c.log.LogAttrs(ctx, slog.LevelWarn, "wecom: mark reachable", slog.String("user", user), slog.Any("err", err))
-		}
-	case crm.ErrorCode(err) == crm.CodeUnbound:
-		if greeting {
-			// Greet a member who is not bound yet once a day when they open the app.
-			day := c.now().Format("2006-01-02")
-			if isNew, err := st.ClaimInbound(ctx, Name, "greet:"+user+":"+day, c.now()); err != nil || !isNew {
-				return
-			}
-		}
-		u.UserName = c.displayName(ctx, user)
-	default:
-		c.log.LogAttrs(ctx, slog.LevelError, "wecom: look up member", slog.String("user", user), slog.Any("err", err))
+		c.updateCard(ctx, user, win, labels, lang)
 	}
-	if in.Event == "template_card_event" {
-		c.updateCard(ctx, user, in, card, lang)
+	if !s.Bound {
+		in.Update.UserName = c.displayName(ctx, user)
 	}
-	replies := b.Handle(ctx, u)
-	if len(replies) == 0 {
-		return
-	}
-	sr := storedReplies{Lang: lang, Replies: replies}
-	if j.key != "" && ctx.Err() == nil {
-		if data, err := json.Marshal(sr); err == nil {
-			c.inbox.Handled(j.key, data)
-		}
-	}
-	answered = c.deliverReplies(ctx, j.key, user, sr)
+	return bot.Proceed, nil
 }
 
-// answerStale answers a press on a card that was not sent to this member
-// (or is older than cardTTL) with the bot's stale-button text, without
-// handing the press to the bot, updating any card or touching the
-// member's numbered options: a button key means something only on its own
-// member's card (a step of that member's form), so a press naming another
-// member's task_id changes nothing.
-func (c *Channel) answerStale(ctx context.Context, key, user string, in inbound) bool {
-	c.log.LogAttrs(ctx, slog.LevelWarn, "wecom: press on a card not sent to this member; answered as a stale button",
-		slog.String("user", user), slog.String("task_id", in.TaskID))
+// Deliver sends a handled callback's replies as application messages
+// (bot.Adapter); they are merged, so a failure sends them all again.
+func (c *Channel) Deliver(ctx context.Context, d *bot.Delivery) (int, error) {
+	lang := d.Lang
+	if lang == "" {
+		lang = c.cfg.DefaultLang
+	}
+	return 0, c.deliver(ctx, target{kind: toMember, id: d.ChatID}, d.Replies, false, lang)
+}
+
+// Retryable reports whether a failed reply is worth sending again later
+// (bot.Adapter).
+func (c *Channel) Retryable(err error) bool { return retryable(err) }
+
+// rememberNumbered reports the numbered options last shown to a member
+// (nil: none) to the pipeline, which keeps them so that a typed "2" means
+// the second one.
+func (c *Channel) rememberNumbered(ctx context.Context, user string, btns []crm.Button) {
 	c.mu.RLock()
-	st := c.store
+	pipe := c.pipe
 	c.mu.RUnlock()
-	lang := c.cfg.DefaultLang
-	if m, err := st.IdentityUser(ctx, Name, user); err == nil && m.Locale != "" {
-		lang = m.Locale
+	if pipe != nil {
+		pipe.Showed(ctx, user, btns)
 	}
-	stale := []crm.Message{{Text: conversation.T(lang, "button.stale")}}
-	return c.doneAfter(ctx, key, user, c.deliverKeeping(ctx, target{kind: toMember, id: user}, stale, false, true, lang))
-}
-
-// deliverReplies sends a handled callback's replies and reports whether it
-// is answered: false when they failed in a way worth retrying later.
-func (c *Channel) deliverReplies(ctx context.Context, key, user string, sr storedReplies) bool {
-	return c.doneAfter(ctx, key, user, c.deliver(ctx, target{kind: toMember, id: user}, sr.Replies, false, sr.Lang))
-}
-
-// doneAfter reports whether a callback whose replies were sent with the
-// error err is answered: false when it is worth retrying later.
-func (c *Channel) doneAfter(ctx context.Context, key, user string, err error) bool {
-	if err == nil {
-		return true
-	}
-	c.log.LogAttrs(ctx, slog.LevelError, "wecom reply not sent", slog.String("user", user), slog.String("err", err.Error()))
-	return key == "" || (!retryable(err) && ctx.Err() == nil)
-}
-
-// typedNumber maps "2" to the data of the second numbered option last shown
-// to the member.
-func (c *Channel) typedNumber(ctx context.Context, user, text string) (string, bool) {
-	n, ok := parseNumber(text)
-	if !ok {
-		return "", false
-	}
-	btns := c.numberedOptions(ctx, user)
-	if n < 1 || n > len(btns) {
-		return "", false
-	}
-	return btns[n-1].Data, true
-}
-
-// parseNumber reads "2", " 2 " or a full-width "２".
-func parseNumber(s string) (int, bool) {
-	s = strings.TrimSpace(s)
-	if s == "" || len(s) > 9 {
-		return 0, false
-	}
-	n := 0
-	for _, r := range s {
-		switch {
-		case r >= '0' && r <= '9':
-			n = n*10 + int(r-'0')
-		case r >= '０' && r <= '９':
-			n = n*10 + int(r-'０')
-		default:
-			return 0, false
-		}
-		if n > 999 {
-			return 0, false
-		}
-	}
-	return n, true
 }
 
 // displayName is the member's name from user/get, cached; the UserID when

@@ -28,7 +28,7 @@ import (
 	"github.com/silenceper/wechat/v2/work/message"
 	"github.com/silenceper/wechat/v2/work/robot"
 
-	"github.com/salesbot-crm/salesbot/conversation"
+	"github.com/salesbot-crm/salesbot/bot"
 	"github.com/salesbot-crm/salesbot/crm"
 )
 
@@ -262,8 +262,8 @@ func numberedLen(btns []crm.Button) int { return len(numberedLine(btns, "zh")) +
 type hint struct{ reply, choose, chosen, done string }
 
 func hints(lang string) hint {
-	return hint{conversation.T(lang, "wecom.reply_number"), conversation.T(lang, "wecom.choose"),
-		conversation.T(lang, "wecom.chosen"), conversation.T(lang, "wecom.done")}
+	return hint{bot.T(lang, "wecom.reply_number"), bot.T(lang, "wecom.choose"),
+		bot.T(lang, "wecom.chosen"), bot.T(lang, "wecom.done")}
 }
 
 // langFor is lang when it is known ("zh" or "en": the member's setting),
@@ -307,20 +307,16 @@ func langFor(lang, text string, btns []crm.Button) string {
 	return "zh"
 }
 
-// memberLang is the language of a member's messages: their setting, else
-// the default ("" for groups).
-func (c *Channel) memberLang(ctx context.Context, t target) string {
-	c.mu.RLock()
-	st := c.store
-	c.mu.RUnlock()
-	if t.kind != toMember || st == nil {
+// pushLang is the language of a push's words: the message's, else the
+// default for a member ("" for groups, which read both).
+func (c *Channel) pushLang(t target, m crm.Message) string {
+	switch {
+	case t.kind != toMember:
 		return ""
+	case m.Lang != "":
+		return m.Lang
 	}
-	u, err := st.IdentityUser(ctx, Name, t.id)
-	if err != nil || u.Locale == "" {
-		return c.cfg.DefaultLang
-	}
-	return u.Locale
+	return c.cfg.DefaultLang
 }
 
 // Card limits (button_interaction template card).
@@ -395,7 +391,7 @@ func (c *Channel) Send(ctx context.Context, chatID string, m crm.Message) error 
 	if err != nil {
 		return err
 	}
-	return c.deliver(ctx, t, []crm.Message{m}, true, c.memberLang(ctx, t))
+	return c.deliver(ctx, t, []crm.Message{m}, true, c.pushLang(t, m))
 }
 
 // deliver sends messages to a target. A push (Send) takes its whole
@@ -449,58 +445,6 @@ func (c *Channel) deliverKeeping(ctx context.Context, t target, msgs []crm.Messa
 		c.rememberNumbered(ctx, t.id, numbered)
 	}
 	return nil
-}
-
-// numberedKey is the conversation-state key under which a member's
-// numbered options are kept ('#' cannot occur in a WeCom UserID, so it
-// never meets the bot's own state for the member).
-const numberedKey = "#numbered"
-
-// rememberNumbered stores the numbered options last shown to a member (nil:
-// none), so that a typed "2" means the second one. They live in the store's
-// conversation state, not in memory: a restart or another instance still
-// understands the number.
-func (c *Channel) rememberNumbered(ctx context.Context, user string, btns []crm.Button) {
-	c.mu.RLock()
-	st := c.store
-	c.mu.RUnlock()
-	if st == nil {
-		return
-	}
-	var err error
-	if btns == nil {
-		err = st.DeleteState(ctx, Name, user, numberedKey)
-	} else {
-		data, _ := json.Marshal(btns)
-		now := c.now()
-		err = st.PutState(ctx, crm.ConversationState{Channel: Name, ChatID: user, UserKey: numberedKey, Flow: "_wecom_numbered",
-			Data: string(data), ExpiresAt: now.Add(conversation.StateTTL), UpdatedAt: now})
-	}
-	if err != nil {
-		c.log.LogAttrs(ctx, slog.LevelWarn, "wecom: numbered options not stored", slog.String("user", user), slog.Any("err", err))
-	}
-}
-
-// numberedOptions returns the numbered options last shown to a member.
-func (c *Channel) numberedOptions(ctx context.Context, user string) []crm.Button {
-	c.mu.RLock()
-	st := c.store
-	c.mu.RUnlock()
-	if st == nil {
-		return nil
-	}
-	s, err := st.State(ctx, Name, user, numberedKey, c.now())
-	if err != nil {
-		if !errors.Is(err, crm.ErrNotFound) {
-			c.log.LogAttrs(ctx, slog.LevelWarn, "wecom: numbered options not read", slog.String("user", user), slog.Any("err", err))
-		}
-		return nil
-	}
-	var btns []crm.Button
-	if json.Unmarshal([]byte(s.Data), &btns) != nil {
-		return nil
-	}
-	return btns
 }
 
 // failed turns a send error into what the caller should do.

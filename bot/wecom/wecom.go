@@ -32,9 +32,10 @@
 // one naming another member's task_id (or an unknown card) is answered as
 // a stale button and reaches neither the bot nor any card. Longer texts
 // or more buttons get numbered options ("回复数字：1 保存  2 修改"); the
-// options last shown to a member are kept in the store's conversation
-// state (user key "#numbered"), so a typed "2"
-// means the second one even after a restart or on another instance. Images
+// channel reports the options last shown to a member to the bot's
+// pipeline (bot.Pipeline.Showed), which keeps them in the conversation
+// state and reads a typed "2" as the second one, even after a restart or
+// on another instance. Images
 // are uploaded as temporary media (the media_id is reused for two days)
 // and sent as image messages. Menu clicks (click events) are read as the
 // text of their key: give menu items keys such as "/today" or "工作台".
@@ -48,12 +49,12 @@
 // echostr and, for a POST, checks the signature in constant time before
 // decrypting, refuses a callback signed more than CallbackWindow (5
 // minutes) from the channel's clock (a replay), checks the corp id,
-// parses the message, holds back a member sending faster than a person
-// types (bot.Door), stores the callback in the durable inbox (bot.Inbox;
-// its key is the MsgId, else a SHA-256 of the decrypted payload: WeCom
-// retries a callback it got no answer for within 5 s) and answers an empty
-// 200 at once. The shared bot.ChatQueue then handles the updates, each
-// member's in arrival order, members taking turns, and sends the replies.
+// parses the message and hands it to the bot's update pipeline
+// (bot.Pipeline: the door, the shared queue, the durable inbox; its key is
+// the MsgId, else a SHA-256 of the decrypted payload: WeCom retries a
+// callback it got no answer for within 5 s), then answers an empty 200 at
+// once. The pipeline handles the updates, each member's in arrival order,
+// members taking turns, and the channel delivers the replies (Deliver).
 // An acknowledged update survives a crash: the next process answers it.
 //
 // # Pacing and retries
@@ -183,13 +184,8 @@ type Channel struct {
 
 	mu    sync.RWMutex
 	bot   *bot.Bot
-	store crm.Store
-	q     *bot.ChatQueue[job]
-	inbox *bot.Inbox
-	recov sync.WaitGroup // the inbox's recovery loop
-
-	baseCtx context.Context
-	cancel  context.CancelFunc
+	store Store
+	pipe  *bot.Pipeline
 }
 
 var globalClientMu sync.Mutex
@@ -267,21 +263,27 @@ func New(cfg Config) (*Channel, error) {
 	util.DefaultHTTPClient = c.client
 	globalClientMu.Unlock()
 
-	c.baseCtx, c.cancel = context.WithCancel(context.Background())
 	return c, nil
 }
 
+// Store is what the adapter keeps itself: the cards it sent (as
+// conversation-state rows, to grey a pressed card out) and whether a member
+// can be reached.
+type Store interface {
+	crm.StateStore
+	SetReachable(ctx context.Context, channel, externalID string, reachable bool) error
+}
+
 // Attach connects the channel to the bot and the store and starts the
-// workers that handle callbacks. Until then callbacks get 503.
-func (c *Channel) Attach(b *bot.Bot, st crm.Store) {
+// update pipeline that handles callbacks. Until then callbacks get 503.
+func (c *Channel) Attach(b *bot.Bot, st Store) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.bot, c.store = b, st
-	if c.q == nil {
-		c.q = bot.NewChatQueue(c.cfg.Workers, c.cfg.QueueSize, perMemberQueue, c.handleJob)
-		c.inbox = &bot.Inbox{Store: st, Channel: Name, Lease: c.cfg.InboxLease, Now: c.now, Logger: c.log}
-		q := c.q
-		c.recov.Go(func() { c.recoverInbox(c.baseCtx, q) })
+	if c.pipe == nil {
+		c.pipe = b.NewPipeline(c, bot.PipelineOptions{Channel: Name, Logger: c.log, Now: c.now,
+			Workers: c.cfg.Workers, QueueSize: c.cfg.QueueSize, PerChat: perMemberQueue,
+			Timeout: 2 * time.Minute, Lease: c.cfg.InboxLease, Numbered: true})
 	}
 }
 
@@ -289,12 +291,12 @@ func (c *Channel) Attach(b *bot.Bot, st crm.Store) {
 // (for metrics, and for tests that wait until the channel is idle).
 func (c *Channel) Pending() int {
 	c.mu.RLock()
-	q := c.q
+	pipe := c.pipe
 	c.mu.RUnlock()
-	if q == nil {
+	if pipe == nil {
 		return 0
 	}
-	return q.Busy()
+	return pipe.Busy()
 }
 
 // Channel returns "wecom".
@@ -304,19 +306,11 @@ func (c *Channel) Channel() string { return Name }
 // acknowledged (until ctx ends) and restores the library's HTTP client.
 func (c *Channel) Close(ctx context.Context) error {
 	c.mu.RLock()
-	q, inbox := c.q, c.inbox
+	pipe := c.pipe
 	c.mu.RUnlock()
 	var err error
-	if q != nil {
-		err = q.Close(ctx)
-	}
-	c.cancel()
-	c.recov.Wait()
-	if q != nil && err != nil {
-		q.Wait() // in-flight work ends quickly once its context is cancelled
-	}
-	if inbox != nil {
-		inbox.Release() // the next process answers what is left at once
+	if pipe != nil {
+		err = pipe.Close(ctx)
 	}
 	globalClientMu.Lock()
 	if util.DefaultHTTPClient == c.client {
@@ -326,26 +320,14 @@ func (c *Channel) Close(ctx context.Context) error {
 	return err
 }
 
-// EnsureRobotGroup registers the configured group robot ("robot") as the
-// company's alert group unless a WeCom group is registered already, so
-// duplicate-claim alerts reach it. Without a robot key it does nothing.
-func (c *Channel) EnsureRobotGroup(ctx context.Context, st crm.Store) error {
+// RobotGroup is the configured group robot ("robot") as an alert group of
+// the company, so duplicate-claim alerts reach it (wired with
+// sales.Service.EnsureGroup); false without a robot key.
+func (c *Channel) RobotGroup() (crm.Group, bool) {
 	if c.cfg.RobotKey == "" {
-		return nil
+		return crm.Group{}, false
 	}
-	groups, err := st.Groups(ctx)
-	if err != nil {
-		return fmt.Errorf("wecom: list groups: %w", err)
-	}
-	for _, g := range groups {
-		if g.Channel == Name {
-			return nil
-		}
-	}
-	if err := st.RegisterGroup(ctx, 0, crm.Group{Channel: Name, ChatID: "robot", Title: "WeCom group robot", CreatedAt: c.now()}); err != nil {
-		return fmt.Errorf("wecom: register the group robot: %w", err)
-	}
-	return nil
+	return crm.Group{Channel: Name, ChatID: "robot", Title: "WeCom group robot", CreatedAt: c.now()}, true
 }
 
 // --- HTTP client --------------------------------------------------------

@@ -674,7 +674,11 @@ func TestRobotAndAppChatAlerts(t *testing.T) {
 	}
 	// The robot is registered as the company's alert group once.
 	for range 2 {
-		if err := h.ch.EnsureRobotGroup(ctx, db); err != nil {
+		g, ok := h.ch.RobotGroup()
+		if !ok {
+			t.Fatal("no robot group with a robot key")
+		}
+		if err := sales.New(db).EnsureGroup(ctx, sales.System(), g); err != nil {
 			t.Fatal(err)
 		}
 	}

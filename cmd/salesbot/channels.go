@@ -14,6 +14,7 @@ import (
 	"github.com/salesbot-crm/salesbot/bot/telegram"
 	"github.com/salesbot-crm/salesbot/bot/wecom"
 	"github.com/salesbot-crm/salesbot/crm"
+	"github.com/salesbot-crm/salesbot/sales"
 	"github.com/salesbot-crm/salesbot/store"
 )
 
@@ -58,9 +59,9 @@ func (m *Main) openChannels(ctx context.Context, db *store.DB) (openedChannels, 
 			return oc, &ConfigError{Key: "wecom", Value: "(hidden)", Allowed: err.Error()}
 		}
 		ch.Attach(oc.bot, db)
-		if m.cfg.WeCom.RobotKey != "" {
-			if err := ch.EnsureRobotGroup(ctx, db); err != nil {
-				return oc, err
+		if g, ok := ch.RobotGroup(); ok {
+			if err := sales.New(db).EnsureGroup(ctx, sales.System(), g); err != nil {
+				return oc, fmt.Errorf("wecom: register the group robot: %w", err)
 			}
 		}
 		oc.wecom = ch

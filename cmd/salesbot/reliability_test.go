@@ -700,18 +700,23 @@ func TestReliabilityLongRetryAfterHoldsUpNobody(t *testing.T) {
 	if !limited[f.reps[0].Chat] {
 		t.Fatalf("the rep with five pushes never met a 429 (rate limited: %v)", limited)
 	}
+	// Waiting for the hold shows as sends at 45 s and later; a shared,
+	// loaded machine (the race detector, the whole suite at once) takes
+	// ten-odd seconds for the fan-out itself, so the line is drawn at two
+	// thirds of the hold, not at a speed.
+	const hold = 45 * time.Second
 	late := 0
 	var latest time.Duration
 	for _, c := range calls {
 		if !limited[c.ChatID] && c.Status == 200 {
-			if d := c.At.Sub(f.start); d > 10*time.Second {
+			if d := c.At.Sub(f.start); d > hold*2/3 {
 				late++
 				latest = max(latest, d)
 			}
 		}
 	}
 	if late > 0 {
-		t.Errorf("%d of the %d pushes to chats that were never rate limited went out more than 10 s into the fan-out (the last %v in): they waited for another chat's retry_after of 45 s",
-			late, len(f.reps)-len(limited), latest.Round(time.Second))
+		t.Errorf("%d of the %d pushes to chats that were never rate limited went out more than %v into the fan-out (the last %v in): they waited for another chat's retry_after of 45 s",
+			late, len(f.reps)-len(limited), hold*2/3, latest.Round(time.Second))
 	}
 }
