@@ -14,6 +14,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"github.com/salesbot-crm/salesbot/crm"
+	"github.com/salesbot-crm/salesbot/crm/company"
 	"github.com/salesbot-crm/salesbot/store"
 )
 
@@ -66,7 +67,7 @@ type dupResult struct {
 // CustomerByKey, then SimilarCustomers(…, 20) scored by CompareCompanyNames.
 func dupCheck(ctx context.Context, st crm.Store, name string) (dupResult, error) {
 	var r dupResult
-	n := crm.ParseCompanyName(name)
+	n := company.Parse(name)
 	existing, err := st.CustomerByKey(ctx, n.Key)
 	switch {
 	case err == nil:
@@ -81,7 +82,7 @@ func dupCheck(ctx context.Context, st crm.Store, name string) (dupResult, error)
 	}
 	for _, c := range cands {
 		r.cands = append(r.cands, c.ID)
-		if len(r.similar) < 3 && crm.CompareCompanyNames(name, c.Name) != crm.NameDifferent {
+		if len(r.similar) < 3 && company.Compare(name, c.Name) != company.Different {
 			r.similar = append(r.similar, c.ID)
 		}
 	}
@@ -203,9 +204,9 @@ func compareOriginal(ctx context.Context, db *store.DB, qs []dupQuery, rs []dupR
 			continue
 		}
 		reached++
-		n := crm.ParseCompanyName(q.name)
+		n := company.Parse(q.name)
 		t := time.Now()
-		qq, args, err := sqlx.In(originalSimilarSQL, crm.NameGrams(n), 20)
+		qq, args, err := sqlx.In(originalSimilarSQL, company.Grams(n), 20)
 		if err != nil {
 			return err
 		}
@@ -220,7 +221,7 @@ func compareOriginal(ctx context.Context, db *store.DB, qs []dupQuery, rs []dupR
 		lat = append(lat, time.Since(t))
 		var shown []int64
 		for _, id := range ids {
-			if len(shown) < 3 && crm.CompareCompanyNames(q.name, names[id]) != crm.NameDifferent {
+			if len(shown) < 3 && company.Compare(q.name, names[id]) != company.Different {
 				shown = append(shown, id)
 			}
 		}
@@ -246,7 +247,7 @@ func compareOriginal(ctx context.Context, db *store.DB, qs []dupQuery, rs []dupR
 				newTargetCand++
 			} else if similarN-newTargetCand <= 8 && verbose {
 				src, _ := db.CustomerNames(ctx, []int64{q.target})
-				fmt.Printf("  source not among the store's candidates: %q from %q, grams %q, warned %v\n", q.name, src[q.target], crm.NameGrams(n), warnedNew)
+				fmt.Printf("  source not among the store's candidates: %q from %q, grams %q, warned %v\n", q.name, src[q.target], company.Grams(n), warnedNew)
 			}
 		}
 	}
@@ -267,7 +268,7 @@ func sampleNames(ctx context.Context, db *store.DB, r *rand.Rand, n int) ([]dupQ
 		return nil, errors.New("no customers: run gen first")
 	}
 	taken := func(name string) (bool, error) {
-		_, err := db.CustomerByKey(ctx, crm.ParseCompanyName(name).Key)
+		_, err := db.CustomerByKey(ctx, company.Parse(name).Key)
 		if errors.Is(err, crm.ErrNotFound) {
 			return false, nil
 		}
@@ -278,7 +279,7 @@ func sampleNames(ctx context.Context, db *store.DB, r *rand.Rand, n int) ([]dupQ
 	for _, kind := range dupKinds {
 		for got := 0; got < per; {
 			if kind == kindNew {
-				name := company(r).raw
+				name := randomCompany(r).raw
 				if t, err := taken(name); err != nil {
 					return nil, err
 				} else if !t {
@@ -329,7 +330,7 @@ var legalVariants = []string{"有限公司", "有限责任公司", "股份有限
 // region added, moved into brackets or dropped, another legal form, other
 // brackets and spaces. "" when none works.
 func variantOf(r *rand.Rand, orig string) string {
-	n := crm.ParseCompanyName(orig)
+	n := company.Parse(orig)
 	c := cities.pick(r).name
 	legal := legalVariants[r.IntN(len(legalVariants))]
 	cands := []string{
@@ -342,7 +343,7 @@ func variantOf(r *rand.Rand, orig string) string {
 	}
 	r.Shuffle(len(cands), func(i, j int) { cands[i], cands[j] = cands[j], cands[i] })
 	for _, v := range cands {
-		if v != orig && crm.ParseCompanyName(v).Key == n.Key {
+		if v != orig && company.Parse(v).Key == n.Key {
 			return v
 		}
 	}
@@ -356,7 +357,7 @@ var otherIndustry = []string{"科技", "贸易", "实业", "网络科技", "电�
 // with two more characters, a typo in the last character of a long trade
 // name. Each comes back at most once, in random order.
 func similarTo(r *rand.Rand, orig string) []string {
-	n := crm.ParseCompanyName(orig)
+	n := company.Parse(orig)
 	t := []rune(n.Trade)
 	ind := otherIndustry[r.IntN(len(otherIndustry))]
 	cands := []string{
@@ -372,7 +373,7 @@ func similarTo(r *rand.Rand, orig string) []string {
 	r.Shuffle(len(cands), func(i, j int) { cands[i], cands[j] = cands[j], cands[i] })
 	var out []string
 	for _, v := range cands {
-		if crm.CompareCompanyNames(v, orig) == crm.NameSimilar {
+		if company.Compare(v, orig) == company.Similar {
 			out = append(out, v)
 		}
 	}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/salesbot-crm/salesbot/crm"
+	"github.com/salesbot-crm/salesbot/crm/company"
 	"github.com/salesbot-crm/salesbot/store"
 )
 
@@ -303,10 +304,10 @@ func keyHash(s string) uint64 {
 // customer draws one customer with everything that hangs off it.
 func (g *generator) customer(id int64) {
 	var cn companyName
-	var n crm.CompanyName
+	var n company.Name
 	for {
-		cn = company(g.r)
-		n = crm.ParseCompanyName(cn.raw)
+		cn = randomCompany(g.r)
+		n = company.Parse(cn.raw)
 		if n.Key == "" {
 			continue
 		}
@@ -372,7 +373,7 @@ func (g *generator) customer(id int64) {
 	}
 	g.customers.add(id, cn.raw, n.Key, n.Trade, cn.industry, sizes.pick(g.r), region, sources.pick(g.r), owner.ID, "",
 		search, g.r.IntN(1000) < 5, ts(created), ts(updated), lastAct)
-	for _, gr := range crm.NameGrams(n) {
+	for _, gr := range company.Grams(n) {
 		gid, ok := g.gramID[gr]
 		if !ok {
 			gid = int32(len(g.gramStrings))

@@ -257,11 +257,11 @@ type companyName struct {
 	region   string // city, "" when the name has none and the rep skipped it
 }
 
-// company draws a registered company name: region + trade name + industry
+// randomCompany draws a registered company name: region + trade name + industry
 // word + legal form, in the shapes seen in a register (深圳市瑞丰科技有限公司,
 // 广东省深圳市…, 北京市海淀区…, 瑞丰科技（深圳）有限公司, 瑞丰科技有限公司),
 // and a few Latin names of foreign-invested companies.
-func company(r *rand.Rand) companyName {
+func randomCompany(r *rand.Rand) companyName {
 	g := industries.pick(r)
 	c := cities.pick(r)
 	if r.IntN(100) < 2 {

@@ -7,6 +7,7 @@ import (
 	"unicode"
 
 	"github.com/salesbot-crm/salesbot/crm"
+	"github.com/salesbot-crm/salesbot/crm/company"
 )
 
 var (
@@ -74,7 +75,7 @@ func daysAgo(lang string, now, t time.Time) string {
 func ShortName(name string) string {
 	for _, r := range name {
 		if unicode.Is(unicode.Han, r) {
-			if k := crm.ParseCompanyName(name).Key; k != "" {
+			if k := company.Parse(name).Key; k != "" {
 				return Short(k, 12)
 			}
 			break

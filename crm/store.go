@@ -3,6 +3,8 @@ package crm
 import (
 	"context"
 	"time"
+
+	"github.com/salesbot-crm/salesbot/crm/company"
 )
 
 // Store is everything salesbot keeps. Every write runs in one transaction
@@ -122,7 +124,7 @@ type CustomerStore interface {
 	CustomerByKey(ctx context.Context, key string) (Customer, error)
 	// SimilarCustomers returns customers whose names share search grams with
 	// n, best candidates first, at most limit (the caller scores them).
-	SimilarCustomers(ctx context.Context, n CompanyName, limit int) ([]Customer, error)
+	SimilarCustomers(ctx context.Context, n company.Name, limit int) ([]Customer, error)
 	// FindCustomers searches names, contacts and phones within scope.
 	FindCustomers(ctx context.Context, s Scope, text string, limit, offset int) ([]Customer, error)
 	// ListCustomers lists customers in scope, most recently active first.

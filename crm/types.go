@@ -102,8 +102,8 @@ const InviteTTL = 7 * 24 * time.Hour
 type Customer struct {
 	ID             int64      `db:"id"`
 	Name           string     `db:"name"`
-	NameKey        string     `db:"name_key"`  // CompanyName.Key, unique
-	TradeKey       string     `db:"trade_key"` // CompanyName.Trade
+	NameKey        string     `db:"name_key"`  // company.Name.Key, unique
+	TradeKey       string     `db:"trade_key"` // company.Name.Trade
 	Industry       string     `db:"industry"`
 	Size           string     `db:"size"`
 	Region         string     `db:"region"`

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/salesbot-crm/salesbot/crm"
+	"github.com/salesbot-crm/salesbot/crm/company"
 )
 
 // Reach is what an act needs of a customer.
@@ -93,7 +94,7 @@ func (s *Service) FindCustomers(ctx context.Context, actor crm.Viewer, text stri
 	if err != nil || len(found) > 0 || offset > 0 {
 		return found, err
 	}
-	if n := crm.ParseCompanyName(text); n.Trade != "" && n.Trade != crm.FoldSearch(text) {
+	if n := company.Parse(text); n.Trade != "" && n.Trade != crm.FoldSearch(text) {
 		return s.cust.FindCustomers(ctx, sc, n.Trade, limit, offset)
 	}
 	return nil, nil

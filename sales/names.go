@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/salesbot-crm/salesbot/crm"
+	"github.com/salesbot-crm/salesbot/crm/company"
 )
 
 // MaxSimilar is how many similar customers a name check names.
@@ -22,10 +23,10 @@ const SimilarCandidates = 20
 // NameCheck is what the store knows of a company name.
 type NameCheck struct {
 	Raw  string
-	Name crm.CompanyName
+	Name company.Name
 	// Existing is the customer with the same normalised name, if any.
 	Existing *crm.Customer
-	// Similar are customers with similar names (crm.CompareCompanyNames),
+	// Similar are customers with similar names (company.Compare),
 	// best first, at most MaxSimilar; empty when Existing is set.
 	Similar []crm.Customer
 }
@@ -33,14 +34,14 @@ type NameCheck struct {
 // ParseName checks a company name typed or imported for a new customer:
 // Invalid "new.name_empty", "text.too_long_n" or "new.name_invalid" (no
 // letters or digits). The one rule for chat and import.
-func ParseName(raw string) (crm.CompanyName, error) {
+func ParseName(raw string) (company.Name, error) {
 	switch {
 	case raw == "":
-		return crm.CompanyName{}, crm.Errorf(crm.CodeInvalid, "new.name_empty")
+		return company.Name{}, crm.Errorf(crm.CodeInvalid, "new.name_empty")
 	case utf8.RuneCountInString(raw) > crm.MaxNameRunes:
-		return crm.CompanyName{}, crm.Errorf(crm.CodeInvalid, "text.too_long_n", crm.MaxNameRunes)
+		return company.Name{}, crm.Errorf(crm.CodeInvalid, "text.too_long_n", crm.MaxNameRunes)
 	}
-	n := crm.ParseCompanyName(raw)
+	n := company.Parse(raw)
 	if n.Key == "" {
 		return n, crm.Errorf(crm.CodeInvalid, "new.name_invalid")
 	}
@@ -71,7 +72,7 @@ func (s *Service) CheckName(ctx context.Context, raw string, similar bool) (Name
 		return nc, err
 	}
 	for _, c := range cands {
-		if crm.CompareCompanyNames(raw, c.Name) != crm.NameDifferent {
+		if company.Compare(raw, c.Name) != company.Different {
 			nc.Similar = append(nc.Similar, c)
 			if len(nc.Similar) == MaxSimilar {
 				break

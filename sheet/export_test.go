@@ -15,6 +15,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/salesbot-crm/salesbot/crm"
+	"github.com/salesbot-crm/salesbot/crm/company"
 	"github.com/salesbot-crm/salesbot/sales"
 	"github.com/salesbot-crm/salesbot/sheet"
 	"github.com/salesbot-crm/salesbot/store"
@@ -379,10 +380,10 @@ func seedCustomers(t testing.TB, db *store.DB, now time.Time, n int) org {
 			name = pick(prefixes) + string(trades[rng.IntN(len(trades))]) + string(trades[rng.IntN(len(trades))]) +
 				string(trades[rng.IntN(len(trades))]) + pick(inds) + pick(forms)
 		}
-		if _, err := db.CustomerByKey(ctx, crm.ParseCompanyName(name).Key); err == nil {
+		if _, err := db.CustomerByKey(ctx, company.Parse(name).Key); err == nil {
 			continue // the random trade name came up twice
 		}
-		region := crm.ParseCompanyName(name).Region
+		region := company.Parse(name).Region
 		if region == "" && rng.IntN(2) == 0 {
 			region = pick([]string{"成都", "武汉"})
 		}

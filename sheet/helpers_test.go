@@ -15,6 +15,7 @@ import (
 	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"github.com/salesbot-crm/salesbot/crm"
+	"github.com/salesbot-crm/salesbot/crm/company"
 	"github.com/salesbot-crm/salesbot/sales"
 	"github.com/salesbot-crm/salesbot/sheet"
 	"github.com/salesbot-crm/salesbot/store"
@@ -178,7 +179,7 @@ func readBack(t testing.TB, path string) [][]string {
 // customerNamed finds a customer by exact normalised name.
 func customerNamed(t testing.TB, st crm.Store, name string) crm.Customer {
 	t.Helper()
-	c, err := st.CustomerByKey(ctx, crm.ParseCompanyName(name).Key)
+	c, err := st.CustomerByKey(ctx, company.Parse(name).Key)
 	if err != nil {
 		t.Fatalf("customer %s: %v", name, err)
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/salesbot-crm/salesbot/crm"
+	"github.com/salesbot-crm/salesbot/crm/company"
 	"github.com/salesbot-crm/salesbot/sales"
 )
 
@@ -265,7 +266,7 @@ func (im *importer) say(zh, en string, args ...any) string {
 
 // customer builds the customer of a row; problem is the reason the row is
 // invalid ("" when it is fine); err is a store failure.
-func (im *importer) customer(ctx context.Context, cells []string, name string, n crm.CompanyName) (c crm.Customer, problem string, err error) {
+func (im *importer) customer(ctx context.Context, cells []string, name string, n company.Name) (c crm.Customer, problem string, err error) {
 	m := im.m
 	c = crm.Customer{
 		Name:     name,

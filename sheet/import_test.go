@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/salesbot-crm/salesbot/crm"
+	"github.com/salesbot-crm/salesbot/crm/company"
 	"github.com/salesbot-crm/salesbot/sales"
 	"github.com/salesbot-crm/salesbot/sheet"
 	"github.com/salesbot-crm/salesbot/store"
@@ -377,7 +378,7 @@ func (s *flakyStore) CustomerByKey(ctx context.Context, key string) (crm.Custome
 	return s.DB.CustomerByKey(ctx, key)
 }
 
-func (s *flakyStore) SimilarCustomers(ctx context.Context, n crm.CompanyName, limit int) ([]crm.Customer, error) {
+func (s *flakyStore) SimilarCustomers(ctx context.Context, n company.Name, limit int) ([]crm.Customer, error) {
 	cs, err := s.DB.SimilarCustomers(ctx, n, limit)
 	return slices.DeleteFunc(cs, func(c crm.Customer) bool { return c.NameKey == s.hideKey }), err
 }
@@ -400,7 +401,7 @@ func TestImportRaceAndFailure(t *testing.T) {
 		if _, err := db.CreateCustomer(ctx, o.rep1.ID, crm.Customer{Name: "上海青禾新锐科技有限公司", OwnerID: o.rep1.ID}); err != nil {
 			t.Fatal(err)
 		}
-		st := &flakyStore{DB: db, hideKey: crm.ParseCompanyName("青禾新锐科技").Key}
+		st := &flakyStore{DB: db, hideKey: company.Parse("青禾新锐科技").Key}
 		in := "公司名称\n杭州明远机械有限公司\n青禾新锐科技\n苏州恒信物流有限公司\n"
 		rep, err := sheet.Import(ctx, sales.New(st), strings.NewReader(in), "a.csv", sheet.ImportOptions{DefaultOwner: o.rep2, Now: now})
 		if err != nil {

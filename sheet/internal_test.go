@@ -8,7 +8,7 @@ import (
 
 	"golang.org/x/text/encoding/simplifiedchinese"
 
-	"github.com/salesbot-crm/salesbot/crm"
+	"github.com/salesbot-crm/salesbot/crm/company"
 )
 
 func TestFieldOf(t *testing.T) {
@@ -131,7 +131,7 @@ func TestFormulaEscape(t *testing.T) {
 // rare grams, also when thousands of rows share a common industry word.
 func TestFileIndex(t *testing.T) {
 	x := newFileIndex()
-	add := func(row int, name string) { x.add(crm.ParseCompanyName(name), fileRow{row: row, name: name}) }
+	add := func(row int, name string) { x.add(company.Parse(name), fileRow{row: row, name: name}) }
 	trades := []rune("甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉戌亥")
 	row := 1
 	for _, a := range trades {
@@ -153,7 +153,7 @@ func TestFileIndex(t *testing.T) {
 		{"青禾新锐", row + 1, true},
 		{"明远机械科技有限公司", 0, false},
 	} {
-		got, ok := x.similar(crm.ParseCompanyName(c.name), c.name)
+		got, ok := x.similar(company.Parse(c.name), c.name)
 		if ok != c.similar || ok && got.row != c.want {
 			t.Errorf("similar(%s) = %+v %v, want row %d %v", c.name, got, ok, c.want, c.similar)
 		}

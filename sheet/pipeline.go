@@ -6,6 +6,7 @@ import (
 	"sync/atomic"
 
 	"github.com/salesbot-crm/salesbot/crm"
+	"github.com/salesbot-crm/salesbot/crm/company"
 )
 
 // How an import keeps the store busy. Each row costs a few reads (exact
@@ -27,7 +28,7 @@ const (
 type job struct {
 	rec  record
 	name string
-	n    crm.CompanyName
+	n    company.Name
 	bad  string // the name is unusable: the reason
 
 	// store lookups, done ahead

@@ -1,13 +1,13 @@
 package sheet
 
 import (
-	"github.com/salesbot-crm/salesbot/crm"
+	"github.com/salesbot-crm/salesbot/crm/company"
 	"github.com/salesbot-crm/salesbot/sales"
 )
 
 // fileIndex finds earlier rows of a file with a name similar to a new one
 // without comparing every pair: it indexes the search grams of each row
-// (crm.NameGrams: two names crm calls similar share at least one gram),
+// (company.Grams: two names crm calls similar share at least one gram),
 // counts the grams a new name shares with each earlier row, and compares
 // only the rows sharing the most — what the store's gram index does for
 // customers already saved.
@@ -21,10 +21,10 @@ func newFileIndex() *fileIndex {
 	return &fileIndex{grams: map[string][]int32{}, counts: map[int32]int32{}}
 }
 
-func (x *fileIndex) add(n crm.CompanyName, r fileRow) {
+func (x *fileIndex) add(n company.Name, r fileRow) {
 	i := int32(len(x.rows))
 	x.rows = append(x.rows, r)
-	for _, g := range crm.NameGrams(n) {
+	for _, g := range company.Grams(n) {
 		x.grams[g] = append(x.grams[g], i)
 	}
 }
@@ -37,12 +37,12 @@ type gramCount struct {
 	count int32
 }
 
-// similar returns the earlier row whose name crm.CompareCompanyNames finds
+// similar returns the earlier row whose name company.Compare finds
 // similar to name, among the sales.SimilarCandidates rows sharing the most grams with
 // it (the most shared first, then the earliest).
-func (x *fileIndex) similar(n crm.CompanyName, name string) (fileRow, bool) {
+func (x *fileIndex) similar(n company.Name, name string) (fileRow, bool) {
 	clear(x.counts)
-	grams := crm.NameGrams(n)
+	grams := company.Grams(n)
 	// A gram on very many rows (an industry word like 科技 in a big file)
 	// says little and would make the count quadratic: count it only when
 	// the name has no rarer gram. Similar names share their rare grams
@@ -82,7 +82,7 @@ func (x *fileIndex) similar(n crm.CompanyName, name string) (fileRow, bool) {
 	}
 	for _, t := range top {
 		r := x.rows[t.row]
-		if crm.CompareCompanyNames(name, r.name) != crm.NameDifferent {
+		if company.Compare(name, r.name) != company.Different {
 			return r, true
 		}
 	}

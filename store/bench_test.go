@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/salesbot-crm/salesbot/crm"
+	"github.com/salesbot-crm/salesbot/crm/company"
 	"github.com/salesbot-crm/salesbot/store"
 	"github.com/salesbot-crm/salesbot/store/storetest"
 )
@@ -67,7 +68,7 @@ func TestSimilarCustomersCommonGrams(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, db *store.DB) {
 		_, target := seedCommonGram(t, db)
 		for _, name := range []string{"青禾新锐软件有限公司", "青禾新睿科技有限公司", "青禾新锐"} {
-			n := crm.ParseCompanyName(name)
+			n := company.Parse(name)
 			sim, err := db.SimilarCustomers(ctx, n, 20)
 			if err != nil {
 				t.Fatal(err)
@@ -75,11 +76,11 @@ func TestSimilarCustomersCommonGrams(t *testing.T) {
 			if len(sim) == 0 || sim[0].ID != target.ID {
 				t.Fatalf("%s: first candidate %v, want %s (#%d)", name, sim, target.Name, target.ID)
 			}
-			if m := crm.CompareCompanyNames(name, sim[0].Name); m == crm.NameDifferent {
+			if m := company.Compare(name, sim[0].Name); m == company.Different {
 				t.Fatalf("%s / %s: %v", name, sim[0].Name, m)
 			}
 		}
-		sim, err := db.SimilarCustomers(ctx, crm.ParseCompanyName("科技"), 20)
+		sim, err := db.SimilarCustomers(ctx, company.Parse("科技"), 20)
 		if err != nil || len(sim) != 20 {
 			t.Fatalf("a name of common grams only: %d candidates, %v; want 20", len(sim), err)
 		}
@@ -97,7 +98,7 @@ func BenchmarkSimilarCustomers(b *testing.B) {
 		b.Run(e.Name, func(b *testing.B) {
 			db := e.Open(b)
 			seedCommonGram(b, db)
-			n := crm.ParseCompanyName("青禾新睿科技有限公司")
+			n := company.Parse("青禾新睿科技有限公司")
 			for b.Loop() {
 				if _, err := db.SimilarCustomers(ctx, n, 20); err != nil {
 					b.Fatal(err)

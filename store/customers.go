@@ -9,6 +9,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"github.com/salesbot-crm/salesbot/crm"
+	"github.com/salesbot-crm/salesbot/crm/company"
 )
 
 const customerCols = `c.id, c.name, c.name_key, c.trade_key, c.industry, c.size, c.region, c.source, c.owner_id, c.note,
@@ -27,7 +28,7 @@ func searchText(c crm.Customer) string {
 // CreateCustomer adds a customer with its contacts.
 func (s *DB) CreateCustomer(ctx context.Context, actor int64, c crm.Customer) (crm.Customer, error) {
 	c.Name = strings.TrimSpace(c.Name)
-	n := crm.ParseCompanyName(c.Name)
+	n := company.Parse(c.Name)
 	c.NameKey, c.TradeKey = n.Key, n.Trade
 	now := s.now()
 	if c.CreatedAt.IsZero() { // imports and the demo bring their own dates
@@ -46,7 +47,7 @@ func (s *DB) CreateCustomer(ctx context.Context, actor int64, c crm.Customer) (c
 			return err
 		}
 		c.ID = id
-		if grams := crm.NameGrams(n); len(grams) > 0 {
+		if grams := company.Grams(n); len(grams) > 0 {
 			// One statement for all of the name's grams (about ten).
 			args := make([]any, 0, 2*len(grams))
 			for _, g := range grams {
@@ -111,14 +112,14 @@ const similarFanOut = 500
 // SimilarCustomers returns customers sharing search grams with n, best
 // candidates first: the most shared grams, counting the grams that more
 // than similarFanOut customers share (common grams) only to break ties,
-// then the lowest id. Every gram of crm.NameGrams is looked up, so a
+// then the lowest id. Every gram of company.Grams is looked up, so a
 // customer crm calls similar or same is a candidate whenever it is among the
 // first postings of a common gram or shares a rarer one; when no gram is
 // common the order is simply the most shared grams first. It reads at most
 // similarFanOut+1 postings per gram from the gram index, never the whole
 // table.
-func (s *DB) SimilarCustomers(ctx context.Context, n crm.CompanyName, limit int) ([]crm.Customer, error) {
-	grams := crm.NameGrams(n)
+func (s *DB) SimilarCustomers(ctx context.Context, n company.Name, limit int) ([]crm.Customer, error) {
+	grams := company.Grams(n)
 	if len(grams) == 0 {
 		return nil, nil
 	}

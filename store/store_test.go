@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/salesbot-crm/salesbot/crm"
+	"github.com/salesbot-crm/salesbot/crm/company"
 	"github.com/salesbot-crm/salesbot/store"
 	"github.com/salesbot-crm/salesbot/store/storetest"
 )
@@ -86,12 +87,12 @@ func TestCustomerDuplicateByNormalisedName(t *testing.T) {
 			if !ok || e.Code != crm.CodeConflict || e.Key != "customer.duplicate" {
 				t.Fatalf("%s: got %v, want customer.duplicate conflict", variant, err)
 			}
-			got, err := db.CustomerByKey(ctx, crm.ParseCompanyName(variant).Key)
+			got, err := db.CustomerByKey(ctx, company.Parse(variant).Key)
 			if err != nil || got.ID != c.ID {
 				t.Fatalf("%s: by key %v %v", variant, got.ID, err)
 			}
 		}
-		sim, err := db.SimilarCustomers(ctx, crm.ParseCompanyName("青禾新锐软件有限公司"), 10)
+		sim, err := db.SimilarCustomers(ctx, company.Parse("青禾新锐软件有限公司"), 10)
 		if err != nil || len(sim) == 0 || sim[0].ID != c.ID {
 			t.Fatalf("similar: %v %v", sim, err)
 		}

@@ -7,7 +7,7 @@ import (
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
-	"github.com/salesbot-crm/salesbot/crm"
+	"github.com/salesbot-crm/salesbot/crm/company"
 )
 
 // The fake answers the real client library: getMe, a message with a
@@ -95,7 +95,7 @@ func TestNamesAreUnique(t *testing.T) {
 	seen := map[string]string{}
 	for range 5000 {
 		name, trade := g.next()
-		n := crm.ParseCompanyName(name)
+		n := company.Parse(name)
 		if n.Key == "" || !strings.Contains(name, trade) {
 			t.Fatalf("%s: key %q trade %q", name, n.Key, trade)
 		}

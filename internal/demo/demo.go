@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/salesbot-crm/salesbot/crm"
+	"github.com/salesbot-crm/salesbot/crm/company"
 	"github.com/salesbot-crm/salesbot/store"
 )
 
@@ -423,7 +424,7 @@ func (l *loader) tradeName() string {
 
 // companyName makes an unused company name of a city, an industry and a
 // size, and returns it with its parsed form.
-func (l *loader) companyName(city string, ind *industry, size string) (string, crm.CompanyName) {
+func (l *loader) companyName(city string, ind *industry, size string) (string, company.Name) {
 	for {
 		trade := l.tradeName()
 		prefix := city
@@ -431,7 +432,7 @@ func (l *loader) companyName(city string, ind *industry, size string) (string, c
 			prefix += "市"
 		}
 		name := prefix + trade + pick(l.rng, ind.words) + pickW(l.rng, legalForms[size])
-		n := crm.ParseCompanyName(name)
+		n := company.Parse(name)
 		// The parse must find what was meant (a trade name that is also a
 		// city, 金华, would not), and names stay distinct after
 		// normalisation, trade names too for variety.
@@ -660,7 +661,7 @@ func (l *loader) planDeal(c *customer, path []crm.Stage, from, to time.Time) {
 	r := amountRange[c.Size]
 	amount := roundYuan(math.Exp(l.uniform(math.Log(r[0]), math.Log(r[1]))))
 	title := c.Name
-	if n := crm.ParseCompanyName(title); n.Trade != "" {
+	if n := company.Parse(title); n.Trade != "" {
 		title = n.Trade
 	}
 	d.Deal = crm.Deal{OwnerID: c.rep.ID, Title: title + d.product + pick(l.rng, []string{"项目", "采购", "", "升级"})}

@@ -11,6 +11,7 @@ import (
 	"unicode"
 
 	"github.com/salesbot-crm/salesbot/crm"
+	"github.com/salesbot-crm/salesbot/crm/company"
 	"github.com/salesbot-crm/salesbot/internal/demo"
 	"github.com/salesbot-crm/salesbot/store"
 	"github.com/salesbot-crm/salesbot/store/storetest"
@@ -81,7 +82,7 @@ func TestLoad(t *testing.T) {
 		regions := map[string]bool{}
 		industries := map[string]bool{}
 		for _, c := range custs {
-			n := crm.ParseCompanyName(c.Name)
+			n := company.Parse(c.Name)
 			if keys[n.Key] {
 				t.Errorf("duplicate key %q (%s)", n.Key, c.Name)
 			}
@@ -376,7 +377,7 @@ func TestLoadAtAwkwardTimes(t *testing.T) {
 func TestIndustryWordsParse(t *testing.T) {
 	for _, w := range demo.IndustryWords() {
 		name := "上海瑞丰" + w + "有限公司"
-		if n := crm.ParseCompanyName(name); n.Trade != "瑞丰" || n.Region != "上海" {
+		if n := company.Parse(name); n.Trade != "瑞丰" || n.Region != "上海" {
 			t.Errorf("%s parses as %+v", name, n)
 		}
 	}

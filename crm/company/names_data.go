@@ -1,4 +1,4 @@
-package crm
+package company
 
 import "unicode/utf8"
 
@@ -45,7 +45,7 @@ const (
 // nameRegion is one surface form of a region: Base is the form put back
 // when a name would otherwise collapse (北京市 → 北京; a district keeps its
 // suffix, 海淀区, since its bare name is not a region form),
-// Canon is the province or city reported in CompanyName.Region ("" for
+// Canon is the province or city reported in Name.Region ("" for
 // 中国 and for development zones that name no city).
 type nameRegion struct {
 	Base  string

@@ -1,4 +1,4 @@
-package crm
+package company
 
 import (
 	"slices"
@@ -11,8 +11,8 @@ import (
 // order of the steps and the judgement calls are in docs/NAMES.md; the
 // word lists are in names_data.go.
 
-// CompanyName is the parsed, normalised form of a company name.
-type CompanyName struct {
+// Name is the parsed, normalised form of a company name.
+type Name struct {
 	// Key is the exact key: trade name + industry, region and legal form
 	// dropped, normalised. Unique per customer in the DB. Never empty for a
 	// name with at least one letter, digit or Han character.
@@ -24,26 +24,26 @@ type CompanyName struct {
 	Region string
 }
 
-// NameMatch is the verdict of comparing two company names.
-type NameMatch int
+// Match is the verdict of comparing two company names.
+type Match int
 
 // The verdicts, weakest first.
 const (
-	NameDifferent NameMatch = iota
-	NameSimilar             // warn and ask the rep to confirm
-	NameSame                // blocked: same exact key
+	Different Match = iota
+	Similar             // warn and ask the rep to confirm
+	Same                // blocked: same exact key
 )
 
-func (m NameMatch) String() string {
+func (m Match) String() string {
 	switch m {
-	case NameDifferent:
+	case Different:
 		return "different"
-	case NameSimilar:
+	case Similar:
 		return "similar"
-	case NameSame:
+	case Same:
 		return "same"
 	}
-	return "NameMatch(?)"
+	return "Match(?)"
 }
 
 // SimilarThreshold is the score at or above which two names count as
@@ -54,7 +54,7 @@ func (m NameMatch) String() string {
 // 0.6 stays below). See docs/NAMES.md.
 const SimilarThreshold = 0.65
 
-// Scores of the structural signals (see CompanyNameSimilarity).
+// Scores of the structural signals (see Similarity).
 const (
 	nameScoreTrade   = 0.85 // equal trade names, plus up to 0.1 for key overlap
 	nameScoreContain = 0.65 // containment, plus up to 0.2 for the length ratio
@@ -62,15 +62,15 @@ const (
 	nameDiceMinRunes = 4    // Dice counts only between trade names this long
 )
 
-// ParseCompanyName parses and normalises a company name. It never fails:
+// Parse parses and normalises a company name. It never fails:
 // a name without any letter, digit or Han character gives the zero value.
-func ParseCompanyName(raw string) CompanyName {
+func Parse(raw string) Name {
 	n, restored := nameParse(raw)
 	// Putting a region back can join it with what follows into a form a
 	// second parse reads differently (中山 + 市…): settle on a fixed point
-	// so that ParseCompanyName(n.Key).Key == n.Key.
+	// so that Parse(n.Key).Key == n.Key.
 	for i := 0; restored && i < 4; i++ {
-		var again CompanyName
+		var again Name
 		again, restored = nameParse(n.Key)
 		if again.Key == n.Key {
 			break
@@ -83,9 +83,9 @@ func ParseCompanyName(raw string) CompanyName {
 	return n
 }
 
-// nameParse is one pass of ParseCompanyName; restored tells whether a
+// nameParse is one pass of Parse; restored tells whether a
 // leading region was put back.
-func nameParse(raw string) (CompanyName, bool) {
+func nameParse(raw string) (Name, bool) {
 	var p nameParser
 	folded := nameFold(raw)
 	p.toks = nameTokenize(p.brackets(folded), make([]nameTok, 0, 8))
@@ -93,7 +93,7 @@ func nameParse(raw string) (CompanyName, bool) {
 		// Nothing outside brackets, e.g. "(北京)": keep the bracketed text.
 		p.toks = nameTokenize(folded, p.toks)
 		if len(p.toks) == 0 {
-			return CompanyName{}, false
+			return Name{}, false
 		}
 	}
 	p.stripTail()
@@ -106,27 +106,27 @@ func nameParse(raw string) (CompanyName, bool) {
 	if region == "" {
 		region = p.regionOther
 	}
-	return CompanyName{Key: key, Trade: trade, Region: region}, p.restored
+	return Name{Key: key, Trade: trade, Region: region}, p.restored
 }
 
-// CompareCompanyNames decides same / similar / different for two raw names.
-func CompareCompanyNames(a, b string) NameMatch {
-	return nameCompareParsed(ParseCompanyName(a), ParseCompanyName(b))
+// Compare decides same / similar / different for two raw names.
+func Compare(a, b string) Match {
+	return nameCompareParsed(Parse(a), Parse(b))
 }
 
-func nameCompareParsed(a, b CompanyName) NameMatch {
+func nameCompareParsed(a, b Name) Match {
 	switch {
 	case a.Key == "" || b.Key == "":
-		return NameDifferent
+		return Different
 	case a.Key == b.Key:
-		return NameSame
-	case CompanyNameSimilarity(a, b) >= SimilarThreshold:
-		return NameSimilar
+		return Same
+	case Similarity(a, b) >= SimilarThreshold:
+		return Similar
 	}
-	return NameDifferent
+	return Different
 }
 
-// CompanyNameSimilarity is a score in [0,1] between two parsed names (1 =
+// Similarity is a score in [0,1] between two parsed names (1 =
 // same key). It is symmetric. Signals, the strongest wins:
 //   - equal trade names: 0.85 + 0.1 × Dice(keys);
 //   - one key or trade name inside the other's key or trade name: as a
@@ -136,7 +136,7 @@ func nameCompareParsed(a, b CompanyName) NameMatch {
 //     least 3 Han characters (6 Latin): 0.65 + 0.2 × length ratio;
 //   - the bigram Dice coefficient of the trade names, without a region
 //     prefix they share, when both have at least 4 characters.
-func CompanyNameSimilarity(a, b CompanyName) float64 {
+func Similarity(a, b Name) float64 {
 	if a.Key == "" || b.Key == "" {
 		return 0
 	}
@@ -162,11 +162,11 @@ func CompanyNameSimilarity(a, b CompanyName) float64 {
 	return min(best, nameScoreMax)
 }
 
-// NameGrams returns the distinct search grams of a parsed name: the
+// Grams returns the distinct search grams of a parsed name: the
 // character bigrams of Key, the Trade string itself and, for a one-character
-// key, the key (its unigram). Two names that CompareCompanyNames calls
+// key, the key (its unigram). Two names that Compare calls
 // Similar or Same share at least one gram.
-func NameGrams(n CompanyName) []string {
+func Grams(n Name) []string {
 	if n.Key == "" {
 		return nil
 	}
@@ -822,7 +822,7 @@ func (ws *nameWordSet) prefix(s string, keep int) int {
 // Similarity
 
 // nameContainment scores one string inside the other (see
-// CompanyNameSimilarity), 0 when it does not qualify. The prefix rule is
+// Similarity), 0 when it does not qualify. The prefix rule is
 // measured against a trade name only: 太平 is a prefix of the key
 // 太平洋保险 but adds one character to its trade name 太平洋.
 func nameContainment(x, y string, xTrade, yTrade bool) float64 {

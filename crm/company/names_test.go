@@ -1,4 +1,4 @@
-package crm
+package company
 
 import (
 	"math/rand/v2"
@@ -7,192 +7,192 @@ import (
 	"unicode/utf8"
 )
 
-// namePair is two spellings and the verdict CompareCompanyNames must give.
+// namePair is two spellings and the verdict Compare must give.
 type namePair struct {
 	a, b string
-	want NameMatch
+	want Match
 }
 
-// nameSamePairs are real-world spellings of one company: blocked (NameSame).
+// nameSamePairs are real-world spellings of one company: blocked (Same).
 var nameSamePairs = []namePair{
 	// region in front, in brackets, or absent (the issue's example)
-	{"北京青禾新锐科技有限公司", "青禾新锐科技（北京）有限公司", NameSame},
-	{"北京青禾新锐科技有限公司", "青禾新锐科技有限公司", NameSame},
-	{"青禾新锐科技（北京）有限公司", "青禾新锐科技有限公司", NameSame},
-	{"北京市青禾新锐科技有限公司", "青禾新锐科技有限公司", NameSame},
-	{" 北京 青禾新锐科技有限公司 ", "北京青禾新锐科技有限公司", NameSame},
-	{"青禾新锐科技(北京)有限公司", "青禾新锐科技有限公司", NameSame},
-	{"【北京】青禾新锐科技有限公司", "青禾新锐科技有限公司", NameSame},
-	{"青禾新锐北京科技有限公司", "北京青禾新锐科技有限公司", NameSame},
-	{"广东省深圳市青禾新锐科技有限公司", "青禾新锐科技有限公司", NameSame},
-	{"北京市海淀区青禾新锐科技有限公司", "青禾新锐科技", NameSame},
-	{"青禾新锐科技（上海）有限公司", "上海市青禾新锐科技有限公司", NameSame},
-	{"杭州青禾网络科技有限公司", "浙江青禾网络科技有限公司", NameSame},
-	{"成都青禾软件有限公司", "四川青禾软件有限公司", NameSame},
-	{"厦门青禾贸易有限公司", "青禾贸易（厦门）有限公司", NameSame},
-	{"苏州工业园区青禾电子有限公司", "青禾电子有限公司", NameSame},
-	{"深圳前海青禾供应链管理有限公司", "青禾供应链管理有限公司", NameSame},
-	{"香港青禾国际贸易有限公司", "青禾国际贸易有限公司", NameSame},
-	{"青禾国际贸易（香港）有限公司", "青禾国际贸易有限公司", NameSame},
-	{"新疆维吾尔自治区青禾农业有限公司", "青禾农业有限公司", NameSame},
-	{"广西壮族自治区青禾食品有限公司", "广西青禾食品有限公司", NameSame},
-	{"内蒙古伊利实业集团股份有限公司", "伊利实业集团", NameSame},
-	{"腾讯科技（深圳）有限公司", "深圳市腾讯科技有限公司", NameSame},
-	{"深圳市华为技术有限公司", "华为技术有限公司", NameSame},
-	{"阿里巴巴（中国）有限公司", "阿里巴巴中国有限公司", NameSame},
-	{"阿里巴巴集团控股有限公司", "阿里巴巴控股集团有限公司", NameSame},
-	{"小米科技有限责任公司", "北京小米科技有限责任公司", NameSame},
-	{"字节跳动有限公司", "字节跳动（北京）有限公司", NameSame},
-	{"网易（杭州）网络有限公司", "杭州网易网络有限公司", NameSame},
-	{"深圳市大疆创新科技有限公司", "大疆创新科技有限公司", NameSame},
-	{"珠海格力电器股份有限公司", "格力电器", NameSame},
-	{"重庆长安汽车股份有限公司", "长安汽车", NameSame},
-	{"上海大众汽车有限公司", "大众汽车", NameSame},
-	{"深圳前海微众银行股份有限公司", "微众银行", NameSame},
+	{"北京青禾新锐科技有限公司", "青禾新锐科技（北京）有限公司", Same},
+	{"北京青禾新锐科技有限公司", "青禾新锐科技有限公司", Same},
+	{"青禾新锐科技（北京）有限公司", "青禾新锐科技有限公司", Same},
+	{"北京市青禾新锐科技有限公司", "青禾新锐科技有限公司", Same},
+	{" 北京 青禾新锐科技有限公司 ", "北京青禾新锐科技有限公司", Same},
+	{"青禾新锐科技(北京)有限公司", "青禾新锐科技有限公司", Same},
+	{"【北京】青禾新锐科技有限公司", "青禾新锐科技有限公司", Same},
+	{"青禾新锐北京科技有限公司", "北京青禾新锐科技有限公司", Same},
+	{"广东省深圳市青禾新锐科技有限公司", "青禾新锐科技有限公司", Same},
+	{"北京市海淀区青禾新锐科技有限公司", "青禾新锐科技", Same},
+	{"青禾新锐科技（上海）有限公司", "上海市青禾新锐科技有限公司", Same},
+	{"杭州青禾网络科技有限公司", "浙江青禾网络科技有限公司", Same},
+	{"成都青禾软件有限公司", "四川青禾软件有限公司", Same},
+	{"厦门青禾贸易有限公司", "青禾贸易（厦门）有限公司", Same},
+	{"苏州工业园区青禾电子有限公司", "青禾电子有限公司", Same},
+	{"深圳前海青禾供应链管理有限公司", "青禾供应链管理有限公司", Same},
+	{"香港青禾国际贸易有限公司", "青禾国际贸易有限公司", Same},
+	{"青禾国际贸易（香港）有限公司", "青禾国际贸易有限公司", Same},
+	{"新疆维吾尔自治区青禾农业有限公司", "青禾农业有限公司", Same},
+	{"广西壮族自治区青禾食品有限公司", "广西青禾食品有限公司", Same},
+	{"内蒙古伊利实业集团股份有限公司", "伊利实业集团", Same},
+	{"腾讯科技（深圳）有限公司", "深圳市腾讯科技有限公司", Same},
+	{"深圳市华为技术有限公司", "华为技术有限公司", Same},
+	{"阿里巴巴（中国）有限公司", "阿里巴巴中国有限公司", Same},
+	{"阿里巴巴集团控股有限公司", "阿里巴巴控股集团有限公司", Same},
+	{"小米科技有限责任公司", "北京小米科技有限责任公司", Same},
+	{"字节跳动有限公司", "字节跳动（北京）有限公司", Same},
+	{"网易（杭州）网络有限公司", "杭州网易网络有限公司", Same},
+	{"深圳市大疆创新科技有限公司", "大疆创新科技有限公司", Same},
+	{"珠海格力电器股份有限公司", "格力电器", Same},
+	{"重庆长安汽车股份有限公司", "长安汽车", Same},
+	{"上海大众汽车有限公司", "大众汽车", Same},
+	{"深圳前海微众银行股份有限公司", "微众银行", Same},
 	// legal forms
-	{"青禾新锐科技股份有限公司", "青禾新锐科技有限公司", NameSame},
-	{"青禾新锐科技有限责任公司", "青禾新锐科技有限公司", NameSame},
-	{"青禾新锐科技集团有限公司", "青禾新锐科技有限公司", NameSame},
-	{"青禾新锐科技集团股份有限公司", "青禾新锐科技", NameSame},
-	{"美的集团股份有限公司", "美的", NameSame},
-	{"比亚迪股份有限公司", "比亚迪", NameSame},
-	{"京东集团", "京东", NameSame},
-	{"苏宁易购集团股份有限公司", "苏宁易购", NameSame},
-	{"三只松鼠股份有限公司", "三只松鼠", NameSame},
-	{"青岛海尔股份有限公司", "海尔股份", NameSame},
-	{"青禾新锐科技有限公司（筹）", "青禾新锐科技", NameSame},
-	{"青禾新锐投资合伙企业（有限合伙）", "青禾新锐投资", NameSame},
-	{"北京青禾律师事务所", "青禾律师事务所", NameSame},
-	{"青禾机械厂", "青禾机械", NameSame},
-	{"中国平安保险（集团）股份有限公司", "中国平安保险股份有限公司", NameSame},
+	{"青禾新锐科技股份有限公司", "青禾新锐科技有限公司", Same},
+	{"青禾新锐科技有限责任公司", "青禾新锐科技有限公司", Same},
+	{"青禾新锐科技集团有限公司", "青禾新锐科技有限公司", Same},
+	{"青禾新锐科技集团股份有限公司", "青禾新锐科技", Same},
+	{"美的集团股份有限公司", "美的", Same},
+	{"比亚迪股份有限公司", "比亚迪", Same},
+	{"京东集团", "京东", Same},
+	{"苏宁易购集团股份有限公司", "苏宁易购", Same},
+	{"三只松鼠股份有限公司", "三只松鼠", Same},
+	{"青岛海尔股份有限公司", "海尔股份", Same},
+	{"青禾新锐科技有限公司（筹）", "青禾新锐科技", Same},
+	{"青禾新锐投资合伙企业（有限合伙）", "青禾新锐投资", Same},
+	{"北京青禾律师事务所", "青禾律师事务所", Same},
+	{"青禾机械厂", "青禾机械", Same},
+	{"中国平安保险（集团）股份有限公司", "中国平安保险股份有限公司", Same},
 	// branches are claimed with their company
-	{"青禾新锐科技有限公司北京分公司", "青禾新锐科技有限公司", NameSame},
-	{"青禾新锐科技有限公司上海分公司", "北京青禾新锐科技有限公司", NameSame},
-	{"中国银行北京分行", "中国银行", NameSame},
-	{"招商银行股份有限公司深圳分行", "招商银行", NameSame},
+	{"青禾新锐科技有限公司北京分公司", "青禾新锐科技有限公司", Same},
+	{"青禾新锐科技有限公司上海分公司", "北京青禾新锐科技有限公司", Same},
+	{"中国银行北京分行", "中国银行", Same},
+	{"招商银行股份有限公司深圳分行", "招商银行", Same},
 	// region + industry only: the region stays in the key
-	{"中国银行股份有限公司", "中国银行", NameSame},
-	{"中国建设银行股份有限公司", "中国建设银行", NameSame},
-	{"中国工商银行股份有限公司", "中国工商银行", NameSame},
-	{"北京银行股份有限公司", "北京银行", NameSame},
-	{"上海银行", "上海银行股份有限公司", NameSame},
-	{"北京市政路桥股份有限公司", "北京市政路桥", NameSame},
-	{"天津港（集团）有限公司", "天津港", NameSame},
-	{"武汉钢铁有限公司", "武汉钢铁集团", NameSame},
-	{"青岛啤酒股份有限公司", "青岛啤酒", NameSame},
-	{"深圳市人民医院", "深圳人民医院", NameSame},
+	{"中国银行股份有限公司", "中国银行", Same},
+	{"中国建设银行股份有限公司", "中国建设银行", Same},
+	{"中国工商银行股份有限公司", "中国工商银行", Same},
+	{"北京银行股份有限公司", "北京银行", Same},
+	{"上海银行", "上海银行股份有限公司", Same},
+	{"北京市政路桥股份有限公司", "北京市政路桥", Same},
+	{"天津港（集团）有限公司", "天津港", Same},
+	{"武汉钢铁有限公司", "武汉钢铁集团", Same},
+	{"青岛啤酒股份有限公司", "青岛啤酒", Same},
+	{"深圳市人民医院", "深圳人民医院", Same},
 	// width, case, spaces, punctuation
-	{"青禾新锐科技 有限 公司", "青禾新锐科技有限公司", NameSame},
-	{"青禾·新锐科技", "青禾新锐科技", NameSame},
-	{"青禾-新锐科技有限公司", "青禾新锐科技", NameSame},
-	{"「青禾新锐」科技有限公司", "青禾新锐科技", NameSame},
-	{"青禾新锐科技有限公司。", "青禾新锐科技", NameSame},
-	{"ＱＨ科技有限公司", "qh科技", NameSame},
-	{"３６０安全科技股份有限公司", "360安全科技", NameSame},
-	{"3M中国有限公司", "3M", NameSame},
+	{"青禾新锐科技 有限 公司", "青禾新锐科技有限公司", Same},
+	{"青禾·新锐科技", "青禾新锐科技", Same},
+	{"青禾-新锐科技有限公司", "青禾新锐科技", Same},
+	{"「青禾新锐」科技有限公司", "青禾新锐科技", Same},
+	{"青禾新锐科技有限公司。", "青禾新锐科技", Same},
+	{"ＱＨ科技有限公司", "qh科技", Same},
+	{"３６０安全科技股份有限公司", "360安全科技", Same},
+	{"3M中国有限公司", "3M", Same},
 	// English names
-	{"ACME Trading Co., Ltd.", "acme trading co ltd", NameSame},
-	{"ACME Trading Co., Ltd.", "ＡＣＭＥ　Ｔｒａｄｉｎｇ　Ｃｏ．，Ｌｔｄ．", NameSame},
-	{"ACME Trading (Shanghai) Co., Ltd.", "Acme Trading Limited", NameSame},
-	{"acme china co., ltd.", "ACME Co Ltd", NameSame},
-	{"ACME (HK) Limited", "Acme Limited", NameSame},
-	{"Apple Inc.", "APPLE INC", NameSame},
-	{"Siemens AG", "siemens", NameSame},
-	{"Nestlé S.A.", "nestlé", NameSame},
-	{"ACME GmbH & Co. KG", "ACME GmbH", NameSame},
-	{"Acme Pte. Ltd.", "acme", NameSame},
-	{"The Acme Corporation", "Acme Corp", NameSame},
-	{"Acme Holdings Limited", "ACME HOLDINGS LTD", NameSame},
-	{"Acme Group Holdings", "Acme Holdings", NameSame},
-	{"Tencent Holdings Ltd.", "tencent holdings", NameSame},
-	{"Qinghe & Co.", "QINGHE", NameSame},
-	{"Acme L.L.C.", "Acme LLC", NameSame},
+	{"ACME Trading Co., Ltd.", "acme trading co ltd", Same},
+	{"ACME Trading Co., Ltd.", "ＡＣＭＥ　Ｔｒａｄｉｎｇ　Ｃｏ．，Ｌｔｄ．", Same},
+	{"ACME Trading (Shanghai) Co., Ltd.", "Acme Trading Limited", Same},
+	{"acme china co., ltd.", "ACME Co Ltd", Same},
+	{"ACME (HK) Limited", "Acme Limited", Same},
+	{"Apple Inc.", "APPLE INC", Same},
+	{"Siemens AG", "siemens", Same},
+	{"Nestlé S.A.", "nestlé", Same},
+	{"ACME GmbH & Co. KG", "ACME GmbH", Same},
+	{"Acme Pte. Ltd.", "acme", Same},
+	{"The Acme Corporation", "Acme Corp", Same},
+	{"Acme Holdings Limited", "ACME HOLDINGS LTD", Same},
+	{"Acme Group Holdings", "Acme Holdings", Same},
+	{"Tencent Holdings Ltd.", "tencent holdings", Same},
+	{"Qinghe & Co.", "QINGHE", Same},
+	{"Acme L.L.C.", "Acme LLC", Same},
 }
 
 // nameSimilarPairs share a trade name or are close: the rep confirms.
 var nameSimilarPairs = []namePair{
-	{"青禾新锐", "北京青禾新锐科技有限公司", NameSimilar},
-	{"青禾新锐软件有限公司", "北京青禾新锐科技有限公司", NameSimilar},
-	{"青禾新锐科技有限公司", "青禾新锐网络科技有限公司", NameSimilar},
-	{"上海青禾新锐", "青禾新锐商贸有限公司", NameSimilar},
-	{"青禾新锐", "青禾新睿", NameSimilar}, // a typo: bigram Dice 0.67
-	{"华为技术有限公司", "华为终端有限公司", NameSimilar},
-	{"腾讯科技（深圳）有限公司", "腾讯音乐娱乐科技（深圳）有限公司", NameSimilar},
-	{"小米科技有限责任公司", "小米通讯技术有限公司", NameSimilar},
-	{"美的集团股份有限公司", "美的置业集团有限公司", NameSimilar},
-	{"阿里巴巴（中国）网络技术有限公司", "阿里巴巴（中国）有限公司", NameSimilar},
-	{"京东", "北京京东世纪贸易有限公司", NameSimilar},
-	{"网易（杭州）网络有限公司", "杭州网易严选贸易有限公司", NameSimilar},
-	{"比亚迪股份有限公司", "比亚迪汽车工业有限公司", NameSimilar},
-	{"ACME Trading Co., Ltd.", "ACME Technology Co., Ltd.", NameSimilar},
-	{"中国工商银行", "工商银行", NameSimilar},
-	{"中国建设银行", "建设银行", NameSimilar},
-	{"顺丰速运有限公司", "顺丰控股股份有限公司", NameSimilar},
-	{"格力电器", "格力地产", NameSimilar},
-	{"海尔集团", "海尔智家股份有限公司", NameSimilar},
-	{"万科企业股份有限公司", "万科物业发展股份有限公司", NameSimilar},
-	{"青禾新锐科技有限公司", "青禾新锐达科技有限公司", NameSimilar},
-	{"大疆创新科技有限公司", "大疆", NameSimilar},
+	{"青禾新锐", "北京青禾新锐科技有限公司", Similar},
+	{"青禾新锐软件有限公司", "北京青禾新锐科技有限公司", Similar},
+	{"青禾新锐科技有限公司", "青禾新锐网络科技有限公司", Similar},
+	{"上海青禾新锐", "青禾新锐商贸有限公司", Similar},
+	{"青禾新锐", "青禾新睿", Similar}, // a typo: bigram Dice 0.67
+	{"华为技术有限公司", "华为终端有限公司", Similar},
+	{"腾讯科技（深圳）有限公司", "腾讯音乐娱乐科技（深圳）有限公司", Similar},
+	{"小米科技有限责任公司", "小米通讯技术有限公司", Similar},
+	{"美的集团股份有限公司", "美的置业集团有限公司", Similar},
+	{"阿里巴巴（中国）网络技术有限公司", "阿里巴巴（中国）有限公司", Similar},
+	{"京东", "北京京东世纪贸易有限公司", Similar},
+	{"网易（杭州）网络有限公司", "杭州网易严选贸易有限公司", Similar},
+	{"比亚迪股份有限公司", "比亚迪汽车工业有限公司", Similar},
+	{"ACME Trading Co., Ltd.", "ACME Technology Co., Ltd.", Similar},
+	{"中国工商银行", "工商银行", Similar},
+	{"中国建设银行", "建设银行", Similar},
+	{"顺丰速运有限公司", "顺丰控股股份有限公司", Similar},
+	{"格力电器", "格力地产", Similar},
+	{"海尔集团", "海尔智家股份有限公司", Similar},
+	{"万科企业股份有限公司", "万科物业发展股份有限公司", Similar},
+	{"青禾新锐科技有限公司", "青禾新锐达科技有限公司", Similar},
+	{"大疆创新科技有限公司", "大疆", Similar},
 }
 
-// nameLookAlikes must never be NameSame; each states whether it warns.
+// nameLookAlikes must never be Same; each states whether it warns.
 var nameLookAlikes = []namePair{
-	{"中国银行", "中国建设银行", NameDifferent},
-	{"中国银行", "中国农业银行", NameDifferent},
-	{"中国银行", "中国工商银行", NameDifferent},
-	{"中国银行", "中国人民银行", NameDifferent},
-	{"中国石油", "中国石化", NameDifferent},
-	{"中国移动", "中国联通", NameDifferent},
-	{"中国电信", "中国移动", NameDifferent},
-	{"中国人寿", "中国人保", NameDifferent},
-	{"北京银行", "上海银行", NameDifferent},
-	{"北京汽车", "广州汽车", NameDifferent},
-	{"上海汽车", "上海大众", NameDifferent},
-	{"美的", "美团", NameDifferent},
-	{"格力", "格兰仕", NameDifferent},
-	{"格力", "格力博", NameDifferent},
-	{"华为", "华硕", NameDifferent},
-	{"京东", "京东方", NameDifferent},
-	{"小米", "小米粒", NameDifferent},
-	{"小米", "小鹏", NameDifferent},
-	{"万科", "万达", NameDifferent},
-	{"阿里巴巴", "阿里妈妈", NameDifferent},
-	{"百度", "百世物流", NameDifferent},
-	{"顺丰", "顺风", NameDifferent},
-	{"联想", "联通", NameDifferent},
-	{"海尔", "海信", NameDifferent},
-	{"东方航空", "南方航空", NameDifferent},
-	{"新东方", "东方", NameDifferent},
-	{"苏宁", "苏泊尔", NameDifferent},
-	{"光明乳业", "光大银行", NameDifferent},
-	{"娃哈哈", "哈哈镜", NameDifferent},
-	{"三一重工", "三星电子", NameDifferent},
-	{"长城汽车", "长安汽车", NameDifferent},
-	{"太平洋保险", "太平保险", NameDifferent},
-	{"国泰君安", "国泰安", NameDifferent},
-	{"青禾新锐科技有限公司", "红杉新锐科技有限公司", NameDifferent},
-	{"Acme Trading", "Acne Trading", NameDifferent},
-	{"Apple Inc.", "Applied Materials", NameDifferent},
-	{"Bank of China", "Bank of America", NameDifferent},
+	{"中国银行", "中国建设银行", Different},
+	{"中国银行", "中国农业银行", Different},
+	{"中国银行", "中国工商银行", Different},
+	{"中国银行", "中国人民银行", Different},
+	{"中国石油", "中国石化", Different},
+	{"中国移动", "中国联通", Different},
+	{"中国电信", "中国移动", Different},
+	{"中国人寿", "中国人保", Different},
+	{"北京银行", "上海银行", Different},
+	{"北京汽车", "广州汽车", Different},
+	{"上海汽车", "上海大众", Different},
+	{"美的", "美团", Different},
+	{"格力", "格兰仕", Different},
+	{"格力", "格力博", Different},
+	{"华为", "华硕", Different},
+	{"京东", "京东方", Different},
+	{"小米", "小米粒", Different},
+	{"小米", "小鹏", Different},
+	{"万科", "万达", Different},
+	{"阿里巴巴", "阿里妈妈", Different},
+	{"百度", "百世物流", Different},
+	{"顺丰", "顺风", Different},
+	{"联想", "联通", Different},
+	{"海尔", "海信", Different},
+	{"东方航空", "南方航空", Different},
+	{"新东方", "东方", Different},
+	{"苏宁", "苏泊尔", Different},
+	{"光明乳业", "光大银行", Different},
+	{"娃哈哈", "哈哈镜", Different},
+	{"三一重工", "三星电子", Different},
+	{"长城汽车", "长安汽车", Different},
+	{"太平洋保险", "太平保险", Different},
+	{"国泰君安", "国泰安", Different},
+	{"青禾新锐科技有限公司", "红杉新锐科技有限公司", Different},
+	{"Acme Trading", "Acne Trading", Different},
+	{"Apple Inc.", "Applied Materials", Different},
+	{"Bank of China", "Bank of America", Different},
 	// look-alikes that do warn: same trade name or a clear prefix
-	{"招商银行", "招商证券", NameSimilar},
-	{"中信银行", "中信证券", NameSimilar},
-	{"东方财富", "东方航空", NameSimilar},
-	{"腾讯", "腾讯音乐", NameSimilar},
-	{"平安", "平安好医生", NameSimilar},
+	{"招商银行", "招商证券", Similar},
+	{"中信银行", "中信证券", Similar},
+	{"东方财富", "东方航空", Similar},
+	{"腾讯", "腾讯音乐", Similar},
+	{"平安", "平安好医生", Similar},
 }
 
 func nameCheckPairs(t *testing.T, pairs []namePair) {
 	t.Helper()
 	for _, c := range pairs {
 		t.Run(c.a+"|"+c.b, func(t *testing.T) {
-			if got := CompareCompanyNames(c.a, c.b); got != c.want {
-				pa, pb := ParseCompanyName(c.a), ParseCompanyName(c.b)
-				t.Errorf("CompareCompanyNames(%q, %q) = %v, want %v (%+v %+v score %.2f)",
-					c.a, c.b, got, c.want, pa, pb, CompanyNameSimilarity(pa, pb))
+			if got := Compare(c.a, c.b); got != c.want {
+				pa, pb := Parse(c.a), Parse(c.b)
+				t.Errorf("Compare(%q, %q) = %v, want %v (%+v %+v score %.2f)",
+					c.a, c.b, got, c.want, pa, pb, Similarity(pa, pb))
 			}
-			if got := CompareCompanyNames(c.b, c.a); got != c.want {
-				t.Errorf("CompareCompanyNames(%q, %q) = %v, want %v (not symmetric)", c.b, c.a, got, c.want)
+			if got := Compare(c.b, c.a); got != c.want {
+				t.Errorf("Compare(%q, %q) = %v, want %v (not symmetric)", c.b, c.a, got, c.want)
 			}
 		})
 	}
@@ -202,15 +202,15 @@ func TestCompanyNamesSame(t *testing.T)    { nameCheckPairs(t, nameSamePairs) }
 func TestCompanyNamesSimilar(t *testing.T) { nameCheckPairs(t, nameSimilarPairs) }
 func TestCompanyNameLookAlikes(t *testing.T) {
 	for _, c := range nameLookAlikes {
-		if c.want == NameSame {
-			t.Fatalf("look-alike %q / %q may not expect NameSame", c.a, c.b)
+		if c.want == Same {
+			t.Fatalf("look-alike %q / %q may not expect Same", c.a, c.b)
 		}
 	}
 	nameCheckPairs(t, nameLookAlikes)
 }
 
 func TestCompanyNamePairCounts(t *testing.T) {
-	count := func(ps []namePair, m NameMatch) int {
+	count := func(ps []namePair, m Match) int {
 		n := 0
 		for _, p := range ps {
 			if p.want == m {
@@ -219,10 +219,10 @@ func TestCompanyNamePairCounts(t *testing.T) {
 		}
 		return n
 	}
-	if n := count(nameSamePairs, NameSame); n < 60 {
+	if n := count(nameSamePairs, Same); n < 60 {
 		t.Errorf("%d same pairs, want at least 60", n)
 	}
-	if n := count(nameSimilarPairs, NameSimilar); n < 15 {
+	if n := count(nameSimilarPairs, Similar); n < 15 {
 		t.Errorf("%d similar pairs, want at least 15", n)
 	}
 	if n := len(nameLookAlikes); n < 30 {
@@ -280,10 +280,10 @@ func TestParseCompanyNameFields(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.raw, func(t *testing.T) {
-			got := ParseCompanyName(c.raw)
-			want := CompanyName{Key: c.key, Trade: c.trade, Region: c.region}
+			got := Parse(c.raw)
+			want := Name{Key: c.key, Trade: c.trade, Region: c.region}
 			if got != want {
-				t.Errorf("ParseCompanyName(%q) = %+v, want %+v", c.raw, got, want)
+				t.Errorf("Parse(%q) = %+v, want %+v", c.raw, got, want)
 			}
 		})
 	}
@@ -300,12 +300,12 @@ func nameAllTestNames() []string {
 	return names
 }
 
-func nameSharesGram(a, b CompanyName) bool {
+func nameSharesGram(a, b Name) bool {
 	ga := map[string]bool{}
-	for _, g := range NameGrams(a) {
+	for _, g := range Grams(a) {
 		ga[g] = true
 	}
-	for _, g := range NameGrams(b) {
+	for _, g := range Grams(b) {
 		if ga[g] {
 			return true
 		}
@@ -314,23 +314,23 @@ func nameSharesGram(a, b CompanyName) bool {
 }
 
 func TestNameGrams(t *testing.T) {
-	got := NameGrams(ParseCompanyName("北京青禾新锐科技有限公司"))
+	got := Grams(Parse("北京青禾新锐科技有限公司"))
 	want := []string{"青禾新锐", "青禾", "禾新", "新锐", "锐科", "科技"}
 	if strings.Join(got, ",") != strings.Join(want, ",") {
-		t.Errorf("NameGrams = %q, want %q", got, want)
+		t.Errorf("Grams = %q, want %q", got, want)
 	}
-	if got := NameGrams(ParseCompanyName("A")); len(got) != 1 || got[0] != "a" {
-		t.Errorf("one-letter key: NameGrams = %q, want [a]", got)
+	if got := Grams(Parse("A")); len(got) != 1 || got[0] != "a" {
+		t.Errorf("one-letter key: Grams = %q, want [a]", got)
 	}
-	if got := NameGrams(ParseCompanyName("有限")); len(got) != 1 || got[0] != "有限" {
-		t.Errorf("two-letter key: NameGrams = %q, want [有限]", got)
+	if got := Grams(Parse("有限")); len(got) != 1 || got[0] != "有限" {
+		t.Errorf("two-letter key: Grams = %q, want [有限]", got)
 	}
-	if got := NameGrams(CompanyName{}); got != nil {
-		t.Errorf("empty name: NameGrams = %q, want nil", got)
+	if got := Grams(Name{}); got != nil {
+		t.Errorf("empty name: Grams = %q, want nil", got)
 	}
-	long := ParseCompanyName(strings.Repeat("青禾新锐", 200))
+	long := Parse(strings.Repeat("青禾新锐", 200))
 	seen := map[string]bool{}
-	for _, g := range NameGrams(long) {
+	for _, g := range Grams(long) {
 		if seen[g] {
 			t.Fatalf("gram %q repeated", g)
 		}
@@ -342,21 +342,21 @@ func TestNameGrams(t *testing.T) {
 // with each other, shares a gram: the store finds it through the index.
 func TestNameGramsCoverMatches(t *testing.T) {
 	names := nameAllTestNames()
-	parsed := make([]CompanyName, len(names))
+	parsed := make([]Name, len(names))
 	for i, n := range names {
-		parsed[i] = ParseCompanyName(n)
+		parsed[i] = Parse(n)
 	}
 	matches := 0
 	for i := range parsed {
 		for j := range parsed {
 			m := nameCompareParsed(parsed[i], parsed[j])
-			if m == NameDifferent {
+			if m == Different {
 				continue
 			}
 			matches++
 			if !nameSharesGram(parsed[i], parsed[j]) {
 				t.Errorf("%q / %q are %v but share no gram: %q %q", names[i], names[j], m,
-					NameGrams(parsed[i]), NameGrams(parsed[j]))
+					Grams(parsed[i]), Grams(parsed[j]))
 			}
 		}
 	}
@@ -367,15 +367,15 @@ func TestNameGramsCoverMatches(t *testing.T) {
 
 func TestCompanyNameSimilarityProperties(t *testing.T) {
 	names := nameAllTestNames()
-	parsed := make([]CompanyName, len(names))
+	parsed := make([]Name, len(names))
 	for i, n := range names {
-		parsed[i] = ParseCompanyName(n)
+		parsed[i] = Parse(n)
 	}
 	for i, a := range names {
 		pa := parsed[i]
 		for j, b := range names {
 			pb := parsed[j]
-			s, r := CompanyNameSimilarity(pa, pb), CompanyNameSimilarity(pb, pa)
+			s, r := Similarity(pa, pb), Similarity(pb, pa)
 			if s != r {
 				t.Fatalf("similarity(%q, %q) = %v but reversed %v", a, b, s, r)
 			}
@@ -404,7 +404,7 @@ func TestCompanyNameSimilarityScores(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.a+"|"+c.b, func(t *testing.T) {
-			s := CompanyNameSimilarity(ParseCompanyName(c.a), ParseCompanyName(c.b))
+			s := Similarity(Parse(c.a), Parse(c.b))
 			if s < c.lo-1e-9 || s > c.hi+1e-9 {
 				t.Errorf("similarity = %.3f, want in [%.2f, %.2f]", s, c.lo, c.hi)
 			}
@@ -414,8 +414,8 @@ func TestCompanyNameSimilarityScores(t *testing.T) {
 
 func TestCompanyNameKeyIdempotent(t *testing.T) {
 	for _, raw := range nameAllTestNames() {
-		n := ParseCompanyName(raw)
-		if again := ParseCompanyName(n.Key); again.Key != n.Key {
+		n := Parse(raw)
+		if again := Parse(n.Key); again.Key != n.Key {
 			t.Errorf("%q: key %q parses to key %q", raw, n.Key, again.Key)
 		}
 		if !strings.HasPrefix(n.Key, n.Trade) || (n.Key != "") != (n.Trade != "") {
@@ -427,7 +427,7 @@ func TestCompanyNameKeyIdempotent(t *testing.T) {
 // nameCheckInvariants holds for any input.
 func nameCheckInvariants(t *testing.T, raw string) {
 	t.Helper()
-	n := ParseCompanyName(raw)
+	n := Parse(raw)
 	if !utf8.ValidString(n.Key) || !utf8.ValidString(n.Trade) || !utf8.ValidString(n.Region) {
 		t.Fatalf("%q: invalid UTF-8 in %+v", raw, n)
 	}
@@ -438,10 +438,10 @@ func nameCheckInvariants(t *testing.T, raw string) {
 	if hasText != (n.Key != "") {
 		t.Fatalf("%q: key %q (input has letters: %v)", raw, n.Key, hasText)
 	}
-	if again := ParseCompanyName(n.Key); again.Key != n.Key {
+	if again := Parse(n.Key); again.Key != n.Key {
 		t.Fatalf("%q: key %q parses to key %q", raw, n.Key, again.Key)
 	}
-	if n.Key != "" && CompareCompanyNames(raw, n.Key) != NameSame {
+	if n.Key != "" && Compare(raw, n.Key) != Same {
 		t.Fatalf("%q is not the same as its key %q", raw, n.Key)
 	}
 }
@@ -467,8 +467,8 @@ func TestParseCompanyNameGarbage(t *testing.T) {
 	}
 	for _, raw := range inputs {
 		nameCheckInvariants(t, raw)
-		_ = NameGrams(ParseCompanyName(raw))
-		_ = CompareCompanyNames(raw, "北京青禾新锐科技有限公司")
+		_ = Grams(Parse(raw))
+		_ = Compare(raw, "北京青禾新锐科技有限公司")
 	}
 }
 
@@ -504,7 +504,7 @@ func TestCompanyNameComposed(t *testing.T) {
 		if !simple {
 			continue
 		}
-		a, c := ParseCompanyName(raw), ParseCompanyName("北京"+raw)
+		a, c := Parse(raw), Parse("北京"+raw)
 		if a.Key != c.Key {
 			t.Errorf("%q (%q) and with 北京 in front (%q) differ", raw, a.Key, c.Key)
 		}
@@ -524,7 +524,7 @@ func TestCompanyNameRandomPieces(t *testing.T) {
 		"trading", "group", "hong", "kong", " ", ".", "·", "(", ")", "（", "）", "【", "】",
 	}
 	r := rand.New(rand.NewPCG(5, 6))
-	var prev CompanyName
+	var prev Name
 	for i := range 30000 {
 		var b strings.Builder
 		for range 1 + r.IntN(8) {
@@ -532,13 +532,13 @@ func TestCompanyNameRandomPieces(t *testing.T) {
 		}
 		raw := b.String()
 		nameCheckInvariants(t, raw)
-		n := ParseCompanyName(raw)
+		n := Parse(raw)
 		if i > 0 {
 			m := nameCompareParsed(n, prev)
-			if m != nameCompareParsed(prev, n) || CompanyNameSimilarity(n, prev) != CompanyNameSimilarity(prev, n) {
+			if m != nameCompareParsed(prev, n) || Similarity(n, prev) != Similarity(prev, n) {
 				t.Fatalf("%+v / %+v: not symmetric", n, prev)
 			}
-			if m != NameDifferent && !nameSharesGram(n, prev) {
+			if m != Different && !nameSharesGram(n, prev) {
 				t.Fatalf("%+v / %+v are %v but share no gram", n, prev, m)
 			}
 		}
@@ -554,8 +554,8 @@ func FuzzParseCompanyName(f *testing.F) {
 	f.Add("\xff(北京)有限公司")
 	f.Fuzz(func(t *testing.T, raw string) {
 		nameCheckInvariants(t, raw)
-		n := ParseCompanyName(raw)
-		if g := NameGrams(n); (len(g) == 0) != (n.Key == "") {
+		n := Parse(raw)
+		if g := Grams(n); (len(g) == 0) != (n.Key == "") {
 			t.Fatalf("%q: grams %q for key %q", raw, g, n.Key)
 		}
 	})
@@ -568,15 +568,15 @@ func FuzzCompareCompanyNames(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, a, b string) {
-		m := CompareCompanyNames(a, b)
-		if r := CompareCompanyNames(b, a); r != m {
+		m := Compare(a, b)
+		if r := Compare(b, a); r != m {
 			t.Fatalf("%q / %q: %v one way, %v the other", a, b, m, r)
 		}
-		pa, pb := ParseCompanyName(a), ParseCompanyName(b)
-		if s := CompanyNameSimilarity(pa, pb); s < 0 || s > 1 {
+		pa, pb := Parse(a), Parse(b)
+		if s := Similarity(pa, pb); s < 0 || s > 1 {
 			t.Fatalf("score %v", s)
 		}
-		if m != NameDifferent && !nameSharesGram(pa, pb) {
+		if m != Different && !nameSharesGram(pa, pb) {
 			t.Fatalf("%q / %q are %v but share no gram", a, b, m)
 		}
 	})
@@ -591,17 +591,17 @@ var nameBenchNames = []string{
 func BenchmarkParseCompanyName(b *testing.B) {
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
-		_ = ParseCompanyName(nameBenchNames[i%len(nameBenchNames)])
+		_ = Parse(nameBenchNames[i%len(nameBenchNames)])
 	}
 }
 
 func BenchmarkCompanyNameSimilarity(b *testing.B) {
-	parsed := make([]CompanyName, len(nameBenchNames))
+	parsed := make([]Name, len(nameBenchNames))
 	for i, n := range nameBenchNames {
-		parsed[i] = ParseCompanyName(n)
+		parsed[i] = Parse(n)
 	}
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
-		_ = CompanyNameSimilarity(parsed[i%len(parsed)], parsed[(i+1)%len(parsed)])
+		_ = Similarity(parsed[i%len(parsed)], parsed[(i+1)%len(parsed)])
 	}
 }
