@@ -8,6 +8,7 @@ var catalogue = map[string]entry{
 	"auth.unbound":             {"你还没有绑定账号。请发送：/start 邀请码", "You are not set up yet. Send: /start CODE"},
 	"auth.forbidden_command":   {"%s 只有主管或管理员可以使用。", "Only managers and admins can use %s."},
 	"auth.admin_only_command":  {"%s 只有管理员可以使用。", "Only admins can use %s."},
+	"auth.not_your_team":       {"%s 不在你的团队里。", "%s is not in your team."},
 	"auth.customer_forbidden":  {"这个客户不归你管理。", "That customer is not in your book."},
 	"start.bound":              {"欢迎，%s！你已加入「%s」，角色：%s。\n常用：/new 新客户  /visit 记拜访  /today 今日工作台    （/help 查看全部）", "Welcome, %s! You've joined %s as %s.\nTry: /new customer  /visit log a visit  /today workbench    (/help for all)"},
 	"start.no_dept":            {"公司", "the company"},

@@ -25,7 +25,7 @@ func TestCatalogueComplete(t *testing.T) {
 	}
 	lit := regexp.MustCompile(`"([a-z]+\.[a-z0-9_]*[a-z0-9])"`)
 	var files []string
-	for _, dir := range []string{"../bot", "../conversation", "../crm", "../store", "../internal"} {
+	for _, dir := range []string{"../bot", "../conversation", "../crm", "../sales", "../sheet", "../scheduler", "../store", "../internal"} {
 		filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
 			if err == nil && strings.HasSuffix(p, ".go") && !strings.HasSuffix(p, "_test.go") {
 				files = append(files, p)

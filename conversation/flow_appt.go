@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/salesbot-crm/salesbot/crm"
+	"github.com/salesbot-crm/salesbot/crm/typed"
 )
 
 // The /appt flow books an appointment: when, where, what for.
@@ -16,7 +17,7 @@ func apptFlow() *Flow {
 			{Name: "when", Prompt: func(_ context.Context, env *Env, s *Session) (Prompt, error) {
 				return Prompt{Text: env.T("appt.when", s.Get(keyCustomerName))}, nil
 			}, Parse: func(_ context.Context, env *Env, s *Session, in Input) (Result, error) {
-				t, err := crm.ParseDateTime(in.Text, env.Now, 0, 0, false)
+				t, err := typed.DateTime(in.Text, env.Now, 0, 0, false)
 				if err != nil {
 					return Result{}, crm.Errorf(crm.CodeInvalid, "appt.when_invalid")
 				}

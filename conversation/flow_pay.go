@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/salesbot-crm/salesbot/crm"
+	"github.com/salesbot-crm/salesbot/crm/typed"
 )
 
 // The /pay flow records a payment plan (amount and due date) or money
@@ -36,7 +37,7 @@ func payFlow() *Flow {
 				return Result{Next: afterEdit(s, "amount")}, nil
 			}},
 			{Name: "amount", Prompt: staticPrompt("pay.amount", nil), Parse: func(_ context.Context, env *Env, s *Session, in Input) (Result, error) {
-				m, err := crm.ParseAmount(in.Text)
+				m, err := typed.Amount(in.Text)
 				if err != nil {
 					return Result{}, crm.Errorf(crm.CodeInvalid, "amount.explain_required")
 				}
@@ -83,7 +84,7 @@ func payDateParse(ctx context.Context, env *Env, s *Session, in Input) (Result, 
 	if in.Choice != nil {
 		d = crm.Date(in.Choice.Value)
 	} else {
-		t, err := crm.ParseDate(in.Text, env.Now)
+		t, err := typed.Date(in.Text, env.Now)
 		if err != nil {
 			return Result{}, crm.Errorf(crm.CodeInvalid, "date.explain")
 		}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/salesbot-crm/salesbot/crm"
+	"github.com/salesbot-crm/salesbot/crm/typed"
 )
 
 // The /stage flow opens a deal or moves one: stage, win probability,
@@ -28,7 +29,7 @@ func stageFlow() *Flow {
 				def := crm.Stage(s.Get("stage")).DefaultWinPct()
 				return Prompt{Text: env.T("stage.pct"), Choices: []Choice{{env.T("btn.default_pct", def), strconv.Itoa(def)}}}, nil
 			}, Parse: func(_ context.Context, env *Env, s *Session, in Input) (Result, error) {
-				p, err := crm.ParsePercent(in.Value())
+				p, err := typed.Percent(in.Value())
 				if err != nil {
 					return Result{}, err
 				}
@@ -51,7 +52,7 @@ func stageFlow() *Flow {
 					s.SetInt("amount", 0)
 				case in.Choice != nil && strings.HasSuffix(in.Choice.Value, "fen"):
 				default:
-					m, err := crm.ParseAmount(in.Text)
+					m, err := typed.Amount(in.Text)
 					if err != nil {
 						return Result{}, crm.Errorf(crm.CodeInvalid, "amount.explain")
 					}
@@ -71,7 +72,7 @@ func stageFlow() *Flow {
 					s.Set("close", "")
 				case in.Choice != nil:
 				default:
-					d, err := crm.ParseDate(in.Text, env.Now)
+					d, err := typed.Date(in.Text, env.Now)
 					if err != nil {
 						return Result{}, crm.Errorf(crm.CodeInvalid, "date.explain")
 					}

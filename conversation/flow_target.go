@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/salesbot-crm/salesbot/crm"
+	"github.com/salesbot-crm/salesbot/crm/typed"
 )
 
 // The target flow: a manager or admin sets a target for a unit they manage
@@ -96,14 +97,14 @@ func parseTargetValue(m crm.Metric, text string) (int64, error) {
 		}
 		return n, nil
 	}
-	v, err := crm.ParseAmount(text)
+	v, err := typed.Amount(text)
 	if err != nil {
 		if de, ok := crm.AsError(err); ok && de.Key == "amount.too_large" {
 			return 0, crm.Errorf(crm.CodeInvalid, "target.too_large")
 		}
 		return 0, crm.Errorf(crm.CodeInvalid, "target.money_invalid")
 	}
-	if v > crm.Yuan(MaxTargetYuan) {
+	if crm.Money(v) > crm.Yuan(MaxTargetYuan) {
 		return 0, crm.Errorf(crm.CodeInvalid, "target.too_large")
 	}
 	return int64(v), nil

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/salesbot-crm/salesbot/crm"
+	"github.com/salesbot-crm/salesbot/crm/typed"
 )
 
 // The /visit flow: which customer (usually named with the command), what
@@ -61,7 +62,7 @@ func visitSave(ctx context.Context, env *Env, s *Session, in Input) (Result, err
 	}
 	a := crm.Activity{CustomerID: c.ID, UserID: env.Viewer.ID, Content: s.Get("content"), Kind: activityKind(s.Get("content")), At: env.Now}
 	if !in.Skip {
-		d, rest, ok := crm.SplitLeadingDate(in.Text, env.Now)
+		d, rest, ok := typed.LeadingDate(in.Text, env.Now)
 		if ok && crm.DateOf(d) < crm.DateOf(env.Now) {
 			return Result{}, crm.Errorf(crm.CodeInvalid, "date.past")
 		}

@@ -66,16 +66,29 @@ var (
 
 // ErrorCode returns the code of a domain error, or "" for internal errors.
 func ErrorCode(err error) Code {
-	var e *Error
-	if errors.As(err, &e) {
+	if e, ok := AsError(err); ok {
 		return e.Code
 	}
 	return ""
 }
 
-// AsError returns the domain error in err's chain, if any.
+// invalidInput is an error of crm's leaf packages (typed: a text that
+// cannot be read): invalid input with a catalogue key.
+type invalidInput interface {
+	error
+	InvalidKey() string
+}
+
+// AsError returns the domain error in err's chain, if any; a leaf
+// package's invalid-input error reads as CodeInvalid with its key.
 func AsError(err error) (*Error, bool) {
 	var e *Error
-	ok := errors.As(err, &e)
-	return e, ok
+	if errors.As(err, &e) {
+		return e, true
+	}
+	var in invalidInput
+	if errors.As(err, &in) {
+		return &Error{Code: CodeInvalid, Key: in.InvalidKey(), Err: err}, true
+	}
+	return nil, false
 }

@@ -30,8 +30,8 @@ type Match int
 // The verdicts, weakest first.
 const (
 	Different Match = iota
-	Similar             // warn and ask the rep to confirm
-	Same                // blocked: same exact key
+	Similar         // warn and ask the rep to confirm
+	Same            // blocked: same exact key
 )
 
 func (m Match) String() string {

@@ -1,4 +1,4 @@
-package crm
+package typed
 
 import (
 	"errors"
@@ -8,7 +8,7 @@ import (
 	_ "time/tzdata" // Asia/Shanghai and America/New_York without system zoneinfo
 )
 
-func parseTestLoc(t testing.TB, name string) *time.Location {
+func testLoc(t testing.TB, name string) *time.Location {
 	t.Helper()
 	loc, err := time.LoadLocation(name)
 	if err != nil {
@@ -17,31 +17,29 @@ func parseTestLoc(t testing.TB, name string) *time.Location {
 	return loc
 }
 
-// parseTestNow is Sunday 2026-11-29 10:00 in Shanghai.
-func parseTestNow(t testing.TB) time.Time {
-	return time.Date(2026, 11, 29, 10, 0, 0, 0, parseTestLoc(t, "Asia/Shanghai"))
+// testNow is Sunday 2026-11-29 10:00 in Shanghai.
+func testNow(t testing.TB) time.Time {
+	return time.Date(2026, 11, 29, 10, 0, 0, 0, testLoc(t, "Asia/Shanghai"))
 }
 
-// parseTestKey checks that err is a CodeInvalid *Error with the given key.
-func parseTestKey(t *testing.T, err error, key string) {
+// testKey checks that err is an *Error with the given key (crm reads it
+// as an invalid-input error with that key: crm's TestTypedErrorsAreInvalid).
+func testKey(t *testing.T, err error, key string) {
 	t.Helper()
-	e, ok := AsError(err)
-	if !ok {
+	var e *Error
+	if !errors.As(err, &e) {
 		t.Fatalf("error %v is not a *Error", err)
 	}
-	if e.Code != CodeInvalid || e.Key != key {
-		t.Fatalf("error = %v, want %s: %s", err, CodeInvalid, key)
-	}
-	if !errors.Is(err, ErrInvalid) {
-		t.Fatalf("errors.Is(%v, ErrInvalid) = false", err)
+	if e.Key != key {
+		t.Fatalf("error = %v, want %s", err, key)
 	}
 }
 
-func TestParseAmount(t *testing.T) {
+func TestAmount(t *testing.T) {
 	const yuan = 100
 	tests := []struct {
 		in   string
-		want Money
+		want int64
 		key  string
 	}{
 		// The examples of the brief.
@@ -165,34 +163,22 @@ func TestParseAmount(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
-			got, err := ParseAmount(tt.in)
+			got, err := Amount(tt.in)
 			if tt.key != "" {
-				parseTestKey(t, err, tt.key)
+				testKey(t, err, tt.key)
 				return
 			}
 			if err != nil {
-				t.Fatalf("ParseAmount(%q): %v", tt.in, err)
+				t.Fatalf("Amount(%q): %v", tt.in, err)
 			}
 			if got != tt.want {
-				t.Fatalf("ParseAmount(%q) = %d (%s), want %d (%s)", tt.in, got, got, tt.want, tt.want)
+				t.Fatalf("Amount(%q) = %d fen, want %d", tt.in, got, tt.want)
 			}
 		})
 	}
 }
 
-// Money.String output parses back to the same amount.
-func TestParseAmountRoundTrip(t *testing.T) {
-	for _, m := range []Money{1, 99, 100, 300050, 5_000_000, 123_456_789, 100_000_000_000_000} {
-		t.Run(m.String(), func(t *testing.T) {
-			got, err := ParseAmount(m.String())
-			if err != nil || got != m {
-				t.Fatalf("ParseAmount(%q) = %d, %v; want %d", m.String(), got, err, m)
-			}
-		})
-	}
-}
-
-func TestParsePercent(t *testing.T) {
+func TestPercent(t *testing.T) {
 	tests := []struct {
 		in   string
 		want int
@@ -239,19 +225,19 @@ func TestParsePercent(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
-			got, err := ParsePercent(tt.in)
+			got, err := Percent(tt.in)
 			if !tt.ok {
-				parseTestKey(t, err, "percent.invalid")
+				testKey(t, err, "percent.invalid")
 				return
 			}
 			if err != nil || got != tt.want {
-				t.Fatalf("ParsePercent(%q) = %d, %v; want %d", tt.in, got, err, tt.want)
+				t.Fatalf("Percent(%q) = %d, %v; want %d", tt.in, got, err, tt.want)
 			}
 		})
 	}
 }
 
-func TestParseClock(t *testing.T) {
+func TestClock(t *testing.T) {
 	tests := []struct {
 		in     string
 		h, m   int
@@ -326,51 +312,51 @@ func TestParseClock(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
-			h, m, err := ParseClock(tt.in)
+			h, m, err := Clock(tt.in)
 			if tt.reject {
-				parseTestKey(t, err, "time.invalid")
+				testKey(t, err, "time.invalid")
 				return
 			}
 			if err != nil || h != tt.h || m != tt.m {
-				t.Fatalf("ParseClock(%q) = %d:%02d, %v; want %d:%02d", tt.in, h, m, err, tt.h, tt.m)
+				t.Fatalf("Clock(%q) = %d:%02d, %v; want %d:%02d", tt.in, h, m, err, tt.h, tt.m)
 			}
 		})
 	}
 }
 
-type parseDateCase struct {
+type dateCase struct {
 	in   string
 	want string // 2006-01-02, or "" for date.invalid
 }
 
-func parseTestDates(t *testing.T, now time.Time, tests []parseDateCase) {
+func testDates(t *testing.T, now time.Time, tests []dateCase) {
 	t.Helper()
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
-			got, err := ParseDate(tt.in, now)
+			got, err := Date(tt.in, now)
 			if tt.want == "" {
-				parseTestKey(t, err, "date.invalid")
+				testKey(t, err, "date.invalid")
 				return
 			}
 			if err != nil {
-				t.Fatalf("ParseDate(%q): %v", tt.in, err)
+				t.Fatalf("Date(%q): %v", tt.in, err)
 			}
 			if s := got.Format("2006-01-02"); s != tt.want {
-				t.Fatalf("ParseDate(%q) = %s (%s), want %s", tt.in, s, got.Weekday(), tt.want)
+				t.Fatalf("Date(%q) = %s (%s), want %s", tt.in, s, got.Weekday(), tt.want)
 			}
 			if got.Hour() != 0 || got.Minute() != 0 || got.Second() != 0 || got.Nanosecond() != 0 {
-				t.Fatalf("ParseDate(%q) = %v, not midnight", tt.in, got)
+				t.Fatalf("Date(%q) = %v, not midnight", tt.in, got)
 			}
 			if got.Location() != now.Location() {
-				t.Fatalf("ParseDate(%q) in %v, want %v", tt.in, got.Location(), now.Location())
+				t.Fatalf("Date(%q) in %v, want %v", tt.in, got.Location(), now.Location())
 			}
 		})
 	}
 }
 
 // now = Sunday 2026-11-29.
-func TestParseDate(t *testing.T) {
-	parseTestDates(t, parseTestNow(t), []parseDateCase{
+func TestDate(t *testing.T) {
+	testDates(t, testNow(t), []dateCase{
 		// Full dates.
 		{"2026-12-01", "2026-12-01"},
 		{"2026/12/01", "2026-12-01"},
@@ -559,9 +545,9 @@ func TestParseDate(t *testing.T) {
 
 // 下周X is the weekday of the next calendar week (Monday first), so on a
 // Monday it is 11 days away, while 周五 is this week's.
-func TestParseDateNextWeekOnMonday(t *testing.T) {
-	now := time.Date(2026, 11, 30, 9, 0, 0, 0, parseTestLoc(t, "Asia/Shanghai"))
-	parseTestDates(t, now, []parseDateCase{
+func TestDateNextWeekOnMonday(t *testing.T) {
+	now := time.Date(2026, 11, 30, 9, 0, 0, 0, testLoc(t, "Asia/Shanghai"))
+	testDates(t, now, []dateCase{
 		{"下周五", "2026-12-11"},
 		{"下周一", "2026-12-07"},
 		{"周五", "2026-12-04"},
@@ -575,9 +561,9 @@ func TestParseDateNextWeekOnMonday(t *testing.T) {
 }
 
 // Month and year boundaries: now = Wednesday 2026-12-30.
-func TestParseDateYearEnd(t *testing.T) {
-	now := time.Date(2026, 12, 30, 23, 30, 0, 0, parseTestLoc(t, "Asia/Shanghai"))
-	parseTestDates(t, now, []parseDateCase{
+func TestDateYearEnd(t *testing.T) {
+	now := time.Date(2026, 12, 30, 23, 30, 0, 0, testLoc(t, "Asia/Shanghai"))
+	testDates(t, now, []dateCase{
 		{"今天", "2026-12-30"},
 		{"明天", "2026-12-31"},
 		{"后天", "2027-01-01"},
@@ -613,9 +599,9 @@ func TestParseDateYearEnd(t *testing.T) {
 }
 
 // now = Sunday 2027-01-31: a long month before a short one.
-func TestParseDateMonthEnd(t *testing.T) {
-	now := time.Date(2027, 1, 31, 8, 0, 0, 0, parseTestLoc(t, "Asia/Shanghai"))
-	parseTestDates(t, now, []parseDateCase{
+func TestDateMonthEnd(t *testing.T) {
+	now := time.Date(2027, 1, 31, 8, 0, 0, 0, testLoc(t, "Asia/Shanghai"))
+	testDates(t, now, []dateCase{
 		{"明天", "2027-02-01"},
 		{"1个月后", "2027-02-28"},
 		{"2个月后", "2027-03-31"},
@@ -641,11 +627,11 @@ func TestParseDateMonthEnd(t *testing.T) {
 }
 
 // Dates are calendar dates: across a DST change they are still midnight.
-func TestParseDateDST(t *testing.T) {
-	ny := parseTestLoc(t, "America/New_York")
+func TestDateDST(t *testing.T) {
+	ny := testLoc(t, "America/New_York")
 	// Saturday 2026-10-31; clocks go back at 02:00 on Sunday 11-01.
 	now := time.Date(2026, 10, 31, 12, 0, 0, 0, ny)
-	parseTestDates(t, now, []parseDateCase{
+	testDates(t, now, []dateCase{
 		{"明天", "2026-11-01"},
 		{"后天", "2026-11-02"},
 		{"3天后", "2026-11-03"},
@@ -655,26 +641,26 @@ func TestParseDateDST(t *testing.T) {
 	})
 	// Spring forward on Sunday 2026-03-08.
 	now = time.Date(2026, 3, 7, 23, 0, 0, 0, ny)
-	parseTestDates(t, now, []parseDateCase{
+	testDates(t, now, []dateCase{
 		{"明天", "2026-03-08"},
 		{"后天", "2026-03-09"},
 		{"昨天", "2026-03-06"},
 	})
-	got, err := ParseDateTime("明天 15:00", time.Date(2026, 10, 31, 12, 0, 0, 0, ny), 0, 0, false)
+	got, err := DateTime("明天 15:00", time.Date(2026, 10, 31, 12, 0, 0, 0, ny), 0, 0, false)
 	if err != nil || got.Hour() != 15 || got.Day() != 1 {
-		t.Fatalf("ParseDateTime across DST = %v, %v; want 2026-11-01 15:00", got, err)
+		t.Fatalf("DateTime across DST = %v, %v; want 2026-11-01 15:00", got, err)
 	}
 	// Shanghai has no DST: 30 days later is exactly 30×24 hours later.
-	sh := parseTestNow(t)
-	d0, _ := ParseDate("今天", sh)
-	d30, _ := ParseDate("30天后", sh)
+	sh := testNow(t)
+	d0, _ := Date("今天", sh)
+	d30, _ := Date("30天后", sh)
 	if d30.Sub(d0) != 30*24*time.Hour {
 		t.Fatalf("30天后 - 今天 = %v", d30.Sub(d0))
 	}
 }
 
-func TestParseDateTime(t *testing.T) {
-	now := parseTestNow(t) // Sunday 2026-11-29 10:00
+func TestDateTime(t *testing.T) {
+	now := testNow(t) // Sunday 2026-11-29 10:00
 	tests := []struct {
 		in     string
 		dateOK bool
@@ -731,30 +717,30 @@ func TestParseDateTime(t *testing.T) {
 			name += "/dateOnlyOK"
 		}
 		t.Run(name, func(t *testing.T) {
-			got, err := ParseDateTime(tt.in, now, 9, 30, tt.dateOK)
+			got, err := DateTime(tt.in, now, 9, 30, tt.dateOK)
 			if !strings.Contains(tt.want, ":") {
-				parseTestKey(t, err, tt.want)
+				testKey(t, err, tt.want)
 				return
 			}
 			if err != nil {
-				t.Fatalf("ParseDateTime(%q): %v", tt.in, err)
+				t.Fatalf("DateTime(%q): %v", tt.in, err)
 			}
 			if s := got.Format("2006-01-02 15:04"); s != tt.want {
-				t.Fatalf("ParseDateTime(%q) = %s, want %s", tt.in, s, tt.want)
+				t.Fatalf("DateTime(%q) = %s, want %s", tt.in, s, tt.want)
 			}
 			if got.Location() != now.Location() {
-				t.Fatalf("ParseDateTime(%q) in %v", tt.in, got.Location())
+				t.Fatalf("DateTime(%q) in %v", tt.in, got.Location())
 			}
 		})
 	}
 	t.Run("bad default", func(t *testing.T) {
-		_, err := ParseDateTime("明天", now, 24, 0, true)
-		parseTestKey(t, err, "time.invalid")
+		_, err := DateTime("明天", now, 24, 0, true)
+		testKey(t, err, "time.invalid")
 	})
 }
 
-func TestSplitLeadingDate(t *testing.T) {
-	now := parseTestNow(t)
+func TestLeadingDate(t *testing.T) {
+	now := testNow(t)
 	tests := []struct {
 		in   string
 		date string // "" for ok = false
@@ -792,18 +778,18 @@ func TestSplitLeadingDate(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
-			d, rest, ok := SplitLeadingDate(tt.in, now)
+			d, rest, ok := LeadingDate(tt.in, now)
 			if ok != (tt.date != "") {
-				t.Fatalf("SplitLeadingDate(%q) ok = %v (%v, %q)", tt.in, ok, d, rest)
+				t.Fatalf("LeadingDate(%q) ok = %v (%v, %q)", tt.in, ok, d, rest)
 			}
 			if ok && d.Format("2006-01-02") != tt.date {
-				t.Fatalf("SplitLeadingDate(%q) date = %s, want %s", tt.in, d.Format("2006-01-02"), tt.date)
+				t.Fatalf("LeadingDate(%q) date = %s, want %s", tt.in, d.Format("2006-01-02"), tt.date)
 			}
 			if !ok && !d.IsZero() {
-				t.Fatalf("SplitLeadingDate(%q) date = %v without ok", tt.in, d)
+				t.Fatalf("LeadingDate(%q) date = %v without ok", tt.in, d)
 			}
 			if rest != tt.rest {
-				t.Fatalf("SplitLeadingDate(%q) rest = %q, want %q", tt.in, rest, tt.rest)
+				t.Fatalf("LeadingDate(%q) rest = %q, want %q", tt.in, rest, tt.rest)
 			}
 		})
 	}
@@ -812,102 +798,88 @@ func TestSplitLeadingDate(t *testing.T) {
 // ---------------------------------------------------------------------------
 // Fuzz tests: no panics, and results within their ranges.
 
-func parseFuzzSeeds(f *testing.F, seeds ...string) {
+func fuzzSeeds(f *testing.F, seeds ...string) {
 	for _, s := range seeds {
 		f.Add(s)
 	}
 }
 
-func parseFuzzErr(t *testing.T, err error) {
-	if err != nil && ErrorCode(err) != CodeInvalid {
-		t.Fatalf("error %v is not CodeInvalid", err)
+func fuzzErr(t *testing.T, err error) {
+	var e *Error
+	if err != nil && !errors.As(err, &e) {
+		t.Fatalf("error %v is not an *Error", err)
 	}
 }
 
-func FuzzParseAmount(f *testing.F) {
-	parseFuzzSeeds(f, "50000", "十二万五千", "1.2亿", "¥3,000.50", "一万二", "1万2", "5.5k", "1kw",
+func FuzzAmount(f *testing.F) {
+	fuzzSeeds(f, "50000", "十二万五千", "1.2亿", "¥3,000.50", "一万二", "1万2", "5.5k", "1kw",
 		"壹拾贰万", "5万abc", "-1", "1万亿", "0.001", "一百零五", "3，000", "RMB 5000")
 	f.Fuzz(func(t *testing.T, s string) {
-		m, err := ParseAmount(s)
-		parseFuzzErr(t, err)
-		if err == nil && (m <= 0 || m > Money(parseMaxFen)) {
-			t.Fatalf("ParseAmount(%q) = %d out of range", s, m)
+		m, err := Amount(s)
+		fuzzErr(t, err)
+		if err == nil && (m <= 0 || m > maxFen) {
+			t.Fatalf("Amount(%q) = %d out of range", s, m)
 		}
 	})
 }
 
-func FuzzParseAmountRoundTrip(f *testing.F) {
-	f.Add(int64(300050))
-	f.Add(int64(1))
-	f.Fuzz(func(t *testing.T, v int64) {
-		if v <= 0 || v > parseMaxFen {
-			return
-		}
-		m := Money(v)
-		got, err := ParseAmount(m.String())
-		if err != nil || got != m {
-			t.Fatalf("ParseAmount(%q) = %d, %v", m.String(), got, err)
-		}
-	})
-}
-
-func FuzzParseDate(f *testing.F) {
-	parseFuzzSeeds(f, "2026-12-01", "12月1日", "下下周一", "3天后", "next friday", "Dec 4", "1号",
+func FuzzDate(f *testing.F) {
+	fuzzSeeds(f, "2026-12-01", "12月1日", "下下周一", "3天后", "next friday", "Dec 4", "1号",
 		"12月4日（周五）", "月底", "in 3 days", "十二月三十一日", "99999999天后")
-	now := parseTestNow(f)
+	now := testNow(f)
 	f.Fuzz(func(t *testing.T, s string) {
-		d, err := ParseDate(s, now)
-		parseFuzzErr(t, err)
+		d, err := Date(s, now)
+		fuzzErr(t, err)
 		if err == nil && (d.Hour() != 0 || d.Minute() != 0 || d.Location() != now.Location()) {
-			t.Fatalf("ParseDate(%q) = %v, not midnight in %v", s, d, now.Location())
+			t.Fatalf("Date(%q) = %v, not midnight in %v", s, d, now.Location())
 		}
 	})
 }
 
-func FuzzParseClock(f *testing.F) {
-	parseFuzzSeeds(f, "15:00", "下午3点半", "三点一刻", "3:30pm", "noon", "晚上12点", "1500")
+func FuzzClock(f *testing.F) {
+	fuzzSeeds(f, "15:00", "下午3点半", "三点一刻", "3:30pm", "noon", "晚上12点", "1500")
 	f.Fuzz(func(t *testing.T, s string) {
-		h, m, err := ParseClock(s)
-		parseFuzzErr(t, err)
+		h, m, err := Clock(s)
+		fuzzErr(t, err)
 		if err == nil && (h < 0 || h > 23 || m < 0 || m > 59) {
-			t.Fatalf("ParseClock(%q) = %d:%d", s, h, m)
+			t.Fatalf("Clock(%q) = %d:%d", s, h, m)
 		}
 	})
 }
 
-func FuzzParseDateTime(f *testing.F) {
-	parseFuzzSeeds(f, "明天 15:00", "3pm tomorrow", "今晚8点", "下周五上午10点", "12-05 14:30", "明天")
-	now := parseTestNow(f)
+func FuzzDateTime(f *testing.F) {
+	fuzzSeeds(f, "明天 15:00", "3pm tomorrow", "今晚8点", "下周五上午10点", "12-05 14:30", "明天")
+	now := testNow(f)
 	f.Fuzz(func(t *testing.T, s string) {
-		d, err := ParseDateTime(s, now, 9, 0, true)
-		parseFuzzErr(t, err)
+		d, err := DateTime(s, now, 9, 0, true)
+		fuzzErr(t, err)
 		if err == nil && d.Location() != now.Location() {
-			t.Fatalf("ParseDateTime(%q) in %v", s, d.Location())
+			t.Fatalf("DateTime(%q) in %v", s, d.Location())
 		}
 	})
 }
 
-func FuzzSplitLeadingDate(f *testing.F) {
-	parseFuzzSeeds(f, "下周五 发方案", "发方案 下周五", "next friday send quote", "-", "", "12-05 回访")
-	now := parseTestNow(f)
+func FuzzLeadingDate(f *testing.F) {
+	fuzzSeeds(f, "下周五 发方案", "发方案 下周五", "next friday send quote", "-", "", "12-05 回访")
+	now := testNow(f)
 	f.Fuzz(func(t *testing.T, s string) {
-		d, rest, ok := SplitLeadingDate(s, now)
+		d, rest, ok := LeadingDate(s, now)
 		if !ok && !d.IsZero() {
-			t.Fatalf("SplitLeadingDate(%q) = %v without ok", s, d)
+			t.Fatalf("LeadingDate(%q) = %v without ok", s, d)
 		}
 		if len(rest) > len(s)*3 {
-			t.Fatalf("SplitLeadingDate(%q) rest %q longer than input", s, rest)
+			t.Fatalf("LeadingDate(%q) rest %q longer than input", s, rest)
 		}
 	})
 }
 
-func FuzzParsePercent(f *testing.F) {
-	parseFuzzSeeds(f, "60", "60%", "百分之六十", "六成五", "0.65", "101")
+func FuzzPercent(f *testing.F) {
+	fuzzSeeds(f, "60", "60%", "百分之六十", "六成五", "0.65", "101")
 	f.Fuzz(func(t *testing.T, s string) {
-		p, err := ParsePercent(s)
-		parseFuzzErr(t, err)
+		p, err := Percent(s)
+		fuzzErr(t, err)
 		if err == nil && (p < 0 || p > 100) {
-			t.Fatalf("ParsePercent(%q) = %d", s, p)
+			t.Fatalf("Percent(%q) = %d", s, p)
 		}
 	})
 }
