@@ -237,4 +237,3 @@ func (x *Inbox) release(keys []string) {
 	}
 	x.log().Info("inbox: unanswered updates released for the next process", slog.Int("updates", len(keys)))
 }
-
