@@ -69,6 +69,7 @@ type options struct {
 	tx          bool          // measure transactions per update instead
 	txUpdates   int           // updates per case with tx
 	txIdle      time.Duration // idle measurement with tx
+	txThink     time.Duration // with tx: a rep reads each reply this long (mean) before the next message
 }
 
 const usageHead = `usage: go run ./bench/webhook [flags]
@@ -111,6 +112,7 @@ func parseFlags(args []string) (options, error) {
 	fs.BoolVar(&o.tx, "tx", false, "measure database transactions per update (idle rate subtracted) instead of the load run")
 	fs.IntVar(&o.txUpdates, "tx-updates", 100, "with --tx: updates per kind")
 	fs.DurationVar(&o.txIdle, "tx-idle", 20*time.Second, "with --tx: how long the idle rate is measured")
+	fs.DurationVar(&o.txThink, "tx-think", 0, "with --tx: each rep reads a reply for a random 0–2× this long before the next message (0: back to back)")
 	fs.IntVar(&o.txReps, "tx-reps", 20, "with --tx: bound reps sending in parallel (1 with --dsn-params log_statement=all shows each update's statements in the server log)")
 	fs.StringVar(&o.dsnParams, "dsn-params", "", "extra parameters for salesbot's PostgreSQL DSN, e.g. binary_parameters=yes (a configuration change, no code change)")
 	fs.StringVar(&o.cpuprofile, "cpuprofile", "", "with --pacing off: write a Go CPU profile of this process (pipeline, load generator and fake) over each measured window to FILE-<chats>.pprof")

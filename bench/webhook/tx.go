@@ -68,7 +68,7 @@ func runTx(ctx context.Context, o options, pg pgServer, bin, work string) error 
 	defer p.Stop()
 	l := &load{fake: fake, hookURL: p.HookURL(), secret: secret, client: &http.Client{Timeout: 30 * time.Second},
 		conns: make(chan struct{}, reps), rec: newRecorder(), timeout: 30 * time.Second,
-		stopAt: time.Now().Add(24 * time.Hour), seedName: names}
+		stopAt: time.Now().Add(24 * time.Hour), seedName: names, think: o.txThink}
 	l.rec.from, l.rec.to = time.Now(), l.stopAt
 	var rs []*rep
 	for i, s := range seeded {
@@ -99,7 +99,11 @@ func runTx(ctx context.Context, o options, pg pgServer, bin, work string) error 
 	logf("idle: %.2f transactions/s over %s", idle, o.txIdle)
 
 	fmt.Printf("## Database transactions per update (PostgreSQL, real webhook)\n\n")
-	fmt.Printf("`go run ./bench/webhook --tx --tx-updates %d` — %d bound reps, pg_stat_database of a fresh database; the idle rate (%.2f transactions/s, measured over %s with nothing sent) is subtracted.\n\n", o.txUpdates, reps, idle, o.txIdle)
+	think := "back to back (each message sent the moment the reply arrives)"
+	if o.txThink > 0 {
+		think = fmt.Sprintf("each rep reading a reply for 0–%s before the next message (--tx-think %s)", 2*o.txThink, o.txThink)
+	}
+	fmt.Printf("`go run ./bench/webhook --tx --tx-updates %d` — %d bound reps, %s; pg_stat_database of a fresh database; the idle rate (%.2f transactions/s, measured over %s with nothing sent) is subtracted.\n\n", o.txUpdates, reps, think, idle, o.txIdle)
 	fmt.Printf("| update | updates | transactions | per update |\n|---|---:|---:|---:|\n")
 	fmt.Printf("| (idle process) | — | %d in %s | %.2f /s |\n", c1-c0, o.txIdle, idle)
 	for _, tc := range txCases {
