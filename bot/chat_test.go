@@ -12,6 +12,7 @@ import (
 
 	"github.com/salesbot-crm/salesbot/bot"
 	"github.com/salesbot-crm/salesbot/chart"
+	"github.com/salesbot-crm/salesbot/conversation"
 	"github.com/salesbot-crm/salesbot/crm"
 	"github.com/salesbot-crm/salesbot/sales"
 	"github.com/salesbot-crm/salesbot/sheet"
@@ -37,7 +38,7 @@ func newChat(t *testing.T, db *store.DB) *chat {
 	c := &chat{t: t, db: db, loc: loc, users: map[string]crm.User{}, buttons: map[string][]crm.Button{}, sent: map[string]int{},
 		now: time.Date(2026, 11, 29, 10, 0, 0, 0, loc)} // a Sunday
 	db.Now = func() time.Time { return c.now }
-	c.bot = bot.New(bot.Options{Store: db, Sales: sales.New(db), Sheets: sheet.Service{Sales: sales.New(db)}, Now: func() time.Time { return c.now }, Location: loc, DefaultLang: "zh", StaleDays: 14})
+	c.bot = bot.New(bot.Options{Store: db, Sales: sales.New(db), Sheets: sheet.Service{Sales: sales.New(db), StageName: conversation.SheetStageName}, Now: func() time.Time { return c.now }, Location: loc, DefaultLang: "zh", StaleDays: 14})
 	return c
 }
 
@@ -487,7 +488,7 @@ func (c *chat) withCharts(t *testing.T) bool {
 		}
 		return false
 	}
-	c.bot = bot.New(bot.Options{Store: c.db, Sales: sales.New(c.db), Sheets: sheet.Service{Sales: sales.New(c.db)}, Now: func() time.Time { return c.now }, Location: c.loc, DefaultLang: "zh", StaleDays: 14, Charts: r})
+	c.bot = bot.New(bot.Options{Store: c.db, Sales: sales.New(c.db), Sheets: sheet.Service{Sales: sales.New(c.db), StageName: conversation.SheetStageName}, Now: func() time.Time { return c.now }, Location: c.loc, DefaultLang: "zh", StaleDays: 14, Charts: r})
 	return true
 }
 

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/salesbot-crm/salesbot/bot"
+	"github.com/salesbot-crm/salesbot/conversation"
 	"github.com/salesbot-crm/salesbot/crm"
 	"github.com/salesbot-crm/salesbot/sales"
 	"github.com/salesbot-crm/salesbot/sheet"
@@ -70,7 +71,7 @@ func TestFormSurvivesAStoreErrorAtSave(t *testing.T) {
 	}
 	f := &failingSave{DB: db}
 	f.fails.Store(1)
-	b := bot.New(bot.Options{Store: f, Sales: sales.New(f), Sheets: sheet.Service{Sales: sales.New(f)}, DefaultLang: "zh"})
+	b := bot.New(bot.Options{Store: f, Sales: sales.New(f), Sheets: sheet.Service{Sales: sales.New(f), StageName: conversation.SheetStageName}, DefaultLang: "zh"})
 	var buttons []crm.Button
 	send := func(text, button string) string {
 		var texts []string

@@ -9,6 +9,7 @@ import (
 
 	"github.com/lib/pq"
 	"github.com/salesbot-crm/salesbot/bot"
+	"github.com/salesbot-crm/salesbot/conversation"
 	"github.com/salesbot-crm/salesbot/crm"
 	"github.com/salesbot-crm/salesbot/sales"
 	"github.com/salesbot-crm/salesbot/sheet"
@@ -50,7 +51,7 @@ func TestTransientDatabaseErrorsAreRetriedNotApologisedFor(t *testing.T) {
 	}
 	var slept []time.Duration
 	f := &flakyStore{DB: db}
-	b := bot.New(bot.Options{Store: f, Sales: sales.New(f), Sheets: sheet.Service{Sales: sales.New(f)}, DefaultLang: "en", Transient: store.IsTransient,
+	b := bot.New(bot.Options{Store: f, Sales: sales.New(f), Sheets: sheet.Service{Sales: sales.New(f), StageName: conversation.SheetStageName}, DefaultLang: "en", Transient: store.IsTransient,
 		Sleep: func(ctx context.Context, d time.Duration) error { slept = append(slept, d); return nil }})
 	ask := func() string {
 		var texts []string

@@ -92,3 +92,13 @@ func OwnerLabel(lang, owner, dept string) string {
 	}
 	return T(lang, "owner.with_dept", owner, dept)
 }
+
+// SheetStageName words a stage in a spreadsheet's 阶段 column: its Chinese
+// name ("" for no stage), whatever the reader's language — the columns of
+// an export are Chinese, so that it imports back.
+func SheetStageName(s crm.Stage) string {
+	if s == "" {
+		return ""
+	}
+	return StageName(LangZH, s)
+}

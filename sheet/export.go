@@ -11,16 +11,6 @@ import (
 	"github.com/salesbot-crm/salesbot/sales"
 )
 
-// stageNames are the Chinese stage names of the export's 阶段 column.
-var stageNames = map[crm.Stage]string{
-	crm.StageInitial:     "初次沟通",
-	crm.StageNeeds:       "了解需求",
-	crm.StageProposal:    "方案制定",
-	crm.StageNegotiation: "商务谈判",
-	crm.StageContract:    "合同签订",
-	crm.StageLost:        "输单",
-}
-
 // ExportHeader returns the header of ExportCustomers. The first eleven columns
 // are the customer list managers asked for; the last three carry what an
 // import needs to restore a customer completely (the first contact's
@@ -36,9 +26,10 @@ var exportWidths = []float64{34, 14, 12, 10, 12, 10, 10, 16, 10, 12, 12, 12, 40,
 
 // ExportCustomers writes the customers the viewer may see
 // (sales.Service.ExportCustomers) as "xlsx" or "csv", most recently active
-// first, with the columns of ExportHeader. Dates are days in now's
-// location. It returns how many customers it wrote.
-func ExportCustomers(ctx context.Context, svc *sales.Service, v crm.Viewer, w io.Writer, format string, now time.Time) (int, error) {
+// first, with the columns of ExportHeader; stageName words the 阶段 column
+// (the catalogue's Chinese stage names, "" for none). Dates are days in
+// now's location. It returns how many customers it wrote.
+func ExportCustomers(ctx context.Context, svc *sales.Service, v crm.Viewer, w io.Writer, format string, now time.Time, stageName func(crm.Stage) string) (int, error) {
 	format, err := normFormat(format)
 	if err != nil {
 		return 0, err
@@ -52,7 +43,7 @@ func ExportCustomers(ctx context.Context, svc *sales.Service, v crm.Viewer, w io
 		return 0, err
 	}
 	n, err := svc.ExportCustomers(ctx, v, func(c crm.Customer, s crm.Stage) error {
-		return tw.Row(customerRow(c, s, loc))
+		return tw.Row(customerRow(c, stageName(s), loc))
 	})
 	if err != nil {
 		tw.Abort()
@@ -61,7 +52,7 @@ func ExportCustomers(ctx context.Context, svc *sales.Service, v crm.Viewer, w io
 	return n, tw.Close()
 }
 
-func customerRow(c crm.Customer, s crm.Stage, loc *time.Location) []any {
+func customerRow(c crm.Customer, stage string, loc *time.Location) []any {
 	var contact, phone, title string
 	var more []string
 	for i, ct := range c.Contacts {
@@ -75,7 +66,7 @@ func customerRow(c crm.Customer, s crm.Stage, loc *time.Location) []any {
 	if c.LastActivityAt != nil {
 		last = c.LastActivityAt.In(loc)
 	}
-	return []any{c.Name, c.Industry, c.Size, c.Region, c.Source, c.OwnerName, contact, phone, stageNames[s], last, c.CreatedAt.In(loc),
+	return []any{c.Name, c.Industry, c.Size, c.Region, c.Source, c.OwnerName, contact, phone, stage, last, c.CreatedAt.In(loc),
 		title, strings.Join(more, "；"), c.Note}
 }
 

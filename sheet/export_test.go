@@ -14,6 +14,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/salesbot-crm/salesbot/conversation"
 	"github.com/salesbot-crm/salesbot/crm"
 	"github.com/salesbot-crm/salesbot/crm/company"
 	"github.com/salesbot-crm/salesbot/sales"
@@ -34,7 +35,7 @@ func viewer(t testing.TB, st crm.Store, u crm.User) crm.Viewer {
 func export(t testing.TB, st crm.Store, v crm.Viewer, format string, now time.Time) (int, []byte) {
 	t.Helper()
 	var b bytes.Buffer
-	n, err := sheet.ExportCustomers(ctx, sales.New(st), v, &b, format, now)
+	n, err := sheet.ExportCustomers(ctx, sales.New(st), v, &b, format, now, conversation.SheetStageName)
 	if err != nil {
 		t.Fatalf("export %s: %v", format, err)
 	}
@@ -157,10 +158,10 @@ func TestExportScope(t *testing.T) {
 		}
 
 		// An inactive or unknown viewer gets nothing.
-		if _, err := sheet.ExportCustomers(ctx, sales.New(db), crm.Viewer{}, &bytes.Buffer{}, "xlsx", now); crm.ErrorCode(err) != crm.CodeUnbound {
+		if _, err := sheet.ExportCustomers(ctx, sales.New(db), crm.Viewer{}, &bytes.Buffer{}, "xlsx", now, conversation.SheetStageName); crm.ErrorCode(err) != crm.CodeUnbound {
 			t.Errorf("zero viewer: %v", err)
 		}
-		if _, err := sheet.ExportCustomers(ctx, sales.New(db), viewer(t, db, o.admin), &bytes.Buffer{}, "pdf", now); err == nil {
+		if _, err := sheet.ExportCustomers(ctx, sales.New(db), viewer(t, db, o.admin), &bytes.Buffer{}, "pdf", now, conversation.SheetStageName); err == nil {
 			t.Error("pdf export accepted")
 		}
 	})

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/salesbot-crm/salesbot/conversation"
 	"github.com/salesbot-crm/salesbot/sales"
 	"github.com/salesbot-crm/salesbot/sheet"
 	"github.com/salesbot-crm/salesbot/store"
@@ -73,7 +74,7 @@ func TestImportSpeed(t *testing.T) {
 			}
 			start := time.Now()
 			var b bytes.Buffer
-			got, err := sheet.ExportCustomers(ctx, sales.New(db), viewer(t, db, o.admin), &b, format, now)
+			got, err := sheet.ExportCustomers(ctx, sales.New(db), viewer(t, db, o.admin), &b, format, now, conversation.SheetStageName)
 			if err != nil {
 				t.Fatal(err)
 			}

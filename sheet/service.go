@@ -18,6 +18,9 @@ import (
 // use cases.
 type Service struct {
 	Sales *sales.Service
+	// StageName words a stage in the export's 阶段 column (the catalogue's
+	// Chinese name).
+	StageName func(crm.Stage) string
 }
 
 var _ crm.Spreadsheets = Service{}
@@ -52,7 +55,7 @@ func (s Service) ImportCustomers(ctx context.Context, actor crm.Viewer, data []b
 
 // ExportCustomers writes the customers the actor's book covers.
 func (s Service) ExportCustomers(ctx context.Context, actor crm.Viewer, w io.Writer, format string, now time.Time) (int, error) {
-	return ExportCustomers(ctx, s.Sales, actor, w, format, now)
+	return ExportCustomers(ctx, s.Sales, actor, w, format, now, s.StageName)
 }
 
 // ExportTable writes a table with a header row.

@@ -11,6 +11,7 @@ import (
 	_ "time/tzdata"
 
 	"github.com/salesbot-crm/salesbot/bot"
+	"github.com/salesbot-crm/salesbot/conversation"
 	"github.com/salesbot-crm/salesbot/internal/faketelegram"
 	"github.com/salesbot-crm/salesbot/sales"
 	"github.com/salesbot-crm/salesbot/sheet"
@@ -133,7 +134,7 @@ func newHarness(t *testing.T, db *store.DB, mutate ...func(*Config)) *harness {
 	if db != nil {
 		db.Now = cfg.Now
 		loc, _ := time.LoadLocation("Asia/Shanghai")
-		h.bot = bot.New(bot.Options{Store: db, Sales: sales.New(db), Sheets: sheet.Service{Sales: sales.New(db)}, Logger: cfg.Logger, Now: cfg.Now, Location: loc, DefaultLang: "zh", BotUsername: ch.Username()})
+		h.bot = bot.New(bot.Options{Store: db, Sales: sales.New(db), Sheets: sheet.Service{Sales: sales.New(db), StageName: conversation.SheetStageName}, Logger: cfg.Logger, Now: cfg.Now, Location: loc, DefaultLang: "zh", BotUsername: ch.Username()})
 		ch.Attach(h.bot, db)
 	}
 	t.Cleanup(func() {

@@ -28,6 +28,7 @@ import (
 
 	"github.com/salesbot-crm/salesbot/bot"
 	"github.com/salesbot-crm/salesbot/bot/wecom"
+	"github.com/salesbot-crm/salesbot/conversation"
 	"github.com/salesbot-crm/salesbot/crm"
 	"github.com/salesbot-crm/salesbot/internal/fakewecom"
 	"github.com/salesbot-crm/salesbot/sales"
@@ -107,7 +108,7 @@ func newHarness(t *testing.T, db *store.DB, tweak ...func(*wecom.Config)) *harne
 	h.fake.Now = h.clock.Now // callbacks are signed at the channel's now, as WeCom's are
 	db.Now = h.clock.Now
 	logger := slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	h.bot = bot.New(bot.Options{Store: db, Sales: sales.New(db), Sheets: sheet.Service{Sales: sales.New(db)}, Now: h.clock.Now, Location: loc, DefaultLang: "zh", Logger: logger})
+	h.bot = bot.New(bot.Options{Store: db, Sales: sales.New(db), Sheets: sheet.Service{Sales: sales.New(db), StageName: conversation.SheetStageName}, Now: h.clock.Now, Location: loc, DefaultLang: "zh", Logger: logger})
 	cfg := wecom.Config{CorpID: h.fake.CorpID, AgentID: h.fake.AgentID, Secret: h.fake.Secret, Token: h.fake.Token,
 		EncodingAESKey: h.fake.EncodingAESKey, APIBase: h.fake.URL, RobotKey: h.fake.RobotKey,
 		Logger: logger, Now: h.clock.Now, Sleep: h.clock.Sleep, Workers: 4}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/salesbot-crm/salesbot/bot"
+	"github.com/salesbot-crm/salesbot/conversation"
 	"github.com/salesbot-crm/salesbot/crm"
 	"github.com/salesbot-crm/salesbot/sales"
 	"github.com/salesbot-crm/salesbot/sheet"
@@ -160,7 +161,7 @@ func (m *Main) exportCmd(ctx context.Context, args []string) error {
 		}
 		n, err = table(*reports, header, rows, terr)
 	default:
-		n, err = sheet.ExportCustomers(ctx, sales.New(db), v, f, format, m.Now().In(m.loc))
+		n, err = sheet.ExportCustomers(ctx, sales.New(db), v, f, format, m.Now().In(m.loc), conversation.SheetStageName)
 	}
 	if err != nil {
 		os.Remove(path)
