@@ -40,12 +40,19 @@ type Worker struct {
 	Logger   *slog.Logger
 	// Location and the quiet hours (minutes after midnight; equal means
 	// none): pushes due in quiet hours wait until they end.
-	Location         *time.Location
-	QuietFrom        int
-	QuietTo          int
-	Lease            time.Duration // how long a claim holds (default 2 min)
-	Batch            int           // rows per claim (default 20)
-	Poll             time.Duration // idle wait between claims (default 2 s)
+	Location  *time.Location
+	QuietFrom int
+	QuietTo   int
+	Lease     time.Duration // how long a claim holds (default 2 min)
+	Batch     int           // rows per claim (default 20)
+	Poll      time.Duration // wait after a claim that found nothing (default 2 s)
+	// MaxPoll: each claim that finds nothing doubles the wait, up to this
+	// (default 10 s), so an idle process costs the database little; a
+	// claim that finds rows, or Wake, starts again from Poll.
+	MaxPoll time.Duration
+	// Wake, if set, is signalled when this process queued pushes
+	// (store.DB.OutboxWake): they go out at once, not at the next poll.
+	Wake             <-chan struct{}
 	MaxAttempts      int           // then the push is dead (default 10)
 	ShutdownDeadline time.Duration // in-flight work on stop (default 10 s)
 
@@ -77,6 +84,9 @@ func (w *Worker) defaults() {
 	if w.Poll <= 0 {
 		w.Poll = 2 * time.Second
 	}
+	if w.MaxPoll < w.Poll {
+		w.MaxPoll = max(10*time.Second, w.Poll)
+	}
 	if w.MaxAttempts <= 0 {
 		w.MaxAttempts = 10
 	}
@@ -90,6 +100,7 @@ func (w *Worker) defaults() {
 // released for the next instance.
 func (w *Worker) Run(ctx context.Context) error {
 	w.defaults()
+	wait := w.Poll
 	for {
 		n, err := w.drainOnce(ctx)
 		if err != nil && ctx.Err() == nil {
@@ -99,12 +110,19 @@ func (w *Worker) Run(ctx context.Context) error {
 			return nil
 		}
 		if n > 0 {
+			wait = w.Poll
 			continue
 		}
+		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
+			t.Stop()
 			return nil
-		case <-time.After(w.Poll):
+		case <-w.Wake:
+			t.Stop()
+			wait = w.Poll
+		case <-t.C:
+			wait = min(2*wait, w.MaxPoll)
 		}
 	}
 }

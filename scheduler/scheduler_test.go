@@ -569,3 +569,38 @@ func TestOutboxSendsInFlightAtACrashAreNotRepeated(t *testing.T) {
 		}
 	})
 }
+
+// A push this process queues goes out at once, however long the idle poll
+// has grown: the store wakes the worker when the queueing transaction
+// commits (store.DB.OutboxWake).
+func TestOutboxWakesOnAPushQueuedHere(t *testing.T) {
+	db := storetest.OpenSQLite(t)
+	w := newWorld(t, db)
+	db.BindIdentity(ctx, crm.Identity{Channel: "telegram", ExternalID: "100", UserID: w.rep.ID, ChatID: "100"})
+	snd := &sender{}
+	wk := &scheduler.Worker{Store: db, Wake: db.OutboxWake(), Senders: []crm.Sender{snd}, Render: render, Now: w.clock, Location: shanghai,
+		Poll: time.Hour, MaxPoll: time.Hour}
+	runCtx, stop := context.WithCancel(ctx)
+	defer stop()
+	done := make(chan struct{})
+	go func() { wk.Run(runCtx); close(done) }()
+	calls := func() int {
+		snd.mu.Lock()
+		defer snd.mu.Unlock()
+		return snd.calls
+	}
+	for i := range 3 { // a wake after the first idle claim, and again
+		if _, err := db.Enqueue(ctx, []crm.OutboxItem{{Key: fmt.Sprint("wake", i), Kind: "x", UserID: w.rep.ID}}, w.now); err != nil {
+			t.Fatal(err)
+		}
+		deadline := time.Now().Add(10 * time.Second)
+		for calls() < i+1 {
+			if time.Now().After(deadline) {
+				t.Fatalf("push %d not sent (the worker polls hourly): the wake did not reach it", i+1)
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+	}
+	stop()
+	<-done
+}

@@ -301,7 +301,7 @@ func (s *DB) RecordDuplicateClaim(ctx context.Context, d crm.DuplicateClaim, use
 			it.Channel, it.ChatID = g.Channel, g.ChatID
 			pushes = append(pushes, it)
 		}
-		if _, err := enqueueItems(ctx, tx, pushes, d.At); err != nil {
+		if _, err := s.enqueueItems(ctx, tx, pushes, d.At); err != nil {
 			return err
 		}
 		return audit(ctx, tx, d.ClaimantID, "customer", d.CustomerID, "duplicate_claim", nil, d, d.At)

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -34,6 +35,11 @@ type DB struct {
 	Now func() time.Time
 
 	slots chan struct{} // read batches holding a connection (readtx.go)
+
+	// queued holds the transactions that queued pushes, until they commit;
+	// wake then tells the outbox worker of this process (OutboxWake).
+	queued sync.Map // *sqlx.Tx → bool
+	wake   chan struct{}
 }
 
 var _ crm.Store = (*DB)(nil)
@@ -85,7 +91,7 @@ func Open(ctx context.Context, driver, dsn string) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("store: cannot reach %s database at %s: %w", driver, RedactDSN(dsn), redactErr(err, dsn))
 	}
-	return &DB{db: newCachedDB(db), driver: driver, dsn: dsn, Now: time.Now}, nil
+	return &DB{db: newCachedDB(db), driver: driver, dsn: dsn, Now: time.Now, wake: make(chan struct{}, 1)}, nil
 }
 
 // DSN returns the connection string (with any password: never log it).
@@ -172,14 +178,27 @@ func (s *DB) tx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
 		return formatError(err)
 	}
 	if err := fn(tx); err != nil {
+		s.queued.Delete(tx)
 		tx.Rollback()
 		return err
 	}
+	_, queued := s.queued.LoadAndDelete(tx)
 	if err := tx.Commit(); err != nil {
 		return formatError(err)
 	}
+	if queued {
+		select {
+		case s.wake <- struct{}{}:
+		default: // a wake is pending already
+		}
+	}
 	return nil
 }
+
+// OutboxWake is signalled after a transaction of this process that queued
+// pushes commits, so the outbox worker need not poll often for them (other
+// instances' pushes are found by its polling).
+func (s *DB) OutboxWake() <-chan struct{} { return s.wake }
 
 // querier is what both *sqlx.DB and *sqlx.Tx offer.
 type querier interface {

@@ -118,7 +118,7 @@ func (s *DB) Handover(ctx context.Context, actor, from, to int64, ids []int64, n
 		}
 		p := crm.HandoverPush{From: from, To: to, By: actor, Customers: res.Customers, Deals: res.Deals, Appointments: res.Appointments, Plans: res.PaymentPlans, Complaints: res.Complaints}
 		key := fmt.Sprintf("handover:%d:%d:%d", from, to, now.UnixNano())
-		_, err = enqueueItems(ctx, tx, []crm.OutboxItem{
+		_, err = s.enqueueItems(ctx, tx, []crm.OutboxItem{
 			crm.NewPush(key+":from", crm.PushHandover, from, p),
 			crm.NewPush(key+":to", crm.PushHandover, to, p),
 		}, now)
@@ -178,7 +178,7 @@ func (s *DB) RequestTransfer(ctx context.Context, r crm.TransferRequest, decider
 		for _, m := range deciders {
 			items = append(items, crm.NewPush(fmt.Sprintf("transfer:%d:user:%d", r.ID, m), crm.PushTransferRequest, m, crm.TransferPush{RequestID: r.ID}))
 		}
-		if _, err := enqueueItems(ctx, tx, items, r.CreatedAt); err != nil {
+		if _, err := s.enqueueItems(ctx, tx, items, r.CreatedAt); err != nil {
 			return err
 		}
 		return audit(ctx, tx, r.RequesterID, "customer", r.CustomerID, "transfer_request", nil, r, r.CreatedAt)
@@ -240,7 +240,7 @@ func (s *DB) DecideTransfer(ctx context.Context, actor, id int64, approve bool, 
 			return err
 		}
 		p := crm.TransferPush{RequestID: id}
-		if _, err := enqueueItems(ctx, tx, []crm.OutboxItem{
+		if _, err := s.enqueueItems(ctx, tx, []crm.OutboxItem{
 			crm.NewPush(fmt.Sprintf("transfer_decided:%d:requester", id), crm.PushTransferDecided, r.RequesterID, p),
 			crm.NewPush(fmt.Sprintf("transfer_decided:%d:owner", id), crm.PushTransferDecided, r.OwnerID, p),
 		}, now); err != nil {

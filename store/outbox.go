@@ -12,7 +12,10 @@ import (
 
 const outboxCols = `id, key, kind, user_id, channel, chat_id, payload, status, attempts, next_attempt_at, claimed_until, last_error, created_at, sent_at, send_started_at`
 
-func enqueueItems(ctx context.Context, tx *sqlx.Tx, items []crm.OutboxItem, now time.Time) (int, error) {
+func (s *DB) enqueueItems(ctx context.Context, tx *sqlx.Tx, items []crm.OutboxItem, now time.Time) (int, error) {
+	if len(items) > 0 {
+		s.queued.Store(tx, true)
+	}
 	n := 0
 	for _, it := range items {
 		if it.Payload == "" {
@@ -40,7 +43,7 @@ func (s *DB) Enqueue(ctx context.Context, items []crm.OutboxItem, now time.Time)
 	var n int
 	err := s.tx(ctx, func(tx *sqlx.Tx) error {
 		var err error
-		n, err = enqueueItems(ctx, tx, items, now)
+		n, err = s.enqueueItems(ctx, tx, items, now)
 		return err
 	})
 	return n, err
@@ -176,7 +179,7 @@ func (s *DB) DueAppointments(ctx context.Context, from, to time.Time) ([]crm.App
 // one transaction.
 func (s *DB) RemindAppointments(ctx context.Context, items []crm.OutboxItem, ids []int64, now time.Time) error {
 	return s.tx(ctx, func(tx *sqlx.Tx) error {
-		if _, err := enqueueItems(ctx, tx, items, now); err != nil {
+		if _, err := s.enqueueItems(ctx, tx, items, now); err != nil {
 			return err
 		}
 		if len(ids) == 0 {

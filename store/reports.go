@@ -121,7 +121,7 @@ func (s *DB) CommentReport(ctx context.Context, actor int64, id int64, comment s
 		}
 		key := fmt.Sprintf("report_comment:%d:%d", id, now.UnixNano())
 		item := crm.NewPush(key, crm.PushReportComment, r.UserID, crm.ReportCommentPush{ReportID: id})
-		if _, err := enqueueItems(ctx, tx, []crm.OutboxItem{item}, now); err != nil {
+		if _, err := s.enqueueItems(ctx, tx, []crm.OutboxItem{item}, now); err != nil {
 			return err
 		}
 		return audit(ctx, tx, actor, "report", id, "comment", map[string]string{"comment": r.Comment}, map[string]string{"comment": comment}, s.now())

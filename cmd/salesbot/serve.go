@@ -36,7 +36,7 @@ func (m *Main) newScheduler(db *store.DB) *scheduler.Scheduler {
 
 func (m *Main) newWorker(db *store.DB, b *bot.Bot, senders []crm.Sender) *scheduler.Worker {
 	from, to, _ := ParseQuietHours(m.cfg.Scheduler.QuietHours)
-	return &scheduler.Worker{Store: db, Senders: senders, Render: b.RenderPush, Now: m.Now, Logger: m.logger, Location: m.loc, QuietFrom: from, QuietTo: to}
+	return &scheduler.Worker{Store: db, Wake: db.OutboxWake(), Senders: senders, Render: b.RenderPush, Now: m.Now, Logger: m.logger, Location: m.loc, QuietFrom: from, QuietTo: to}
 }
 
 // userNames names console chats for pushes shown in the terminal.
