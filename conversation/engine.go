@@ -112,6 +112,10 @@ type Result struct {
 	// Menu offers follow-up actions after the form ends; each value is a
 	// command line run when its button is pressed.
 	Menu []Choice
+	// Saved says the step called the form's use case and the form goes on
+	// with what follows from it (splitting a target just set): /back
+	// cannot return to what is saved.
+	Saved bool
 }
 
 // Step is one question of a flow.
@@ -417,9 +421,14 @@ func (e *Engine) Continue(ctx context.Context, env *Env, text, button string) (o
 		}
 		return []crm.Message{{Text: env.T("button.stale")}}, "", true, nil
 	}
+	// A form of a flow or step that no longer exists (an older version
+	// stored it) is dropped.
 	f := e.flows[s.Flow]
+	if f == nil {
+		return nil, "", false, e.clear(ctx, env)
+	}
 	st, _ := f.step(s.Step)
-	if f == nil || st == nil {
+	if st == nil {
 		return nil, "", false, e.clear(ctx, env)
 	}
 	text = strings.TrimSpace(text)
@@ -480,7 +489,10 @@ func (e *Engine) Continue(ctx context.Context, env *Env, text, button string) (o
 		}
 		next = f.Steps[i+1].Name
 	}
-	if next != s.Step {
+	switch {
+	case res.Saved:
+		s.Trail = nil
+	case next != s.Step:
 		s.Trail = append(s.Trail, s.Step)
 	}
 	out, err = e.goTo(ctx, env, f, s, next, out)

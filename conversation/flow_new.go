@@ -114,9 +114,7 @@ func newNameParse(ctx context.Context, env *Env, s *Session, in Input) (Result, 
 		return duplicateResult(env, taken), nil
 	}
 	s.Set("name", name)
-	if nc.Name.Region != "" {
-		s.Set("region_guess", nc.Name.Region)
-	}
+	s.Set("region_guess", nc.Name.Region) // "" forgets a guess from a name typed before
 	var similar []string
 	for _, c := range nc.Similar {
 		similar = append(similar, strconv.FormatInt(c.ID, 10))

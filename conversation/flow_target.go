@@ -203,7 +203,7 @@ func targetSave(ctx context.Context, env *Env, s *Session, in Input) (Result, er
 	}
 	if unit == crm.UnitDepartment {
 		if reps, _ := deptReps(ctx, env, id); len(reps) > 0 {
-			return Result{Next: "split", Say: say}, nil
+			return Result{Next: "split", Say: say, Saved: true}, nil
 		}
 	}
 	return Result{Done: true, Say: say}, nil
@@ -272,6 +272,7 @@ func targetSplitParse(ctx context.Context, env *Env, s *Session, in Input) (Resu
 	}
 	m := crm.Metric(s.Get("metric"))
 	total := s.Int("value")
+	note := ""
 	weights := make([]int64, len(reps))
 	for i := range weights {
 		weights[i] = 1
@@ -294,7 +295,7 @@ func targetSplitParse(ctx context.Context, env *Env, s *Session, in Input) (Resu
 			for i := range weights {
 				weights[i] = 1
 			}
-			s.Set("split_note", env.T("target.split_no_history"))
+			note = env.T("target.split_no_history")
 		}
 	}
 	parts := crm.SplitByWeights(total, weights)
@@ -304,8 +305,8 @@ func targetSplitParse(ctx context.Context, env *Env, s *Session, in Input) (Resu
 		plan = append(plan, fmt.Sprintf("%d=%d", r.ID, parts[i]))
 	}
 	text := strings.Join(lines, "\n")
-	if n := s.Get("split_note"); n != "" {
-		text = n + "\n" + text
+	if note != "" {
+		text = note + "\n" + text
 	}
 	s.Set("split_text", text)
 	s.Set("split_plan", strings.Join(plan, ","))
