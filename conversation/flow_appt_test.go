@@ -16,7 +16,7 @@ func TestFlowAppt(t *testing.T) {
 		{say: "明天 15:00", want: []string{zh("appt.place")}, at: "place", calls: []string{}},
 		{say: "客户公司", want: []string{zh("appt.purpose")}, at: "purpose"},
 		{say: "方案演示", want: []string{zh("card.confirm", ruifeng+" · 11月30日（周一） 15:00 · 客户公司\n方案演示")}, at: "confirm"},
-		{press: "保存", want: []string{zh("appt.saved", ruifeng, "11月30日（周一） 15:00")}, calls: []string{"CustomerFor", "AddAppointment"}},
+		{press: "保存", want: []string{zh("appt.saved", ruifeng, "11月30日（周一） 15:00")}, calls: []string{"AddAppointment"}},
 	}, writes: []write{{"AddAppointment", crm.Appointment{CustomerID: custRuifeng, UserID: idZhang, At: at, Place: "客户公司", Purpose: "方案演示"}}}}
 	skipped := flowCase{name: "place and purpose skipped", as: idZhang, turns: []turn{
 		{say: "/appt", at: "customer"},

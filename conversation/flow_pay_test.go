@@ -16,7 +16,7 @@ func TestFlowPay(t *testing.T) {
 		{press: zh("btn.today"), want: []string{zh("pay.which_plan"), "[" + zh("pay.plan_line", "12月5日", "¥50,000") + "]", "[" + zh("btn.no_plan") + "]"}, at: "plan"},
 		{press: "12月5日", want: []string{zh("pay.note")}, at: "note"},
 		{say: "首付款", want: []string{zh("card.confirm", zh("pay.card_received", ruifeng, "¥50,000", "11月29日（周日）")+"\n首付款")}, at: "confirm"},
-		{press: "保存", want: []string{zh("pay.saved_received", ruifeng, "¥50,000")}, calls: []string{"CustomerFor", "AddPayment"}},
+		{press: "保存", want: []string{zh("pay.saved_received", ruifeng, "¥50,000")}, calls: []string{"AddPayment"}},
 	}, writes: []write{{"AddPayment", crm.Payment{CustomerID: custRuifeng, PlanID: planRuifeng, Amount: crm.Yuan(50000), ReceivedOn: "2026-11-29", Note: "首付款"}}}}
 	plan := flowCase{name: "plan", as: idZhang, turns: []turn{
 		{say: "/pay 青禾", want: []string{zh("pay.kind", qinghe)}, at: "kind"},
@@ -24,7 +24,7 @@ func TestFlowPay(t *testing.T) {
 		{say: "10万", want: []string{zh("pay.due")}, at: "date"},
 		{say: "12-15", want: []string{zh("pay.note")}, at: "note"},
 		{say: "-", want: []string{zh("card.confirm", zh("pay.card_plan", qinghe, "¥100,000", "12月15日（周二）"))}, at: "confirm"},
-		{say: "保存", want: []string{zh("pay.saved_plan", qinghe, "¥100,000", "12月15日（周二）")}, calls: []string{"CustomerFor", "AddPaymentPlan"}},
+		{say: "保存", want: []string{zh("pay.saved_plan", qinghe, "¥100,000", "12月15日（周二）")}, calls: []string{"AddPaymentPlan"}},
 	}, writes: []write{{"AddPaymentPlan", crm.PaymentPlan{CustomerID: custQinghe, Amount: crm.Yuan(100000), DueDate: "2026-12-15"}}}}
 	// No open plan: the plan is not asked.
 	noPlan := flowCase{name: "received, no plan to ask about", as: idZhang, turns: []turn{

@@ -11,7 +11,7 @@ func TestFlowStage(t *testing.T) {
 	const qinghe, ruifeng = "北京青禾新锐科技有限公司", "瑞丰机械有限公司"
 	move := flowCase{name: "move an open deal", as: idZhang, turns: []turn{
 		{say: "/stage 瑞丰", want: []string{zh("stage.which_deal", ruifeng), "[方案制定 50% ¥50,000]", "[" + zh("btn.new_deal") + "]"}, at: "deal"},
-		{press: "方案制定 50%", want: []string{zh("stage.stage_current", ruifeng, "方案制定", 50)}, not: []string{"[方案制定]"}, at: "stage"},
+		{press: "方案制定 50%", want: []string{zh("stage.stage_current", ruifeng, "方案制定", 50)}, not: []string{"[方案制定]"}, at: "stage", calls: []string{"Deal"}},
 		{press: "商务谈判", want: []string{zh("stage.pct"), "[" + zh("btn.default_pct", 80) + "]"}, at: "pct", calls: []string{}},
 		{say: "80", want: []string{zh("stage.amount"), "[" + zh("btn.keep", "¥50,000") + "]"}, at: "amount"},
 		{press: "保持", want: []string{zh("stage.close"), "[" + zh("btn.keep", "12月20日（周日）") + "]"}, at: "close"},
@@ -87,5 +87,30 @@ func TestFlowStage(t *testing.T) {
 			f.customers[custQinghe-1].OwnerID, f.customers[custQinghe-1].Collaborators = idZhao, []int64{idZhang}
 		}},
 	}}
-	runFlow(t, []flowCase{move, open, won}, bad, edit, collaborator, handedOver)
+	// The deal chosen decides the card's defaults: another deal (or a new
+	// one) chosen after /back does not keep the first one's.
+	twoDeals := func(f *fakeCRM) {
+		f.deals = append(f.deals, crm.Deal{ID: 2, CustomerID: custRuifeng, OwnerID: idZhang, Stage: crm.StageNeeds, WinPct: 30, Amount: crm.Yuan(80000)})
+	}
+	otherDeal := flowCase{name: "another deal after /back", as: idZhang, setup: twoDeals, turns: []turn{
+		{say: "/stage 瑞丰", want: []string{"[方案制定 50% ¥50,000]", "[了解需求 30% ¥80,000]"}, at: "deal"},
+		{press: "方案制定", at: "stage"},
+		{say: "/back", at: "deal"},
+		{press: "了解需求", want: []string{zh("stage.stage_current", ruifeng, "了解需求", 30)}, at: "stage"},
+		{press: "方案制定", at: "pct"},
+		{say: "50", want: []string{"[" + zh("btn.keep", "¥80,000") + "]"}, not: []string{"¥50,000"}, at: "amount"},
+		{press: "保持", want: []string{zh("stage.close")}, not: []string{"[" + zh("btn.keep", "12月20日（周日）") + "]"}, at: "close"},
+	}}
+	newDeal := flowCase{name: "a new deal after /back", as: idZhang, turns: []turn{
+		{say: "/stage 瑞丰", at: "deal"},
+		{press: "方案制定", at: "stage"},
+		{say: "/back", at: "deal"},
+		{press: zh("btn.new_deal"), want: []string{zh("stage.stage", ruifeng), "[方案制定]"}, at: "stage"},
+		{press: "初次沟通", at: "pct"},
+		{say: "10", want: []string{zh("stage.amount")}, not: []string{"[保持"}, at: "amount"},
+		{say: "-", want: []string{zh("stage.close")}, not: []string{"[保持"}, at: "close"},
+		{say: "-", at: "note"},
+		{say: "-", want: []string{zh("card.confirm", ruifeng+" · 初次沟通 · 10%")}, not: []string{"等预算"}, at: "confirm"},
+	}}
+	runFlow(t, []flowCase{move, open, won}, bad, edit, collaborator, handedOver, otherDeal, newDeal)
 }

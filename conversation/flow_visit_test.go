@@ -14,7 +14,7 @@ func TestFlowVisit(t *testing.T) {
 		{say: "/visit 青禾", want: []string{zh("visit.content", qinghe)}, at: "content", calls: []string{"FindCustomers"}},
 		{say: "拜访王总，确认需求，预算5万左右", want: []string{zh("visit.next")}, at: "next", calls: []string{}},
 		{say: "下周五 发方案", want: []string{zh("visit.saved_next", "12月4日（周五）", "发方案"), "[" + zh("btn.advance_stage") + "]"},
-			calls: []string{"CustomerFor", "LogActivity"}},
+			calls: []string{"LogActivity"}},
 		{press: zh("btn.advance_stage"), run: "/stage #1"},
 	}, writes: []write{{"LogActivity", crm.Activity{CustomerID: custQinghe, UserID: idZhang, Kind: crm.ActVisit,
 		Content: "拜访王总，确认需求，预算5万左右", NextAction: "发方案", NextDate: "2026-12-04", At: testNow}}}}
@@ -38,9 +38,14 @@ func TestFlowVisit(t *testing.T) {
 	}}
 	none := flowCase{name: "no match", as: idZhang, turns: []turn{
 		{say: "/visit 恒通", want: []string{zh("pick.none", "恒通"), zh("pick.prompt")}, at: "customer"},
-		{say: "不存在的公司", want: []string{zh("pick.none", "不存在的公司")}, at: "customer"},
+		{say: "不存在的公司", want: []string{zh("pick.none", "不存在的公司")}, at: "customer", refused: true},
 		{say: "有限公司", want: []string{zh("pick.several", "有限公司")}, at: "customer"},
 		{press: "青禾", want: []string{zh("visit.content", qinghe)}, at: "content"},
+	}}
+	// A refused name leaves the form as it was: the same candidates.
+	severalThenNone := flowCase{name: "several, then no match", as: idZhang, turns: []turn{
+		{say: "/visit 有限公司", at: "customer"},
+		{say: "不存在的公司", want: []string{zh("pick.none", "不存在的公司"), zh("pick.several", "有限公司")}, at: "customer", refused: true},
 	}}
 	// A collaborator may log a visit; someone who cannot see it finds nothing.
 	collaborator := flowCase{name: "a collaborator", as: idLi, turns: []turn{
@@ -50,7 +55,7 @@ func TestFlowVisit(t *testing.T) {
 	}, writes: []write{{"LogActivity", crm.Activity{CustomerID: custQinghe, UserID: idLi, Kind: crm.ActVisit, Content: "一起拜访了王总", At: testNow}}}}
 	stranger := flowCase{name: "someone who may not see it", as: idZhao, turns: []turn{
 		{say: "/visit 青禾", want: []string{zh("pick.none", "青禾"), "[金桥贸易有限公司]"}, not: []string{qinghe}, at: "customer"},
-		{say: "#1", want: []string{zh("pick.none", "#1")}, at: "customer"},
+		{say: "#1", want: []string{zh("pick.none", "#1")}, at: "customer", refused: true},
 	}}
 	bad := flowCase{name: "bad input at each step", as: idZhang, turns: []turn{
 		{say: "/visit 青禾", at: "content"},
@@ -69,5 +74,5 @@ func TestFlowVisit(t *testing.T) {
 		{say: "-", want: []string{zh("customer.not_found")}, at: "next",
 			before: func(f *fakeCRM) { f.customers[custRuifeng-1].OwnerID = idZhao }},
 	}}
-	runFlow(t, []flowCase{happy, picked, english}, several, none, collaborator, stranger, bad, gone)
+	runFlow(t, []flowCase{happy, picked, english}, several, severalThenNone, none, collaborator, stranger, bad, gone)
 }
