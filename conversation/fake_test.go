@@ -151,9 +151,12 @@ func (f *fakeCRM) call(method string) error {
 	return nil
 }
 
-func (f *fakeCRM) wrote(method string, arg any) { f.writes = append(f.writes, write{method, arg}) }
-
-func (f *fakeCRM) id() int64 { f.nextID++; return f.nextID }
+// wrote records a change and returns an id for what it creates.
+func (f *fakeCRM) wrote(method string, arg any) int64 {
+	f.writes = append(f.writes, write{method, arg})
+	f.nextID++
+	return f.nextID
+}
 
 // withOwner fills what reads fill: the owner's name and department.
 func (f *fakeCRM) withOwner(c crm.Customer) crm.Customer {
@@ -268,32 +271,34 @@ func (f *fakeCRM) byKey(key string) (crm.Customer, bool) {
 	return crm.Customer{}, false
 }
 
+// act records a call to a use case that acts on a customer, and checks the
+// customer the way sales does.
+func (f *fakeCRM) act(method string, actor crm.Viewer, customerID int64, reach sales.Reach) error {
+	if err := f.call(method); err != nil {
+		return err
+	}
+	_, err := f.customer(actor, customerID, reach)
+	return err
+}
+
 // The use cases (conversation.Sales), in its order.
 
 func (f *fakeCRM) AddAppointment(_ context.Context, actor crm.Viewer, a crm.Appointment) (crm.Appointment, error) {
-	if err := f.call("AddAppointment"); err != nil {
-		return a, err
-	}
-	if _, err := f.customer(actor, a.CustomerID, sales.Change); err != nil {
+	if err := f.act("AddAppointment", actor, a.CustomerID, sales.Change); err != nil {
 		return a, err
 	}
 	a.UserID = actor.ID
-	f.wrote("AddAppointment", a)
-	a.ID = f.id()
+	a.ID = f.wrote("AddAppointment", a)
 	f.appts = append(f.appts, a)
 	return a, nil
 }
 
 func (f *fakeCRM) AddComplaint(_ context.Context, actor crm.Viewer, k crm.Complaint) (crm.Complaint, error) {
-	if err := f.call("AddComplaint"); err != nil {
-		return k, err
-	}
-	if _, err := f.customer(actor, k.CustomerID, sales.Change); err != nil {
+	if err := f.act("AddComplaint", actor, k.CustomerID, sales.Change); err != nil {
 		return k, err
 	}
 	k.UserID = actor.ID
-	f.wrote("AddComplaint", k)
-	k.ID, k.Status = f.id(), crm.ComplaintOpen
+	k.ID, k.Status = f.wrote("AddComplaint", k), crm.ComplaintOpen
 	f.complaints = append(f.complaints, k)
 	return k, nil
 }
@@ -313,38 +318,29 @@ func (f *fakeCRM) AddCustomer(_ context.Context, actor crm.Viewer, c crm.Custome
 		return c, nil, err
 	}
 	c.OwnerID = actor.ID
-	f.wrote("AddCustomer", c)
-	c.ID, c.CreatedAt = f.id(), at
+	c.ID, c.CreatedAt = f.wrote("AddCustomer", c), at
 	f.customers = append(f.customers, c)
 	return f.withOwner(c), nil, nil
 }
 
 func (f *fakeCRM) AddPayment(_ context.Context, actor crm.Viewer, p crm.Payment) (crm.Payment, error) {
-	if err := f.call("AddPayment"); err != nil {
+	if err := f.act("AddPayment", actor, p.CustomerID, sales.Change); err != nil {
 		return p, err
 	}
-	if _, err := f.customer(actor, p.CustomerID, sales.Change); err != nil {
-		return p, err
-	}
-	f.wrote("AddPayment", p)
+	p.ID = f.wrote("AddPayment", p)
 	for i := range f.plans {
 		if f.plans[i].ID == p.PlanID {
 			f.plans[i].Paid += p.Amount
 		}
 	}
-	p.ID = f.id()
 	return p, nil
 }
 
 func (f *fakeCRM) AddPaymentPlan(_ context.Context, actor crm.Viewer, p crm.PaymentPlan) (crm.PaymentPlan, error) {
-	if err := f.call("AddPaymentPlan"); err != nil {
+	if err := f.act("AddPaymentPlan", actor, p.CustomerID, sales.Change); err != nil {
 		return p, err
 	}
-	if _, err := f.customer(actor, p.CustomerID, sales.Change); err != nil {
-		return p, err
-	}
-	f.wrote("AddPaymentPlan", p)
-	p.ID = f.id()
+	p.ID = f.wrote("AddPaymentPlan", p)
 	f.plans = append(f.plans, p)
 	return p, nil
 }
@@ -624,30 +620,29 @@ func (f *fakeCRM) HandoverUser(_ context.Context, actor crm.Viewer, name string,
 	if err := f.call("HandoverUser"); err != nil {
 		return crm.User{}, err
 	}
-	for _, u := range f.users {
-		if strings.EqualFold(u.Name, strings.TrimSpace(name)) && u.ID != except {
-			if !actor.CanManage(u) || u.Role == crm.RoleAdmin {
-				return u, crm.Errorf(crm.CodeInvalid, "handover.not_yours", u.Name)
-			}
-			if to && !u.Active {
-				return u, crm.Errorf(crm.CodeInvalid, "handover.inactive", u.Name)
-			}
-			return u, nil
+	var u crm.User
+	for _, x := range f.users {
+		if strings.EqualFold(x.Name, strings.TrimSpace(name)) && x.ID != except {
+			u = x
 		}
 	}
-	return crm.User{}, crm.Errorf(crm.CodeInvalid, "handover.no_user", name)
+	switch {
+	case u.ID == 0:
+		return u, crm.Errorf(crm.CodeInvalid, "handover.no_user", name)
+	case !actor.CanManage(u) || u.Role == crm.RoleAdmin:
+		return u, crm.Errorf(crm.CodeInvalid, "handover.not_yours", u.Name)
+	case to && !u.Active:
+		return u, crm.Errorf(crm.CodeInvalid, "handover.inactive", u.Name)
+	}
+	return u, nil
 }
 
 func (f *fakeCRM) LogActivity(_ context.Context, actor crm.Viewer, a crm.Activity) (crm.Activity, error) {
-	if err := f.call("LogActivity"); err != nil {
-		return a, err
-	}
-	if _, err := f.customer(actor, a.CustomerID, sales.See); err != nil {
+	if err := f.act("LogActivity", actor, a.CustomerID, sales.See); err != nil {
 		return a, err
 	}
 	a.UserID = actor.ID
-	f.wrote("LogActivity", a)
-	a.ID = f.id()
+	a.ID = f.wrote("LogActivity", a)
 	return a, nil
 }
 
@@ -733,12 +728,12 @@ func (f *fakeCRM) SaveDeal(_ context.Context, actor crm.Viewer, d crm.Deal) (crm
 	if err := crm.CheckStageMove(from, d.Stage, d.WinPct); err != nil {
 		return d, err
 	}
-	f.wrote("SaveDeal", d)
+	id := f.wrote("SaveDeal", d)
 	d.CustomerName = c.Name
 	if at >= 0 {
 		f.deals[at] = d
 	} else {
-		d.ID = f.id()
+		d.ID = id
 		f.deals = append(f.deals, d)
 	}
 	return d, nil
@@ -749,8 +744,7 @@ func (f *fakeCRM) SaveReport(_ context.Context, actor crm.Viewer, r crm.Report) 
 		return r, err
 	}
 	r.UserID = actor.ID
-	f.wrote("SaveReport", r)
-	r.ID = f.id()
+	r.ID = f.wrote("SaveReport", r)
 	f.reports = append(f.reports, r)
 	return r, nil
 }

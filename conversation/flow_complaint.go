@@ -112,12 +112,9 @@ func complaintSave(ctx context.Context, env *Env, f Form, in Input) (Result, err
 }
 
 func complaintClose(ctx context.Context, env *Env, f Form, in Input) (Result, error) {
-	res := ""
-	if !in.Skip {
-		var err error
-		if res, err = textAnswer(in, maxNote); err != nil {
-			return Result{}, err
-		}
+	res, err := optionalTextAnswer(in, maxNote)
+	if err != nil {
+		return Result{}, err
 	}
 	if _, err := env.Sales.CloseComplaint(ctx, env.Viewer, f.Int("complaint_id"), res, env.Now); err != nil {
 		return Result{}, err

@@ -58,35 +58,28 @@ func TestFlowStage(t *testing.T) {
 		{say: "随便", want: []string{zh("input.pick_button")}, at: "confirm", refused: true},
 		{say: "保存", want: []string{zh("stage.saved", ruifeng, "了解需求", 30)}},
 	}, writes: []write{{"SaveDeal", crm.Deal{CustomerID: custRuifeng, OwnerID: idZhang, Stage: crm.StageNeeds, WinPct: 30, Amount: crm.Yuan(50000), Note: "等预算审批"}}}}
-	edit := flowCase{name: "edit from the card", as: idZhang, turns: []turn{
-		{say: "/stage 青禾", at: "stage"},
-		{press: "方案制定", at: "pct"},
-		{say: "50", at: "amount"},
-		{say: "-", at: "close"},
-		{say: "-", at: "note"},
-		{say: "-", at: "confirm"},
-		{press: zh("btn.edit"), at: "edit"},
-		{press: zh("field.pct"), at: "pct"},
-		{say: "60", want: []string{zh("card.confirm", qinghe+" · 方案制定 · 60%")}, at: "confirm"},
-		{press: "保存"},
-	}, writes: []write{{"SaveDeal", crm.Deal{CustomerID: custQinghe, OwnerID: idZhang, Stage: crm.StageProposal, WinPct: 60}}}}
+	// A new deal's card for 青禾 at a stage and probability, the rest skipped.
+	card := func(stage, pct string, then ...turn) []turn {
+		return append([]turn{{say: "/stage 青禾", at: "stage"}, {press: stage, at: "pct"}, {say: pct, at: "amount"},
+			{say: "-", at: "close"}, {say: "-", at: "note"}, {say: "-", at: "confirm"}}, then...)
+	}
+	edit := flowCase{name: "edit from the card", as: idZhang, turns: card("方案制定", "50",
+		turn{press: zh("btn.edit"), at: "edit"},
+		turn{press: zh("field.pct"), at: "pct"},
+		turn{say: "60", want: []string{zh("card.confirm", qinghe+" · 方案制定 · 60%")}, at: "confirm"},
+		turn{press: "保存"},
+	), writes: []write{{"SaveDeal", crm.Deal{CustomerID: custQinghe, OwnerID: idZhang, Stage: crm.StageProposal, WinPct: 60}}}}
 	// A collaborator may log visits, not move deals.
 	collaborator := flowCase{name: "a collaborator", as: idLi, turns: []turn{
 		{say: "/stage 青禾", want: []string{zh("pick.none", "青禾")}, not: []string{zh("stage.stage", qinghe)}, at: "customer"},
 	}}
 	// The customer changed hands while the card was open: the rep is told,
 	// the form is kept, nothing is saved.
-	handedOver := flowCase{name: "only a collaborator by the time of saving", as: idZhang, turns: []turn{
-		{say: "/stage 青禾", at: "stage"},
-		{press: "初次沟通", at: "pct"},
-		{say: "10", at: "amount"},
-		{say: "-", at: "close"},
-		{say: "-", at: "note"},
-		{say: "-", at: "confirm"},
-		{press: "保存", want: []string{zh("auth.customer_forbidden")}, at: "confirm", before: func(f *fakeCRM) {
+	handedOver := flowCase{name: "only a collaborator by the time of saving", as: idZhang, turns: card("初次沟通", "10",
+		turn{press: "保存", want: []string{zh("auth.customer_forbidden")}, at: "confirm", before: func(f *fakeCRM) {
 			f.customers[custQinghe-1].OwnerID, f.customers[custQinghe-1].Collaborators = idZhao, []int64{idZhang}
 		}},
-	}}
+	)}
 	// The deal chosen decides the card's defaults: another deal (or a new
 	// one) chosen after /back does not keep the first one's.
 	twoDeals := func(f *fakeCRM) {

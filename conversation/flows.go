@@ -55,16 +55,21 @@ func textAnswer(in Input, max int) (string, error) {
 	return t, nil
 }
 
+// optionalTextAnswer is textAnswer for an optional field: "" when skipped.
+func optionalTextAnswer(in Input, max int) (string, error) {
+	if in.Skip {
+		return "", nil
+	}
+	return textAnswer(in, max)
+}
+
 // optionalAnswer stores an optional free-text answer of at most max runes
 // ("" when skipped) and goes to next (or back to the card).
 func optionalAnswer(key, next string, max int) func(context.Context, *Env, Form, Input) (Result, error) {
 	return func(_ context.Context, env *Env, f Form, in Input) (Result, error) {
-		v := ""
-		if !in.Skip {
-			var err error
-			if v, err = textAnswer(in, max); err != nil {
-				return Result{}, err
-			}
+		v, err := optionalTextAnswer(in, max)
+		if err != nil {
+			return Result{}, err
 		}
 		return Result{Next: afterEdit(f, next), Set: Fields{key: v}}, nil
 	}
