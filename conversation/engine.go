@@ -1,9 +1,20 @@
 // Package conversation runs multi-step forms as data: a flow is an ordered
-// list of named steps; each step prompts, parses and validates the answer and
-// returns the next step. A user's place in a form is JSON in the database,
-// keyed by (channel, chat, user), so a form survives a restart and works
-// with several instances. The package also holds the flows themselves and
-// the catalogue of everything salesbot says.
+// list of named steps, and a step is two functions of what the form holds
+// so far (a Form, read-only): Prompt says what to ask, Parse reads and
+// validates the answer and returns a Result — the next step, the fields it
+// sets (Result.Set) and what to say. A step changes nothing itself: the
+// engine applies the result to a copy of the stored session and stores it
+// only when the step succeeded, so an answer that is refused leaves the
+// stored form (its step, fields and trail) exactly as it was, and a step
+// can be tested by what it returns. The engine does the state's I/O; the
+// steps reach the CRM only through Sales, and a flow's last step calls one
+// use case (the stage card also reloads its customer, for the deal's owner;
+// a target also reads what it needs to warn and offer a split).
+//
+// A user's place in a form is JSON in the database, keyed by (channel,
+// chat, user), so a form survives a restart and works with several
+// instances. The package also holds the flows themselves and the catalogue
+// of everything salesbot says.
 package conversation
 
 import (
@@ -11,6 +22,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"strconv"
 	"strings"
 	"time"
@@ -104,32 +116,56 @@ func (in Input) Value() string {
 	return in.Text
 }
 
-// Result is what a step's Parse decides.
+// Result is what a step's Parse (or a flow's Begin) decides. The engine
+// applies it: it stores the fields of Set, goes to Next and says Say.
 type Result struct {
-	Next string        // the next step; "" for the next in order
-	Done bool          // the form is finished
-	Say  []crm.Message // said before the next prompt (or as the end)
+	Next string // the next step; "" for the next in order
+	Done bool   // the form is finished
+	// Set are the fields the step sets; "" removes one.
+	Set Fields
+	Say []crm.Message // said before the next prompt (or as the end)
 	// Menu offers follow-up actions after the form ends; each value is a
 	// command line run when its button is pressed.
 	Menu []Choice
+	// Saved says the step called the form's use case and the form goes on
+	// with what follows from it (splitting a target just set): /back
+	// cannot return to what is saved.
+	Saved bool
 }
 
-// Step is one question of a flow.
+// Fields are a form's answers by name.
+type Fields map[string]string
+
+// with returns r also setting the fields of set that r does not set
+// itself (what an earlier part of the same step found).
+func (r Result) with(set Fields) Result {
+	if len(set) == 0 {
+		return r
+	}
+	m := maps.Clone(set)
+	maps.Copy(m, r.Set)
+	r.Set = m
+	return r
+}
+
+// Step is one question of a flow. Prompt and Parse read the form; they
+// change it only through the Result that Parse returns.
 type Step struct {
 	Name     string
 	Optional bool // accepts "-" / 跳过 / skip
-	Prompt   func(ctx context.Context, env *Env, s *Session) (Prompt, error)
-	Parse    func(ctx context.Context, env *Env, s *Session, in Input) (Result, error)
+	Prompt   func(ctx context.Context, env *Env, f Form) (Prompt, error)
+	Parse    func(ctx context.Context, env *Env, f Form, in Input) (Result, error)
 }
 
 // Flow is a form: an ordered list of steps.
 type Flow struct {
 	Name  string
 	Steps []*Step
-	// Begin prepares the session from the command's arguments and returns
-	// the first step ("" for the first in order), or ends the flow at once
+	// Begin reads the command's arguments (the form holds only the fields
+	// it was started with) and returns the first step ("" for the first in
+	// order) and the fields the arguments answer, or ends the flow at once
 	// with Done (e.g. when the argument already answers everything).
-	Begin func(ctx context.Context, env *Env, s *Session, args string) (Result, error)
+	Begin func(ctx context.Context, env *Env, f Form, args string) (Result, error)
 }
 
 func (f *Flow) step(name string) (*Step, int) {
@@ -151,25 +187,56 @@ type Session struct {
 	Choices []Choice          `json:"choices,omitempty"`
 }
 
-// Get returns a stored field.
-func (s *Session) Get(k string) string { return s.Data[k] }
+// form is what the session's steps read: a copy, so that nothing a step
+// does reaches the stored session but its Result.
+func (s *Session) form() Form { return Form{flow: s.Flow, data: maps.Clone(s.Data)} }
 
-// Set stores a field.
-func (s *Session) Set(k, v string) {
-	if s.Data == nil {
-		s.Data = map[string]string{}
+// with returns a copy of the session with the fields of set applied: the
+// session as it will be stored if the step goes on.
+func (s *Session) with(set Fields) *Session {
+	c := *s
+	c.Data = maps.Clone(s.Data)
+	if c.Data == nil {
+		c.Data = map[string]string{}
 	}
-	s.Data[k] = v
+	for k, v := range set {
+		if v == "" {
+			delete(c.Data, k)
+		} else {
+			c.Data[k] = v
+		}
+	}
+	c.Trail = append([]string(nil), s.Trail...)
+	return &c
 }
 
-// Int returns a stored integer field (0 if absent).
-func (s *Session) Int(k string) int64 {
-	n, _ := strconv.ParseInt(s.Data[k], 10, 64)
+// Form is a read-only view of a session's fields: what steps read.
+type Form struct {
+	flow string
+	data map[string]string
+}
+
+// Flow is the name of the form's flow.
+func (f Form) Flow() string { return f.flow }
+
+// Get returns a field ("" if absent).
+func (f Form) Get(k string) string { return f.data[k] }
+
+// Int returns an integer field (0 if absent).
+func (f Form) Int(k string) int64 {
+	n, _ := strconv.ParseInt(f.data[k], 10, 64)
 	return n
 }
 
-// SetInt stores an integer field.
-func (s *Session) SetInt(k string, v int64) { s.Set(k, strconv.FormatInt(v, 10)) }
+// With returns the form as it would be with the fields of set applied, for
+// a step that goes on deciding with what it has just found.
+func (f Form) With(set Fields) Form {
+	s := &Session{Flow: f.flow, Data: f.data}
+	return s.with(set).form()
+}
+
+// itoa writes an integer field.
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 // Engine runs flows over stored state.
 type Engine struct {
@@ -242,10 +309,7 @@ func (e *Engine) StartWith(ctx context.Context, env *Env, flow, args string, see
 	if !ok {
 		return nil, fmt.Errorf("conversation: no flow %q", flow)
 	}
-	s := &Session{Flow: flow, Data: map[string]string{}}
-	for k, v := range seed {
-		s.Data[k] = v
-	}
+	s := (&Session{Flow: flow}).with(seed)
 	var out []crm.Message
 	if prev, _ := e.Active(ctx, env); prev.InForm() && prev.Flow != flow {
 		out = append(out, crm.Message{Text: env.T("flow.replaced")})
@@ -253,10 +317,11 @@ func (e *Engine) StartWith(ctx context.Context, env *Env, flow, args string, see
 	res := Result{}
 	if f.Begin != nil {
 		var err error
-		res, err = f.Begin(ctx, env, s, args)
+		res, err = f.Begin(ctx, env, s.form(), args)
 		if err != nil {
 			return out, err
 		}
+		s = s.with(res.Set)
 	}
 	out = append(out, res.Say...)
 	if res.Done {
@@ -269,7 +334,8 @@ func (e *Engine) StartWith(ctx context.Context, env *Env, flow, args string, see
 	return e.goTo(ctx, env, f, s, next, out)
 }
 
-// goTo prompts step name and stores the session.
+// goTo prompts step name and stores the session (the engine's own copy:
+// only its step, the prompt's number and choices change here).
 func (e *Engine) goTo(ctx context.Context, env *Env, f *Flow, s *Session, name string, out []crm.Message) ([]crm.Message, error) {
 	st, _ := f.step(name)
 	if st == nil {
@@ -287,7 +353,7 @@ func (e *Engine) goTo(ctx context.Context, env *Env, f *Flow, s *Session, name s
 }
 
 func (e *Engine) prompt(ctx context.Context, env *Env, f *Flow, s *Session, st *Step) (crm.Message, error) {
-	p, err := st.Prompt(ctx, env, s)
+	p, err := st.Prompt(ctx, env, s.form())
 	if err != nil {
 		return crm.Message{}, err
 	}
@@ -417,9 +483,14 @@ func (e *Engine) Continue(ctx context.Context, env *Env, text, button string) (o
 		}
 		return []crm.Message{{Text: env.T("button.stale")}}, "", true, nil
 	}
+	// A form of a flow or step that no longer exists (an older version
+	// stored it) is dropped.
 	f := e.flows[s.Flow]
+	if f == nil {
+		return nil, "", false, e.clear(ctx, env)
+	}
 	st, _ := f.step(s.Step)
-	if f == nil || st == nil {
+	if st == nil {
 		return nil, "", false, e.clear(ctx, env)
 	}
 	text = strings.TrimSpace(text)
@@ -457,17 +528,18 @@ func (e *Engine) Continue(ctx context.Context, env *Env, text, button string) (o
 			in.Skip = true
 		}
 	}
-	res, err := st.Parse(ctx, env, s, in)
+	res, err := st.Parse(ctx, env, s.form(), in)
 	if err != nil {
 		if de, ok := crm.AsError(err); ok && (de.Code == crm.CodeInvalid || de.Code == crm.CodeNotFound) {
 			// Bad answer: say what was wrong and ask the same step again;
-			// everything typed before stays in the session.
+			// the stored form stays as it was.
 			msg := crm.Message{Text: T(env.Lang, de.Key, de.Args...)}
 			out, err = e.goTo(ctx, env, f, s, s.Step, []crm.Message{msg})
 			return out, "", true, err
 		}
 		return nil, "", true, err
 	}
+	s = s.with(res.Set)
 	out = append(out, res.Say...)
 	if res.Done {
 		return append(out, e.finish(ctx, env, s, res)...), "", true, nil
@@ -480,7 +552,10 @@ func (e *Engine) Continue(ctx context.Context, env *Env, text, button string) (o
 		}
 		next = f.Steps[i+1].Name
 	}
-	if next != s.Step {
+	switch {
+	case res.Saved:
+		s.Trail = nil
+	case next != s.Step:
 		s.Trail = append(s.Trail, s.Step)
 	}
 	out, err = e.goTo(ctx, env, f, s, next, out)
@@ -488,7 +563,7 @@ func (e *Engine) Continue(ctx context.Context, env *Env, text, button string) (o
 }
 
 // maxInput bounds any one answer; longer text is refused, not cut.
-const maxInput = 4000
+const maxInput = crm.MaxNoteRunes
 
 // finish ends a form; with a menu it keeps the follow-up buttons live.
 func (e *Engine) finish(ctx context.Context, env *Env, s *Session, res Result) []crm.Message {

@@ -2,6 +2,7 @@ package conversation
 
 import (
 	"context"
+	"time"
 
 	"github.com/salesbot-crm/salesbot/crm"
 	"github.com/salesbot-crm/salesbot/crm/typed"
@@ -14,9 +15,9 @@ func apptFlow() *Flow {
 		Begin: beginWithCustomer(goStep("when")),
 		Steps: []*Step{
 			customerStep(goStep("when")),
-			{Name: "when", Prompt: func(_ context.Context, env *Env, s *Session) (Prompt, error) {
-				return Prompt{Text: env.T("appt.when", s.Get(keyCustomerName))}, nil
-			}, Parse: func(_ context.Context, env *Env, s *Session, in Input) (Result, error) {
+			{Name: "when", Prompt: func(_ context.Context, env *Env, f Form) (Prompt, error) {
+				return Prompt{Text: env.T("appt.when", f.Get(keyCustomerName))}, nil
+			}, Parse: func(_ context.Context, env *Env, f Form, in Input) (Result, error) {
 				t, err := typed.DateTime(in.Text, env.Now, 0, 0, false)
 				if err != nil {
 					return Result{}, crm.Errorf(crm.CodeInvalid, "appt.when_invalid")
@@ -24,13 +25,12 @@ func apptFlow() *Flow {
 				if !t.After(env.Now) {
 					return Result{}, crm.Errorf(crm.CodeInvalid, "appt.past")
 				}
-				s.Set("at", t.Format("2006-01-02T15:04:05Z07:00"))
-				return Result{Next: afterEdit(s, "place")}, nil
+				return Result{Next: afterEdit(f, "place"), Set: Fields{"at": t.Format(time.RFC3339)}}, nil
 			}},
 			{Name: "place", Optional: true, Prompt: staticPrompt("appt.place", nil), Parse: optionalText("place", "purpose")},
 			{Name: "purpose", Optional: true, Prompt: staticPrompt("appt.purpose", nil), Parse: optionalText("purpose", "confirm")},
-			{Name: "confirm", Prompt: func(_ context.Context, env *Env, s *Session) (Prompt, error) {
-				return Prompt{Text: env.T("card.confirm", apptCard(env, s)), Choices: confirmChoices(env)}, nil
+			{Name: "confirm", Prompt: func(_ context.Context, env *Env, f Form) (Prompt, error) {
+				return Prompt{Text: env.T("card.confirm", apptCard(env, f)), Choices: confirmChoices(env)}, nil
 			}, Parse: apptSave},
 			editStep(func(env *Env) []Choice {
 				return []Choice{{env.T("field.when"), "when"}, {env.T("field.place"), "place"}, {env.T("field.purpose"), "purpose"}}
@@ -40,54 +40,40 @@ func apptFlow() *Flow {
 }
 
 // optionalText stores an optional free-text answer.
-func optionalText(key, next string) func(context.Context, *Env, *Session, Input) (Result, error) {
-	return func(_ context.Context, env *Env, s *Session, in Input) (Result, error) {
-		if in.Skip {
-			s.Set(key, "")
-			return Result{Next: afterEdit(s, next)}, nil
-		}
-		v, err := textAnswer(in, maxNote)
-		if err != nil {
-			return Result{}, err
-		}
-		s.Set(key, v)
-		return Result{Next: afterEdit(s, next)}, nil
-	}
+func optionalText(key, next string) func(context.Context, *Env, Form, Input) (Result, error) {
+	return optionalAnswer(key, next, maxNote)
 }
 
-func apptTime(env *Env, s *Session) string {
-	t, err := parseStamp(s.Get("at"))
+func apptTime(env *Env, f Form) string {
+	t, err := parseStamp(f.Get("at"))
 	if err != nil {
 		return "-"
 	}
 	return FormatDateTime(env.Lang, t, env.Now.Location())
 }
 
-func apptCard(env *Env, s *Session) string {
-	card := s.Get(keyCustomerName) + " · " + apptTime(env, s)
-	if p := s.Get("place"); p != "" {
+func apptCard(env *Env, f Form) string {
+	card := f.Get(keyCustomerName) + " · " + apptTime(env, f)
+	if p := f.Get("place"); p != "" {
 		card += " · " + p
 	}
-	if p := s.Get("purpose"); p != "" {
+	if p := f.Get("purpose"); p != "" {
 		card += "\n" + p
 	}
 	return card
 }
 
-func apptSave(ctx context.Context, env *Env, s *Session, in Input) (Result, error) {
+func apptSave(ctx context.Context, env *Env, f Form, in Input) (Result, error) {
 	if res, save, err := cardAnswer(env, in, "edit"); !save {
 		return res, err
 	}
-	c, err := pickedCustomer(ctx, env, s)
+	at, err := parseStamp(f.Get("at"))
 	if err != nil {
 		return Result{}, err
 	}
-	at, err := parseStamp(s.Get("at"))
-	if err != nil {
+	a := crm.Appointment{CustomerID: f.Int(keyCustomer), At: at, Place: f.Get("place"), Purpose: f.Get("purpose")}
+	if _, err := env.Sales.AddAppointment(ctx, env.Viewer, a); err != nil {
 		return Result{}, err
 	}
-	if _, err := env.Sales.AddAppointment(ctx, env.Viewer, crm.Appointment{CustomerID: c.ID, At: at, Place: s.Get("place"), Purpose: s.Get("purpose")}); err != nil {
-		return Result{}, err
-	}
-	return Result{Done: true, Say: []crm.Message{{Text: env.T("appt.saved", c.Name, apptTime(env, s)), Edit: in.Choice != nil}}}, nil
+	return Result{Done: true, Say: []crm.Message{{Text: env.T("appt.saved", f.Get(keyCustomerName), apptTime(env, f)), Edit: in.Choice != nil}}}, nil
 }

@@ -15,7 +15,7 @@ func parseStamp(s string) (time.Time, error) { return time.Parse(time.RFC3339, s
 func complaintFlow() *Flow {
 	return &Flow{
 		Name: "complaint",
-		Begin: func(ctx context.Context, env *Env, s *Session, args string) (Result, error) {
+		Begin: func(ctx context.Context, env *Env, f Form, args string) (Result, error) {
 			a := strings.ToLower(strings.TrimSpace(args))
 			if a == "close" || a == "关闭" {
 				return complaintToWhich(ctx, env)
@@ -23,12 +23,12 @@ func complaintFlow() *Flow {
 			if a == "" {
 				return Result{Next: "action"}, nil
 			}
-			return beginWithCustomer(goStep("content"))(ctx, env, s, args)
+			return beginWithCustomer(goStep("content"))(ctx, env, f, args)
 		},
 		Steps: []*Step{
-			{Name: "action", Prompt: func(_ context.Context, env *Env, _ *Session) (Prompt, error) {
+			{Name: "action", Prompt: func(_ context.Context, env *Env, _ Form) (Prompt, error) {
 				return Prompt{Text: env.T("complaint.action"), Choices: []Choice{{env.T("btn.complaint_new"), "new"}, {env.T("btn.complaint_close"), "close"}}, Columns: 2}, nil
-			}, Parse: func(ctx context.Context, env *Env, s *Session, in Input) (Result, error) {
+			}, Parse: func(ctx context.Context, env *Env, _ Form, in Input) (Result, error) {
 				v := in.Value()
 				switch {
 				case v == "close" || strings.Contains(v, "关闭"):
@@ -39,26 +39,19 @@ func complaintFlow() *Flow {
 				return Result{}, crm.Errorf(crm.CodeInvalid, "input.pick_button")
 			}},
 			customerStep(goStep("content")),
-			{Name: "content", Prompt: func(_ context.Context, env *Env, s *Session) (Prompt, error) {
-				return Prompt{Text: env.T("complaint.content", s.Get(keyCustomerName))}, nil
-			}, Parse: func(_ context.Context, env *Env, s *Session, in Input) (Result, error) {
+			{Name: "content", Prompt: func(_ context.Context, env *Env, f Form) (Prompt, error) {
+				return Prompt{Text: env.T("complaint.content", f.Get(keyCustomerName))}, nil
+			}, Parse: func(_ context.Context, env *Env, _ Form, in Input) (Result, error) {
 				v, err := textAnswer(in, maxNote)
 				if err != nil {
 					return Result{}, err
 				}
-				s.Set("content", v)
-				return Result{Next: "confirm"}, nil
+				return Result{Next: "confirm", Set: Fields{"content": v}}, nil
 			}},
-			{Name: "confirm", Prompt: func(_ context.Context, env *Env, s *Session) (Prompt, error) {
-				return Prompt{Text: env.T("card.confirm", s.Get(keyCustomerName)+"\n"+s.Get("content")), Choices: confirmChoices(env)}, nil
+			{Name: "confirm", Prompt: func(_ context.Context, env *Env, f Form) (Prompt, error) {
+				return Prompt{Text: env.T("card.confirm", f.Get(keyCustomerName)+"\n"+f.Get("content")), Choices: confirmChoices(env)}, nil
 			}, Parse: complaintSave},
-			{Name: "which", Prompt: complaintWhichPrompt, Parse: func(ctx context.Context, env *Env, s *Session, in Input) (Result, error) {
-				if in.Choice == nil {
-					return Result{}, crm.Errorf(crm.CodeInvalid, "input.pick_button")
-				}
-				s.Set("complaint_id", in.Choice.Value)
-				return Result{Next: "resolution"}, nil
-			}},
+			{Name: "which", Prompt: complaintWhichPrompt, Parse: complaintWhich},
 			{Name: "resolution", Optional: true, Prompt: staticPrompt("complaint.resolution", nil), Parse: complaintClose},
 			editStep(func(env *Env) []Choice { return []Choice{{env.T("field.content"), "content"}} }),
 		},
@@ -78,7 +71,7 @@ func complaintToWhich(ctx context.Context, env *Env) (Result, error) {
 	return Result{Next: "which"}, nil
 }
 
-func complaintWhichPrompt(ctx context.Context, env *Env, s *Session) (Prompt, error) {
+func complaintWhichPrompt(ctx context.Context, env *Env, _ Form) (Prompt, error) {
 	open, err := env.Sales.OpenComplaints(ctx, env.Viewer, 8)
 	if err != nil {
 		return Prompt{}, err
@@ -88,39 +81,43 @@ func complaintWhichPrompt(ctx context.Context, env *Env, s *Session) (Prompt, er
 		if i == 8 {
 			break
 		}
-		p.Choices = append(p.Choices, Choice{Short(k.Customer.Name, 12) + "：" + Short(k.Content, 16), strconv.FormatInt(k.ID, 10)})
+		p.Choices = append(p.Choices, Choice{Short(k.Customer.Name, 12) + "：" + Short(k.Content, 16), itoa(k.ID)})
 	}
 	return p, nil
 }
 
-func complaintSave(ctx context.Context, env *Env, s *Session, in Input) (Result, error) {
+// complaintWhich takes the complaint to close, checked against the viewer
+// (it may have changed hands since the list), with its customer's name for
+// the receipt.
+func complaintWhich(ctx context.Context, env *Env, _ Form, in Input) (Result, error) {
+	if in.Choice == nil {
+		return Result{}, crm.Errorf(crm.CodeInvalid, "input.pick_button")
+	}
+	id, _ := strconv.ParseInt(in.Choice.Value, 10, 64)
+	k, err := env.Sales.Complaint(ctx, env.Viewer, id)
+	if err != nil {
+		return Result{}, err
+	}
+	return Result{Next: "resolution", Set: Fields{"complaint_id": itoa(k.ID), keyCustomerName: k.Customer.Name}}, nil
+}
+
+func complaintSave(ctx context.Context, env *Env, f Form, in Input) (Result, error) {
 	if res, save, err := cardAnswer(env, in, "content"); !save {
 		return res, err
 	}
-	c, err := pickedCustomer(ctx, env, s)
-	if err != nil {
+	if _, err := env.Sales.AddComplaint(ctx, env.Viewer, crm.Complaint{CustomerID: f.Int(keyCustomer), Content: f.Get("content")}); err != nil {
 		return Result{}, err
 	}
-	if _, err := env.Sales.AddComplaint(ctx, env.Viewer, crm.Complaint{CustomerID: c.ID, Content: s.Get("content")}); err != nil {
-		return Result{}, err
-	}
-	return Result{Done: true, Say: []crm.Message{{Text: env.T("complaint.saved", c.Name), Edit: in.Choice != nil}}}, nil
+	return Result{Done: true, Say: []crm.Message{{Text: env.T("complaint.saved", f.Get(keyCustomerName)), Edit: in.Choice != nil}}}, nil
 }
 
-func complaintClose(ctx context.Context, env *Env, s *Session, in Input) (Result, error) {
-	k, err := env.Sales.Complaint(ctx, env.Viewer, s.Int("complaint_id"))
+func complaintClose(ctx context.Context, env *Env, f Form, in Input) (Result, error) {
+	res, err := optionalTextAnswer(in, maxNote)
 	if err != nil {
 		return Result{}, err
 	}
-	c := k.Customer
-	res := ""
-	if !in.Skip {
-		if res, err = textAnswer(in, maxNote); err != nil {
-			return Result{}, err
-		}
-	}
-	if _, err := env.Sales.CloseComplaint(ctx, env.Viewer, k.ID, res, env.Now); err != nil {
+	if _, err := env.Sales.CloseComplaint(ctx, env.Viewer, f.Int("complaint_id"), res, env.Now); err != nil {
 		return Result{}, err
 	}
-	return Result{Done: true, Say: []crm.Message{{Text: env.T("complaint.closed_ok", c.Name)}}}, nil
+	return Result{Done: true, Say: []crm.Message{{Text: env.T("complaint.closed_ok", f.Get(keyCustomerName))}}}, nil
 }

@@ -14,72 +14,66 @@ import (
 func handoverFlow() *Flow {
 	return &Flow{
 		Name: "handover",
-		Begin: func(ctx context.Context, env *Env, s *Session, args string) (Result, error) {
+		Begin: func(ctx context.Context, env *Env, _ Form, args string) (Result, error) {
 			// "/handover 张三" (e.g. from deactivation) names the leaver.
 			if name := strings.TrimSpace(args); name != "" {
-				u, err := handoverUser(ctx, env, name, 0)
-				if err != nil {
-					return Result{}, err
-				}
-				s.SetInt("from", u.ID)
-				s.Set("from_name", u.Name)
-				return Result{Next: "to"}, nil
+				return handoverFrom(ctx, env, name)
 			}
 			return Result{}, nil
 		},
 		Steps: []*Step{
-			{Name: "from", Prompt: func(ctx context.Context, env *Env, s *Session) (Prompt, error) {
+			{Name: "from", Prompt: func(ctx context.Context, env *Env, _ Form) (Prompt, error) {
 				return handoverUsersPrompt(ctx, env, env.T("handover.from"), 0, true)
-			}, Parse: func(ctx context.Context, env *Env, s *Session, in Input) (Result, error) {
-				u, err := handoverUser(ctx, env, in.Value(), 0)
+			}, Parse: func(ctx context.Context, env *Env, _ Form, in Input) (Result, error) {
+				return handoverFrom(ctx, env, in.Value())
+			}},
+			{Name: "to", Prompt: func(ctx context.Context, env *Env, f Form) (Prompt, error) {
+				return handoverUsersPrompt(ctx, env, env.T("handover.to", f.Get("from_name")), f.Int("from"), false)
+			}, Parse: func(ctx context.Context, env *Env, f Form, in Input) (Result, error) {
+				u, err := handoverUser(ctx, env, in.Value(), f.Int("from"))
 				if err != nil {
 					return Result{}, err
 				}
-				s.SetInt("from", u.ID)
-				s.Set("from_name", u.Name)
-				return Result{Next: "to"}, nil
-			}},
-			{Name: "to", Prompt: func(ctx context.Context, env *Env, s *Session) (Prompt, error) {
-				return handoverUsersPrompt(ctx, env, env.T("handover.to", s.Get("from_name")), s.Int("from"), false)
-			}, Parse: func(ctx context.Context, env *Env, s *Session, in Input) (Result, error) {
-				u, err := handoverUser(ctx, env, in.Value(), s.Int("from"))
+				n, err := env.Sales.CountOwned(ctx, env.Viewer, f.Int("from"))
 				if err != nil {
 					return Result{}, err
 				}
-				s.SetInt("to", u.ID)
-				s.Set("to_name", u.Name)
-				return Result{Next: "which"}, nil
+				return Result{Next: "which", Set: Fields{"to": itoa(u.ID), "to_name": u.Name, "count": itoa(int64(n))}}, nil
 			}},
-			{Name: "which", Prompt: func(ctx context.Context, env *Env, s *Session) (Prompt, error) {
-				n, err := env.Sales.CountOwned(ctx, env.Viewer, s.Int("from"))
-				if err != nil {
-					return Prompt{}, err
-				}
-				s.SetInt("count", int64(n))
-				return Prompt{Text: env.T("handover.which", s.Get("from_name"), n), Choices: []Choice{{env.T("btn.handover_all", n), "all"}, {env.T("btn.handover_some"), "some"}}, Columns: 2}, nil
-			}, Parse: func(ctx context.Context, env *Env, s *Session, in Input) (Result, error) {
-				if s.Int("count") == 0 {
+			{Name: "which", Prompt: func(_ context.Context, env *Env, f Form) (Prompt, error) {
+				n := f.Int("count")
+				return Prompt{Text: env.T("handover.which", f.Get("from_name"), n), Choices: []Choice{{env.T("btn.handover_all", n), "all"}, {env.T("btn.handover_some"), "some"}}, Columns: 2}, nil
+			}, Parse: func(_ context.Context, env *Env, f Form, in Input) (Result, error) {
+				if f.Int("count") == 0 {
 					return Result{Done: true, Say: []crm.Message{{Text: env.T("handover.nothing")}}}, nil
 				}
 				switch in.Value() {
 				case "all":
-					s.Set("ids", "")
-					return Result{Next: "confirm"}, nil
+					return Result{Next: "confirm", Set: Fields{"ids": "", "names": ""}}, nil
 				case "some":
 					return Result{Next: "pick"}, nil
 				}
 				return Result{}, crm.Errorf(crm.CodeInvalid, "input.pick_button")
 			}},
 			{Name: "pick", Prompt: staticPrompt("handover.pick", nil), Parse: handoverPick},
-			{Name: "confirm", Prompt: func(_ context.Context, env *Env, s *Session) (Prompt, error) {
-				what := env.T("handover.all_of", s.Int("count"))
-				if s.Get("ids") != "" {
-					what = s.Get("names")
+			{Name: "confirm", Prompt: func(_ context.Context, env *Env, f Form) (Prompt, error) {
+				what := env.T("handover.all_of", f.Int("count"))
+				if f.Get("ids") != "" {
+					what = f.Get("names")
 				}
-				return Prompt{Text: env.T("handover.card", s.Get("from_name"), s.Get("to_name"), what), Choices: []Choice{{env.T("btn.handover_do"), valSave}, {env.T("btn.cancel"), valCancel}}, Columns: 2}, nil
+				return Prompt{Text: env.T("handover.card", f.Get("from_name"), f.Get("to_name"), what), Choices: []Choice{{env.T("btn.handover_do"), valSave}, {env.T("btn.cancel"), valCancel}}, Columns: 2}, nil
 			}, Parse: handoverSave},
 		},
 	}
+}
+
+// handoverFrom takes the person whose customers move.
+func handoverFrom(ctx context.Context, env *Env, name string) (Result, error) {
+	u, err := handoverUser(ctx, env, name, 0)
+	if err != nil {
+		return Result{}, err
+	}
+	return Result{Next: "to", Set: Fields{"from": itoa(u.ID), "from_name": u.Name}}, nil
 }
 
 // handoverUsersPrompt lists the people the viewer may hand customers over
@@ -107,7 +101,7 @@ func handoverUser(ctx context.Context, env *Env, name string, except int64) (crm
 
 // handoverPick resolves typed names (comma or space separated) among the
 // leaving rep's customers.
-func handoverPick(ctx context.Context, env *Env, s *Session, in Input) (Result, error) {
+func handoverPick(ctx context.Context, env *Env, f Form, in Input) (Result, error) {
 	words := strings.FieldsFunc(in.Text, func(r rune) bool { return r == ',' || r == '，' || r == '、' || r == ';' || r == '；' || r == '\n' })
 	var ids, names []string
 	seen := map[int64]bool{}
@@ -116,7 +110,7 @@ func handoverPick(ctx context.Context, env *Env, s *Session, in Input) (Result, 
 		if w == "" {
 			continue
 		}
-		found, err := env.Sales.FindOwned(ctx, env.Viewer, s.Int("from"), w, 2)
+		found, err := env.Sales.FindOwned(ctx, env.Viewer, f.Int("from"), w, 2)
 		if err != nil {
 			return Result{}, err
 		}
@@ -125,30 +119,28 @@ func handoverPick(ctx context.Context, env *Env, s *Session, in Input) (Result, 
 		}
 		if !seen[found[0].ID] {
 			seen[found[0].ID] = true
-			ids = append(ids, strconv.FormatInt(found[0].ID, 10))
+			ids = append(ids, itoa(found[0].ID))
 			names = append(names, found[0].Name)
 		}
 	}
 	if len(ids) == 0 {
 		return Result{}, crm.Errorf(crm.CodeInvalid, "handover.pick_unclear", in.Text)
 	}
-	s.Set("ids", strings.Join(ids, ","))
-	s.Set("names", strings.Join(names, "、"))
-	return Result{Next: "confirm"}, nil
+	return Result{Next: "confirm", Set: Fields{"ids": strings.Join(ids, ","), "names": strings.Join(names, "、")}}, nil
 }
 
-func handoverSave(ctx context.Context, env *Env, s *Session, in Input) (Result, error) {
+func handoverSave(ctx context.Context, env *Env, f Form, in Input) (Result, error) {
 	if res, save, err := cardAnswer(env, in, ""); !save {
 		return res, err
 	}
 	var ids []int64
-	if s.Get("ids") != "" {
-		for _, x := range strings.Split(s.Get("ids"), ",") {
+	if f.Get("ids") != "" {
+		for _, x := range strings.Split(f.Get("ids"), ",") {
 			id, _ := strconv.ParseInt(x, 10, 64)
 			ids = append(ids, id)
 		}
 	}
-	res, from, to, err := env.Sales.Handover(ctx, env.Viewer, s.Int("from"), s.Int("to"), ids, env.Now)
+	res, from, to, err := env.Sales.Handover(ctx, env.Viewer, f.Int("from"), f.Int("to"), ids, env.Now)
 	if err != nil {
 		return Result{}, err
 	}

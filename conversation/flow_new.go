@@ -22,12 +22,12 @@ var (
 func newCustomerFlow() *Flow {
 	return &Flow{
 		Name: "new",
-		Begin: func(ctx context.Context, env *Env, s *Session, args string) (Result, error) {
+		Begin: func(ctx context.Context, env *Env, f Form, args string) (Result, error) {
 			if strings.TrimSpace(args) == "" {
 				return Result{}, nil
 			}
 			// "/new 公司名" answers the first question at once.
-			res, err := newNameParse(ctx, env, s, Input{Text: strings.TrimSpace(args)})
+			res, err := newNameParse(ctx, env, f, Input{Text: strings.TrimSpace(args)})
 			if de, ok := crm.AsError(err); ok && de.Code == crm.CodeInvalid {
 				return Result{Say: []crm.Message{{Text: env.T(de.Key, de.Args...)}}}, nil
 			}
@@ -37,43 +37,38 @@ func newCustomerFlow() *Flow {
 			{Name: "name", Prompt: staticPrompt("new.name", nil), Parse: newNameParse},
 			{Name: "similar", Prompt: newSimilarPrompt, Parse: newSimilarParse},
 			{Name: "industry", Prompt: staticPrompt("new.industry", func(env *Env) []Choice { return choiceList(env, "industry.", industries) }),
-				Parse: func(_ context.Context, env *Env, s *Session, in Input) (Result, error) {
+				Parse: func(_ context.Context, env *Env, f Form, in Input) (Result, error) {
 					v, err := textAnswer(in, crm.MaxShortRunes)
 					if err != nil {
 						return Result{}, err
 					}
-					s.Set("industry", v)
-					return Result{Next: afterEdit(s, "size")}, nil
+					return Result{Next: afterEdit(f, "size"), Set: Fields{"industry": v}}, nil
 				}},
-			{Name: "size", Optional: true, Prompt: func(_ context.Context, env *Env, _ *Session) (Prompt, error) {
+			{Name: "size", Optional: true, Prompt: func(_ context.Context, env *Env, _ Form) (Prompt, error) {
 				return Prompt{Text: env.T("new.size"), Choices: append(choiceList(env, "size.", sizes), Choice{env.T("btn.skip"), SkipValue}), Columns: 3}, nil
 			}, Parse: optionalField("size", "region")},
-			{Name: "region", Optional: true, Prompt: func(_ context.Context, env *Env, s *Session) (Prompt, error) {
+			{Name: "region", Optional: true, Prompt: func(_ context.Context, env *Env, f Form) (Prompt, error) {
 				p := Prompt{Text: env.T("new.region")}
-				if g := s.Get("region_guess"); g != "" {
+				if g := f.Get("region_guess"); g != "" {
 					p.Text = env.T("new.region_guess", g)
 					p.Choices = append(p.Choices, Choice{g, g})
 				}
 				p.Choices = append(p.Choices, Choice{env.T("btn.skip"), SkipValue})
 				return p, nil
 			}, Parse: optionalField("region", "source")},
-			{Name: "source", Optional: true, Prompt: func(_ context.Context, env *Env, _ *Session) (Prompt, error) {
+			{Name: "source", Optional: true, Prompt: func(_ context.Context, env *Env, _ Form) (Prompt, error) {
 				return Prompt{Text: env.T("new.source"), Choices: append(choiceList(env, "source.", sources), Choice{env.T("btn.skip"), SkipValue}), Columns: 3}, nil
 			}, Parse: optionalField("source", "contact")},
 			{Name: "contact", Optional: true, Prompt: staticPrompt("new.contact", func(env *Env) []Choice { return []Choice{{env.T("btn.skip"), SkipValue}} }),
-				Parse: func(_ context.Context, env *Env, s *Session, in Input) (Result, error) {
+				Parse: func(_ context.Context, env *Env, _ Form, in Input) (Result, error) {
 					if in.Skip {
-						s.Set("contact", "")
-						s.Set("phone", "")
-						return Result{Next: "confirm"}, nil
+						return Result{Next: "confirm", Set: Fields{"contact": "", "phone": ""}}, nil
 					}
 					name, phone, err := crm.ParseContact(in.Text)
 					if err != nil {
 						return Result{}, err
 					}
-					s.Set("contact", name)
-					s.Set("phone", phone)
-					return Result{Next: "confirm"}, nil
+					return Result{Next: "confirm", Set: Fields{"contact": name, "phone": phone}}, nil
 				}},
 			{Name: "confirm", Prompt: newConfirmPrompt, Parse: newConfirmParse},
 			editStep(func(env *Env) []Choice {
@@ -85,23 +80,12 @@ func newCustomerFlow() *Flow {
 }
 
 // optionalField stores an optional answer ("" when skipped).
-func optionalField(key, next string) func(context.Context, *Env, *Session, Input) (Result, error) {
-	return func(_ context.Context, env *Env, s *Session, in Input) (Result, error) {
-		if in.Skip {
-			s.Set(key, "")
-			return Result{Next: afterEdit(s, next)}, nil
-		}
-		v, err := textAnswer(in, crm.MaxShortRunes)
-		if err != nil {
-			return Result{}, err
-		}
-		s.Set(key, v)
-		return Result{Next: afterEdit(s, next)}, nil
-	}
+func optionalField(key, next string) func(context.Context, *Env, Form, Input) (Result, error) {
+	return optionalAnswer(key, next, crm.MaxShortRunes)
 }
 
 // newNameParse checks the name for duplicates before anything else.
-func newNameParse(ctx context.Context, env *Env, s *Session, in Input) (Result, error) {
+func newNameParse(ctx context.Context, env *Env, f Form, in Input) (Result, error) {
 	name, err := textAnswer(in, crm.MaxNameRunes)
 	if err != nil {
 		return Result{}, err
@@ -113,19 +97,16 @@ func newNameParse(ctx context.Context, env *Env, s *Session, in Input) (Result, 
 	if taken != nil {
 		return duplicateResult(env, taken), nil
 	}
-	s.Set("name", name)
-	if nc.Name.Region != "" {
-		s.Set("region_guess", nc.Name.Region)
-	}
 	var similar []string
 	for _, c := range nc.Similar {
-		similar = append(similar, strconv.FormatInt(c.ID, 10))
+		similar = append(similar, itoa(c.ID))
 	}
+	// "" forgets what a name typed before had.
+	set := Fields{"name": name, "region_guess": nc.Name.Region, "similar": strings.Join(similar, ",")}
 	if len(similar) > 0 {
-		s.Set("similar", strings.Join(similar, ","))
-		return Result{Next: "similar"}, nil
+		return Result{Next: "similar", Set: set}, nil
 	}
-	return Result{Next: afterEdit(s, "industry")}, nil
+	return Result{Next: afterEdit(f, "industry"), Set: set}, nil
 }
 
 // duplicateResult ends /new for a name that is already a customer: the
@@ -148,9 +129,9 @@ func duplicateResult(env *Env, t *sales.Taken) Result {
 	}}
 }
 
-func newSimilarPrompt(ctx context.Context, env *Env, s *Session) (Prompt, error) {
+func newSimilarPrompt(ctx context.Context, env *Env, f Form) (Prompt, error) {
 	var lines []string
-	for _, idS := range strings.Split(s.Get("similar"), ",") {
+	for _, idS := range strings.Split(f.Get("similar"), ",") {
 		id, _ := strconv.ParseInt(idS, 10, 64)
 		c, err := env.Sales.SimilarCustomer(ctx, id)
 		if err != nil {
@@ -162,49 +143,49 @@ func newSimilarPrompt(ctx context.Context, env *Env, s *Session) (Prompt, error)
 		Choices: []Choice{{env.T("btn.same_company"), valYes}, {env.T("btn.not_same"), valNo}}, Columns: 2}, nil
 }
 
-func newSimilarParse(ctx context.Context, env *Env, s *Session, in Input) (Result, error) {
+func newSimilarParse(ctx context.Context, env *Env, f Form, in Input) (Result, error) {
 	if in.Choice == nil {
 		return Result{}, crm.Errorf(crm.CodeInvalid, "input.pick_button")
 	}
 	if in.Choice.Value == valNo {
-		return Result{Next: afterEdit(s, "industry")}, nil
+		return Result{Next: afterEdit(f, "industry")}, nil
 	}
 	// The same company: stop; if someone else owns it, it is a claim.
-	first, _, _ := strings.Cut(s.Get("similar"), ",")
+	first, _, _ := strings.Cut(f.Get("similar"), ",")
 	id, _ := strconv.ParseInt(first, 10, 64)
-	taken, err := env.Sales.ClaimSimilar(ctx, env.Viewer, s.Get("name"), id, env.Now)
+	taken, err := env.Sales.ClaimSimilar(ctx, env.Viewer, f.Get("name"), id, env.Now)
 	if err != nil {
 		return Result{}, err
 	}
 	return duplicateResult(env, taken), nil
 }
 
-func newCard(env *Env, s *Session) string {
-	parts := []string{s.Get("name")}
+func newCard(env *Env, f Form) string {
+	parts := []string{f.Get("name")}
 	for _, k := range []string{"industry", "size", "region", "source"} {
-		if v := s.Get(k); v != "" {
+		if v := f.Get(k); v != "" {
 			parts = append(parts, v)
 		}
 	}
 	card := strings.Join(parts, " · ")
-	if c, p := s.Get("contact"), s.Get("phone"); c != "" || p != "" {
+	if c, p := f.Get("contact"), f.Get("phone"); c != "" || p != "" {
 		card += "\n" + env.T("card.contact", strings.TrimSpace(c+" "+p))
 	}
 	return card
 }
 
-func newConfirmPrompt(_ context.Context, env *Env, s *Session) (Prompt, error) {
-	return Prompt{Text: env.T("card.confirm", newCard(env, s)), Choices: confirmChoices(env)}, nil
+func newConfirmPrompt(_ context.Context, env *Env, f Form) (Prompt, error) {
+	return Prompt{Text: env.T("card.confirm", newCard(env, f)), Choices: confirmChoices(env)}, nil
 }
 
-func newConfirmParse(ctx context.Context, env *Env, s *Session, in Input) (Result, error) {
+func newConfirmParse(ctx context.Context, env *Env, f Form, in Input) (Result, error) {
 	if res, save, err := cardAnswer(env, in, "edit"); !save {
 		return res, err
 	}
-	c := crm.Customer{Name: s.Get("name"), Industry: s.Get("industry"), Size: s.Get("size"), Region: s.Get("region"),
-		Source: s.Get("source")}
-	if s.Get("contact") != "" || s.Get("phone") != "" {
-		c.Contacts = []crm.Contact{{Name: s.Get("contact"), Phone: s.Get("phone")}}
+	c := crm.Customer{Name: f.Get("name"), Industry: f.Get("industry"), Size: f.Get("size"), Region: f.Get("region"),
+		Source: f.Get("source")}
+	if f.Get("contact") != "" || f.Get("phone") != "" {
+		c.Contacts = []crm.Contact{{Name: f.Get("contact"), Phone: f.Get("phone")}}
 	}
 	saved, taken, err := env.Sales.AddCustomer(ctx, env.Viewer, c, env.Now)
 	if taken != nil {
@@ -214,7 +195,7 @@ func newConfirmParse(ctx context.Context, env *Env, s *Session, in Input) (Resul
 	if err != nil {
 		return Result{}, err
 	}
-	id := "#" + strconv.FormatInt(saved.ID, 10)
+	id := "#" + itoa(saved.ID)
 	return Result{Done: true, Say: []crm.Message{{Text: env.T("new.saved", saved.Name), Edit: in.Choice != nil}},
 		Menu: []Choice{{env.T("btn.log_visit"), "/visit " + id}, {env.T("btn.new_deal"), "/stage " + id}}}, nil
 }

@@ -2,7 +2,6 @@ package conversation
 
 import (
 	"context"
-	"strconv"
 	"strings"
 
 	"github.com/salesbot-crm/salesbot/crm"
@@ -22,55 +21,43 @@ func payFlow() *Flow {
 		Begin: beginWithCustomer(goStep("kind")),
 		Steps: []*Step{
 			customerStep(goStep("kind")),
-			{Name: "kind", Prompt: func(_ context.Context, env *Env, s *Session) (Prompt, error) {
-				return Prompt{Text: env.T("pay.kind", s.Get(keyCustomerName)), Choices: []Choice{{env.T("btn.pay_received"), payReceived}, {env.T("btn.pay_plan"), payPlan}}, Columns: 2}, nil
-			}, Parse: func(_ context.Context, env *Env, s *Session, in Input) (Result, error) {
+			{Name: "kind", Prompt: func(_ context.Context, env *Env, f Form) (Prompt, error) {
+				return Prompt{Text: env.T("pay.kind", f.Get(keyCustomerName)), Choices: []Choice{{env.T("btn.pay_received"), payReceived}, {env.T("btn.pay_plan"), payPlan}}, Columns: 2}, nil
+			}, Parse: func(_ context.Context, env *Env, f Form, in Input) (Result, error) {
 				v := in.Value()
+				kind := ""
 				switch {
 				case v == payPlan || strings.Contains(v, "计划") || strings.Contains(strings.ToLower(v), "plan"):
-					s.Set("kind", payPlan)
+					kind = payPlan
 				case v == payReceived || strings.Contains(v, "收") || strings.Contains(strings.ToLower(v), "receiv"):
-					s.Set("kind", payReceived)
+					kind = payReceived
 				default:
 					return Result{}, crm.Errorf(crm.CodeInvalid, "input.pick_button")
 				}
-				return Result{Next: afterEdit(s, "amount")}, nil
+				return Result{Next: afterEdit(f, "amount"), Set: Fields{"kind": kind}}, nil
 			}},
-			{Name: "amount", Prompt: staticPrompt("pay.amount", nil), Parse: func(_ context.Context, env *Env, s *Session, in Input) (Result, error) {
+			{Name: "amount", Prompt: staticPrompt("pay.amount", nil), Parse: func(_ context.Context, env *Env, f Form, in Input) (Result, error) {
 				m, err := typed.Amount(in.Text)
 				if err != nil {
 					return Result{}, crm.Errorf(crm.CodeInvalid, "amount.explain_required")
 				}
-				s.SetInt("amount", int64(m))
-				return Result{Next: afterEdit(s, "date")}, nil
+				return Result{Next: afterEdit(f, "date"), Set: Fields{"amount": itoa(int64(m))}}, nil
 			}},
-			{Name: "date", Prompt: func(_ context.Context, env *Env, s *Session) (Prompt, error) {
-				if s.Get("kind") == payPlan {
+			{Name: "date", Prompt: func(_ context.Context, env *Env, f Form) (Prompt, error) {
+				if f.Get("kind") == payPlan {
 					return Prompt{Text: env.T("pay.due")}, nil
 				}
 				return Prompt{Text: env.T("pay.received_on"), Choices: []Choice{{env.T("btn.today"), string(crm.DateOf(env.Now))}}}, nil
 			}, Parse: payDateParse},
-			{Name: "plan", Prompt: payPlanPrompt, Parse: func(_ context.Context, env *Env, s *Session, in Input) (Result, error) {
+			{Name: "plan", Prompt: payPlanPrompt, Parse: func(_ context.Context, env *Env, f Form, in Input) (Result, error) {
 				if in.Choice == nil {
 					return Result{}, crm.Errorf(crm.CodeInvalid, "input.pick_button")
 				}
-				s.Set("plan_id", in.Choice.Value)
-				return Result{Next: afterEdit(s, "note")}, nil
+				return Result{Next: afterEdit(f, "note"), Set: Fields{"plan_id": in.Choice.Value}}, nil
 			}},
-			{Name: "note", Optional: true, Prompt: staticPrompt("pay.note", nil), Parse: func(_ context.Context, env *Env, s *Session, in Input) (Result, error) {
-				if in.Skip {
-					s.Set("note", "")
-				} else {
-					v, err := textAnswer(in, maxNote)
-					if err != nil {
-						return Result{}, err
-					}
-					s.Set("note", v)
-				}
-				return Result{Next: "confirm"}, nil
-			}},
-			{Name: "confirm", Prompt: func(_ context.Context, env *Env, s *Session) (Prompt, error) {
-				return Prompt{Text: env.T("card.confirm", payCard(env, s)), Choices: confirmChoices(env)}, nil
+			{Name: "note", Optional: true, Prompt: staticPrompt("pay.note", nil), Parse: optionalAnswer("note", "confirm", maxNote)},
+			{Name: "confirm", Prompt: func(_ context.Context, env *Env, f Form) (Prompt, error) {
+				return Prompt{Text: env.T("card.confirm", payCard(env, f)), Choices: confirmChoices(env)}, nil
 			}, Parse: paySave},
 			editStep(func(env *Env) []Choice {
 				return []Choice{{env.T("field.amount"), "amount"}, {env.T("field.date"), "date"}, {env.T("field.note"), "note"}}
@@ -79,7 +66,7 @@ func payFlow() *Flow {
 	}
 }
 
-func payDateParse(ctx context.Context, env *Env, s *Session, in Input) (Result, error) {
+func payDateParse(ctx context.Context, env *Env, f Form, in Input) (Result, error) {
 	var d crm.Date
 	if in.Choice != nil {
 		d = crm.Date(in.Choice.Value)
@@ -90,71 +77,68 @@ func payDateParse(ctx context.Context, env *Env, s *Session, in Input) (Result, 
 		}
 		d = crm.DateOf(t)
 	}
-	if s.Get("kind") == payReceived && d > crm.DateOf(env.Now) {
+	if f.Get("kind") == payReceived && d > crm.DateOf(env.Now) {
 		return Result{}, crm.Errorf(crm.CodeInvalid, "pay.received_future")
 	}
-	s.Set("date", string(d))
-	if s.Get("kind") == payReceived && s.Get("_edit") == "" {
-		plans, err := env.Sales.PaymentPlans(ctx, env.Viewer, s.Int(keyCustomer))
+	res := Result{Next: afterEdit(f, "note"), Set: Fields{"date": string(d)}}
+	if f.Get("kind") == payReceived && f.Get("_edit") == "" {
+		plans, err := env.Sales.PaymentPlans(ctx, env.Viewer, f.Int(keyCustomer))
 		if err != nil {
 			return Result{}, err
 		}
 		for _, p := range plans {
 			if p.Open() {
-				return Result{Next: "plan"}, nil
+				res.Next = "plan"
 			}
 		}
 	}
-	return Result{Next: afterEdit(s, "note")}, nil
+	return res, nil
 }
 
-func payPlanPrompt(ctx context.Context, env *Env, s *Session) (Prompt, error) {
-	plans, err := env.Sales.PaymentPlans(ctx, env.Viewer, s.Int(keyCustomer))
+func payPlanPrompt(ctx context.Context, env *Env, f Form) (Prompt, error) {
+	plans, err := env.Sales.PaymentPlans(ctx, env.Viewer, f.Int(keyCustomer))
 	if err != nil {
 		return Prompt{}, err
 	}
 	p := Prompt{Text: env.T("pay.which_plan"), Columns: 1}
 	for _, pl := range plans {
 		if pl.Open() {
-			p.Choices = append(p.Choices, Choice{env.T("pay.plan_line", FormatShortDate(env.Lang, pl.DueDate), (pl.Amount - pl.Paid).String()), strconv.FormatInt(pl.ID, 10)})
+			p.Choices = append(p.Choices, Choice{env.T("pay.plan_line", FormatShortDate(env.Lang, pl.DueDate), (pl.Amount - pl.Paid).String()), itoa(pl.ID)})
 		}
 	}
 	p.Choices = append(p.Choices, Choice{env.T("btn.no_plan"), "0"})
 	return p, nil
 }
 
-func payCard(env *Env, s *Session) string {
+func payCard(env *Env, f Form) string {
 	key := "pay.card_received"
-	if s.Get("kind") == payPlan {
+	if f.Get("kind") == payPlan {
 		key = "pay.card_plan"
 	}
-	card := env.T(key, s.Get(keyCustomerName), crm.Money(s.Int("amount")).String(), FormatDate(env.Lang, crm.Date(s.Get("date"))))
-	if n := s.Get("note"); n != "" {
+	card := env.T(key, f.Get(keyCustomerName), crm.Money(f.Int("amount")).String(), FormatDate(env.Lang, crm.Date(f.Get("date"))))
+	if n := f.Get("note"); n != "" {
 		card += "\n" + n
 	}
 	return card
 }
 
-func paySave(ctx context.Context, env *Env, s *Session, in Input) (Result, error) {
+func paySave(ctx context.Context, env *Env, f Form, in Input) (Result, error) {
 	if res, save, err := cardAnswer(env, in, "edit"); !save {
 		return res, err
 	}
-	c, err := pickedCustomer(ctx, env, s)
-	if err != nil {
-		return Result{}, err
-	}
-	amount := crm.Money(s.Int("amount"))
+	id, name := f.Int(keyCustomer), f.Get(keyCustomerName)
+	amount := crm.Money(f.Int("amount"))
 	var text string
-	if s.Get("kind") == payPlan {
-		if _, err := env.Sales.AddPaymentPlan(ctx, env.Viewer, crm.PaymentPlan{CustomerID: c.ID, Amount: amount, DueDate: crm.Date(s.Get("date")), Note: s.Get("note")}); err != nil {
+	if f.Get("kind") == payPlan {
+		if _, err := env.Sales.AddPaymentPlan(ctx, env.Viewer, crm.PaymentPlan{CustomerID: id, Amount: amount, DueDate: crm.Date(f.Get("date")), Note: f.Get("note")}); err != nil {
 			return Result{}, err
 		}
-		text = env.T("pay.saved_plan", c.Name, amount.String(), FormatDate(env.Lang, crm.Date(s.Get("date"))))
+		text = env.T("pay.saved_plan", name, amount.String(), FormatDate(env.Lang, crm.Date(f.Get("date"))))
 	} else {
-		if _, err := env.Sales.AddPayment(ctx, env.Viewer, crm.Payment{CustomerID: c.ID, PlanID: s.Int("plan_id"), Amount: amount, ReceivedOn: crm.Date(s.Get("date")), Note: s.Get("note")}); err != nil {
+		if _, err := env.Sales.AddPayment(ctx, env.Viewer, crm.Payment{CustomerID: id, PlanID: f.Int("plan_id"), Amount: amount, ReceivedOn: crm.Date(f.Get("date")), Note: f.Get("note")}); err != nil {
 			return Result{}, err
 		}
-		text = env.T("pay.saved_received", c.Name, amount.String())
+		text = env.T("pay.saved_received", name, amount.String())
 	}
 	return Result{Done: true, Say: []crm.Message{{Text: text, Edit: in.Choice != nil}}}, nil
 }

@@ -26,24 +26,24 @@ func reportFlow() *Flow {
 		Name: "report",
 		Steps: []*Step{{
 			Name: "text",
-			Prompt: func(_ context.Context, env *Env, s *Session) (Prompt, error) {
-				text := s.Get(ReportSummary) + "\n" + env.T("report.ask_"+s.Get(ReportKind))
-				if s.Get(ReportExisting) != "" {
+			Prompt: func(_ context.Context, env *Env, f Form) (Prompt, error) {
+				text := f.Get(ReportSummary) + "\n" + env.T("report.ask_"+f.Get(ReportKind))
+				if f.Get(ReportExisting) != "" {
 					text += env.T("report.replaces")
 				}
 				return Prompt{Text: text}, nil
 			},
-			Parse: func(ctx context.Context, env *Env, s *Session, in Input) (Result, error) {
+			Parse: func(ctx context.Context, env *Env, f Form, in Input) (Result, error) {
 				v, err := textAnswer(in, maxNote)
 				if err != nil {
 					return Result{}, err
 				}
-				_, err = env.Sales.SaveReport(ctx, env.Viewer, crm.Report{Kind: crm.PeriodKind(s.Get(ReportKind)),
-					PeriodStart: crm.Date(s.Get(ReportStart)), Objective: s.Get(ReportObjective), Text: v})
+				_, err = env.Sales.SaveReport(ctx, env.Viewer, crm.Report{Kind: crm.PeriodKind(f.Get(ReportKind)),
+					PeriodStart: crm.Date(f.Get(ReportStart)), Objective: f.Get(ReportObjective), Text: v})
 				if err != nil {
 					return Result{}, err
 				}
-				return Result{Done: true, Say: []crm.Message{{Text: env.T("report.saved_" + s.Get(ReportKind))}}}, nil
+				return Result{Done: true, Say: []crm.Message{{Text: env.T("report.saved_" + f.Get(ReportKind))}}}, nil
 			},
 		}},
 	}
@@ -55,15 +55,15 @@ func commentFlow() *Flow {
 		Name: "comment",
 		Steps: []*Step{{
 			Name: "comment",
-			Prompt: func(_ context.Context, env *Env, s *Session) (Prompt, error) {
-				return Prompt{Text: env.T("report.comment_ask", s.Get(ReportRepName))}, nil
+			Prompt: func(_ context.Context, env *Env, f Form) (Prompt, error) {
+				return Prompt{Text: env.T("report.comment_ask", f.Get(ReportRepName))}, nil
 			},
-			Parse: func(ctx context.Context, env *Env, s *Session, in Input) (Result, error) {
+			Parse: func(ctx context.Context, env *Env, f Form, in Input) (Result, error) {
 				v, err := textAnswer(in, maxNote)
 				if err != nil {
 					return Result{}, err
 				}
-				_, rep, err := env.Sales.CommentReport(ctx, env.Viewer, s.Int(ReportID), v, env.Now)
+				_, rep, err := env.Sales.CommentReport(ctx, env.Viewer, f.Int(ReportID), v, env.Now)
 				if err != nil {
 					return Result{}, err
 				}

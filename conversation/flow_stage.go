@@ -17,81 +17,64 @@ func stageFlow() *Flow {
 		Begin: beginWithCustomer(stageAfterPick),
 		Steps: []*Step{
 			customerStep(stageAfterPick),
-			{Name: "deal", Prompt: stageDealPrompt, Parse: func(_ context.Context, env *Env, s *Session, in Input) (Result, error) {
-				if in.Choice == nil {
-					return Result{}, crm.Errorf(crm.CodeInvalid, "input.pick_button")
-				}
-				s.Set("deal_id", in.Choice.Value)
-				return Result{Next: "stage"}, nil
-			}},
+			{Name: "deal", Prompt: stageDealPrompt, Parse: stageDealParse},
 			{Name: "stage", Prompt: stageStagePrompt, Parse: stageStageParse},
-			{Name: "pct", Prompt: func(_ context.Context, env *Env, s *Session) (Prompt, error) {
-				def := crm.Stage(s.Get("stage")).DefaultWinPct()
+			{Name: "pct", Prompt: func(_ context.Context, env *Env, f Form) (Prompt, error) {
+				def := crm.Stage(f.Get("stage")).DefaultWinPct()
 				return Prompt{Text: env.T("stage.pct"), Choices: []Choice{{env.T("btn.default_pct", def), strconv.Itoa(def)}}}, nil
-			}, Parse: func(_ context.Context, env *Env, s *Session, in Input) (Result, error) {
+			}, Parse: func(_ context.Context, env *Env, f Form, in Input) (Result, error) {
 				p, err := typed.Percent(in.Value())
 				if err != nil {
 					return Result{}, err
 				}
-				st := crm.Stage(s.Get("stage"))
-				if err := crm.CheckStageMove("", st, p); err != nil {
+				if err := crm.CheckStageMove("", crm.Stage(f.Get("stage")), p); err != nil {
 					return Result{}, err
 				}
-				s.SetInt("pct", int64(p))
-				return Result{Next: afterEdit(s, "amount")}, nil
+				return Result{Next: afterEdit(f, "amount"), Set: Fields{"pct": strconv.Itoa(p)}}, nil
 			}},
-			{Name: "amount", Optional: true, Prompt: func(_ context.Context, env *Env, s *Session) (Prompt, error) {
+			{Name: "amount", Optional: true, Prompt: func(_ context.Context, env *Env, f Form) (Prompt, error) {
 				p := Prompt{Text: env.T("stage.amount")}
-				if a := s.Int("amount"); a > 0 {
-					p.Choices = append(p.Choices, Choice{env.T("btn.keep", crm.Money(a)), strconv.FormatInt(a, 10) + "fen"})
+				if a := f.Int("amount"); a > 0 {
+					p.Choices = append(p.Choices, Choice{env.T("btn.keep", crm.Money(a)), itoa(a) + "fen"})
 				}
 				return p, nil
-			}, Parse: func(_ context.Context, env *Env, s *Session, in Input) (Result, error) {
+			}, Parse: func(_ context.Context, env *Env, f Form, in Input) (Result, error) {
+				res := Result{Next: afterEdit(f, "close")}
 				switch {
 				case in.Skip:
-					s.SetInt("amount", 0)
-				case in.Choice != nil && strings.HasSuffix(in.Choice.Value, "fen"):
+					res.Set = Fields{"amount": ""}
+				case in.Choice != nil && strings.HasSuffix(in.Choice.Value, "fen"): // kept
 				default:
 					m, err := typed.Amount(in.Text)
 					if err != nil {
 						return Result{}, crm.Errorf(crm.CodeInvalid, "amount.explain")
 					}
-					s.SetInt("amount", int64(m))
+					res.Set = Fields{"amount": itoa(int64(m))}
 				}
-				return Result{Next: afterEdit(s, "close")}, nil
+				return res, nil
 			}},
-			{Name: "close", Optional: true, Prompt: func(_ context.Context, env *Env, s *Session) (Prompt, error) {
+			{Name: "close", Optional: true, Prompt: func(_ context.Context, env *Env, f Form) (Prompt, error) {
 				p := Prompt{Text: env.T("stage.close")}
-				if d := s.Get("close"); d != "" {
+				if d := f.Get("close"); d != "" {
 					p.Choices = append(p.Choices, Choice{env.T("btn.keep", FormatDate(env.Lang, crm.Date(d))), d})
 				}
 				return p, nil
-			}, Parse: func(_ context.Context, env *Env, s *Session, in Input) (Result, error) {
+			}, Parse: func(_ context.Context, env *Env, f Form, in Input) (Result, error) {
+				res := Result{Next: afterEdit(f, "note")}
 				switch {
 				case in.Skip:
-					s.Set("close", "")
-				case in.Choice != nil:
+					res.Set = Fields{"close": ""}
+				case in.Choice != nil: // kept
 				default:
 					d, err := typed.Date(in.Text, env.Now)
 					if err != nil {
 						return Result{}, crm.Errorf(crm.CodeInvalid, "date.explain")
 					}
-					s.Set("close", string(crm.DateOf(d)))
+					res.Set = Fields{"close": string(crm.DateOf(d))}
 				}
-				return Result{Next: afterEdit(s, "note")}, nil
+				return res, nil
 			}},
-			{Name: "note", Optional: true, Prompt: staticPrompt("stage.note", nil), Parse: func(_ context.Context, env *Env, s *Session, in Input) (Result, error) {
-				if in.Skip {
-					s.Set("note", "")
-				} else {
-					v, err := textAnswer(in, maxNote)
-					if err != nil {
-						return Result{}, err
-					}
-					s.Set("note", v)
-				}
-				return Result{Next: "confirm"}, nil
-			}},
+			{Name: "note", Optional: true, Prompt: staticPrompt("stage.note", nil), Parse: optionalAnswer("note", "confirm", maxNote)},
 			{Name: "confirm", Prompt: stageConfirmPrompt, Parse: stageSave},
 			editStep(func(env *Env) []Choice {
 				return []Choice{{env.T("field.stage"), "stage"}, {env.T("field.pct"), "pct"}, {env.T("field.amount"), "amount"},
@@ -103,12 +86,8 @@ func stageFlow() *Flow {
 
 // stageAfterPick goes to the deal choice when the customer has open deals,
 // else straight to a new deal's stage.
-func stageAfterPick(ctx context.Context, env *Env, s *Session) (Result, error) {
-	c, err := pickedCustomer(ctx, env, s)
-	if err != nil {
-		return Result{}, err
-	}
-	deals, err := env.Sales.Deals(ctx, env.Viewer, c.ID)
+func stageAfterPick(ctx context.Context, env *Env, f Form) (Result, error) {
+	deals, err := env.Sales.Deals(ctx, env.Viewer, f.Int(keyCustomer))
 	if err != nil {
 		return Result{}, err
 	}
@@ -117,16 +96,25 @@ func stageAfterPick(ctx context.Context, env *Env, s *Session) (Result, error) {
 			return Result{Next: "deal"}, nil
 		}
 	}
-	s.Set("deal_id", "0")
-	return Result{Next: "stage"}, nil
+	return Result{Next: "stage", Set: dealFields(nil)}, nil
 }
 
-func stageDealPrompt(ctx context.Context, env *Env, s *Session) (Prompt, error) {
-	deals, err := env.Sales.Deals(ctx, env.Viewer, s.Int(keyCustomer))
+// dealFields are the deal a card moves (nil for a new one): its id, where
+// it stands, and its amount, close date and note as the card's defaults.
+func dealFields(d *crm.Deal) Fields {
+	if d == nil {
+		return Fields{"deal_id": "0", "deal_stage": "", "deal_pct": "", "amount": "", "close": "", "note": ""}
+	}
+	return Fields{"deal_id": itoa(d.ID), "deal_stage": string(d.Stage), "deal_pct": strconv.Itoa(d.WinPct),
+		"amount": itoa(int64(d.Amount)), "close": string(d.CloseDate), "note": d.Note}
+}
+
+func stageDealPrompt(ctx context.Context, env *Env, f Form) (Prompt, error) {
+	deals, err := env.Sales.Deals(ctx, env.Viewer, f.Int(keyCustomer))
 	if err != nil {
 		return Prompt{}, err
 	}
-	p := Prompt{Text: env.T("stage.which_deal", s.Get(keyCustomerName)), Columns: 1}
+	p := Prompt{Text: env.T("stage.which_deal", f.Get(keyCustomerName)), Columns: 1}
 	for _, d := range deals {
 		if d.Stage.Closed() {
 			continue
@@ -135,28 +123,35 @@ func stageDealPrompt(ctx context.Context, env *Env, s *Session) (Prompt, error) 
 		if d.Title != "" {
 			label = Short(d.Title, 12) + " · " + label
 		}
-		p.Choices = append(p.Choices, Choice{label, strconv.FormatInt(d.ID, 10)})
+		p.Choices = append(p.Choices, Choice{label, itoa(d.ID)})
 	}
 	p.Choices = append(p.Choices, Choice{env.T("btn.new_deal"), "0"})
 	return p, nil
 }
 
-func stageStagePrompt(ctx context.Context, env *Env, s *Session) (Prompt, error) {
-	p := Prompt{Text: env.T("stage.stage", s.Get(keyCustomerName)), Columns: 3}
+// stageDealParse takes the deal to move, read again for where it stands
+// now, or a new one.
+func stageDealParse(ctx context.Context, env *Env, _ Form, in Input) (Result, error) {
+	if in.Choice == nil {
+		return Result{}, crm.Errorf(crm.CodeInvalid, "input.pick_button")
+	}
+	id, _ := strconv.ParseInt(in.Choice.Value, 10, 64)
+	if id == 0 {
+		return Result{Next: "stage", Set: dealFields(nil)}, nil
+	}
+	d, err := env.Sales.Deal(ctx, env.Viewer, id)
+	if err != nil {
+		return Result{}, err
+	}
+	return Result{Next: "stage", Set: dealFields(&d)}, nil
+}
+
+func stageStagePrompt(_ context.Context, env *Env, f Form) (Prompt, error) {
+	p := Prompt{Text: env.T("stage.stage", f.Get(keyCustomerName)), Columns: 3}
 	cur := crm.Stage("")
-	if id := s.Int("deal_id"); id != 0 {
-		d, err := env.Sales.Deal(ctx, env.Viewer, id)
-		if err != nil {
-			return p, err
-		}
-		cur = d.Stage
-		p.Text = env.T("stage.stage_current", s.Get(keyCustomerName), StageName(env.Lang, d.Stage), d.WinPct)
-		if s.Get("_loaded") == "" { // keep the deal's values as defaults
-			s.Set("_loaded", "1")
-			s.SetInt("amount", int64(d.Amount))
-			s.Set("close", string(d.CloseDate))
-			s.Set("note", d.Note)
-		}
+	if f.Int("deal_id") != 0 {
+		cur = crm.Stage(f.Get("deal_stage"))
+		p.Text = env.T("stage.stage_current", f.Get(keyCustomerName), StageName(env.Lang, cur), f.Int("deal_pct"))
 	}
 	for _, st := range crm.Stages {
 		if st == cur {
@@ -167,7 +162,7 @@ func stageStagePrompt(ctx context.Context, env *Env, s *Session) (Prompt, error)
 	return p, nil
 }
 
-func stageStageParse(_ context.Context, env *Env, s *Session, in Input) (Result, error) {
+func stageStageParse(_ context.Context, env *Env, f Form, in Input) (Result, error) {
 	st := crm.Stage(in.Value())
 	if in.Choice == nil {
 		st = crm.Stage("")
@@ -180,55 +175,53 @@ func stageStageParse(_ context.Context, env *Env, s *Session, in Input) (Result,
 	if !st.Valid() {
 		return Result{}, crm.Errorf(crm.CodeInvalid, "stage.pick")
 	}
-	s.Set("stage", string(st))
 	if st.Closed() { // won is 100%, lost is 0%: nothing to ask
+		pct := "0"
 		if st == crm.StageContract {
-			s.SetInt("pct", 100)
-		} else {
-			s.SetInt("pct", 0)
+			pct = "100"
 		}
-		return Result{Next: afterEdit(s, "amount")}, nil
+		return Result{Next: afterEdit(f, "amount"), Set: Fields{"stage": string(st), "pct": pct}}, nil
 	}
-	if s.Get("_edit") != "" {
-		return Result{Next: "pct"}, nil
-	}
-	return Result{Next: "pct"}, nil
+	return Result{Next: "pct", Set: Fields{"stage": string(st)}}, nil
 }
 
-func stageCard(env *Env, s *Session) string {
-	parts := []string{s.Get(keyCustomerName), StageName(env.Lang, crm.Stage(s.Get("stage"))), strconv.FormatInt(s.Int("pct"), 10) + "%"}
-	if a := s.Int("amount"); a > 0 {
+func stageCard(env *Env, f Form) string {
+	parts := []string{f.Get(keyCustomerName), StageName(env.Lang, crm.Stage(f.Get("stage"))), itoa(f.Int("pct")) + "%"}
+	if a := f.Int("amount"); a > 0 {
 		parts = append(parts, crm.Money(a).String())
 	}
-	if d := s.Get("close"); d != "" {
+	if d := f.Get("close"); d != "" {
 		parts = append(parts, env.T("stage.close_by", FormatDate(env.Lang, crm.Date(d))))
 	}
 	card := strings.Join(parts, " · ")
-	if n := s.Get("note"); n != "" {
+	if n := f.Get("note"); n != "" {
 		card += "\n" + n
 	}
 	return card
 }
 
-func stageConfirmPrompt(_ context.Context, env *Env, s *Session) (Prompt, error) {
-	return Prompt{Text: env.T("card.confirm", stageCard(env, s)), Choices: confirmChoices(env)}, nil
+func stageConfirmPrompt(_ context.Context, env *Env, f Form) (Prompt, error) {
+	return Prompt{Text: env.T("card.confirm", stageCard(env, f)), Choices: confirmChoices(env)}, nil
 }
 
-func stageSave(ctx context.Context, env *Env, s *Session, in Input) (Result, error) {
+// stageSave saves the card. The customer is read again for its owner, who
+// owns a new deal (sales.SaveDeal could take it from the customer it
+// checks: then this step would call SaveDeal alone).
+func stageSave(ctx context.Context, env *Env, f Form, in Input) (Result, error) {
 	if res, save, err := cardAnswer(env, in, "edit"); !save {
 		return res, err
 	}
-	c, err := pickedCustomer(ctx, env, s)
+	c, err := pickedCustomer(ctx, env, f)
 	if err != nil {
 		return Result{}, err
 	}
-	d := crm.Deal{ID: s.Int("deal_id"), CustomerID: c.ID, OwnerID: c.OwnerID, Stage: crm.Stage(s.Get("stage")), WinPct: int(s.Int("pct")),
-		Amount: crm.Money(s.Int("amount")), CloseDate: crm.Date(s.Get("close")), Note: s.Get("note")}
+	d := crm.Deal{ID: f.Int("deal_id"), CustomerID: c.ID, OwnerID: c.OwnerID, Stage: crm.Stage(f.Get("stage")), WinPct: int(f.Int("pct")),
+		Amount: crm.Money(f.Int("amount")), CloseDate: crm.Date(f.Get("close")), Note: f.Get("note")}
 	saved, err := env.Sales.SaveDeal(ctx, env.Viewer, d)
 	if err != nil {
 		return Result{}, err
 	}
-	id := "#" + strconv.FormatInt(c.ID, 10)
+	id := "#" + itoa(c.ID)
 	menu := []Choice{{env.T("btn.log_visit"), "/visit " + id}}
 	if saved.Stage == crm.StageContract {
 		menu = append(menu, Choice{env.T("btn.payment_plan"), "/pay " + id})

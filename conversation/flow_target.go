@@ -23,59 +23,52 @@ func targetFlow() *Flow {
 	return &Flow{
 		Name: "target",
 		Steps: []*Step{
-			{Name: "unit", Prompt: targetUnitPrompt, Parse: func(_ context.Context, env *Env, s *Session, in Input) (Result, error) {
+			{Name: "unit", Prompt: targetUnitPrompt, Parse: func(_ context.Context, env *Env, f Form, in Input) (Result, error) {
 				if in.Choice == nil {
 					return Result{}, crm.Errorf(crm.CodeInvalid, "target.pick_unit")
 				}
-				s.Set("unit", in.Choice.Value)
-				s.Set("unit_label", in.Choice.Label)
-				return Result{Next: afterEdit(s, "metric")}, nil
+				return Result{Next: afterEdit(f, "metric"), Set: Fields{"unit": in.Choice.Value, "unit_label": in.Choice.Label}}, nil
 			}},
-			{Name: "metric", Prompt: func(_ context.Context, env *Env, s *Session) (Prompt, error) {
+			{Name: "metric", Prompt: func(_ context.Context, env *Env, _ Form) (Prompt, error) {
 				var cs []Choice
 				for _, m := range []crm.Metric{crm.MetricPayments, crm.MetricContract, crm.MetricNewCustomers} {
 					cs = append(cs, Choice{env.T("metric." + string(m)), string(m)})
 				}
 				return Prompt{Text: env.T("target.metric"), Choices: cs}, nil
-			}, Parse: func(_ context.Context, env *Env, s *Session, in Input) (Result, error) {
+			}, Parse: func(_ context.Context, env *Env, f Form, in Input) (Result, error) {
 				if in.Choice == nil {
 					return Result{}, crm.Errorf(crm.CodeInvalid, "input.pick_button")
 				}
-				s.Set("metric", in.Choice.Value)
-				return Result{Next: afterEdit(s, "period")}, nil
+				return Result{Next: afterEdit(f, "period"), Set: Fields{"metric": in.Choice.Value}}, nil
 			}},
-			{Name: "period", Prompt: targetPeriodPrompt, Parse: func(_ context.Context, env *Env, s *Session, in Input) (Result, error) {
+			{Name: "period", Prompt: targetPeriodPrompt, Parse: func(_ context.Context, env *Env, f Form, in Input) (Result, error) {
 				if in.Choice == nil {
 					return Result{}, crm.Errorf(crm.CodeInvalid, "target.pick_period")
 				}
 				kind, start, _ := strings.Cut(in.Choice.Value, ":")
-				s.Set("period", kind)
-				s.Set("start", start)
-				s.Set("period_label", in.Choice.Label)
-				return Result{Next: afterEdit(s, "value")}, nil
+				return Result{Next: afterEdit(f, "value"), Set: Fields{"period": kind, "start": start, "period_label": in.Choice.Label}}, nil
 			}},
-			{Name: "value", Prompt: func(_ context.Context, env *Env, s *Session) (Prompt, error) {
-				if crm.Metric(s.Get("metric")) == crm.MetricNewCustomers {
+			{Name: "value", Prompt: func(_ context.Context, env *Env, f Form) (Prompt, error) {
+				if crm.Metric(f.Get("metric")) == crm.MetricNewCustomers {
 					return Prompt{Text: env.T("target.value_count")}, nil
 				}
 				return Prompt{Text: env.T("target.value_money")}, nil
-			}, Parse: func(_ context.Context, env *Env, s *Session, in Input) (Result, error) {
-				v, err := parseTargetValue(crm.Metric(s.Get("metric")), in.Text)
+			}, Parse: func(_ context.Context, env *Env, f Form, in Input) (Result, error) {
+				v, err := parseTargetValue(crm.Metric(f.Get("metric")), in.Text)
 				if err != nil {
 					return Result{}, err
 				}
-				s.SetInt("value", v)
-				return Result{Next: "confirm"}, nil
+				return Result{Next: "confirm", Set: Fields{"value": itoa(v)}}, nil
 			}},
-			{Name: "confirm", Prompt: func(_ context.Context, env *Env, s *Session) (Prompt, error) {
-				return Prompt{Text: env.T("card.confirm", targetCard(env, s)), Choices: confirmChoices(env)}, nil
+			{Name: "confirm", Prompt: func(_ context.Context, env *Env, f Form) (Prompt, error) {
+				return Prompt{Text: env.T("card.confirm", targetCard(env, f)), Choices: confirmChoices(env)}, nil
 			}, Parse: targetSave},
-			{Name: "split", Prompt: func(_ context.Context, env *Env, s *Session) (Prompt, error) {
-				return Prompt{Text: env.T("target.split_ask", s.Get("unit_label")), Choices: []Choice{
+			{Name: "split", Prompt: func(_ context.Context, env *Env, f Form) (Prompt, error) {
+				return Prompt{Text: env.T("target.split_ask", f.Get("unit_label")), Choices: []Choice{
 					{env.T("btn.split_even"), "even"}, {env.T("btn.split_share"), "share"}, {env.T("btn.split_none"), "none"}}, Columns: 3}, nil
 			}, Parse: targetSplitParse},
-			{Name: "split_confirm", Prompt: func(ctx context.Context, env *Env, s *Session) (Prompt, error) {
-				return Prompt{Text: env.T("target.split_card", s.Get("split_text")), Choices: []Choice{{env.T("btn.save"), valSave}, {env.T("btn.cancel"), valCancel}}, Columns: 2}, nil
+			{Name: "split_confirm", Prompt: func(_ context.Context, env *Env, f Form) (Prompt, error) {
+				return Prompt{Text: env.T("target.split_card", f.Get("split_text")), Choices: []Choice{{env.T("btn.save"), valSave}, {env.T("btn.cancel"), valCancel}}, Columns: 2}, nil
 			}, Parse: targetSplitSave},
 			editStep(func(env *Env) []Choice {
 				return []Choice{{env.T("field.unit"), "unit"}, {env.T("field.metric"), "metric"}, {env.T("field.period"), "period"}, {env.T("field.value"), "value"}}
@@ -111,7 +104,7 @@ func parseTargetValue(m crm.Metric, text string) (int64, error) {
 }
 
 // Unit choices are encoded "company:0", "department:ID", "user:ID".
-func targetUnitPrompt(ctx context.Context, env *Env, s *Session) (Prompt, error) {
+func targetUnitPrompt(ctx context.Context, env *Env, _ Form) (Prompt, error) {
 	p := Prompt{Text: env.T("target.unit"), Columns: 2}
 	units, err := env.Sales.TargetUnits(ctx, env.Viewer, true)
 	if err != nil {
@@ -129,7 +122,7 @@ func targetUnitPrompt(ctx context.Context, env *Env, s *Session) (Prompt, error)
 
 // targetPeriodPrompt offers the current and the next month, quarter and
 // year: a past period cannot be chosen.
-func targetPeriodPrompt(_ context.Context, env *Env, _ *Session) (Prompt, error) {
+func targetPeriodPrompt(_ context.Context, env *Env, _ Form) (Prompt, error) {
 	now := env.Now
 	var cs []Choice
 	add := func(kind crm.PeriodKind, t time.Time, key string) {
@@ -176,35 +169,38 @@ func targetValueText(m crm.Metric, v int64) string {
 	return crm.Money(v).String()
 }
 
-func targetCard(env *Env, s *Session) string {
-	m := crm.Metric(s.Get("metric"))
-	return env.T("target.card", s.Get("unit_label"), s.Get("period_label"), env.T("metric."+string(m)), targetValueText(m, s.Int("value")))
+func targetCard(env *Env, f Form) string {
+	m := crm.Metric(f.Get("metric"))
+	return env.T("target.card", f.Get("unit_label"), f.Get("period_label"), env.T("metric."+string(m)), targetValueText(m, f.Int("value")))
 }
 
 // targetUnit decodes the chosen unit (SetTarget checks it against the
 // viewer).
-func targetUnit(s *Session) (crm.UnitKind, int64) {
-	kind, idS, _ := strings.Cut(s.Get("unit"), ":")
+func targetUnit(f Form) (crm.UnitKind, int64) {
+	kind, idS, _ := strings.Cut(f.Get("unit"), ":")
 	id, _ := strconv.ParseInt(idS, 10, 64)
 	return crm.UnitKind(kind), id
 }
 
-func targetSave(ctx context.Context, env *Env, s *Session, in Input) (Result, error) {
+// targetSave sets the target, then (not one use case: see the package
+// doc) says when the department's reps' targets do not add up to it, and
+// offers a department's split.
+func targetSave(ctx context.Context, env *Env, f Form, in Input) (Result, error) {
 	if res, save, err := cardAnswer(env, in, "edit"); !save {
 		return res, err
 	}
-	unit, id := targetUnit(s)
-	t := crm.Target{Metric: crm.Metric(s.Get("metric")), Period: crm.PeriodKind(s.Get("period")), PeriodStart: crm.Date(s.Get("start")), Unit: unit, UnitID: id, Value: s.Int("value")}
+	unit, id := targetUnit(f)
+	t := crm.Target{Metric: crm.Metric(f.Get("metric")), Period: crm.PeriodKind(f.Get("period")), PeriodStart: crm.Date(f.Get("start")), Unit: unit, UnitID: id, Value: f.Int("value")}
 	if _, err := env.Sales.SetTarget(ctx, env.Viewer, t); err != nil {
 		return Result{}, err
 	}
-	say := []crm.Message{{Text: env.T("target.saved", targetCard(env, s)), Edit: in.Choice != nil}}
+	say := []crm.Message{{Text: env.T("target.saved", targetCard(env, f)), Edit: in.Choice != nil}}
 	if w := targetSumWarning(ctx, env, t); w != "" {
 		say = append(say, crm.Message{Text: w})
 	}
 	if unit == crm.UnitDepartment {
 		if reps, _ := deptReps(ctx, env, id); len(reps) > 0 {
-			return Result{Next: "split", Say: say}, nil
+			return Result{Next: "split", Say: say, Saved: true}, nil
 		}
 	}
 	return Result{Done: true, Say: say}, nil
@@ -259,28 +255,29 @@ func targetSumWarning(ctx context.Context, env *Env, t crm.Target) string {
 	return env.T("target.sum_warning", targetValueText(t.Metric, sum), targetValueText(t.Metric, parent))
 }
 
-func targetSplitParse(ctx context.Context, env *Env, s *Session, in Input) (Result, error) {
+func targetSplitParse(ctx context.Context, env *Env, f Form, in Input) (Result, error) {
 	if in.Choice == nil {
 		return Result{}, crm.Errorf(crm.CodeInvalid, "input.pick_button")
 	}
 	if in.Choice.Value == "none" {
 		return Result{Done: true, Say: []crm.Message{{Text: env.T("target.no_split")}}}, nil
 	}
-	_, dept := targetUnit(s)
+	_, dept := targetUnit(f)
 	reps, err := deptReps(ctx, env, dept)
 	if err != nil {
 		return Result{}, err
 	}
-	m := crm.Metric(s.Get("metric"))
-	total := s.Int("value")
+	m := crm.Metric(f.Get("metric"))
+	total := f.Int("value")
+	note := ""
 	weights := make([]int64, len(reps))
 	for i := range weights {
 		weights[i] = 1
 	}
 	if in.Choice.Value == "share" {
 		// Last period's actuals of the same length.
-		kind := crm.PeriodKind(s.Get("period"))
-		start := crm.Date(s.Get("start")).Time(env.Now.Location())
+		kind := crm.PeriodKind(f.Get("period"))
+		start := crm.Date(f.Get("start")).Time(env.Now.Location())
 		prevStart, _ := crm.PeriodRange(kind, start.AddDate(0, 0, -1))
 		var sum int64
 		for i, r := range reps {
@@ -295,7 +292,7 @@ func targetSplitParse(ctx context.Context, env *Env, s *Session, in Input) (Resu
 			for i := range weights {
 				weights[i] = 1
 			}
-			s.Set("split_note", env.T("target.split_no_history"))
+			note = env.T("target.split_no_history")
 		}
 	}
 	parts := crm.SplitByWeights(total, weights)
@@ -305,23 +302,24 @@ func targetSplitParse(ctx context.Context, env *Env, s *Session, in Input) (Resu
 		plan = append(plan, fmt.Sprintf("%d=%d", r.ID, parts[i]))
 	}
 	text := strings.Join(lines, "\n")
-	if n := s.Get("split_note"); n != "" {
-		text = n + "\n" + text
+	if note != "" {
+		text = note + "\n" + text
 	}
-	s.Set("split_text", text)
-	s.Set("split_plan", strings.Join(plan, ","))
-	return Result{Next: "split_confirm"}, nil
+	return Result{Next: "split_confirm", Set: Fields{"split_text": text, "split_plan": strings.Join(plan, ",")}}, nil
 }
 
-func targetSplitSave(ctx context.Context, env *Env, s *Session, in Input) (Result, error) {
+// targetSplitSave sets each rep's target: one use case a rep (sales has no
+// "set these targets together", so a failure half way leaves the first
+// ones set).
+func targetSplitSave(ctx context.Context, env *Env, f Form, in Input) (Result, error) {
 	if confirmAnswer(in) != valSave {
 		if confirmAnswer(in) == valCancel || in.Choice != nil {
 			return Result{Done: true, Say: []crm.Message{{Text: env.T("target.no_split")}}}, nil
 		}
 		return Result{}, crm.Errorf(crm.CodeInvalid, "input.pick_button")
 	}
-	base := crm.Target{Metric: crm.Metric(s.Get("metric")), Period: crm.PeriodKind(s.Get("period")), PeriodStart: crm.Date(s.Get("start")), Unit: crm.UnitUser}
-	for _, item := range strings.Split(s.Get("split_plan"), ",") {
+	base := crm.Target{Metric: crm.Metric(f.Get("metric")), Period: crm.PeriodKind(f.Get("period")), PeriodStart: crm.Date(f.Get("start")), Unit: crm.UnitUser}
+	for _, item := range strings.Split(f.Get("split_plan"), ",") {
 		idS, vS, _ := strings.Cut(item, "=")
 		id, _ := strconv.ParseInt(idS, 10, 64)
 		v, _ := strconv.ParseInt(vS, 10, 64)

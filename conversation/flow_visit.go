@@ -2,7 +2,6 @@ package conversation
 
 import (
 	"context"
-	"strconv"
 	"strings"
 
 	"github.com/salesbot-crm/salesbot/crm"
@@ -18,15 +17,14 @@ func visitFlow() *Flow {
 		Begin: beginWithCustomer(goStep("content")),
 		Steps: []*Step{
 			customerStep(goStep("content")),
-			{Name: "content", Prompt: func(_ context.Context, env *Env, s *Session) (Prompt, error) {
-				return Prompt{Text: env.T("visit.content", s.Get(keyCustomerName))}, nil
-			}, Parse: func(_ context.Context, env *Env, s *Session, in Input) (Result, error) {
+			{Name: "content", Prompt: func(_ context.Context, env *Env, f Form) (Prompt, error) {
+				return Prompt{Text: env.T("visit.content", f.Get(keyCustomerName))}, nil
+			}, Parse: func(_ context.Context, env *Env, _ Form, in Input) (Result, error) {
 				v, err := textAnswer(in, maxNote)
 				if err != nil {
 					return Result{}, err
 				}
-				s.Set("content", v)
-				return Result{Next: "next"}, nil
+				return Result{Next: "next", Set: Fields{"content": v}}, nil
 			}},
 			{Name: "next", Optional: true, Prompt: staticPrompt("visit.next", nil), Parse: visitSave},
 		},
@@ -55,12 +53,9 @@ func activityKind(content string) crm.ActivityKind {
 	return crm.ActVisit
 }
 
-func visitSave(ctx context.Context, env *Env, s *Session, in Input) (Result, error) {
-	c, err := pickedCustomer(ctx, env, s)
-	if err != nil {
-		return Result{}, err
-	}
-	a := crm.Activity{CustomerID: c.ID, UserID: env.Viewer.ID, Content: s.Get("content"), Kind: activityKind(s.Get("content")), At: env.Now}
+func visitSave(ctx context.Context, env *Env, f Form, in Input) (Result, error) {
+	id := f.Int(keyCustomer)
+	a := crm.Activity{CustomerID: id, UserID: env.Viewer.ID, Content: f.Get("content"), Kind: activityKind(f.Get("content")), At: env.Now}
 	if !in.Skip {
 		d, rest, ok := typed.LeadingDate(in.Text, env.Now)
 		if ok && crm.DateOf(d) < crm.DateOf(env.Now) {
@@ -90,5 +85,5 @@ func visitSave(ctx context.Context, env *Env, s *Session, in Input) (Result, err
 		text = env.T("visit.saved")
 	}
 	return Result{Done: true, Say: []crm.Message{{Text: text}},
-		Menu: []Choice{{env.T("btn.advance_stage"), "/stage #" + strconv.FormatInt(c.ID, 10)}}}, nil
+		Menu: []Choice{{env.T("btn.advance_stage"), "/stage #" + itoa(id)}}}, nil
 }

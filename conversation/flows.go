@@ -55,16 +55,37 @@ func textAnswer(in Input, max int) (string, error) {
 	return t, nil
 }
 
-// Lengths allowed for short fields and notes.
+// optionalTextAnswer is textAnswer for an optional field: "" when skipped.
+func optionalTextAnswer(in Input, max int) (string, error) {
+	if in.Skip {
+		return "", nil
+	}
+	return textAnswer(in, max)
+}
+
+// optionalAnswer stores an optional free-text answer of at most max runes
+// ("" when skipped) and goes to next (or back to the card).
+func optionalAnswer(key, next string, max int) func(context.Context, *Env, Form, Input) (Result, error) {
+	return func(_ context.Context, env *Env, f Form, in Input) (Result, error) {
+		v, err := optionalTextAnswer(in, max)
+		if err != nil {
+			return Result{}, err
+		}
+		return Result{Next: afterEdit(f, next), Set: Fields{key: v}}, nil
+	}
+}
+
+// Lengths allowed for short fields and notes: crm's, the same for chat,
+// import and the store's callers.
 const (
-	maxName  = 500
-	maxShort = 100
-	maxNote  = 4000
+	maxName  = crm.MaxNameRunes
+	maxShort = crm.MaxShortRunes
+	maxNote  = crm.MaxNoteRunes
 )
 
 // staticPrompt is a prompt with fixed text and choices.
-func staticPrompt(key string, choices func(env *Env) []Choice) func(context.Context, *Env, *Session) (Prompt, error) {
-	return func(_ context.Context, env *Env, _ *Session) (Prompt, error) {
+func staticPrompt(key string, choices func(env *Env) []Choice) func(context.Context, *Env, Form) (Prompt, error) {
+	return func(_ context.Context, env *Env, _ Form) (Prompt, error) {
 		p := Prompt{Text: env.T(key)}
 		if choices != nil {
 			p.Choices = choices(env)
@@ -84,10 +105,10 @@ func choiceList(env *Env, prefix string, values []string) []Choice {
 	return out
 }
 
-// editing reports whether the user came to this step from the card's
-// "edit" button; then the card is shown again next.
-func afterEdit(s *Session, def string) string {
-	if s.Get("_edit") != "" {
+// afterEdit is where a step goes next: back to the card when the user came
+// to it from the card's "edit" button, else def.
+func afterEdit(f Form, def string) string {
+	if f.Get("_edit") != "" {
 		return "confirm"
 	}
 	return def
@@ -97,15 +118,14 @@ func afterEdit(s *Session, def string) string {
 func editStep(fields func(env *Env) []Choice) *Step {
 	return &Step{
 		Name: "edit",
-		Prompt: func(_ context.Context, env *Env, _ *Session) (Prompt, error) {
+		Prompt: func(_ context.Context, env *Env, _ Form) (Prompt, error) {
 			return Prompt{Text: env.T("edit.which"), Choices: fields(env), Columns: 3}, nil
 		},
-		Parse: func(_ context.Context, env *Env, s *Session, in Input) (Result, error) {
+		Parse: func(_ context.Context, env *Env, _ Form, in Input) (Result, error) {
 			if in.Choice == nil {
 				return Result{}, crm.Errorf(crm.CodeInvalid, "input.pick_button")
 			}
-			s.Set("_edit", "1")
-			return Result{Next: in.Choice.Value}, nil
+			return Result{Next: in.Choice.Value, Set: Fields{"_edit": "1"}}, nil
 		},
 	}
 }

@@ -2,7 +2,6 @@ package conversation
 
 import (
 	"context"
-	"strconv"
 	"strings"
 
 	"github.com/salesbot-crm/salesbot/crm"
@@ -24,66 +23,75 @@ const (
 // may act on in this flow (reach): logging a visit reaches collaborations
 // too, everything else the viewer's own book (and their team's for
 // managers). "#123" (from a follow-up button) names one customer by id.
-func resolveCustomer(ctx context.Context, env *Env, s *Session, text string) ([]crm.Customer, error) {
-	return env.Sales.FindCustomers(ctx, env.Viewer, text, reach(s), pickLimit, 0)
+func resolveCustomer(ctx context.Context, env *Env, f Form, text string) ([]crm.Customer, error) {
+	return env.Sales.FindCustomers(ctx, env.Viewer, text, reach(f), pickLimit, 0)
 }
 
-// reach is what the session's flow needs of its customer.
-func reach(s *Session) sales.Reach {
-	if s.Flow == "visit" {
+// reach is what the form's flow needs of its customer.
+func reach(f Form) sales.Reach {
+	if f.Flow() == "visit" {
 		return sales.See
 	}
 	return sales.Change
 }
 
-// setCustomer stores the picked customer in the session.
-func setCustomer(s *Session, c crm.Customer) {
-	s.SetInt(keyCustomer, c.ID)
-	s.Set(keyCustomerName, c.Name)
+// picked is the customer picked, and the search that found it done with.
+func picked(c crm.Customer) Fields {
+	return Fields{keyCustomer: itoa(c.ID), keyCustomerName: c.Name, "pick_query": ""}
+}
+
+// pickedThen goes on from a customer just picked: next decides with the
+// customer in the form, and the result sets it.
+func pickedThen(ctx context.Context, env *Env, f Form, c crm.Customer, next afterPick) (Result, error) {
+	set := picked(c)
+	res, err := next(ctx, env, f.With(set))
+	if err != nil {
+		return Result{}, err
+	}
+	return res.with(set), nil
 }
 
 // beginWithCustomer is a flow's Begin for commands that take a customer
 // name: it picks the customer when the name is unambiguous and goes to
 // next, else starts at the "customer" step.
-func beginWithCustomer(next afterPick) func(ctx context.Context, env *Env, s *Session, args string) (Result, error) {
-	return func(ctx context.Context, env *Env, s *Session, args string) (Result, error) {
+func beginWithCustomer(next afterPick) func(ctx context.Context, env *Env, f Form, args string) (Result, error) {
+	return func(ctx context.Context, env *Env, f Form, args string) (Result, error) {
 		if strings.TrimSpace(args) == "" {
 			return Result{Next: "customer"}, nil
 		}
-		found, err := resolveCustomer(ctx, env, s, args)
+		found, err := resolveCustomer(ctx, env, f, args)
 		if err != nil {
 			return Result{}, err
 		}
 		if len(found) == 1 {
-			setCustomer(s, found[0])
-			return next(ctx, env, s)
+			return pickedThen(ctx, env, f, found[0], next)
 		}
-		s.Set("pick_query", args)
+		res := Result{Next: "customer", Set: Fields{"pick_query": args}}
 		if len(found) == 0 {
-			return Result{Next: "customer", Say: []crm.Message{{Text: env.T("pick.none", args)}}}, nil
+			res.Say = []crm.Message{{Text: env.T("pick.none", args)}}
 		}
-		return Result{Next: "customer"}, nil
+		return res, nil
 	}
 }
 
 // afterPick decides where a flow goes once its customer is known.
-type afterPick func(ctx context.Context, env *Env, s *Session) (Result, error)
+type afterPick func(ctx context.Context, env *Env, f Form) (Result, error)
 
 // goStep is an afterPick that goes to a fixed step.
 func goStep(name string) afterPick {
-	return func(context.Context, *Env, *Session) (Result, error) { return Result{Next: name}, nil }
+	return func(context.Context, *Env, Form) (Result, error) { return Result{Next: name}, nil }
 }
 
 // customerStep asks which customer; next is the step after it.
 func customerStep(next afterPick) *Step {
 	return &Step{
 		Name: "customer",
-		Prompt: func(ctx context.Context, env *Env, s *Session) (Prompt, error) {
+		Prompt: func(ctx context.Context, env *Env, f Form) (Prompt, error) {
 			var cs []crm.Customer
 			var err error
 			text := env.T("pick.prompt")
-			if q := s.Get("pick_query"); q != "" {
-				cs, err = resolveCustomer(ctx, env, s, q)
+			if q := f.Get("pick_query"); q != "" {
+				cs, err = resolveCustomer(ctx, env, f, q)
 				if len(cs) > 1 {
 					text = env.T("pick.several", q)
 				}
@@ -99,32 +107,28 @@ func customerStep(next afterPick) *Step {
 			}
 			p := Prompt{Text: text, Columns: 2}
 			for _, c := range cs {
-				p.Choices = append(p.Choices, Choice{Label: Short(c.Name, 18), Value: "#" + strconv.FormatInt(c.ID, 10)})
+				p.Choices = append(p.Choices, Choice{Label: Short(c.Name, 18), Value: "#" + itoa(c.ID)})
 			}
 			return p, nil
 		},
-		Parse: func(ctx context.Context, env *Env, s *Session, in Input) (Result, error) {
-			found, err := resolveCustomer(ctx, env, s, in.Value())
+		Parse: func(ctx context.Context, env *Env, f Form, in Input) (Result, error) {
+			found, err := resolveCustomer(ctx, env, f, in.Value())
 			if err != nil {
 				return Result{}, err
 			}
 			switch len(found) {
 			case 0:
-				s.Set("pick_query", "")
 				return Result{}, crm.Errorf(crm.CodeInvalid, "pick.none", in.Value())
 			case 1:
-				setCustomer(s, found[0])
-				s.Set("pick_query", "")
-				return next(ctx, env, s)
+				return pickedThen(ctx, env, f, found[0], next)
 			}
-			s.Set("pick_query", in.Value())
-			return Result{Next: "customer"}, nil
+			return Result{Next: "customer", Set: Fields{"pick_query": in.Value()}}, nil
 		},
 	}
 }
 
 // pickedCustomer loads the picked customer again for what the flow does
-// with it (the session could be older than a handover).
-func pickedCustomer(ctx context.Context, env *Env, s *Session) (crm.Customer, error) {
-	return env.Sales.CustomerFor(ctx, env.Viewer, s.Int(keyCustomer), reach(s))
+// with it (the form could be older than a handover).
+func pickedCustomer(ctx context.Context, env *Env, f Form) (crm.Customer, error) {
+	return env.Sales.CustomerFor(ctx, env.Viewer, f.Int(keyCustomer), reach(f))
 }
