@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	choices "github.com/salesbot-crm/salesbot/crm/choice"
 	"hash/fnv"
 	"math"
 	"math/rand/v2"
@@ -371,7 +372,7 @@ func (g *generator) customer(id int64) {
 		lastAct = ts(last)
 		updated = last
 	}
-	g.customers.add(id, cn.raw, n.Key, n.Trade, cn.industry, sizes.pick(g.r), region, sources.pick(g.r), owner.ID, "",
+	g.customers.add(id, cn.raw, n.Key, n.Trade, cn.industry, sizes.pick(g.r), choices.RegionOf(region), sources.pick(g.r), owner.ID, "",
 		search, g.r.IntN(1000) < 5, ts(created), ts(updated), lastAct)
 	for _, gr := range company.Grams(n) {
 		gid, ok := g.gramID[gr]

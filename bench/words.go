@@ -78,7 +78,7 @@ var tradeChoice = func() choice[rune] {
 	return newChoice(rs, ws)
 }()
 
-// industryGroup is an industry label as /new stores it, with the words
+// industryGroup is an industry code as /new stores it, with the words
 // that end company names of that trade.
 type industryGroup struct {
 	label string
@@ -98,26 +98,26 @@ var (
 )
 
 var industries = newChoice([]industryGroup{
-	{"IT/软件", weighted(wv[string]{"科技", 40}, wv[string]{"信息技术", 14}, wv[string]{"软件", 8}, wv[string]{"网络科技", 12},
+	{"it", weighted(wv[string]{"科技", 40}, wv[string]{"信息技术", 14}, wv[string]{"软件", 8}, wv[string]{"网络科技", 12},
 		wv[string]{"智能科技", 8}, wv[string]{"信息科技", 6}, wv[string]{"数据科技", 3}, wv[string]{"电子商务", 4},
 		wv[string]{"计算机系统", 2}, wv[string]{"通信技术", 3}), legalCommon},
-	{"制造业", weighted(wv[string]{"机械", 12}, wv[string]{"精密机械", 4}, wv[string]{"电气", 8}, wv[string]{"自动化设备", 5},
+	{"manufacturing", weighted(wv[string]{"机械", 12}, wv[string]{"精密机械", 4}, wv[string]{"电气", 8}, wv[string]{"自动化设备", 5},
 		wv[string]{"电子", 10}, wv[string]{"新材料", 5}, wv[string]{"模具", 3}, wv[string]{"机电设备", 4}, wv[string]{"汽车零部件", 3},
 		wv[string]{"包装", 4}, wv[string]{"五金制品", 5}, wv[string]{"塑料制品", 4}, wv[string]{"化工", 5}, wv[string]{"服装", 5},
 		wv[string]{"纺织", 4}, wv[string]{"家具", 3}, wv[string]{"实业", 8}, wv[string]{"光电", 3}, wv[string]{"照明", 2}), legalFactory},
-	{"批发零售", weighted(wv[string]{"商贸", 20}, wv[string]{"贸易", 25}, wv[string]{"百货", 4}, wv[string]{"进出口", 8},
+	{"retail", weighted(wv[string]{"商贸", 20}, wv[string]{"贸易", 25}, wv[string]{"百货", 4}, wv[string]{"进出口", 8},
 		wv[string]{"食品", 8}, wv[string]{"日用品", 3}, wv[string]{"电子商务", 6}, wv[string]{"国际贸易", 4}, wv[string]{"建材", 5},
 		wv[string]{"酒业", 2}, wv[string]{"茶业", 2}), legalShop},
-	{"医疗健康", weighted(wv[string]{"医疗器械", 20}, wv[string]{"医药", 15}, wv[string]{"生物科技", 20}, wv[string]{"药业", 6},
+	{"health", weighted(wv[string]{"医疗器械", 20}, wv[string]{"医药", 15}, wv[string]{"生物科技", 20}, wv[string]{"药业", 6},
 		wv[string]{"医疗科技", 10}, wv[string]{"健康管理", 10}, wv[string]{"大药房", 5}), legalCommon},
-	{"物流", weighted(wv[string]{"物流", 35}, wv[string]{"供应链管理", 15}, wv[string]{"国际货运代理", 8}, wv[string]{"运输", 12},
+	{"logistics", weighted(wv[string]{"物流", 35}, wv[string]{"供应链管理", 15}, wv[string]{"国际货运代理", 8}, wv[string]{"运输", 12},
 		wv[string]{"冷链物流", 4}, wv[string]{"仓储服务", 5}, wv[string]{"速运", 3}), legalCommon},
-	{"建筑", weighted(wv[string]{"建筑工程", 20}, wv[string]{"建设工程", 12}, wv[string]{"装饰工程", 18}, wv[string]{"建设", 8},
+	{"construction", weighted(wv[string]{"建筑工程", 20}, wv[string]{"建设工程", 12}, wv[string]{"装饰工程", 18}, wv[string]{"建设", 8},
 		wv[string]{"园林绿化", 6}, wv[string]{"市政工程", 4}, wv[string]{"房地产开发", 5}, wv[string]{"物业管理", 8}), legalCommon},
-	{"教育", weighted(wv[string]{"教育科技", 30}, wv[string]{"教育咨询", 20}, wv[string]{"培训", 15}, wv[string]{"文化教育", 10}), legalCommon},
-	{"金融", weighted(wv[string]{"融资租赁", 15}, wv[string]{"投资管理", 25}, wv[string]{"资产管理", 20}, wv[string]{"担保", 5},
+	{"education", weighted(wv[string]{"教育科技", 30}, wv[string]{"教育咨询", 20}, wv[string]{"培训", 15}, wv[string]{"文化教育", 10}), legalCommon},
+	{"finance", weighted(wv[string]{"融资租赁", 15}, wv[string]{"投资管理", 25}, wv[string]{"资产管理", 20}, wv[string]{"担保", 5},
 		wv[string]{"保险代理", 5}, wv[string]{"投资", 15}, wv[string]{"股权投资", 10}), legalFinance},
-	{"其他", weighted(wv[string]{"文化传媒", 15}, wv[string]{"酒店管理", 6}, wv[string]{"餐饮管理", 10}, wv[string]{"企业管理咨询", 15},
+	{"other", weighted(wv[string]{"文化传媒", 15}, wv[string]{"酒店管理", 6}, wv[string]{"餐饮管理", 10}, wv[string]{"企业管理咨询", 15},
 		wv[string]{"广告", 10}, wv[string]{"人力资源", 8}, wv[string]{"环保科技", 8}, wv[string]{"会展服务", 4},
 		wv[string]{"咨询", 8}, wv[string]{"设计", 6}, wv[string]{"检测", 4}, wv[string]{"安防", 3}), legalCommon},
 }, []float64{22, 20, 15, 8, 8, 9, 5, 5, 8})
@@ -182,10 +182,10 @@ var (
 )
 
 var (
-	sizes = weighted(wv[string]{"1-49人", 35}, wv[string]{"50-199人", 28}, wv[string]{"200-999人", 15},
-		wv[string]{"1000人以上", 7}, wv[string]{"", 15})
-	sources = weighted(wv[string]{"展会", 17}, wv[string]{"官网", 17}, wv[string]{"老客户介绍", 22},
-		wv[string]{"电话营销", 22}, wv[string]{"其他", 7}, wv[string]{"", 15})
+	sizes = weighted(wv[string]{"s1", 35}, wv[string]{"s2", 28}, wv[string]{"s3", 15},
+		wv[string]{"s4", 7}, wv[string]{"", 15})
+	sources = weighted(wv[string]{"expo", 17}, wv[string]{"website", 17}, wv[string]{"referral", 22},
+		wv[string]{"telesales", 22}, wv[string]{"other", 7}, wv[string]{"", 15})
 )
 
 // People.
@@ -250,10 +250,10 @@ func tradeLen(r *rand.Rand) int {
 	}
 }
 
-// companyName is a generated name with the labels /new would store.
+// companyName is a generated name with the codes /new would store.
 type companyName struct {
 	raw      string
-	industry string // label
+	industry string // code
 	region   string // city, "" when the name has none and the rep skipped it
 }
 

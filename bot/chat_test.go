@@ -278,7 +278,8 @@ func TestChatOnboardingAndBadInput(t *testing.T) {
 		expect(t, c.says("新人", name), "行业")
 		expect(t, c.says("新人", "/back"), "客户公司全称")
 		expect(t, c.says("新人", name), "行业")
-		expect(t, c.says("新人", "其他"), "规模")
+		expect(t, c.says("新人", "其他"), "具体是什么行业") // other takes a detail
+		expect(t, c.says("新人", "外包服务"), "规模")
 		old := c.buttons["新人"]
 		expect(t, c.says("新人", "-"), "地区")
 		// A button from an older message is refused and the step re-asked.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/salesbot-crm/salesbot/conversation"
 	"github.com/salesbot-crm/salesbot/crm"
+	"github.com/salesbot-crm/salesbot/crm/choice"
 	"github.com/salesbot-crm/salesbot/report"
 	"github.com/salesbot-crm/salesbot/sales"
 )
@@ -98,10 +99,7 @@ func AnalysisTable(ctx context.Context, svc *sales.Service, v crm.Viewer, lang, 
 		}
 		var rows [][]string
 		for _, it := range d.Items {
-			label := it.Key
-			if label == "" {
-				label = T("stats.unset")
-			}
+			label := conversation.GroupLabel(lang, choice.Field(kind), it.Key)
 			pct := 0
 			if d.Total > 0 {
 				pct = it.N * 100 / d.Total

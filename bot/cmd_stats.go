@@ -10,6 +10,7 @@ import (
 	"github.com/salesbot-crm/salesbot/chart"
 	"github.com/salesbot-crm/salesbot/conversation"
 	"github.com/salesbot-crm/salesbot/crm"
+	"github.com/salesbot-crm/salesbot/crm/choice"
 	"github.com/salesbot-crm/salesbot/report"
 )
 
@@ -90,12 +91,9 @@ func distribution(kind string) analysis {
 		var lines []string
 		var slices []chart.Bar
 		for i, it := range d.Items {
-			label := it.Key
-			if label == "" {
-				label = r.T("stats.unset")
-			}
+			label := conversation.GroupLabel(r.Lang, choice.Field(kind), it.Key)
 			if i < 10 {
-				lines = append(lines, fmt.Sprintf("%s %d（%d%%）", label, it.N, it.N*100/d.Total))
+				lines = append(lines, r.T("stats.share_line", label, it.N, it.N*100/d.Total))
 			}
 			slices = append(slices, chart.Bar{Label: label, Value: float64(it.N)})
 		}
@@ -104,7 +102,7 @@ func distribution(kind string) analysis {
 		}
 		title := r.T("stats.title_"+kind, d.Total)
 		img := s.render(r, "stats-"+kind, func(c *chart.Renderer) ([]byte, error) {
-			return c.PieChart(chart.Options{Title: title, OtherLabel: r.T("industry.other")}, slices)
+			return c.PieChart(chart.Options{Title: title, OtherLabel: conversation.OtherLabel(r.Lang)}, slices)
 		})
 		return title + "\n" + strings.Join(lines, "\n"), img, true, nil
 	}

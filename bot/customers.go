@@ -46,13 +46,7 @@ func customerCard(r *Request, f sales.File) string {
 	c := f.Customer
 	var sb strings.Builder
 	sb.WriteString("🏢 " + c.Name)
-	var facts []string
-	for _, f := range []string{c.Industry, c.Size, c.Region, c.Source} {
-		if f != "" {
-			facts = append(facts, f)
-		}
-	}
-	if len(facts) > 0 {
+	if facts := conversation.CustomerFacts(r.Lang, c); len(facts) > 0 {
 		sb.WriteString("\n" + strings.Join(facts, " · "))
 	}
 	sb.WriteString("\n" + r.T("card.owner", c.OwnerName, conversation.FormatShortDate(r.Lang, crm.DateOf(c.CreatedAt.In(r.Now.Location())))))

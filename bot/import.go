@@ -56,7 +56,17 @@ func (s *Services) importDocument(ctx context.Context, r *Request) error {
 			lines = append(lines, "…")
 			break
 		}
-		lines = append(lines, fmt.Sprintf("· %d %s：%s", res.Row, res.Name, res.Reason))
+		lines = append(lines, r.T("import.problem_row", res.Row, res.Name, res.Reason))
+	}
+	if len(rep.Unmapped) > 0 {
+		lines = append(lines, r.T("import.unmapped", len(rep.Unmapped)))
+		for i, u := range rep.Unmapped {
+			if i > 30 {
+				lines = append(lines, "…")
+				break
+			}
+			lines = append(lines, r.T("import.unmapped_cell", u.Row, u.Name, r.T("field."+u.Field), u.Value))
+		}
 	}
 	m := crm.Message{Text: strings.Join(lines, "\n"), File: rep.Rejected}
 	r.Say(m)

@@ -12,6 +12,7 @@ import (
 	"github.com/salesbot-crm/salesbot/chart"
 	"github.com/salesbot-crm/salesbot/conversation"
 	"github.com/salesbot-crm/salesbot/crm"
+	"github.com/salesbot-crm/salesbot/crm/choice"
 	"github.com/salesbot-crm/salesbot/report"
 	"github.com/salesbot-crm/salesbot/sales"
 )
@@ -380,13 +381,10 @@ func (s *Services) digestCharts(ctx context.Context, p *pushRequest) ([]*crm.Ima
 	}
 	var slices []chart.Bar
 	for _, it := range d.Items {
-		label := it.Key
-		if label == "" {
-			label = p.T("stats.unset")
-		}
+		label := conversation.GroupLabel(p.Lang, choice.Source, it.Key)
 		slices = append(slices, chart.Bar{Label: label, Value: float64(it.N)})
 	}
-	if png, err := s.Charts.PieChart(chart.Options{Title: p.T("digest.chart_sources"), OtherLabel: p.T("industry.other")}, slices); err == nil {
+	if png, err := s.Charts.PieChart(chart.Options{Title: p.T("digest.chart_sources"), OtherLabel: conversation.OtherLabel(p.Lang)}, slices); err == nil {
 		out = append(out, &crm.Image{Name: "digest-sources.png", PNG: png})
 	}
 	return out, nil

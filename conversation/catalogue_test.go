@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/salesbot-crm/salesbot/crm"
+	"github.com/salesbot-crm/salesbot/crm/choice"
 )
 
 // TestCatalogueComplete finds every catalogue-like key in the code and
@@ -55,14 +56,8 @@ func TestCatalogueComplete(t *testing.T) {
 	for _, k := range crm.ActivityKinds {
 		need(t, "activity."+string(k))
 	}
-	for _, v := range industries {
-		need(t, "industry."+v)
-	}
-	for _, v := range sizes {
-		need(t, "size."+v)
-	}
-	for _, v := range sources {
-		need(t, "source."+v)
+	for _, f := range choice.Fields {
+		need(t, "choice.detail_"+string(f))
 	}
 	for _, k := range []crm.PeriodKind{crm.PeriodDay, crm.PeriodWeek, crm.PeriodMonth} {
 		for _, p := range []string{"report.ask_", "report.saved_", "report.kind_", "push.report_due_"} {

@@ -6,18 +6,12 @@ import (
 	"strings"
 
 	"github.com/salesbot-crm/salesbot/crm"
+	"github.com/salesbot-crm/salesbot/crm/choice"
 	"github.com/salesbot-crm/salesbot/sales"
 )
 
 // The /new flow: company name (checked for 撞单 before anything else),
 // industry, size, region, source, contact and phone, a card, a receipt.
-
-// Preset answers; each is a catalogue key suffix.
-var (
-	industries = []string{"it", "manufacturing", "retail", "health", "logistics", "construction", "education", "finance", "other"}
-	sizes      = []string{"s1", "s2", "s3", "s4"}
-	sources    = []string{"expo", "website", "referral", "telesales", "other"}
-)
 
 func newCustomerFlow() *Flow {
 	return &Flow{
@@ -36,29 +30,28 @@ func newCustomerFlow() *Flow {
 		Steps: []*Step{
 			{Name: "name", Prompt: staticPrompt("new.name", nil), Parse: newNameParse},
 			{Name: "similar", Prompt: newSimilarPrompt, Parse: newSimilarParse},
-			{Name: "industry", Prompt: staticPrompt("new.industry", func(env *Env) []Choice { return choiceList(env, "industry.", industries) }),
-				Parse: func(_ context.Context, env *Env, f Form, in Input) (Result, error) {
-					v, err := textAnswer(in, crm.MaxShortRunes)
-					if err != nil {
-						return Result{}, err
-					}
-					return Result{Next: afterEdit(f, "size"), Set: Fields{"industry": v}}, nil
-				}},
+			{Name: "industry", Prompt: staticPrompt("new.industry", func(env *Env) []Choice { return choiceButtons(env, choice.Industry) }),
+				Parse: choiceAnswer(choice.Industry, false, "size")},
+			choiceDetailStep(choice.Industry, "size"),
 			{Name: "size", Optional: true, Prompt: func(_ context.Context, env *Env, _ Form) (Prompt, error) {
-				return Prompt{Text: env.T("new.size"), Choices: append(choiceList(env, "size.", sizes), Choice{env.T("btn.skip"), SkipValue}), Columns: 3}, nil
-			}, Parse: optionalField("size", "region")},
+				return Prompt{Text: env.T("new.size"), Choices: append(choiceButtons(env, choice.Size), Choice{env.T("btn.skip"), SkipValue}), Columns: 3}, nil
+			}, Parse: choiceAnswer(choice.Size, true, "region")},
+			choiceDetailStep(choice.Size, "region"),
 			{Name: "region", Optional: true, Prompt: func(_ context.Context, env *Env, f Form) (Prompt, error) {
 				p := Prompt{Text: env.T("new.region")}
 				if g := f.Get("region_guess"); g != "" {
-					p.Text = env.T("new.region_guess", g)
-					p.Choices = append(p.Choices, Choice{g, g})
+					label := ChoiceLabel(env.Lang, choice.Region, choice.Value{Code: g})
+					p.Text = env.T("new.region_guess", label)
+					p.Choices = append(p.Choices, Choice{label, g})
 				}
 				p.Choices = append(p.Choices, Choice{env.T("btn.skip"), SkipValue})
 				return p, nil
-			}, Parse: optionalField("region", "source")},
+			}, Parse: choiceAnswer(choice.Region, true, "source")},
+			choiceDetailStep(choice.Region, "source"),
 			{Name: "source", Optional: true, Prompt: func(_ context.Context, env *Env, _ Form) (Prompt, error) {
-				return Prompt{Text: env.T("new.source"), Choices: append(choiceList(env, "source.", sources), Choice{env.T("btn.skip"), SkipValue}), Columns: 3}, nil
-			}, Parse: optionalField("source", "contact")},
+				return Prompt{Text: env.T("new.source"), Choices: append(choiceButtons(env, choice.Source), Choice{env.T("btn.skip"), SkipValue}), Columns: 3}, nil
+			}, Parse: choiceAnswer(choice.Source, true, "contact")},
+			choiceDetailStep(choice.Source, "contact"),
 			{Name: "contact", Optional: true, Prompt: staticPrompt("new.contact", func(env *Env) []Choice { return []Choice{{env.T("btn.skip"), SkipValue}} }),
 				Parse: func(_ context.Context, env *Env, _ Form, in Input) (Result, error) {
 					if in.Skip {
@@ -79,11 +72,6 @@ func newCustomerFlow() *Flow {
 	}
 }
 
-// optionalField stores an optional answer ("" when skipped).
-func optionalField(key, next string) func(context.Context, *Env, Form, Input) (Result, error) {
-	return optionalAnswer(key, next, crm.MaxShortRunes)
-}
-
 // newNameParse checks the name for duplicates before anything else.
 func newNameParse(ctx context.Context, env *Env, f Form, in Input) (Result, error) {
 	name, err := textAnswer(in, crm.MaxNameRunes)
@@ -102,7 +90,7 @@ func newNameParse(ctx context.Context, env *Env, f Form, in Input) (Result, erro
 		similar = append(similar, itoa(c.ID))
 	}
 	// "" forgets what a name typed before had.
-	set := Fields{"name": name, "region_guess": nc.Name.Region, "similar": strings.Join(similar, ",")}
+	set := Fields{"name": name, "region_guess": choice.RegionOf(nc.Name.Region), "similar": strings.Join(similar, ",")}
 	if len(similar) > 0 {
 		return Result{Next: "similar", Set: set}, nil
 	}
@@ -162,8 +150,8 @@ func newSimilarParse(ctx context.Context, env *Env, f Form, in Input) (Result, e
 
 func newCard(env *Env, f Form) string {
 	parts := []string{f.Get("name")}
-	for _, k := range []string{"industry", "size", "region", "source"} {
-		if v := f.Get(k); v != "" {
+	for _, field := range choice.Fields {
+		if v := ChoiceLabel(env.Lang, field, formChoice(f, field)); v != "" {
 			parts = append(parts, v)
 		}
 	}
@@ -182,8 +170,10 @@ func newConfirmParse(ctx context.Context, env *Env, f Form, in Input) (Result, e
 	if res, save, err := cardAnswer(env, in, "edit"); !save {
 		return res, err
 	}
-	c := crm.Customer{Name: f.Get("name"), Industry: f.Get("industry"), Size: f.Get("size"), Region: f.Get("region"),
-		Source: f.Get("source")}
+	c := crm.Customer{Name: f.Get("name")}
+	for _, field := range choice.Fields {
+		c.SetChoice(field, formChoice(f, field))
+	}
 	if f.Get("contact") != "" || f.Get("phone") != "" {
 		c.Contacts = []crm.Contact{{Name: f.Get("contact"), Phone: f.Get("phone")}}
 	}

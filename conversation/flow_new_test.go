@@ -4,13 +4,15 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/salesbot-crm/salesbot/conversation"
 	"github.com/salesbot-crm/salesbot/crm"
 )
 
 func TestFlowNew(t *testing.T) {
+	industryRefused := zh("choice.refused", "IT/软件、制造业、批发零售、医疗健康、物流、建筑、教育、金融、其他")
 	const name = "北京瑞达新能源科技有限公司"
 	card := name + " · IT/软件 · 50-199人 · 北京 · 老客户介绍\n" + zh("card.contact", "王经理 13800138000")
-	saved := crm.Customer{Name: name, Industry: "IT/软件", Size: "50-199人", Region: "北京", Source: "老客户介绍", OwnerID: idZhang,
+	saved := crm.Customer{Name: name, Industry: "it", Size: "s2", Region: "beijing", Source: "referral", OwnerID: idZhang,
 		Contacts: []crm.Contact{{Name: "王经理", Phone: "13800138000"}}}
 	upToCard := []turn{
 		{say: "/new", want: []string{zh("new.name")}, at: "name"},
@@ -63,7 +65,7 @@ func TestFlowNew(t *testing.T) {
 		{press: zh("btn.skip"), at: "contact"},
 		{say: "-", want: []string{zh("card.confirm", similar+" · 制造业")}, at: "confirm"},
 		{say: "保存", want: []string{zh("new.saved", similar)}},
-	}, writes: []write{{"AddCustomer", crm.Customer{Name: similar, Industry: "制造业", OwnerID: idLi}}}}
+	}, writes: []write{{"AddCustomer", crm.Customer{Name: similar, Industry: "manufacturing", OwnerID: idLi}}}}
 	// Someone saved the same company while the card was open.
 	meanwhile := flowCase{name: "taken while the card was open", as: idZhang, turns: append(upToCard[:len(upToCard):len(upToCard)],
 		turn{press: "保存", want: []string{zh("new.taken", zh("owner.with_dept", "李四", "华东销售部"), "11月29日")}, calls: []string{"AddCustomer"},
@@ -80,20 +82,38 @@ func TestFlowNew(t *testing.T) {
 		{say: "", want: []string{zh("input.empty")}, at: "name", refused: true},
 		{say: strings.Repeat("长", 4001), want: []string{zh("text.too_long")}, at: "name", refused: true},
 		{say: name, at: "industry"},
-		{say: strings.Repeat("长", 101), want: []string{zh("text.too_long_n", 100), zh("new.industry")}, at: "industry", refused: true},
+		{say: strings.Repeat("长", 101), want: []string{industryRefused, zh("new.industry")}, at: "industry", refused: true},
 		{say: "-", want: []string{zh("input.required")}, at: "industry", refused: true},
-		{say: "其他", at: "size"},
-		{say: strings.Repeat("长", 101), want: []string{zh("text.too_long_n", 100), zh("new.size")}, at: "size", refused: true},
+		{say: "农业", want: []string{industryRefused}, at: "industry", refused: true},
+		{say: "12", want: []string{industryRefused}, at: "industry", refused: true},
+		{say: "其他", want: []string{zh("choice.detail_industry")}, at: "industry_detail"},
+		{say: strings.Repeat("长", 41), want: []string{zh("text.too_long_n", 40)}, at: "industry_detail", refused: true},
+		{say: "茶叶", at: "size"},
+		{say: "巨大", want: []string{zh("new.size")}, at: "size", refused: true},
+		{say: "0", at: "size", refused: true},
 		{say: "-", at: "region"},
-		{say: strings.Repeat("长", 101), want: []string{zh("text.too_long_n", 100)}, at: "region", refused: true},
+		{say: "火星", want: []string{zh("choice.refused_region")}, at: "region", refused: true},
 		{say: "-", at: "source"},
-		{say: strings.Repeat("长", 101), want: []string{zh("text.too_long_n", 100)}, at: "source", refused: true},
+		{say: "巨大", at: "source", refused: true},
 		{say: "-", at: "contact"},
 		{say: "王经理 138", want: []string{zh("contact.phone_invalid"), zh("new.contact")}, at: "contact", refused: true},
 		{say: "-", at: "confirm"},
 		{say: "好吧也许", want: []string{zh("input.pick_button")}, at: "confirm", refused: true},
 		{say: "保存", want: []string{zh("new.saved", name)}},
-	}, writes: []write{{"AddCustomer", crm.Customer{Name: name, Industry: "其他", OwnerID: idZhang}}}}
+	}, writes: []write{{"AddCustomer", crm.Customer{Name: name, Industry: "other", IndustryDetail: "茶叶", OwnerID: idZhang}}}}
+
+	// Typed answers: synonyms, numbers, "other" with its detail in one go;
+	// English labels store the same codes and read back in English.
+	typed := flowCase{name: "typed answers in English", as: idZhang, lang: conversation.LangEN, turns: []turn{
+		{say: "/new", at: "name"},
+		{say: "杭州西湖龙井茶业有限公司", at: "industry"},
+		{say: "other: tea", at: "size"},
+		{say: "120 people", at: "region"},
+		{say: "Shanghai", at: "source"},
+		{say: "2", at: "contact"},
+		{say: "-", want: []string{"杭州西湖龙井茶业有限公司 · Other (tea) · 50-199 · Shanghai · Website"}, at: "confirm"},
+		{say: "Save", calls: []string{"AddCustomer"}},
+	}, writes: []write{{"AddCustomer", crm.Customer{Name: "杭州西湖龙井茶业有限公司", Industry: "other", IndustryDetail: "tea", Size: "s2", Region: "shanghai", Source: "website", OwnerID: idZhang}}}}
 
 	edit := flowCase{name: "edit from the card", as: idZhang, turns: append(upToCard[:len(upToCard):len(upToCard)],
 		turn{press: zh("btn.edit"), want: []string{zh("edit.which")}, at: "edit"},
@@ -113,5 +133,5 @@ func TestFlowNew(t *testing.T) {
 		{press: zh("btn.skip"), want: []string{zh("new.region")}, not: []string{"北京"}, at: "region"},
 	}}
 
-	runFlow(t, []flowCase{happy, notSame}, taken, takenAtOnce, own, sameCompany, meanwhile, bad, edit, renamed)
+	runFlow(t, []flowCase{happy, notSame}, taken, takenAtOnce, own, sameCompany, meanwhile, bad, typed, edit, renamed)
 }

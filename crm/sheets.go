@@ -27,8 +27,19 @@ type ImportSummary struct {
 	// Problems are the rows not created, in file order, with the reason in
 	// the language of the file's headers.
 	Problems []ImportProblem
+	// Unmapped are the choice cells of imported rows that no option of
+	// their list reads: saved as "other" with the cell as its detail.
+	Unmapped []ImportUnmapped
 	// Rejected is those rows as a file in the input's format (nil: none).
 	Rejected *File
+}
+
+// ImportUnmapped is a choice cell an import could not map to an option.
+type ImportUnmapped struct {
+	Row   int
+	Name  string
+	Field string // a choice.Field: industry, size, region, source
+	Value string
 }
 
 // ImportProblem is a row an import did not create.

@@ -2,6 +2,8 @@ package crm
 
 import (
 	"time"
+
+	"github.com/salesbot-crm/salesbot/crm/choice"
 )
 
 // Role is what a user may do.
@@ -100,14 +102,20 @@ const InviteTTL = 7 * 24 * time.Hour
 
 // Customer is a company a rep sells to.
 type Customer struct {
-	ID             int64      `db:"id"`
-	Name           string     `db:"name"`
-	NameKey        string     `db:"name_key"`  // company.Name.Key, unique
-	TradeKey       string     `db:"trade_key"` // company.Name.Trade
+	ID       int64  `db:"id"`
+	Name     string `db:"name"`
+	NameKey  string `db:"name_key"`  // company.Name.Key, unique
+	TradeKey string `db:"trade_key"` // company.Name.Trade
+	// The choice fields hold codes of crm/choice's lists; a detail says
+	// what "other" is (Choice, SetChoice).
 	Industry       string     `db:"industry"`
+	IndustryDetail string     `db:"industry_detail"`
 	Size           string     `db:"size"`
+	SizeDetail     string     `db:"size_detail"`
 	Region         string     `db:"region"`
+	RegionDetail   string     `db:"region_detail"`
 	Source         string     `db:"source"`
+	SourceDetail   string     `db:"source_detail"`
 	OwnerID        int64      `db:"owner_id"`
 	Note           string     `db:"note"`
 	Archived       bool       `db:"archived"`
@@ -118,6 +126,35 @@ type Customer struct {
 	OwnerDept      int64      `db:"owner_dept"` // filled on reads
 	Contacts       []Contact  `db:"-"`
 	Collaborators  []int64    `db:"-"` // users who work on it with the owner
+}
+
+// Choice returns a choice field's stored value.
+func (c *Customer) Choice(f choice.Field) choice.Value {
+	switch f {
+	case choice.Industry:
+		return choice.Value{Code: c.Industry, Detail: c.IndustryDetail}
+	case choice.Size:
+		return choice.Value{Code: c.Size, Detail: c.SizeDetail}
+	case choice.Region:
+		return choice.Value{Code: c.Region, Detail: c.RegionDetail}
+	case choice.Source:
+		return choice.Value{Code: c.Source, Detail: c.SourceDetail}
+	}
+	return choice.Value{}
+}
+
+// SetChoice sets a choice field.
+func (c *Customer) SetChoice(f choice.Field, v choice.Value) {
+	switch f {
+	case choice.Industry:
+		c.Industry, c.IndustryDetail = v.Code, v.Detail
+	case choice.Size:
+		c.Size, c.SizeDetail = v.Code, v.Detail
+	case choice.Region:
+		c.Region, c.RegionDetail = v.Code, v.Detail
+	case choice.Source:
+		c.Source, c.SourceDetail = v.Code, v.Detail
+	}
 }
 
 // Contact is a person at a customer.
@@ -362,8 +399,12 @@ func (c Customer) Check() error {
 	if err := CheckLength(c.Name, MaxNameRunes); err != nil {
 		return err
 	}
-	for _, f := range []string{c.Industry, c.Size, c.Region, c.Source} {
-		if err := CheckLength(f, MaxShortRunes); err != nil {
+	for _, f := range choice.Fields {
+		v := c.Choice(f)
+		if err := CheckLength(v.Code, MaxShortRunes); err != nil {
+			return err
+		}
+		if err := CheckLength(v.Detail, choice.MaxDetailRunes); err != nil {
 			return err
 		}
 	}

@@ -2,6 +2,7 @@ package sheet
 
 import (
 	"context"
+	"github.com/salesbot-crm/salesbot/crm/choice"
 	"io"
 	"slices"
 	"strings"
@@ -66,7 +67,8 @@ func customerRow(c crm.Customer, stage string, loc *time.Location) []any {
 	if c.LastActivityAt != nil {
 		last = c.LastActivityAt.In(loc)
 	}
-	return []any{c.Name, c.Industry, c.Size, c.Region, c.Source, c.OwnerName, contact, phone, stage, last, c.CreatedAt.In(loc),
+	label := func(f choice.Field) string { return choice.Label("zh", f, c.Choice(f)) }
+	return []any{c.Name, label(choice.Industry), label(choice.Size), label(choice.Region), label(choice.Source), c.OwnerName, contact, phone, stage, last, c.CreatedAt.In(loc),
 		title, strings.Join(more, "；"), c.Note}
 }
 

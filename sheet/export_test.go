@@ -3,6 +3,7 @@ package sheet_test
 import (
 	"bytes"
 	"fmt"
+	"github.com/salesbot-crm/salesbot/crm/choice"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -167,6 +168,17 @@ func TestExportScope(t *testing.T) {
 	})
 }
 
+// sameChoices: the customers have the same code and detail in every
+// choice field.
+func sameChoices(a, b crm.Customer) bool {
+	for _, f := range choice.Fields {
+		if a.Choice(f) != b.Choice(f) {
+			return false
+		}
+	}
+	return true
+}
+
 func sameSet(a, b []string) bool {
 	a, b = slices.Clone(a), slices.Clone(b)
 	slices.Sort(a)
@@ -258,7 +270,7 @@ func TestRoundTrip(t *testing.T) {
 					t.Errorf("%s: %s missing", format, w.Name)
 					continue
 				}
-				if g.Name != w.Name || g.Industry != w.Industry || g.Size != w.Size || g.Region != w.Region || g.Source != w.Source ||
+				if g.Name != w.Name || !sameChoices(g, w) ||
 					g.OwnerName != w.OwnerName || g.Note != w.Note ||
 					g.CreatedAt.In(loc).Format(time.DateOnly) != w.CreatedAt.In(loc).Format(time.DateOnly) {
 					t.Errorf("%s: customer differs:\n got %+v\nwant %+v", format, g, w)
@@ -364,7 +376,9 @@ func seedCustomers(t testing.TB, db *store.DB, now time.Time, n int) org {
 	owners := []crm.User{o.rep1, o.rep2, o.rep3, o.manager}
 	trades := []rune("青禾新锐明远恒信星辰蓝海楚天湘江山城燕山华泰博源天诚百川汇丰锦程合力君安晟铭友邦润泽同创安信天工美达联众兴业")
 	prefixes := []string{"北京", "上海市", "（苏州）", "", "", "杭州"}
-	inds := []string{"科技", "机械制造", "贸易", "物流", "餐饮管理", "建材", "文化传媒"}
+	inds := []string{"科技", "机械制造", "贸易", "物流", "餐饮管理", "建材", "文化传媒"} // in the name
+	industries := []choice.Value{{Code: "it"}, {Code: "manufacturing"}, {Code: "retail"}, {Code: "logistics"},
+		{Code: choice.Other, Detail: "餐饮管理"}, {Code: "construction"}, {Code: choice.Other, Detail: "文化传媒"}, {}}
 	forms := []string{"有限公司", "股份有限公司", "有限责任公司", "集团有限公司"}
 	people := []string{"王总", "李工", "赵经理", "Tom Lee", "", "孙小姐"}
 	titles := []string{"总经理", "采购经理", "", "工程师"}
@@ -384,9 +398,9 @@ func seedCustomers(t testing.TB, db *store.DB, now time.Time, n int) org {
 		if _, err := db.CustomerByKey(ctx, company.Parse(name).Key); err == nil {
 			continue // the random trade name came up twice
 		}
-		region := company.Parse(name).Region
+		region := choice.RegionOf(company.Parse(name).Region)
 		if region == "" && rng.IntN(2) == 0 {
-			region = pick([]string{"成都", "武汉"})
+			region = pick([]string{"chengdu", "wuhan"})
 		}
 		var contacts []crm.Contact
 		for k := range rng.IntN(4) {
@@ -402,10 +416,14 @@ func seedCustomers(t testing.TB, db *store.DB, now time.Time, n int) org {
 			}
 			contacts = append(contacts, ct)
 		}
-		c := crm.Customer{Name: name, Industry: pick(inds), Size: pick([]string{"", "1-50", "50-200", "200-500"}),
-			Region: region, Source: pick([]string{"展会", "官网", "老客户介绍", ""}), OwnerID: owners[rng.IntN(len(owners))].ID,
+		c := crm.Customer{Name: name, Size: pick([]string{"", "s1", "s2", "s3"}),
+			Region: region, Source: pick([]string{"expo", "website", "referral", ""}), OwnerID: owners[rng.IntN(len(owners))].ID,
 			Note: pick(notes), Contacts: contacts,
 			CreatedAt: now.AddDate(0, 0, -rng.IntN(400)).Add(-time.Duration(rng.IntN(12)) * time.Hour)}
+		c.SetChoice(choice.Industry, industries[rng.IntN(len(industries))])
+		if rng.IntN(9) == 0 {
+			c.SetChoice(choice.Source, choice.Value{Code: choice.Other, Detail: "抖音"})
+		}
 		if _, err := db.CreateCustomer(ctx, c.OwnerID, c); err != nil {
 			t.Fatal(err)
 		}

@@ -19,6 +19,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/salesbot-crm/salesbot/crm"
+	"github.com/salesbot-crm/salesbot/crm/choice"
 	"github.com/salesbot-crm/salesbot/crm/company"
 	"github.com/salesbot-crm/salesbot/sales"
 )
@@ -78,6 +79,15 @@ type RowResult struct {
 	EarlierRow int
 	// CustomerID is the created customer (0 in a dry run).
 	CustomerID int64
+	// Unmapped are the choice cells no option of their list reads: kept as
+	// "other" with the cell as its detail, and reported.
+	Unmapped []Unmapped
+}
+
+// Unmapped is a choice cell that is not one of its list's options.
+type Unmapped struct {
+	Field choice.Field
+	Value string
 }
 
 // ImportReport sums up an import.
@@ -266,28 +276,32 @@ func (im *importer) say(zh, en string, args ...any) string {
 
 // customer builds the customer of a row; problem is the reason the row is
 // invalid ("" when it is fine); err is a store failure.
-func (im *importer) customer(ctx context.Context, cells []string, name string, n company.Name) (c crm.Customer, problem string, err error) {
+func (im *importer) customer(ctx context.Context, cells []string, name string, n company.Name) (c crm.Customer, unmapped []Unmapped, problem string, err error) {
 	m := im.m
-	c = crm.Customer{
-		Name:     name,
-		Industry: m.cell(cells, FieldIndustry),
-		Size:     m.cell(cells, FieldSize),
-		Region:   m.cell(cells, FieldRegion),
-		Source:   m.cell(cells, FieldSource),
-		Note:     m.cell(cells, FieldNote),
-	}
+	c = crm.Customer{Name: name, Note: m.cell(cells, FieldNote)}
 	for _, f := range []struct {
-		zh, en, val string
-	}{{"行业", "industry", c.Industry}, {"规模", "size", c.Size}, {"地区", "region", c.Region}, {"来源", "source", c.Source}} {
-		if utf8.RuneCountInString(f.val) > maxShortRunes {
-			return c, im.say("%s超过 %d 个字", "%s is longer than %d characters", pick(im.zh, f.zh, f.en), maxShortRunes), nil
+		zh, en string
+		field  choice.Field
+		col    string
+	}{{"行业", "industry", choice.Industry, FieldIndustry}, {"规模", "size", choice.Size, FieldSize},
+		{"地区", "region", choice.Region, FieldRegion}, {"来源", "source", choice.Source, FieldSource}} {
+		val := m.cell(cells, f.col)
+		if utf8.RuneCountInString(val) > maxShortRunes {
+			return c, nil, im.say("%s超过 %d 个字", "%s is longer than %d characters", pick(im.zh, f.zh, f.en), maxShortRunes), nil
 		}
+		// The same lists as the chat's forms: a label in either language
+		// or a synonym; anything else is other, with the cell kept.
+		v, ok := choice.Of(f.field).Parse(val)
+		if !ok {
+			unmapped = append(unmapped, Unmapped{Field: f.field, Value: val})
+		}
+		c.SetChoice(f.field, v)
 	}
 	if utf8.RuneCountInString(c.Note) > maxNoteRunes {
-		return c, im.say("备注超过 %d 个字", "note is longer than %d characters", maxNoteRunes), nil
+		return c, nil, im.say("备注超过 %d 个字", "note is longer than %d characters", maxNoteRunes), nil
 	}
 	if c.Region == "" {
-		c.Region = n.Region
+		c.Region = choice.RegionOf(n.Region)
 	}
 
 	// Owner: a user's name, or the default owner.
@@ -302,18 +316,18 @@ func (im *importer) customer(ctx context.Context, cells []string, name string, n
 				o = ownerLookup{user: u, found: u.Active}
 			case crm.ErrorCode(err) == crm.CodeNotFound:
 			default:
-				return c, "", err
+				return c, unmapped, "", err
 			}
 			im.owners[owner] = o
 		}
 		if !o.found {
-			return c, im.say("负责人“%s”不存在或已停用", "unknown owner %s", owner), nil
+			return c, unmapped, im.say("负责人“%s”不存在或已停用", "unknown owner %s", owner), nil
 		}
 		c.OwnerID = o.user.ID
 	case im.opt.DefaultOwner.ID != 0:
 		c.OwnerID = im.opt.DefaultOwner.ID
 	default:
-		return c, im.say("负责人为空，且没有指定默认负责人", "no owner, and no default owner was given"), nil
+		return c, unmapped, im.say("负责人为空，且没有指定默认负责人", "no owner, and no default owner was given"), nil
 	}
 
 	// Creation date.
@@ -321,10 +335,10 @@ func (im *importer) customer(ctx context.Context, cells []string, name string, n
 	if s := m.cell(cells, FieldCreated); s != "" {
 		d, ok := parseDate(s, im.opt.Now.Location())
 		if !ok {
-			return c, im.say("创建日期“%s”无法识别（例如 2026-01-31）", "created date %q not understood (e.g. 2026-01-31)", s), nil
+			return c, unmapped, im.say("创建日期“%s”无法识别（例如 2026-01-31）", "created date %q not understood (e.g. 2026-01-31)", s), nil
 		}
 		if d.After(im.opt.Now) {
-			return c, im.say("创建日期 %s 晚于今天", "created date %s is in the future", d.Format(time.DateOnly)), nil
+			return c, unmapped, im.say("创建日期 %s 晚于今天", "created date %s is in the future", d.Format(time.DateOnly)), nil
 		}
 		c.CreatedAt = d
 	}
@@ -333,19 +347,19 @@ func (im *importer) customer(ctx context.Context, cells []string, name string, n
 	// separated by ；), the phone cells, the title, other contacts.
 	contacts, bad := im.contactList(m.cell(cells, FieldContact))
 	if bad != "" {
-		return c, bad, nil
+		return c, unmapped, bad, nil
 	}
 	var phones []string
 	for _, cell := range m.all(cells, FieldPhone) {
 		ps, bad := im.phones(cell)
 		if bad != "" {
-			return c, bad, nil
+			return c, unmapped, bad, nil
 		}
 		phones = append(phones, ps...)
 	}
 	title := m.cell(cells, FieldTitle)
 	if utf8.RuneCountInString(title) > maxShortRunes {
-		return c, im.say("职位超过 %d 个字", "title is longer than %d characters", maxShortRunes), nil
+		return c, unmapped, im.say("职位超过 %d 个字", "title is longer than %d characters", maxShortRunes), nil
 	}
 	if len(contacts) == 0 && (len(phones) > 0 || title != "") {
 		contacts = []crm.Contact{{}}
@@ -369,10 +383,10 @@ func (im *importer) customer(ctx context.Context, cells []string, name string, n
 	}
 	more, bad := im.contactList(m.cell(cells, FieldMoreContacts))
 	if bad != "" {
-		return c, bad, nil
+		return c, unmapped, bad, nil
 	}
 	c.Contacts = append(contacts, more...)
-	return c, "", nil
+	return c, unmapped, "", nil
 }
 
 func pick(zh bool, a, b string) string {

@@ -188,10 +188,11 @@ func (im *importer) decide(ctx context.Context, j *job) (accepted bool, err erro
 	}
 	im.keys[j.n.Key] = fileRow{row: j.rec.row, name: j.name}
 
-	c, problem, err := im.customer(ctx, j.rec.cells, j.name, j.n)
+	c, unmapped, problem, err := im.customer(ctx, j.rec.cells, j.name, j.n)
 	if err != nil {
 		return false, err
 	}
+	res.Unmapped = unmapped
 	if problem != "" {
 		res.Status, res.Reason = StatusInvalid, problem
 		return false, nil

@@ -41,6 +41,10 @@ func (s Service) ImportCustomers(ctx context.Context, actor crm.Viewer, data []b
 	for _, r := range rep.Results {
 		if r.Status != StatusCreated {
 			sum.Problems = append(sum.Problems, crm.ImportProblem{Row: r.Row, Name: r.Name, Reason: r.Reason})
+			continue
+		}
+		for _, u := range r.Unmapped {
+			sum.Unmapped = append(sum.Unmapped, crm.ImportUnmapped{Row: r.Row, Name: r.Name, Field: string(u.Field), Value: u.Value})
 		}
 	}
 	if rep.Rejected != "" {

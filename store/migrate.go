@@ -9,6 +9,10 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/salesbot-crm/salesbot/crm/choice"
 )
 
 //go:embed migrations
@@ -97,6 +101,12 @@ func (s *DB) migrate(ctx context.Context, ms []Migration) (int, error) {
 			tx.Rollback()
 			return cur, fmt.Errorf("store: migration %s failed, schema left at version %d: %w", m.Name, cur, err)
 		}
+		if step := goSteps[m.Version]; step != nil {
+			if err := step(ctx, tx); err != nil {
+				tx.Rollback()
+				return cur, fmt.Errorf("store: migration %s failed, schema left at version %d: %w", m.Name, cur, err)
+			}
+		}
 		if _, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO schema_migrations (version, name) VALUES (?, ?)`), m.Version, m.Name); err != nil {
 			tx.Rollback()
 			return cur, fmt.Errorf("store: migrate %s: %w", m.Name, err)
@@ -107,6 +117,54 @@ func (s *DB) migrate(ctx context.Context, ms []Migration) (int, error) {
 		cur = m.Version
 	}
 	return cur, nil
+}
+
+// goSteps are data conversions a migration's SQL cannot express, run in
+// its transaction after the SQL.
+var goSteps = map[int]func(context.Context, *sqlx.Tx) error{
+	11: convertChoices,
+}
+
+// convertChoices turns the choice fields written before the lists were
+// closed into codes (migration 11). The distinct values are read and
+// mapped in Go (crm/choice), the mapping goes into a temporary table, and
+// one UPDATE per field joins it: four passes over the table however many
+// distinct values there are. A value no option reads becomes other with
+// the old text as its detail.
+func convertChoices(ctx context.Context, tx *sqlx.Tx) error {
+	if _, err := tx.ExecContext(ctx, `CREATE TEMPORARY TABLE choice_map (old TEXT NOT NULL PRIMARY KEY, code TEXT NOT NULL, detail TEXT NOT NULL)`); err != nil {
+		return fmt.Errorf("choice map: %w", err)
+	}
+	for _, f := range choice.Fields {
+		col := string(f)
+		var olds []string
+		if err := tx.SelectContext(ctx, &olds, `SELECT DISTINCT `+col+` FROM customers WHERE `+col+` <> ''`); err != nil {
+			return fmt.Errorf("reading %s values: %w", col, err)
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM choice_map`); err != nil {
+			return fmt.Errorf("choice map: %w", err)
+		}
+		l, n := choice.Of(f), 0
+		for _, old := range olds {
+			v, _ := l.Parse(old)
+			if v.Code == old && v.Detail == "" {
+				continue
+			}
+			if _, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO choice_map (old, code, detail) VALUES (?, ?, ?)`), old, v.Code, v.Detail); err != nil {
+				return fmt.Errorf("choice map %s %q: %w", col, old, err)
+			}
+			n++
+		}
+		if n == 0 {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE customers SET `+col+` = m.code, `+col+`_detail = m.detail
+			FROM choice_map m WHERE customers.`+col+` = m.old`); err != nil {
+			return fmt.Errorf("converting %s: %w", col, err)
+		}
+	}
+	_, err := tx.ExecContext(ctx, `DROP TABLE choice_map`)
+	return err
 }
 
 // SchemaVersion returns the highest applied migration, 0 for none.

@@ -2,12 +2,12 @@ package demo
 
 // Word lists the demo company is built from. Everything here is read-only.
 
-// Customer attribute labels as the rest of salesbot shows them.
+// Customer sizes: codes of crm/choice's size list.
 const (
-	sizeSmall  = "1-49人"
-	sizeMedium = "50-199人"
-	sizeLarge  = "200-999人"
-	sizeHuge   = "1000人以上"
+	sizeSmall  = "s1"
+	sizeMedium = "s2"
+	sizeLarge  = "s3"
+	sizeHuge   = "s4"
 )
 
 type weighted[T any] struct {
@@ -15,39 +15,43 @@ type weighted[T any] struct {
 	w int
 }
 
-// industry is an industry label with the words that end company names of
-// that trade and what the demo company sells to it.
+// industry is an industry (a code of crm/choice's list; "other" takes the
+// company's industry word as its detail) with the words that end company
+// names of that trade and what the demo company sells to it.
 type industry struct {
-	label    string
+	code     string
 	weight   int
 	words    []string // industry word of the company name (行业)
 	products []string // deal subjects
 }
 
 var industries = []industry{
-	{"IT/软件", 16, []string{"科技", "信息技术", "软件", "网络科技", "智能科技", "信息科技", "数据科技"},
+	{"it", 16, []string{"科技", "信息技术", "软件", "网络科技", "智能科技", "信息科技", "数据科技"},
 		[]string{"私有云部署", "数据中台", "等保整改", "研发管理平台", "服务器扩容"}},
-	{"制造业", 20, []string{"机械", "精密机械", "电气", "自动化设备", "电子", "新材料", "模具", "机电设备", "汽车零部件", "包装", "五金"},
+	{"manufacturing", 20, []string{"机械", "精密机械", "电气", "自动化设备", "电子", "新材料", "模具", "机电设备", "汽车零部件", "包装", "五金"},
 		[]string{"MES生产管理系统", "设备联网改造", "ERP实施", "智能仓储WMS", "质量追溯系统"}},
-	{"批发零售", 14, []string{"商贸", "贸易", "百货", "进出口", "食品", "日用品", "电子商务"},
+	{"retail", 14, []string{"商贸", "贸易", "百货", "进出口", "食品", "日用品", "电子商务"},
 		[]string{"进销存系统", "门店收银系统升级", "会员营销平台", "ERP实施", "电商中台"}},
-	{"医疗健康", 10, []string{"医疗器械", "医药", "生物科技", "药业", "医疗科技", "健康管理"},
+	{"health", 10, []string{"医疗器械", "医药", "生物科技", "药业", "医疗科技", "健康管理"},
 		[]string{"GSP合规管理系统", "器械追溯平台", "供应链管理系统", "OA协同办公"}},
-	{"物流", 10, []string{"物流", "供应链管理", "国际货运代理", "运输", "冷链物流", "仓储服务", "速运"},
+	{"logistics", 10, []string{"物流", "供应链管理", "国际货运代理", "运输", "冷链物流", "仓储服务", "速运"},
 		[]string{"TMS运输管理系统", "WMS仓储系统", "车辆调度平台", "电子回单系统"}},
-	{"建筑", 9, []string{"建筑工程", "建设工程", "装饰工程", "建设", "园林绿化", "市政工程", "建材"},
+	{"construction", 9, []string{"建筑工程", "建设工程", "装饰工程", "建设", "园林绿化", "市政工程", "建材"},
 		[]string{"工程项目管理系统", "劳务实名制平台", "智慧工地", "成本管控系统"}},
-	{"教育", 7, []string{"教育科技", "教育咨询", "培训", "文化教育"},
+	{"education", 7, []string{"教育科技", "教育咨询", "培训", "文化教育"},
 		[]string{"教务管理系统", "在线课堂平台", "校区CRM", "智慧校园"}},
-	{"金融", 5, []string{"融资租赁", "投资管理", "资产管理", "担保", "保险代理", "金融服务"},
+	{"finance", 5, []string{"融资租赁", "投资管理", "资产管理", "担保", "保险代理", "金融服务"},
 		[]string{"风控数据平台", "合同管理系统", "OA协同办公", "档案电子化"}},
-	{"其他", 9, []string{"文化传媒", "酒店管理", "餐饮管理", "企业管理咨询", "广告", "人力资源", "环保科技", "会展服务", "物业管理"},
+	{"other", 9, []string{"文化传媒", "酒店管理", "餐饮管理", "企业管理咨询", "广告", "人力资源", "环保科技", "会展服务", "物业管理"},
 		[]string{"OA协同办公", "财务共享平台", "人力资源系统", "企业微信集成"}},
 }
 
 var sizes = []weighted[string]{{sizeSmall, 35}, {sizeMedium, 35}, {sizeLarge, 20}, {sizeHuge, 10}}
 
-var sources = []weighted[string]{{"展会", 20}, {"官网", 20}, {"老客户介绍", 25}, {"电话营销", 25}, {"其他", 10}}
+var sources = []weighted[string]{{"expo", 20}, {"website", 20}, {"referral", 25}, {"telesales", 25}, {"other", 10}}
+
+// otherSources are the details of the source "other".
+var otherSources = []string{"抖音", "招投标网站", "行业协会", "合作伙伴"}
 
 // legalForms by company size.
 var legalForms = map[string][]weighted[string]{
@@ -137,23 +141,23 @@ type phrase struct {
 
 var (
 	phrasesOpenBySource = map[string][]phrase{ // a new deal, by how the customer came
-		"展会": {
+		"expo": {
 			{"visit", "展会上认识的{c}，今天上门拜访，聊了{p}的思路"},
 			{"call", "展会后电话回访{c}，对方对{p}有兴趣，约了拜访"},
 		},
-		"官网": {
+		"website": {
 			{"call", "{c}从官网留言咨询{p}，已回电沟通，约了面谈"},
 			{"visit", "官网线索，拜访{c}，介绍了{p}和成功案例"},
 		},
-		"老客户介绍": {
+		"referral": {
 			{"call", "老客户介绍认识了{c}，电话沟通了{p}需求"},
 			{"visit", "经老客户引荐拜访{c}，对方有意向上{p}"},
 		},
-		"电话营销": {
+		"telesales": {
 			{"call", "电话陌拜{c}，对{p}有兴趣，约了拜访"},
 			{"call", "电话联系{c}，初步了解{p}需求，对方有兴趣"},
 		},
-		"其他": {
+		"other": {
 			{"visit", "拜访{c}，介绍公司和成功案例，对方提到{p}的想法"},
 			{"call", "电话联系{c}，初步了解{p}需求，对方有兴趣"},
 		},

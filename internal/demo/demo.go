@@ -10,6 +10,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/salesbot-crm/salesbot/crm/choice"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -479,7 +480,7 @@ func (l *loader) planCustomers() {
 		r := l.pickRep()
 		c := &customer{rep: r, ind: l.pickIndustry(), city: pick(l.rng, r.dept.cities)}
 		size := pickW(l.rng, sizes)
-		name, _ := l.companyName(c.city, c.ind, size)
+		name, n := l.companyName(c.city, c.ind, size)
 		boss := pickW(l.rng, bossTitles)
 		bossName := l.personName()
 		c.address = string([]rune(bossName)[0]) + boss.address
@@ -488,8 +489,14 @@ func (l *loader) planCustomers() {
 			staff := pickW(l.rng, staffTitles)
 			contacts = append(contacts, crm.Contact{Name: l.personName(), Title: staff.name, Phone: l.mobile()})
 		}
-		c.Customer = crm.Customer{Name: name, Industry: c.ind.label, Size: size, Region: c.city,
+		c.Customer = crm.Customer{Name: name, Industry: c.ind.code, Size: size, Region: choice.RegionOf(c.city),
 			Source: pickW(l.rng, sources), OwnerID: r.ID, Contacts: contacts}
+		if c.Industry == choice.Other {
+			c.IndustryDetail = strings.TrimPrefix(n.Key, n.Trade) // the industry word
+		}
+		if c.Source == choice.Other {
+			c.SourceDetail = pick(l.rng, otherSources)
+		}
 		if l.chance(0.3) {
 			c.Note = pick(l.rng, customerNotes)
 		}
@@ -700,7 +707,7 @@ func (l *loader) planDeal(c *customer, path []crm.Stage, from, to time.Time) {
 			closeDate = crm.DateOf(t)
 			note = pick(l.rng, lostReasons)
 		case crm.StageInitial:
-			note = "来源：" + c.Source + "，关键人：" + c.address
+			note = "来源：" + choice.Label("zh", choice.Source, c.Choice(choice.Source)) + "，关键人：" + c.address
 		default:
 			if expected < crm.DateOf(t) {
 				expected = crm.DateOf(t).AddDays(15 + l.rng.IntN(45))
@@ -1073,7 +1080,7 @@ func (l *loader) planAppointments() {
 					stage = string(c.deals[len(c.deals)-1].final())
 				}
 				place := pick(l.rng, appointmentPlaces)
-				if strings.Contains(place, "工厂") && c.ind.label != "制造业" {
+				if strings.Contains(place, "工厂") && c.ind.code != "manufacturing" {
 					place = "客户公司（{city}）"
 				}
 				a := crm.Appointment{UserID: r.ID, At: l.clockOn(date, s[0], s[1]),
