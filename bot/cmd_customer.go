@@ -21,18 +21,17 @@ func runCustomer(ctx context.Context, r *Request, s *Services) error {
 		r.Sayf("customer.usage")
 		return nil
 	}
-	found, err := s.Sales.FindCustomers(ctx, r.Viewer, q, sales.See, pageSize, 0)
+	found, sure, err := s.Sales.PickCustomer(ctx, r.Viewer, q, sales.See, pageSize)
 	if err != nil {
 		return err
 	}
-	switch len(found) {
-	case 0:
+	switch {
+	case len(found) == 0:
 		// The same answer for "no such customer" and "not yours": ids
 		// reveal nothing.
 		r.Sayf("find.none", q)
 		return nil
-	case 1:
-	default:
+	case !sure:
 		return s.sayCustomerList(ctx, r, r.T("find.title", q, len(found)), found, nil)
 	}
 	c := found[0]

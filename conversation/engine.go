@@ -54,7 +54,7 @@ type Sales interface {
 	Deal(ctx context.Context, actor crm.Viewer, id int64) (crm.Deal, error)
 	Deals(ctx context.Context, actor crm.Viewer, customerID int64) ([]crm.Deal, error)
 	DepartmentReps(ctx context.Context, dept int64) ([]crm.User, error)
-	FindCustomers(ctx context.Context, actor crm.Viewer, text string, reach sales.Reach, limit, offset int) ([]crm.Customer, error)
+	PickCustomer(ctx context.Context, actor crm.Viewer, text string, reach sales.Reach, limit int) ([]crm.Customer, bool, error)
 	FindOwned(ctx context.Context, actor crm.Viewer, ownerID int64, text string, limit int) ([]crm.Customer, error)
 	Handover(ctx context.Context, actor crm.Viewer, from, to int64, ids []int64, at time.Time) (crm.HandoverResult, crm.User, crm.User, error)
 	HandoverCandidates(ctx context.Context, actor crm.Viewer, except int64, withCustomers bool) ([]crm.User, error)

@@ -512,27 +512,28 @@ func (f *fakeCRM) DepartmentReps(_ context.Context, dept int64) ([]crm.User, err
 	return out, nil
 }
 
-func (f *fakeCRM) FindCustomers(_ context.Context, actor crm.Viewer, text string, reach sales.Reach, limit, offset int) ([]crm.Customer, error) {
-	if err := f.call("FindCustomers"); err != nil {
-		return nil, err
+func (f *fakeCRM) PickCustomer(_ context.Context, actor crm.Viewer, text string, reach sales.Reach, limit int) ([]crm.Customer, bool, error) {
+	if err := f.call("PickCustomer"); err != nil {
+		return nil, false, err
 	}
 	text = strings.TrimSpace(text)
 	if strings.HasPrefix(text, "#") {
 		var id int64
 		if _, err := fmt.Sscan(text[1:], &id); err != nil {
-			return nil, nil
+			return nil, false, nil
 		}
 		c, err := f.customer(actor, id, reach)
 		if err != nil {
-			return nil, nil
+			return nil, false, nil
 		}
-		return []crm.Customer{c}, nil
+		return []crm.Customer{c}, true, nil
 	}
 	sc := actor.Scope()
 	if reach == sales.See {
 		sc = actor.VisibleScope()
 	}
-	return f.search(sc, text, limit), nil
+	found := f.search(sc, text, limit)
+	return found, len(found) == 1, nil
 }
 
 func (f *fakeCRM) FindOwned(_ context.Context, actor crm.Viewer, ownerID int64, text string, limit int) ([]crm.Customer, error) {

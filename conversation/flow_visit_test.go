@@ -11,7 +11,7 @@ import (
 func TestFlowVisit(t *testing.T) {
 	const qinghe, ruifeng = "北京青禾新锐科技有限公司", "瑞丰机械有限公司"
 	happy := flowCase{name: "happy", as: idZhang, turns: []turn{
-		{say: "/visit 青禾", want: []string{zh("visit.content", qinghe)}, at: "content", calls: []string{"FindCustomers"}},
+		{say: "/visit 青禾", want: []string{zh("visit.content", qinghe)}, at: "content", calls: []string{"PickCustomer"}},
 		{say: "拜访王总，确认需求，预算5万左右", want: []string{zh("visit.next")}, at: "next", calls: []string{}},
 		{say: "下周五 发方案", want: []string{zh("visit.saved_next", "12月4日（周五）", "发方案"), "[" + zh("btn.advance_stage") + "]"},
 			calls: []string{"LogActivity"}},

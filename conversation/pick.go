@@ -9,9 +9,11 @@ import (
 )
 
 // The customer-picking step shared by every flow that acts on a customer:
-// a name typed with the command ("/visit 青禾") or at the prompt is matched
-// fuzzily within the user's scope; one match is taken, several are offered
-// as buttons, none is said. Without a name, recent customers are offered.
+// a name typed with the command ("/visit 青禾") or at the prompt is read by
+// sales.PickCustomer within the user's reach; a name that means one
+// customer unambiguously is taken, anything else is offered as buttons
+// (several matches, or candidates found only by part of the name), none is
+// said. Without a name, recent customers are offered.
 
 const (
 	keyCustomer     = "customer_id"
@@ -23,8 +25,9 @@ const (
 // may act on in this flow (reach): logging a visit reaches collaborations
 // too, everything else the viewer's own book (and their team's for
 // managers). "#123" (from a follow-up button) names one customer by id.
-func resolveCustomer(ctx context.Context, env *Env, f Form, text string) ([]crm.Customer, error) {
-	return env.Sales.FindCustomers(ctx, env.Viewer, text, reach(f), pickLimit, 0)
+// sure reports whether the text means exactly one of them.
+func resolveCustomer(ctx context.Context, env *Env, f Form, text string) (found []crm.Customer, sure bool, err error) {
+	return env.Sales.PickCustomer(ctx, env.Viewer, text, reach(f), pickLimit)
 }
 
 // reach is what the form's flow needs of its customer.
@@ -59,11 +62,11 @@ func beginWithCustomer(next afterPick) func(ctx context.Context, env *Env, f For
 		if strings.TrimSpace(args) == "" {
 			return Result{Next: "customer"}, nil
 		}
-		found, err := resolveCustomer(ctx, env, f, args)
+		found, sure, err := resolveCustomer(ctx, env, f, args)
 		if err != nil {
 			return Result{}, err
 		}
-		if len(found) == 1 {
+		if sure {
 			return pickedThen(ctx, env, f, found[0], next)
 		}
 		res := Result{Next: "customer", Set: Fields{"pick_query": args}}
@@ -91,8 +94,11 @@ func customerStep(next afterPick) *Step {
 			var err error
 			text := env.T("pick.prompt")
 			if q := f.Get("pick_query"); q != "" {
-				cs, err = resolveCustomer(ctx, env, f, q)
-				if len(cs) > 1 {
+				cs, _, err = resolveCustomer(ctx, env, f, q)
+				switch {
+				case len(cs) == 1: // found only by part of the name
+					text = env.T("pick.maybe", q)
+				case len(cs) > 1:
 					text = env.T("pick.several", q)
 				}
 			}
@@ -112,14 +118,14 @@ func customerStep(next afterPick) *Step {
 			return p, nil
 		},
 		Parse: func(ctx context.Context, env *Env, f Form, in Input) (Result, error) {
-			found, err := resolveCustomer(ctx, env, f, in.Value())
+			found, sure, err := resolveCustomer(ctx, env, f, in.Value())
 			if err != nil {
 				return Result{}, err
 			}
-			switch len(found) {
-			case 0:
+			switch {
+			case len(found) == 0:
 				return Result{}, crm.Errorf(crm.CodeInvalid, "pick.none", in.Value())
-			case 1:
+			case sure:
 				return pickedThen(ctx, env, f, found[0], next)
 			}
 			return Result{Next: "customer", Set: Fields{"pick_query": in.Value()}}, nil

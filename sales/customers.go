@@ -100,6 +100,63 @@ func (s *Service) FindCustomers(ctx context.Context, actor crm.Viewer, text stri
 	return nil, nil
 }
 
+// PickCustomer reads a name typed to choose one customer (/visit 青禾, a
+// reply to "哪个客户？"): the customers it may mean among those the actor
+// may reach, and whether it means exactly one of them (sure). It is sure
+// only when the text as typed matches one customer (its name, a contact or
+// a phone), or names one customer exactly (the same company key, as the
+// duplicate check reads names). Candidates found only by a part of the
+// text — the trade name with the rest dropped ("东莞市青禾" → 青禾) — are
+// offered, never taken: a visit is not logged on a customer the rep did
+// not choose.
+func (s *Service) PickCustomer(ctx context.Context, actor crm.Viewer, text string, reach Reach, limit int) (found []crm.Customer, sure bool, err error) {
+	text = strings.TrimSpace(text)
+	if strings.HasPrefix(text, "#") {
+		found, err = s.FindCustomers(ctx, actor, text, reach, limit, 0)
+		return found, len(found) == 1, err
+	}
+	sc := reach.scope(actor)
+	n := company.Parse(text)
+	if found, err = s.cust.FindCustomers(ctx, sc, text, limit, 0); err != nil {
+		return nil, false, err
+	}
+	if len(found) == 0 && n.Trade != "" && n.Trade != crm.FoldSearch(text) {
+		if found, err = s.cust.FindCustomers(ctx, sc, n.Trade, limit, 0); err != nil {
+			return nil, false, err
+		}
+		if c, ok := namedExactly(found, n); ok {
+			return []crm.Customer{c}, true, nil
+		}
+		return found, false, nil
+	}
+	if len(found) == 1 {
+		return found, true, nil
+	}
+	if c, ok := namedExactly(found, n); ok {
+		return []crm.Customer{c}, true, nil
+	}
+	return found, false, nil
+}
+
+// namedExactly is the one customer whose company key is the typed name's,
+// when the typed name's region (if any) is not another one.
+func namedExactly(cs []crm.Customer, n company.Name) (crm.Customer, bool) {
+	var hit []crm.Customer
+	for _, c := range cs {
+		if n.Key == "" || c.NameKey != n.Key {
+			continue
+		}
+		if r := company.Parse(c.Name).Region; n.Region != "" && r != "" && r != n.Region {
+			continue
+		}
+		hit = append(hit, c)
+	}
+	if len(hit) != 1 {
+		return crm.Customer{}, false
+	}
+	return hit[0], true
+}
+
 // MyCustomers lists the customers the actor owns, most recently active
 // first, with how many there are in all.
 func (s *Service) MyCustomers(ctx context.Context, actor crm.Viewer, limit, offset int) (list []crm.Customer, total int, err error) {
