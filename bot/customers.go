@@ -58,7 +58,14 @@ func customerCard(r *Request, f sales.File) string {
 		for _, d := range deals {
 			line := "\n· " + conversation.StageName(r.Lang, d.Stage) + " " + strconv.Itoa(d.WinPct) + "% " + d.Amount.String()
 			if d.CloseDate != "" {
-				line += " · " + r.T("stage.close_by", conversation.FormatShortDate(r.Lang, d.CloseDate))
+				key := "stage.close_by"
+				if d.Stage == crm.StageContract {
+					key = "stage.close_by_won"
+				}
+				line += " · " + r.T(key, conversation.FormatShortDate(r.Lang, d.CloseDate))
+			}
+			if d.Note != "" {
+				line += "\n  " + r.T("card.deal_note", conversation.Short(d.Note, 60))
 			}
 			sb.WriteString(line)
 		}

@@ -33,7 +33,7 @@ func stageFlow() *Flow {
 				return Result{Next: afterEdit(f, "amount"), Set: Fields{"pct": strconv.Itoa(p)}}, nil
 			}},
 			{Name: "amount", Optional: true, Prompt: func(_ context.Context, env *Env, f Form) (Prompt, error) {
-				p := Prompt{Text: env.T("stage.amount")}
+				p := Prompt{Text: env.T(wonKey(f, "stage.amount"))}
 				if a := f.Int("amount"); a > 0 {
 					p.Choices = append(p.Choices, Choice{env.T("btn.keep", crm.Money(a)), itoa(a) + "fen"})
 				}
@@ -54,9 +54,12 @@ func stageFlow() *Flow {
 				return res, nil
 			}},
 			{Name: "close", Optional: true, Prompt: func(_ context.Context, env *Env, f Form) (Prompt, error) {
-				p := Prompt{Text: env.T("stage.close")}
+				p := Prompt{Text: env.T(wonKey(f, "stage.close"))}
 				if d := f.Get("close"); d != "" {
 					p.Choices = append(p.Choices, Choice{env.T("btn.keep", FormatDate(env.Lang, crm.Date(d))), d})
+				}
+				if today := string(crm.DateOf(env.Now)); crm.Stage(f.Get("stage")) == crm.StageContract && f.Get("close") != today {
+					p.Choices = append(p.Choices, Choice{env.T("btn.today"), today})
 				}
 				return p, nil
 			}, Parse: func(_ context.Context, env *Env, f Form, in Input) (Result, error) {
@@ -64,7 +67,8 @@ func stageFlow() *Flow {
 				switch {
 				case in.Skip:
 					res.Set = Fields{"close": ""}
-				case in.Choice != nil: // kept
+				case in.Choice != nil: // kept, or today
+					res.Set = Fields{"close": in.Choice.Value}
 				default:
 					d, err := typed.Date(in.Text, env.Now)
 					if err != nil {
@@ -74,7 +78,7 @@ func stageFlow() *Flow {
 				}
 				return res, nil
 			}},
-			{Name: "note", Optional: true, Prompt: staticPrompt("stage.note", nil), Parse: optionalAnswer("note", "confirm", maxNote)},
+			{Name: "note", Optional: true, Prompt: stageNotePrompt, Parse: stageNoteParse},
 			{Name: "confirm", Prompt: stageConfirmPrompt, Parse: stageSave},
 			editStep(func(env *Env) []Choice {
 				return []Choice{{env.T("field.stage"), "stage"}, {env.T("field.pct"), "pct"}, {env.T("field.amount"), "amount"},
@@ -103,9 +107,9 @@ func stageAfterPick(ctx context.Context, env *Env, f Form) (Result, error) {
 // it stands, and its amount, close date and note as the card's defaults.
 func dealFields(d *crm.Deal) Fields {
 	if d == nil {
-		return Fields{"deal_id": "0", "deal_stage": "", "deal_pct": "", "amount": "", "close": "", "note": ""}
+		return Fields{"deal_id": "0", "deal_stage": "", "deal_pct": "", "deal_note": "", "amount": "", "close": "", "note": ""}
 	}
-	return Fields{"deal_id": itoa(d.ID), "deal_stage": string(d.Stage), "deal_pct": strconv.Itoa(d.WinPct),
+	return Fields{"deal_id": itoa(d.ID), "deal_stage": string(d.Stage), "deal_pct": strconv.Itoa(d.WinPct), "deal_note": d.Note,
 		"amount": itoa(int64(d.Amount)), "close": string(d.CloseDate), "note": d.Note}
 }
 
@@ -153,13 +157,53 @@ func stageStagePrompt(_ context.Context, env *Env, f Form) (Prompt, error) {
 		cur = crm.Stage(f.Get("deal_stage"))
 		p.Text = env.T("stage.stage_current", f.Get(keyCustomerName), StageName(env.Lang, cur), f.Int("deal_pct"))
 	}
+	// Every stage, always in the same order, so an option's number means
+	// the same stage whether the deal is new or moving; the current one is
+	// marked (choosing it keeps the stage and updates the rest).
 	for _, st := range crm.Stages {
+		label := StageName(env.Lang, st)
 		if st == cur {
-			continue
+			label = env.T("stage.current_choice", label)
 		}
-		p.Choices = append(p.Choices, Choice{StageName(env.Lang, st), string(st)})
+		p.Choices = append(p.Choices, Choice{label, string(st)})
 	}
 	return p, nil
+}
+
+// wonKey is the won-deal wording of a prompt key: a signed contract has a
+// contract amount and a signing date, not an expected amount and close.
+func wonKey(f Form, key string) string {
+	if crm.Stage(f.Get("stage")) == crm.StageContract {
+		return key + "_won"
+	}
+	return key
+}
+
+// stageNotePrompt asks for the status note, offering to keep the deal's.
+func stageNotePrompt(_ context.Context, env *Env, f Form) (Prompt, error) {
+	p := Prompt{Text: env.T("stage.note")}
+	if n := f.Get("deal_note"); n != "" {
+		p.Text = env.T("stage.note_current", Short(n, 60))
+		p.Choices = []Choice{{env.T("btn.keep_note"), keepNote}}
+	}
+	return p, nil
+}
+
+// keepNote is the value of the "keep the note" choice.
+const keepNote = "keep"
+
+// stageNoteParse takes the note typed, keeps the deal's on the keep
+// choice (its button, or its number where there are no buttons), and
+// clears it on "-".
+func stageNoteParse(_ context.Context, _ *Env, f Form, in Input) (Result, error) {
+	if in.Choice != nil && in.Choice.Value == keepNote {
+		return Result{Next: afterEdit(f, "confirm"), Set: Fields{"note": f.Get("deal_note")}}, nil
+	}
+	v, err := optionalTextAnswer(in, maxNote)
+	if err != nil {
+		return Result{}, err
+	}
+	return Result{Next: afterEdit(f, "confirm"), Set: Fields{"note": v}}, nil
 }
 
 func stageStageParse(_ context.Context, env *Env, f Form, in Input) (Result, error) {
@@ -191,7 +235,7 @@ func stageCard(env *Env, f Form) string {
 		parts = append(parts, crm.Money(a).String())
 	}
 	if d := f.Get("close"); d != "" {
-		parts = append(parts, env.T("stage.close_by", FormatDate(env.Lang, crm.Date(d))))
+		parts = append(parts, env.T(wonKey(f, "stage.close_by"), FormatDate(env.Lang, crm.Date(d))))
 	}
 	card := strings.Join(parts, " · ")
 	if n := f.Get("note"); n != "" {

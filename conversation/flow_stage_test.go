@@ -11,15 +11,35 @@ func TestFlowStage(t *testing.T) {
 	const qinghe, ruifeng = "北京青禾新锐科技有限公司", "瑞丰机械有限公司"
 	move := flowCase{name: "move an open deal", as: idZhang, turns: []turn{
 		{say: "/stage 瑞丰", want: []string{zh("stage.which_deal", ruifeng), "[方案制定 50% ¥50,000]", "[" + zh("btn.new_deal") + "]"}, at: "deal"},
-		{press: "方案制定 50%", want: []string{zh("stage.stage_current", ruifeng, "方案制定", 50)}, not: []string{"[方案制定]"}, at: "stage", calls: []string{"Deal"}},
+		{press: "方案制定 50%", want: []string{zh("stage.stage_current", ruifeng, "方案制定", 50),
+			"[初次沟通] [了解需求] [" + zh("stage.current_choice", "方案制定") + "] [商务谈判] [合同签订] [输单]"}, at: "stage", calls: []string{"Deal"}},
 		{press: "商务谈判", want: []string{zh("stage.pct"), "[" + zh("btn.default_pct", 80) + "]"}, at: "pct", calls: []string{}},
 		{say: "80", want: []string{zh("stage.amount"), "[" + zh("btn.keep", "¥50,000") + "]"}, at: "amount"},
 		{press: "保持", want: []string{zh("stage.close"), "[" + zh("btn.keep", "12月20日（周日）") + "]"}, at: "close"},
-		{press: "保持", want: []string{zh("stage.note")}, at: "note"},
+		{press: "保持", want: []string{zh("stage.note_current", "等预算"), "[" + zh("btn.keep_note") + "]"}, at: "note"},
 		{say: "等合同", want: []string{zh("card.confirm", ruifeng+" · 商务谈判 · 80% · ¥50,000 · "+zh("stage.close_by", "12月20日（周日）")+"\n等合同")}, at: "confirm"},
 		{press: "保存", want: []string{zh("stage.saved", ruifeng, "商务谈判", 80), "[" + zh("btn.log_visit") + "]"}, calls: []string{"CustomerFor", "SaveDeal"}},
 	}, writes: []write{{"SaveDeal", crm.Deal{ID: dealRuifeng, CustomerID: custRuifeng, OwnerID: idZhang, Stage: crm.StageNegotiation, WinPct: 80,
 		Amount: crm.Yuan(50000), CloseDate: "2026-12-20", Note: "等合同"}}}}
+	// The note is kept with its button; a signed contract's date can be today.
+	keep := flowCase{name: "keep the note", as: idZhang, turns: []turn{
+		{say: "/stage 瑞丰", at: "deal"},
+		{press: "方案制定 50%", at: "stage"},
+		{press: "方案制定", want: []string{zh("stage.pct")}, at: "pct"},
+		{say: "60", at: "amount"},
+		{press: "保持", at: "close"},
+		{press: "保持", at: "note"},
+		{press: zh("btn.keep_note"), want: []string{zh("card.confirm", ruifeng+" · 方案制定 · 60% · ¥50,000 · "+zh("stage.close_by", "12月20日（周日）")+"\n等预算")}, at: "confirm"},
+		{press: "保存"},
+	}, writes: []write{{"SaveDeal", crm.Deal{ID: dealRuifeng, CustomerID: custRuifeng, OwnerID: idZhang, Stage: crm.StageProposal, WinPct: 60,
+		Amount: crm.Yuan(50000), CloseDate: "2026-12-20", Note: "等预算"}}}}
+	wonToday := flowCase{name: "won today", as: idZhang, turns: []turn{
+		{say: "/stage 青禾", at: "stage"},
+		{press: "合同签订", at: "amount"},
+		{say: "10万", at: "close"},
+		{press: zh("btn.today"), at: "note"},
+		{say: "-", want: []string{zh("card.confirm", qinghe+" · 合同签订 · 100% · ¥100,000 · "+zh("stage.close_by_won", "11月29日（周日）"))}, at: "confirm"},
+	}}
 	open := flowCase{name: "open a deal", as: idZhang, turns: []turn{
 		{say: "/stage 青禾", want: []string{zh("stage.stage", qinghe), "[初次沟通]", "[输单]"}, at: "stage"},
 		{press: "初次沟通", want: []string{zh("stage.pct")}, at: "pct"},
@@ -33,8 +53,8 @@ func TestFlowStage(t *testing.T) {
 	// A won deal is 100%: the probability is not asked; the receipt offers a plan.
 	won := flowCase{name: "won", as: idZhang, turns: []turn{
 		{say: "/stage 青禾", at: "stage"},
-		{press: "合同签订", want: []string{zh("stage.amount")}, at: "amount"},
-		{say: "10万", at: "close"},
+		{press: "合同签订", want: []string{zh("stage.amount_won")}, at: "amount"},
+		{say: "10万", want: []string{zh("stage.close_won"), "[" + zh("btn.today") + "]"}, at: "close"},
 		{say: "-", at: "note"},
 		{say: "-", want: []string{zh("card.confirm", qinghe+" · 合同签订 · 100% · ¥100,000")}, at: "confirm"},
 		{press: "保存", want: []string{zh("stage.saved", qinghe, "合同签订", 100), "[" + zh("btn.payment_plan") + "]"}},
@@ -105,5 +125,5 @@ func TestFlowStage(t *testing.T) {
 		{say: "-", at: "note"},
 		{say: "-", want: []string{zh("card.confirm", ruifeng+" · 初次沟通 · 10%")}, not: []string{"等预算"}, at: "confirm"},
 	}}
-	runFlow(t, []flowCase{move, open, won}, bad, edit, collaborator, handedOver, otherDeal, newDeal)
+	runFlow(t, []flowCase{move, open, won, keep}, wonToday, bad, edit, collaborator, handedOver, otherDeal, newDeal)
 }

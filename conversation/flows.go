@@ -94,17 +94,6 @@ func staticPrompt(key string, choices func(env *Env) []Choice) func(context.Cont
 	}
 }
 
-// choiceList builds choices whose labels come from the catalogue (key
-// prefix + value) and whose values are stored as typed in the catalogue's
-// Chinese form, so data reads the same whoever entered it.
-func choiceList(env *Env, prefix string, values []string) []Choice {
-	out := make([]Choice, 0, len(values))
-	for _, v := range values {
-		out = append(out, Choice{Label: env.T(prefix + v), Value: T(LangZH, prefix+v)})
-	}
-	return out
-}
-
 // afterEdit is where a step goes next: back to the card when the user came
 // to it from the card's "edit" button, else def.
 func afterEdit(f Form, def string) string {
