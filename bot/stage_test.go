@@ -56,7 +56,7 @@ func TestChatStageFormKeepsWhatIsThere(t *testing.T) {
 		}
 		expect(t, c.presses("张伟", "商务谈判"), "成交概率")
 		c.says("张伟", "80")
-		c.presses("张伟", "保持")                                         // the amount
+		c.presses("张伟", "保持")                                  // the amount
 		expect(t, c.says("张伟", "-"), "状态说明", "等预算审批", "保留原说明") // no close date
 		expect(t, c.presses("张伟", "保留原说明"), "请确认", "商务谈判", "等预算审批")
 		c.presses("张伟", "保存")
