@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"github.com/salesbot-crm/salesbot/conversation"
 	"strings"
 
 	"github.com/salesbot-crm/salesbot/crm"
@@ -30,7 +31,7 @@ func runHelp(ctx context.Context, r *Request, s *Services) error {
 			sb.WriteString(" " + r.T(c.Usage))
 		}
 		if keywordsOn(r.Channel) && c.Keyword != "" {
-			sb.WriteString("（" + c.Keyword + "）")
+			sb.WriteString(conversation.Aside(r.Lang, c.Keyword))
 		}
 		sb.WriteString(" — " + r.T(c.HelpKey))
 	}

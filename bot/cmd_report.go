@@ -104,7 +104,7 @@ func RenderReportBody(lang string, b report.Body) string {
 			}
 			names = append(names, conversation.ShortName(n))
 		}
-		nc += "（" + strings.Join(names, "、") + "）"
+		nc += conversation.Aside(lang, conversation.Enum(lang, names))
 	}
 	parts = append(parts, nc)
 	act := T("report.activities", a.TotalActivities())
@@ -113,7 +113,7 @@ func RenderReportBody(lang string, b report.Body) string {
 		for _, k := range a.Activities {
 			kinds = append(kinds, T("activity."+k.Key)+" "+strconv.Itoa(k.N))
 		}
-		act += "（" + strings.Join(kinds, "、") + "）"
+		act += conversation.Aside(lang, conversation.Enum(lang, kinds))
 	}
 	parts = append(parts, act)
 	mv := T("report.moves", len(a.StageMoves))
@@ -126,7 +126,7 @@ func RenderReportBody(lang string, b report.Body) string {
 			}
 			items = append(items, conversation.ShortName(m.CustomerName)+" → "+conversation.StageName(lang, m.To))
 		}
-		mv += "（" + strings.Join(items, "，") + "）"
+		mv += conversation.Aside(lang, conversation.List(lang, items))
 	}
 	parts = append(parts, mv)
 	if a.Won > 0 || a.Lost > 0 {
@@ -182,7 +182,7 @@ func (s *Services) teamReports(ctx context.Context, r *Request, kind crm.PeriodK
 	}
 	text := r.T("report.team", periodName(r.Lang, kind, start, end), len(filed), total)
 	if len(missing) > 0 {
-		text += "\n" + r.T("report.team_missing", strings.Join(missing, "、"))
+		text += "\n" + r.T("report.team_missing", conversation.Enum(r.Lang, missing))
 	}
 	if len(filed) > 0 {
 		text += "\n" + r.T("report.team_read")

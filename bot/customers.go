@@ -73,7 +73,7 @@ func customerCard(r *Request, f sales.File) string {
 	if acts := f.Activities; len(acts) > 0 {
 		sb.WriteString("\n\n" + r.T("card.activities"))
 		for _, a := range acts {
-			line := "\n· " + conversation.FormatShortDate(r.Lang, crm.DateOf(a.At.In(r.Now.Location()))) + " " + r.T("activity."+string(a.Kind)) + "：" + conversation.Short(a.Content, 40)
+			line := "\n· " + conversation.FormatShortDate(r.Lang, crm.DateOf(a.At.In(r.Now.Location()))) + " " + conversation.Labelled(r.Lang, r.T("activity."+string(a.Kind)), conversation.Short(a.Content, 40))
 			if a.NextAction != "" || a.NextDate != "" {
 				line += r.T("card.next", strings.TrimSpace(conversation.FormatShortDate(r.Lang, a.NextDate)+" "+a.NextAction))
 			}

@@ -288,7 +288,7 @@ func (s *Services) digest(ctx context.Context, p *pushRequest) (string, error) {
 		}
 		line := p.T("digest.reports", len(d.Reps)-len(missing), len(d.Reps))
 		if len(missing) > 0 {
-			line += p.T("digest.reports_missing", strings.Join(missing, "、"))
+			line += p.T("digest.reports_missing", conversation.Enum(p.Lang, missing))
 		}
 		lines = append(lines, line)
 	}
@@ -297,7 +297,7 @@ func (s *Services) digest(ctx context.Context, p *pushRequest) (string, error) {
 		for _, c := range st.Claims {
 			items = append(items, p.T("digest.claim", d.Names[c.ClaimantID], conversation.Short(c.RawName, 14), d.Names[c.OwnerID]))
 		}
-		lines = append(lines, p.T("digest.claims", len(st.Claims), strings.Join(items, "；")))
+		lines = append(lines, p.T("digest.claims", len(st.Claims), conversation.Semi(p.Lang, items)))
 	}
 	// Pushes nobody could receive (a rep not bound to any chat, or who
 	// blocked the bot) are the admin's to fix; those that may have arrived
@@ -323,10 +323,10 @@ func (s *Services) digest(ctx context.Context, p *pushRequest) (string, error) {
 		}
 	}
 	if len(list) > 0 {
-		lines = append(lines, p.T("digest.undelivered", len(list), strings.Join(list, "、")))
+		lines = append(lines, p.T("digest.undelivered", len(list), conversation.Enum(p.Lang, list)))
 	}
 	if len(unsureList) > 0 {
-		lines = append(lines, p.T("digest.uncertain", len(unsureList), strings.Join(unsureList, "、")))
+		lines = append(lines, p.T("digest.uncertain", len(unsureList), conversation.Enum(p.Lang, unsureList)))
 	}
 	return strings.Join(lines, "\n"), nil
 }

@@ -81,7 +81,7 @@ func complaintWhichPrompt(ctx context.Context, env *Env, _ Form) (Prompt, error)
 		if i == 8 {
 			break
 		}
-		p.Choices = append(p.Choices, Choice{Short(k.Customer.Name, 12) + "：" + Short(k.Content, 16), itoa(k.ID)})
+		p.Choices = append(p.Choices, Choice{Labelled(env.Lang, Short(k.Customer.Name, 12), Short(k.Content, 16)), itoa(k.ID)})
 	}
 	return p, nil
 }

@@ -126,7 +126,7 @@ func handoverPick(ctx context.Context, env *Env, f Form, in Input) (Result, erro
 	if len(ids) == 0 {
 		return Result{}, crm.Errorf(crm.CodeInvalid, "handover.pick_unclear", in.Text)
 	}
-	return Result{Next: "confirm", Set: Fields{"ids": strings.Join(ids, ","), "names": strings.Join(names, "、")}}, nil
+	return Result{Next: "confirm", Set: Fields{"ids": strings.Join(ids, ","), "names": Enum(env.Lang, names)}}, nil
 }
 
 func handoverSave(ctx context.Context, env *Env, f Form, in Input) (Result, error) {

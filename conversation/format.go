@@ -102,3 +102,20 @@ func SheetStageName(s crm.Stage) string {
 	}
 	return StageName(LangZH, s)
 }
+
+// Lists and asides are punctuated in the reader's language: 张三、李四 /
+// 张三, 李四 (Enum), A，B / A, B (List), A；B / A; B (Semi), X（说明） /
+// X (note) (Aside), 拜访：内容 / Visit: text (Labelled).
+func Enum(lang string, items []string) string { return strings.Join(items, T(lang, "punct.enum")) }
+
+// List joins the items of a sentence's list.
+func List(lang string, items []string) string { return strings.Join(items, T(lang, "punct.list")) }
+
+// Semi joins items that are themselves phrases.
+func Semi(lang string, items []string) string { return strings.Join(items, T(lang, "punct.semi")) }
+
+// Aside is s in brackets after what it qualifies.
+func Aside(lang, s string) string { return T(lang, "punct.aside", s) }
+
+// Labelled is text after its label.
+func Labelled(lang, label, text string) string { return T(lang, "punct.labelled", label, text) }
