@@ -185,7 +185,24 @@ type Session struct {
 	Trail   []string          `json:"trail,omitempty"` // steps answered, for /back
 	Seq     int               `json:"seq"`             // numbers the prompts: old buttons are refused
 	Choices []Choice          `json:"choices,omitempty"`
+	// Waiting is a command that would start another form while this one
+	// holds answers: the user is asked to go on with this one or start it.
+	Waiting *Waiting `json:"waiting,omitempty"`
 }
+
+// Waiting is a form start held back until the user says what to do with
+// the form in progress.
+type Waiting struct {
+	Flow string            `json:"flow"`
+	Args string            `json:"args,omitempty"`
+	Seed map[string]string `json:"seed,omitempty"`
+}
+
+// Answers to "继续刚才的 / 重新开始".
+const (
+	valResume  = "resume"
+	valRestart = "restart"
+)
 
 // form is what the session's steps read: a copy, so that nothing a step
 // does reaches the stored session but its Result.
@@ -309,9 +326,22 @@ func (e *Engine) StartWith(ctx context.Context, env *Env, flow, args string, see
 	if !ok {
 		return nil, fmt.Errorf("conversation: no flow %q", flow)
 	}
-	s := (&Session{Flow: flow}).with(seed)
+	prev, err := e.Active(ctx, env)
+	if err != nil {
+		return nil, err
+	}
+	if prev.InForm() && len(prev.Trail) > 0 {
+		// A form with answers is never dropped without a word: ask.
+		return e.askResume(ctx, env, prev, Waiting{Flow: flow, Args: args, Seed: seed})
+	}
+	return e.begin(ctx, env, f, args, seed, prev.InForm() && prev.Flow != flow)
+}
+
+// begin starts flow f; replaced says a form without answers was dropped.
+func (e *Engine) begin(ctx context.Context, env *Env, f *Flow, args string, seed map[string]string, replaced bool) ([]crm.Message, error) {
+	s := (&Session{Flow: f.Name}).with(seed)
 	var out []crm.Message
-	if prev, _ := e.Active(ctx, env); prev.InForm() && prev.Flow != flow {
+	if replaced {
 		out = append(out, crm.Message{Text: env.T("flow.replaced")})
 	}
 	res := Result{}
@@ -332,6 +362,44 @@ func (e *Engine) StartWith(ctx context.Context, env *Env, flow, args string, see
 		next = f.Steps[0].Name
 	}
 	return e.goTo(ctx, env, f, s, next, out)
+}
+
+// askResume keeps the form in progress and asks whether to go on with it
+// or start what w starts.
+func (e *Engine) askResume(ctx context.Context, env *Env, s *Session, w Waiting) ([]crm.Message, error) {
+	what := env.T("form." + s.Flow)
+	if name := s.Data[keyCustomerName]; name != "" {
+		what = Labelled(env.Lang, what, ShortName(name))
+	}
+	s.Waiting = &w
+	s.Seq++
+	s.Choices = []Choice{{env.T("btn.resume"), valResume}, {env.T("btn.restart"), valRestart}}
+	if err := e.save(ctx, env, s); err != nil {
+		return nil, err
+	}
+	return []crm.Message{{Text: env.T("flow.unsaved", what), Buttons: e.buttons(s, s.Choices, 2)}}, nil
+}
+
+// resumeAnswer answers "继续刚才的 / 重新开始": resume asks the form's step
+// again, restart starts the command that was held back; anything else
+// asks again.
+func (e *Engine) resumeAnswer(ctx context.Context, env *Env, f *Flow, s *Session, c *Choice) ([]crm.Message, error) {
+	w := *s.Waiting
+	switch {
+	case c != nil && c.Value == valResume:
+		s.Waiting = nil
+		return e.goTo(ctx, env, f, s, s.Step, nil)
+	case c != nil && c.Value == valRestart:
+		nf, ok := e.flows[w.Flow]
+		if !ok {
+			return nil, fmt.Errorf("conversation: no flow %q", w.Flow)
+		}
+		if err := e.clear(ctx, env); err != nil {
+			return nil, err
+		}
+		return e.begin(ctx, env, nf, w.Args, w.Seed, false)
+	}
+	return e.askResume(ctx, env, s, w)
 }
 
 // goTo prompts step name and stores the session (the engine's own copy:
@@ -494,6 +562,25 @@ func (e *Engine) Continue(ctx context.Context, env *Env, text, button string) (o
 		return nil, "", false, e.clear(ctx, env)
 	}
 	text = strings.TrimSpace(text)
+	if s.Waiting != nil && isBack(text) { // back into the form: the held command is dropped
+		s.Waiting = nil
+		if err := e.save(ctx, env, s); err != nil {
+			return nil, "", true, err
+		}
+	}
+	if s.Waiting != nil && !isCancel(text) {
+		var c *Choice
+		if button != "" {
+			var ok bool
+			if c, ok = pressed(s, button); !ok {
+				out = append(out, crm.Message{Text: env.T("button.stale")})
+			}
+		} else {
+			c = matchChoice(s.Choices, text)
+		}
+		out2, err := e.resumeAnswer(ctx, env, f, s, c)
+		return append(out, out2...), "", true, err
+	}
 	var in Input
 	switch {
 	case button != "":

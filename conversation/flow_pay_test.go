@@ -26,6 +26,20 @@ func TestFlowPay(t *testing.T) {
 		{say: "-", want: []string{zh("card.confirm", zh("pay.card_plan", qinghe, "¥100,000", "12月15日（周二）"))}, at: "confirm"},
 		{say: "保存", want: []string{zh("pay.saved_plan", qinghe, "¥100,000", "12月15日（周二）")}, calls: []string{"AddPaymentPlan"}},
 	}, writes: []write{{"AddPaymentPlan", crm.PaymentPlan{CustomerID: custQinghe, Amount: crm.Yuan(100000), DueDate: "2026-12-15"}}}}
+	// The same command again at an unsaved card asks before dropping it.
+	again := flowCase{name: "the command again at the card", as: idZhang, turns: []turn{
+		{say: "/pay 青禾", at: "kind"},
+		{press: zh("btn.pay_plan"), at: "amount"},
+		{say: "10万", at: "date"},
+		{say: "12-15", at: "note"},
+		{say: "-", at: "confirm"},
+		{say: "/pay 青禾", want: []string{zh("flow.unsaved", "回款：青禾新锐科技"), "[" + zh("btn.resume") + "]", "[" + zh("btn.restart") + "]"}, at: "confirm"},
+		{say: "随便", want: []string{zh("flow.unsaved", "回款：青禾新锐科技")}, at: "confirm"},
+		{press: zh("btn.resume"), want: []string{zh("card.confirm", zh("pay.card_plan", qinghe, "¥100,000", "12月15日（周二）"))}, at: "confirm"},
+		{say: "/pay 青禾", at: "confirm"},
+		{press: zh("btn.restart"), want: []string{zh("pay.kind", qinghe)}, not: []string{zh("flow.replaced")}, at: "kind"},
+		{say: "/visit 青禾", want: []string{zh("flow.replaced"), zh("visit.content", qinghe)}, at: "content"}, // nothing answered yet: replaced at once
+	}}
 	// No open plan: the plan is not asked.
 	noPlan := flowCase{name: "received, no plan to ask about", as: idZhang, turns: []turn{
 		{say: "/pay 青禾", at: "kind"},
@@ -69,5 +83,5 @@ func TestFlowPay(t *testing.T) {
 	collaborator := flowCase{name: "a collaborator", as: idLi, turns: []turn{
 		{say: "/pay 青禾", want: []string{zh("pick.none", "青禾")}, at: "customer"},
 	}}
-	runFlow(t, []flowCase{received, plan, noPlan}, bad, edit, collaborator)
+	runFlow(t, []flowCase{received, plan, noPlan}, again, bad, edit, collaborator)
 }
