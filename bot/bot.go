@@ -30,6 +30,13 @@ type Update struct {
 	Text      string
 	Button    string    // the pressed button's data ("" for a message)
 	Document  *Document // a file the person sent, if any
+	// Media is the kind of a message without text the bot cannot use yet
+	// ("photo", "sticker", "voice", "location", …): it is answered, not
+	// met with silence.
+	Media string
+	// Thread is the forum topic the message came from (Telegram's
+	// message_thread_id): replies go back to it.
+	Thread string
 }
 
 // Document is a file sent in a chat; Fetch downloads it (only when the bot

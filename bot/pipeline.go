@@ -99,6 +99,7 @@ type Delivery struct {
 	ChatID  string        `json:"-"`
 	Lang    string        `json:"lang,omitempty"` // the sender's language setting
 	Target  string        `json:"target,omitempty"`
+	Thread  string        `json:"thread,omitempty"` // the forum topic replies go to
 	Replies []crm.Message `json:"replies"`
 }
 
@@ -471,7 +472,7 @@ func (p *Pipeline) answer(ctx context.Context, j job) (answered bool, changes []
 		}
 		return true, changes
 	}
-	d := &Delivery{ChatID: in.Update.ChatID, Lang: who.Locale, Target: in.Target, Replies: replies}
+	d := &Delivery{ChatID: in.Update.ChatID, Lang: who.Locale, Target: in.Target, Thread: in.Update.Thread, Replies: replies}
 	if !wrote.Load() {
 		// Nothing but the conversation state changed: the changes are
 		// saved with the done mark. A crash before it leaves both

@@ -71,6 +71,11 @@ func (b *Bot) route(ctx context.Context, r *Request) error {
 		r.Command = "import"
 		return b.svc.importDocument(ctx, r)
 	}
+	if r.Media != "" && text == "" {
+		// Never silent: say what the bot reads; a form in progress stays.
+		r.Sayf("input.media", r.T("media."+r.Media))
+		return nil
+	}
 	if cmd != nil {
 		return b.run(ctx, r, cmd, args)
 	}

@@ -184,8 +184,10 @@ func TestGroupChat(t *testing.T) {
 	}
 }
 
-// Edited messages, stickers, photos without caption and channel posts are
-// stored and ignored; the chat's next message is answered as usual.
+// Edited messages, channel posts and other bots are stored and ignored; a
+// sticker or a photo without caption is answered (a stranger: with the
+// onboarding), never met with silence; the chat's next message is
+// answered as usual.
 func TestIgnoredUpdates(t *testing.T) {
 	db := storetest.OpenSQLite(t)
 	h := newHarness(t, db)
@@ -199,9 +201,10 @@ func TestIgnoredUpdates(t *testing.T) {
 	h.fake.PushUpdate(map[string]any{"channel_post": map[string]any{"message_id": 4, "chat": map[string]any{"id": -1009, "type": "channel", "title": "c"}, "date": 1, "text": "/help"}})
 	h.fake.PushUpdate(map[string]any{"message": map[string]any{"message_id": 5, "from": map[string]any{"id": 99, "is_bot": true, "first_name": "B"}, "chat": pchat, "date": 1, "text": "/help"}})
 	h.fake.SkipUpdateIDs(1000) // ids may jump
-	h.says(chat, "/help", "/start")
-	if got := outTo(h.fake.Calls(), chat); len(got) != 1 {
-		t.Fatalf("%d messages, want only the answer to /help: %+v", len(got), got)
+	h.says(chat, "/help", "/start [")
+	got := h.fake.BotTexts(chat)
+	if len(got) != 3 || !strings.Contains(got[0], "邀请码") || !strings.Contains(got[1], "邀请码") {
+		t.Fatalf("%d messages, want the onboarding for the sticker and the photo, then /help: %q", len(got), got)
 	}
 	var n int
 	h.db.SQL().Get(&n, `SELECT COUNT(*) FROM inbound`)

@@ -50,11 +50,13 @@ func (in inbound) incoming() bot.Incoming {
 	return out
 }
 
-// translate turns a Telegram update into what the bot understands.
-// Anything that is not a text message or a button press (edited messages,
-// channel posts, stickers, photos without caption, service messages) is
-// left alone; so are other bots, commands meant for another bot, and group
-// chatter that neither is a command nor names this bot.
+// translate turns a Telegram update into what the bot understands: a text
+// message, a button press, a file sent privately, or a private message of
+// another kind (a sticker, a photo without caption, a location…: Media, so
+// it is answered). Edited messages (live locations among them), channel
+// posts and service messages are left alone; so are other bots, commands
+// meant for another bot, and group chatter that neither is a command nor
+// names this bot.
 func (c *Channel) translate(u *tgbotapi.Update) inbound {
 	switch {
 	case u.Message != nil:
@@ -91,6 +93,12 @@ func (c *Channel) translateMessage(m *tgbotapi.Message) inbound {
 		return in
 	}
 	if text == "" {
+		if kind := mediaKind(m); kind != "" && in.private {
+			// Never silent: a photo, a voice note, a location… is answered.
+			in.handle = true
+			in.update = bot.Update{Channel: Name, ChatID: strconv.FormatInt(m.Chat.ID, 10), UserID: strconv.FormatInt(m.From.ID, 10),
+				UserName: displayName(m.From), LangCode: m.From.LanguageCode, Media: kind}
+		}
 		return in
 	}
 	if target, ok := commandTarget(text); ok && target != "" && !strings.EqualFold(target, c.Username()) {
@@ -120,6 +128,39 @@ func (c *Channel) translateMessage(m *tgbotapi.Message) inbound {
 		Text:      text,
 	}
 	return in
+}
+
+// mediaKind names what a message without text carries ("" for a service
+// message: a member joined, a title changed…). The venue is checked before
+// the location it includes.
+func mediaKind(m *tgbotapi.Message) string {
+	switch {
+	case m.Venue != nil:
+		return "venue"
+	case m.Location != nil:
+		return "location"
+	case m.Contact != nil:
+		return "contact"
+	case len(m.Photo) > 0:
+		return "photo"
+	case m.Sticker != nil:
+		return "sticker"
+	case m.Animation != nil:
+		return "animation"
+	case m.Voice != nil:
+		return "voice"
+	case m.Audio != nil:
+		return "audio"
+	case m.VideoNote != nil:
+		return "video_note"
+	case m.Video != nil:
+		return "video"
+	case m.Poll != nil:
+		return "poll"
+	case m.Dice != nil:
+		return "dice"
+	}
+	return ""
 }
 
 func (c *Channel) translateCallback(q *tgbotapi.CallbackQuery) inbound {
@@ -225,14 +266,14 @@ func (c *Channel) startWorkers() {
 // while it is unanswered the update itself: bot.Inbox) and queues it for
 // its chat. It waits for room in the queue first, so an accepted update
 // is never dropped; a redelivered update (id already stored) is skipped.
-func (c *Channel) accept(ctx context.Context, u *tgbotapi.Update) error {
+func (c *Channel) accept(ctx context.Context, u *update) error {
 	c.mu.RLock()
 	closed, pipe := c.closed, c.pipe
 	c.mu.RUnlock()
 	if closed || pipe == nil {
 		return errClosed
 	}
-	in := c.translate(u)
+	in := c.translateTopic(u)
 	var payload []byte
 	if in.handle || in.callbackID != "" {
 		var err error
@@ -249,11 +290,79 @@ func (c *Channel) accept(ctx context.Context, u *tgbotapi.Update) error {
 
 // Translate reads a stored update again (bot.Adapter).
 func (c *Channel) Translate(payload []byte) (bot.Incoming, error) {
-	var u tgbotapi.Update
-	if err := json.Unmarshal(payload, &u); err != nil {
+	u, err := decodeUpdate(payload)
+	if err != nil {
 		return bot.Incoming{}, err
 	}
-	return c.translate(&u).incoming(), nil
+	return c.translateTopic(u).incoming(), nil
+}
+
+// update is a Bot API update with what the library (older than forum
+// topics) does not read: the topic of a message in a forum supergroup. A
+// stored payload carries it as salesbot_thread beside the library's
+// fields.
+type update struct {
+	tgbotapi.Update
+	Thread int `json:"salesbot_thread,omitempty"`
+}
+
+// topicOf reads message_thread_id where it names a forum topic
+// (is_topic_message; a reply thread of a plain group is not one).
+type topicOf struct {
+	Message *topicMessage `json:"message"`
+	Query   *struct {
+		Message *topicMessage `json:"message"`
+	} `json:"callback_query"`
+}
+
+type topicMessage struct {
+	Thread int  `json:"message_thread_id"`
+	Topic  bool `json:"is_topic_message"`
+}
+
+// decodeUpdate reads an update as Telegram sends it or as it was stored.
+func decodeUpdate(raw []byte) (*update, error) {
+	var u update
+	if err := json.Unmarshal(raw, &u); err != nil {
+		return nil, err
+	}
+	var t topicOf
+	if u.Thread == 0 && json.Unmarshal(raw, &t) == nil {
+		m := t.Message
+		if m == nil && t.Query != nil {
+			m = t.Query.Message
+		}
+		if m != nil && m.Topic {
+			u.Thread = m.Thread
+		}
+	}
+	return &u, nil
+}
+
+// decodeUpdates reads getUpdates' result.
+func decodeUpdates(result []byte) ([]*update, error) {
+	var raws []json.RawMessage
+	if err := json.Unmarshal(result, &raws); err != nil {
+		return nil, err
+	}
+	out := make([]*update, 0, len(raws))
+	for _, r := range raws {
+		u, err := decodeUpdate(r)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	return out, nil
+}
+
+// translateTopic is translate with the forum topic the replies go to.
+func (c *Channel) translateTopic(u *update) inbound {
+	in := c.translate(&u.Update)
+	if in.handle && u.Thread != 0 {
+		in.update.Thread = strconv.Itoa(u.Thread)
+	}
+	return in
 }
 
 // Prepare answers the callback query of a pressed button first, so the
@@ -281,7 +390,8 @@ func (c *Channel) Deliver(ctx context.Context, d *bot.Delivery) (int, error) {
 	if id, _ := strconv.Atoi(d.Target); id != 0 {
 		edit = &editTarget{messageID: id}
 	}
-	sent, err := c.deliverSome(ctx, chat, d.Replies, edit)
+	thread, _ := strconv.Atoi(d.Thread)
+	sent, err := c.deliverSome(ctx, chat, thread, d.Replies, edit)
 	for round := 0; err != nil && round < replyRetryRounds; round++ {
 		var ra *crm.RetryAfterError
 		if !errors.As(err, &ra) || ra.After > maxWaitInPlace {
@@ -291,7 +401,7 @@ func (c *Channel) Deliver(ctx context.Context, d *bot.Delivery) (int, error) {
 			break
 		}
 		var more int
-		more, err = c.deliverSome(ctx, chat, d.Replies[sent:], edit)
+		more, err = c.deliverSome(ctx, chat, thread, d.Replies[sent:], edit)
 		sent += more
 	}
 	if edit != nil && edit.used {
@@ -326,10 +436,10 @@ func (c *Channel) poll(ctx context.Context) error {
 		_ = bot.Sleep(ctx, max(d, backoff))
 	}
 	for ctx.Err() == nil {
-		var updates []tgbotapi.Update
+		var updates []*update
 		resp, err := c.request(ctx, "getUpdates", tgbotapi.UpdateConfig{Offset: offset, Limit: 100, Timeout: int(c.pollTimeout / time.Second), AllowedUpdates: allowedUpdates})
 		if err == nil {
-			err = json.Unmarshal(resp.Result, &updates)
+			updates, err = decodeUpdates(resp.Result)
 		}
 		if err != nil {
 			if ctx.Err() != nil {
@@ -352,8 +462,7 @@ func (c *Channel) poll(ctx context.Context) error {
 			continue
 		}
 		backoff = 0
-		for i := range updates {
-			u := &updates[i]
+		for _, u := range updates {
 			if err := c.accept(ctx, u); err != nil {
 				if ctx.Err() == nil && !errors.Is(err, errClosed) {
 					c.log.Error("telegram: update not stored; fetching it again", slog.Int("update_id", u.UpdateID), slog.Any("err", err))
@@ -400,8 +509,8 @@ func (c *Channel) serveWebhook(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusBadRequest)
 		return
 	}
-	var u tgbotapi.Update
-	if err := json.Unmarshal(body, &u); err != nil {
+	u, err := decodeUpdate(body)
+	if err != nil {
 		w.WriteHeader(http.StatusBadRequest)
 		return
 	}
@@ -414,7 +523,7 @@ func (c *Channel) serveWebhook(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), 10*time.Second)
 	defer cancel()
-	switch err := c.accept(ctx, &u); {
+	switch err := c.accept(ctx, u); {
 	case err == nil:
 		w.WriteHeader(http.StatusOK)
 	case errors.Is(err, errClosed), errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):

@@ -77,15 +77,15 @@ type editTarget struct {
 // deliver sends replies (or a push) to one chat, stopping at the first
 // error.
 func (c *Channel) deliver(ctx context.Context, chat int64, msgs []crm.Message, edit *editTarget) error {
-	_, err := c.deliverSome(ctx, chat, coalesce(msgs), edit)
+	_, err := c.deliverSome(ctx, chat, 0, coalesce(msgs), edit)
 	return err
 }
 
 // deliverSome sends coalesced messages in order and reports how many went
 // out before the first error.
-func (c *Channel) deliverSome(ctx context.Context, chat int64, msgs []crm.Message, edit *editTarget) (int, error) {
+func (c *Channel) deliverSome(ctx context.Context, chat int64, thread int, msgs []crm.Message, edit *editTarget) (int, error) {
 	for i, m := range msgs {
-		if err := c.deliverOne(ctx, chat, m, edit); err != nil {
+		if err := c.deliverOne(ctx, chat, thread, m, edit); err != nil {
 			return i, err
 		}
 	}
@@ -131,7 +131,10 @@ func coalesce(msgs []crm.Message) []crm.Message {
 	return out
 }
 
-func (c *Channel) deliverOne(ctx context.Context, chat int64, m crm.Message, edit *editTarget) error {
+// deliverOne sends a message to a chat, to a forum topic of it when thread
+// is not 0 (texts; a chart or file goes to the chat's General topic: the
+// library's upload calls take no topic).
+func (c *Channel) deliverOne(ctx context.Context, chat int64, thread int, m crm.Message, edit *editTarget) error {
 	kb := keyboard(m.Buttons, c.log)
 	var texts []string
 	if m.Image != nil {
@@ -174,17 +177,41 @@ func (c *Channel) deliverOne(ctx context.Context, chat int64, m crm.Message, edi
 			}
 			// Not editable (too old, deleted, a photo): send it instead.
 		}
-		msg := tgbotapi.NewMessage(chat, escape(t))
-		msg.ParseMode = tgbotapi.ModeHTML
-		msg.DisableWebPagePreview = true
-		if markup != nil {
-			msg.ReplyMarkup = markup
+		var req any = textMessage(chat, t, markup)
+		if thread != 0 {
+			req = topicMessageRequest(chat, thread, t, markup)
 		}
-		if _, err := c.call(ctx, chat, "sendMessage", true, msg); err != nil {
+		if _, err := c.call(ctx, chat, "sendMessage", true, req); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+func textMessage(chat int64, text string, markup *tgbotapi.InlineKeyboardMarkup) tgbotapi.MessageConfig {
+	msg := tgbotapi.NewMessage(chat, escape(text))
+	msg.ParseMode = tgbotapi.ModeHTML
+	msg.DisableWebPagePreview = true
+	if markup != nil {
+		msg.ReplyMarkup = markup
+	}
+	return msg
+}
+
+// topicMessageRequest is textMessage to a forum topic: the library's
+// MessageConfig has no message_thread_id, so the parameters are written
+// here, the same ones it would send plus the topic.
+func topicMessageRequest(chat int64, thread int, text string, markup *tgbotapi.InlineKeyboardMarkup) rawRequest {
+	p := tgbotapi.Params{}
+	p.AddNonZero64("chat_id", chat)
+	p.AddNonZero("message_thread_id", thread)
+	p.AddNonEmpty("text", escape(text))
+	p.AddNonEmpty("parse_mode", tgbotapi.ModeHTML)
+	p.AddBool("disable_web_page_preview", true)
+	if markup != nil {
+		_ = p.AddInterface("reply_markup", markup) // a struct of strings: always encodes
+	}
+	return rawRequest{name: "sendMessage", p: p}
 }
 
 // edit replaces a message's text and keyboard (no buttons: the keyboard is

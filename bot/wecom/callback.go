@@ -218,6 +218,8 @@ func (in inbound) wanted() bool {
 	switch in.MsgType {
 	case "text":
 		return true
+	case "image", "voice", "video", "location", "link", "file":
+		return true // answered, never met with silence
 	case "event":
 		switch in.Event {
 		case "click", "template_card_event", "enter_agent", "subscribe":
@@ -294,6 +296,10 @@ func incoming(in inbound) bot.Incoming {
 	switch {
 	case in.MsgType == "text":
 		out.Update.Text = in.Content
+	case in.MsgType == "image":
+		out.Update.Media = "photo"
+	case in.MsgType == "voice", in.MsgType == "video", in.MsgType == "location", in.MsgType == "link", in.MsgType == "file":
+		out.Update.Media = in.MsgType
 	case in.Event == "click":
 		out.Update.Text = strings.TrimSpace(in.EventKey)
 	case in.Event == "template_card_event":
@@ -301,7 +307,7 @@ func incoming(in inbound) bot.Incoming {
 	case in.Event == "enter_agent" || in.Event == "subscribe":
 		out.Update.Text, out.Greeting = "/start", true
 	}
-	out.Handle = out.Update.Text != "" || out.Update.Button != ""
+	out.Handle = out.Update.Text != "" || out.Update.Button != "" || out.Update.Media != ""
 	return out
 }
 

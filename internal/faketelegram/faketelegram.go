@@ -75,6 +75,7 @@ type Message struct {
 	Photo    int // bytes of the photo; 0 for a text message
 	Edits    int
 	Date     time.Time
+	Thread   int // the forum topic (message_thread_id), 0 for General or a plain chat
 }
 
 // Call is one API request the fake answered.
@@ -161,6 +162,7 @@ type Server struct {
 	nextCallback int
 	faults       map[string][]Fault
 	blocked      map[int64]bool
+	forums       map[int64]bool          // supergroups with topics
 	commands     map[string][]BotCommand // by language code ("" = default)
 	hookURL      string
 	hookSecret   string
@@ -195,6 +197,7 @@ func New(t testing.TB) *Server {
 		callbacks:  map[string]bool{},
 		faults:     map[string][]Fault{},
 		blocked:    map[int64]bool{},
+		forums:     map[int64]bool{},
 		commands:   map[string][]BotCommand{},
 	}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
@@ -306,6 +309,30 @@ func (s *Server) pushMessage(chatID, userID int64, text string, replyTo int) int
 		if r := s.findLocked(chatID, replyTo); r != nil {
 			msg["reply_to_message"] = s.messageJSONLocked(r)
 		}
+	}
+	return s.queueLocked(map[string]any{"message": msg})
+}
+
+// SetForum makes a supergroup a forum: its messages may belong to topics.
+func (s *Server) SetForum(chat int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.forums[chat] = true
+}
+
+// PushTopicMessage queues a text message sent in a forum topic (as Bot API
+// 6.3+ sends it: message_thread_id with is_topic_message).
+func (s *Server) PushTopicMessage(chatID, userID int64, thread int, text string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m := s.addMessageLocked(chatID, userID, false, text, text, nil, 0)
+	m.Thread = thread
+	chat := s.chatLocked(chatID)
+	chat["is_forum"] = true
+	msg := map[string]any{"message_id": m.ID, "from": s.userLocked(userID), "chat": chat, "date": m.Date.Unix(), "text": text,
+		"message_thread_id": thread, "is_topic_message": true}
+	if ents := entities(text); len(ents) > 0 {
+		msg["entities"] = ents
 	}
 	return s.queueLocked(map[string]any{"message": msg})
 }
@@ -582,6 +609,9 @@ func (s *Server) findLocked(chat int64, id int) *Message {
 
 func (s *Server) messageJSONLocked(m *Message) map[string]any {
 	out := map[string]any{"message_id": m.ID, "chat": s.chatLocked(m.ChatID), "date": m.Date.Unix()}
+	if m.Thread != 0 {
+		out["message_thread_id"], out["is_topic_message"] = m.Thread, true
+	}
 	if m.FromBot {
 		out["from"] = s.Bot
 	} else {
@@ -993,7 +1023,12 @@ func (s *Server) sendMessage(p map[string]string, call *Call) (any, *apiError) {
 	if err != nil {
 		return nil, badRequest("%v", err)
 	}
+	thread, _ := strconv.Atoi(p["message_thread_id"])
+	if thread != 0 && !s.forums[chat] {
+		return nil, badRequest("message thread not found")
+	}
 	m := s.addMessageLocked(chat, s.Bot.ID, true, vis, p["text"], kb, 0)
+	m.Thread = thread
 	call.MessageID = m.ID
 	return s.messageJSONLocked(m), nil
 }

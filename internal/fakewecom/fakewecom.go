@@ -671,6 +671,39 @@ func (f *Fake) Text(from, content string, msgID int64) string {
 		cdata(f.CorpID), cdata(from), f.next(), cdata(content), msgID, f.AgentID)
 }
 
+// Image, Voice, Video, Location and Link are the decrypted XML of those
+// application messages from a member, in WeCom's shapes.
+func (f *Fake) Image(from string, msgID int64) string {
+	return f.message(from, "image", msgID, "<PicUrl>"+cdata("https://wework.qpic.cn/wwpic/1.jpg")+"</PicUrl><MediaId>"+cdata("m-img-"+randHex(4))+"</MediaId>")
+}
+
+// Voice is a voice message (AMR).
+func (f *Fake) Voice(from string, msgID int64) string {
+	return f.message(from, "voice", msgID, "<MediaId>"+cdata("m-voice-"+randHex(4))+"</MediaId><Format>"+cdata("amr")+"</Format>")
+}
+
+// Video is a video message.
+func (f *Fake) Video(from string, msgID int64) string {
+	return f.message(from, "video", msgID, "<MediaId>"+cdata("m-video-"+randHex(4))+"</MediaId><ThumbMediaId>"+cdata("m-thumb-"+randHex(4))+"</ThumbMediaId>")
+}
+
+// Location is a location message.
+func (f *Fake) Location(from string, lat, lng float64, label string, msgID int64) string {
+	return f.message(from, "location", msgID, fmt.Sprintf("<Location_X>%g</Location_X><Location_Y>%g</Location_Y><Scale>15</Scale><Label>%s</Label><AppType>%s</AppType>",
+		lat, lng, cdata(label), cdata("wxwork")))
+}
+
+// Link is a shared link.
+func (f *Fake) Link(from, title, url string, msgID int64) string {
+	return f.message(from, "link", msgID, "<Title>"+cdata(title)+"</Title><Description>"+cdata("")+"</Description><Url>"+cdata(url)+"</Url><PicUrl>"+cdata("")+"</PicUrl>")
+}
+
+func (f *Fake) message(from, msgType string, msgID int64, body string) string {
+	return fmt.Sprintf("<xml><ToUserName>%s</ToUserName><FromUserName>%s</FromUserName><CreateTime>%d</CreateTime>"+
+		"<MsgType>%s</MsgType>%s<MsgId>%d</MsgId><AgentID>%s</AgentID></xml>",
+		cdata(f.CorpID), cdata(from), f.next(), cdata(msgType), body, msgID, f.AgentID)
+}
+
 // Event is the decrypted XML of an event without a MsgId (click,
 // enter_agent, …) at createTime (0: a fresh time).
 func (f *Fake) Event(from, event, key string, createTime int64) string {
