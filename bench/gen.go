@@ -204,7 +204,7 @@ type generator struct {
 type gramPair struct{ gram, customer int32 }
 
 func (g *generator) tables() {
-	g.customers = newTable("customers", "id", "name", "name_key", "trade_key", "industry", "size", "region", "source", "owner_id", "note",
+	g.customers = newTable("customers", "id", "name", "name_key", "trade_key", "industry", "size", "region", "source", "owner_id", "created_by", "note",
 		"search_text", "archived", "created_at", "updated_at", "last_activity_at")
 	g.contacts = newTable("contacts", "id", "customer_id", "name", "phone", "title")
 	g.activities = newTable("activities", "id", "customer_id", "user_id", "kind", "content", "next_action", "next_date", "at")
@@ -372,7 +372,7 @@ func (g *generator) customer(id int64) {
 		lastAct = ts(last)
 		updated = last
 	}
-	g.customers.add(id, cn.raw, n.Key, n.Trade, cn.industry, sizes.pick(g.r), choices.RegionOf(region), sources.pick(g.r), owner.ID, "",
+	g.customers.add(id, cn.raw, n.Key, n.Trade, cn.industry, sizes.pick(g.r), choices.RegionOf(region), sources.pick(g.r), owner.ID, owner.ID, "",
 		search, g.r.IntN(1000) < 5, ts(created), ts(updated), lastAct)
 	for _, gr := range company.Grams(n) {
 		gid, ok := g.gramID[gr]

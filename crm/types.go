@@ -108,17 +108,23 @@ type Customer struct {
 	TradeKey string `db:"trade_key"` // company.Name.Trade
 	// The choice fields hold codes of crm/choice's lists; a detail says
 	// what "other" is (Choice, SetChoice).
-	Industry       string     `db:"industry"`
-	IndustryDetail string     `db:"industry_detail"`
-	Size           string     `db:"size"`
-	SizeDetail     string     `db:"size_detail"`
-	Region         string     `db:"region"`
-	RegionDetail   string     `db:"region_detail"`
-	Source         string     `db:"source"`
-	SourceDetail   string     `db:"source_detail"`
-	OwnerID        int64      `db:"owner_id"`
-	Note           string     `db:"note"`
-	Archived       bool       `db:"archived"`
+	Industry       string `db:"industry"`
+	IndustryDetail string `db:"industry_detail"`
+	Size           string `db:"size"`
+	SizeDetail     string `db:"size_detail"`
+	Region         string `db:"region"`
+	RegionDetail   string `db:"region_detail"`
+	Source         string `db:"source"`
+	SourceDetail   string `db:"source_detail"`
+	OwnerID        int64  `db:"owner_id"`
+	Note           string `db:"note"`
+	Archived       bool   `db:"archived"`
+	// CreatedBy is who created the customer (the credit for a new
+	// customer; a handover does not move it). 0: the acting user.
+	CreatedBy int64 `db:"created_by"`
+	// Undated: imported without a creation date, so CreatedAt is the
+	// import's time and the customer never counts as new.
+	Undated        bool       `db:"undated"`
 	CreatedAt      time.Time  `db:"created_at"`
 	UpdatedAt      time.Time  `db:"updated_at"`
 	LastActivityAt *time.Time `db:"last_activity_at"`
@@ -291,6 +297,20 @@ const (
 	MetricPayments     Metric = "payments"      // 回款额, fen
 	MetricContract     Metric = "contract"      // 合同订单额 (deals won), fen
 	MetricNewCustomers Metric = "new_customers" // 客户数, count
+)
+
+// Kinds of work counted for the person who did it, at the moment it
+// happened (SPEC "Credit follows the person"): activities, stage moves and
+// payments for who recorded them, new customers for who created them. A
+// handover moves customers, never credit. The first three are the target
+// metrics.
+const (
+	WorkPayments     = string(MetricPayments)
+	WorkContract     = string(MetricContract)
+	WorkNewCustomers = string(MetricNewCustomers)
+	WorkActivities   = "activities"
+	WorkStageMoves   = "stage_moves"
+	WorkWon          = "won"
 )
 
 // PeriodKind is the length of a target or report period.

@@ -330,8 +330,11 @@ func (im *importer) customer(ctx context.Context, cells []string, name string, n
 		return c, unmapped, im.say("负责人为空，且没有指定默认负责人", "no owner, and no default owner was given"), nil
 	}
 
-	// Creation date.
-	c.CreatedAt = im.opt.Now
+	// Creation date. A customer is created by its owner in the list (the
+	// credit for a new customer, whoever runs the import); a row without
+	// a date is undated: never "new" in reports and targets.
+	c.CreatedBy = c.OwnerID
+	c.CreatedAt, c.Undated = im.opt.Now, true
 	if s := m.cell(cells, FieldCreated); s != "" {
 		d, ok := parseDate(s, im.opt.Now.Location())
 		if !ok {
@@ -340,7 +343,7 @@ func (im *importer) customer(ctx context.Context, cells []string, name string, n
 		if d.After(im.opt.Now) {
 			return c, unmapped, im.say("创建日期 %s 晚于今天", "created date %s is in the future", d.Format(time.DateOnly)), nil
 		}
-		c.CreatedAt = d
+		c.CreatedAt, c.Undated = d, false
 	}
 
 	// Contacts: the contact cell (maybe "王经理 13800138000", maybe several

@@ -86,38 +86,12 @@ func (s *DB) Closed(ctx context.Context, sc crm.Scope, from, to time.Time) (int,
 	return won, lost, nil
 }
 
-// PerOwner sums a metric per owner in scope.
+// PerOwner sums a metric per person in scope — the ranking: the work
+// credited to each (payments, contract, new_customers, activities).
 func (s *DB) PerOwner(ctx context.Context, sc crm.Scope, metric string, from, to time.Time) ([]crm.NamedAmount, error) {
-	where, args := scopeWhere(sc)
-	var q string
-	f, t := any(from.UTC()), any(to.UTC())
 	switch metric {
-	case "payments":
-		q = `SELECT u.id, u.name, SUM(p.amount) AS amount FROM payments p JOIN customers c ON c.id = p.customer_id JOIN users u ON u.id = c.owner_id
-			WHERE ` + where + ` AND p.received_on >= ? AND p.received_on < ?`
-		f, t = crm.DateOf(from), crm.DateOf(to)
-	case "contract":
-		q = `SELECT u.id, u.name, SUM(h.amount) AS amount FROM stage_changes h JOIN deals d ON d.id = h.deal_id JOIN customers c ON c.id = d.customer_id JOIN users u ON u.id = c.owner_id
-			WHERE ` + where + ` AND h.to_stage = 'contract' AND h.at >= ? AND h.at < ?`
-	case "new_customers":
-		q = `SELECT u.id, u.name, COUNT(*) AS amount` + customerFrom + `WHERE ` + where + ` AND c.created_at >= ? AND c.created_at < ?`
-	case "activities":
-		// Counted for the user who logged them, on customers in scope.
-		q = `SELECT w.id, w.name, COUNT(*) AS amount FROM activities a JOIN customers c ON c.id = a.customer_id JOIN users u ON u.id = c.owner_id
-			JOIN users w ON w.id = a.user_id WHERE ` + where + ` AND a.at >= ? AND a.at < ?`
-		q += ` GROUP BY w.id, w.name ORDER BY amount DESC, w.id`
-		var out []crm.NamedAmount
-		if err := sel(ctx, s.db, &out, q, append(args, f, t)...); err != nil {
-			return nil, fmt.Errorf("store: activities per user: %w", err)
-		}
-		return out, nil
-	default:
-		return nil, crm.Errorf(crm.CodeInvalid, "stats.invalid")
+	case crm.WorkPayments, crm.WorkContract, crm.WorkNewCustomers, crm.WorkActivities:
+		return s.CreditPerUser(ctx, metric, sc, from, to)
 	}
-	q += ` GROUP BY u.id, u.name ORDER BY amount DESC, u.id`
-	var out []crm.NamedAmount
-	if err := sel(ctx, s.db, &out, q, append(args, f, t)...); err != nil {
-		return nil, fmt.Errorf("store: %s per owner: %w", metric, err)
-	}
-	return out, nil
+	return nil, crm.Errorf(crm.CodeInvalid, "stats.invalid")
 }

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"strings"
@@ -14,7 +15,7 @@ import (
 
 const customerCols = `c.id, c.name, c.name_key, c.trade_key, c.industry, c.industry_detail, c.size, c.size_detail,
 	c.region, c.region_detail, c.source, c.source_detail, c.owner_id, c.note,
-	c.archived, c.created_at, c.updated_at, c.last_activity_at, u.name AS owner_name, u.dept_id AS owner_dept`
+	c.archived, c.created_by, c.undated, c.created_at, c.updated_at, c.last_activity_at, u.name AS owner_name, u.dept_id AS owner_dept`
 
 const customerFrom = ` FROM customers c JOIN users u ON u.id = c.owner_id `
 
@@ -37,12 +38,15 @@ func (s *DB) CreateCustomer(ctx context.Context, actor int64, c crm.Customer) (c
 	}
 	c.CreatedAt = c.CreatedAt.UTC().Truncate(time.Microsecond)
 	c.UpdatedAt = now
+	if c.CreatedBy == 0 {
+		c.CreatedBy = cmp.Or(actor, c.OwnerID) // the command line acts as no one
+	}
 	err := s.tx(ctx, func(tx *sqlx.Tx) error {
 		const q = `INSERT INTO customers (name, name_key, trade_key, industry, industry_detail, size, size_detail,
-				region, region_detail, source, source_detail, owner_id, note, search_text, archived, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`
+				region, region_detail, source, source_detail, owner_id, note, search_text, archived, created_by, undated, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`
 		id, err := insertID(ctx, tx, q, c.Name, c.NameKey, c.TradeKey, c.Industry, c.IndustryDetail, c.Size, c.SizeDetail,
-			c.Region, c.RegionDetail, c.Source, c.SourceDetail, c.OwnerID, c.Note, searchText(c), false, c.CreatedAt, now)
+			c.Region, c.RegionDetail, c.Source, c.SourceDetail, c.OwnerID, c.Note, searchText(c), false, c.CreatedBy, c.Undated, c.CreatedAt, now)
 		if err != nil {
 			if isConflictOn(err, "name_key") {
 				return crm.Errorf(crm.CodeConflict, "customer.duplicate", c.NameKey)

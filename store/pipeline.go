@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -393,24 +394,24 @@ func (s *DB) NextActionsDue(ctx context.Context, userID int64, date crm.Date) ([
 
 // TeamStats counts what happened in scope between from and to.
 func (s *DB) TeamStats(ctx context.Context, sc crm.Scope, from, to time.Time) (crm.TeamStats, error) {
-	where, args := scopeWhere(sc)
-	f, t := from.UTC(), to.UTC()
-	fd, td := crm.DateOf(from), crm.DateOf(to)
+	// The numbers are the work credited to the scope's people; the claims
+	// are about the scope's customers.
 	var st crm.TeamStats
-	q := `SELECT
-		(SELECT COUNT(*) FROM customers c JOIN users u ON u.id = c.owner_id WHERE ` + where + ` AND c.created_at >= ? AND c.created_at < ?) AS new_customers,
-		(SELECT COUNT(*) FROM activities a JOIN customers c ON c.id = a.customer_id JOIN users u ON u.id = c.owner_id WHERE ` + where + ` AND a.at >= ? AND a.at < ?) AS activities,
-		(SELECT COUNT(*) FROM stage_changes h JOIN deals d ON d.id = h.deal_id JOIN customers c ON c.id = d.customer_id JOIN users u ON u.id = c.owner_id WHERE ` + where + ` AND h.at >= ? AND h.at < ?) AS stage_moves,
-		(SELECT COUNT(*) FROM stage_changes h JOIN deals d ON d.id = h.deal_id JOIN customers c ON c.id = d.customer_id JOIN users u ON u.id = c.owner_id WHERE ` + where + ` AND h.to_stage = 'contract' AND h.at >= ? AND h.at < ?) AS won,
-		(SELECT COALESCE(SUM(p.amount), 0) FROM payments p JOIN customers c ON c.id = p.customer_id JOIN users u ON u.id = c.owner_id WHERE ` + where + ` AND p.received_on >= ? AND p.received_on < ?) AS payments`
+	var parts []string
 	var all []any
-	for _, pair := range [][2]any{{f, t}, {f, t}, {f, t}, {f, t}, {fd, td}} {
+	for _, kind := range []string{crm.WorkNewCustomers, crm.WorkActivities, crm.WorkStageMoves, crm.WorkWon, crm.WorkPayments} {
+		tail, agg, args, err := creditQuery(kind, sc, from, to)
+		if err != nil {
+			return st, err
+		}
+		parts = append(parts, `(SELECT `+agg+tail+`) AS `+kind)
 		all = append(all, args...)
-		all = append(all, pair[0], pair[1])
 	}
-	if err := get(ctx, s.db, &st, q, all...); err != nil {
+	if err := get(ctx, s.db, &st, `SELECT `+strings.Join(parts, ", "), all...); err != nil {
 		return st, fmt.Errorf("store: team stats: %w", err)
 	}
+	where, args := scopeWhere(sc)
+	f, t := from.UTC(), to.UTC()
 	cq := `SELECT x.id, x.customer_id, x.claimant_id, x.owner_id, x.raw_name, x.at FROM duplicate_claims x
 		JOIN customers c ON c.id = x.customer_id JOIN users u ON u.id = c.owner_id
 		WHERE ` + where + ` AND x.at >= ? AND x.at < ? ORDER BY x.at, x.id`

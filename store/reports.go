@@ -10,11 +10,18 @@ import (
 	"github.com/salesbot-crm/salesbot/crm"
 )
 
-// RepActivity gathers what a rep did in [from, to).
+// RepActivity gathers what a rep did in [from, to): the customers they
+// created, the activities, stage moves and payments they recorded (credit,
+// whoever owns the customers now).
 func (s *DB) RepActivity(ctx context.Context, userID int64, from, to time.Time) (crm.RepActivity, error) {
 	var r crm.RepActivity
 	f, t := from.UTC(), to.UTC()
-	if err := sel(ctx, s.db, &r.NewCustomers, `SELECT name FROM customers WHERE owner_id = ? AND created_at >= ? AND created_at < ? ORDER BY created_at, id`, userID, f, t); err != nil {
+	me := crm.Scope{OwnerID: userID}
+	tail, _, args, err := creditQuery(crm.WorkNewCustomers, me, from, to)
+	if err != nil {
+		return r, err
+	}
+	if err := sel(ctx, s.db, &r.NewCustomers, `SELECT c.name`+tail+` ORDER BY c.created_at, c.id`, args...); err != nil {
 		return r, fmt.Errorf("store: rep activity: %w", err)
 	}
 	if err := sel(ctx, s.db, &r.Activities, `SELECT kind AS k, COUNT(*) AS n FROM activities WHERE user_id = ? AND at >= ? AND at < ? GROUP BY kind ORDER BY kind`, userID, f, t); err != nil {
@@ -35,38 +42,19 @@ func (s *DB) RepActivity(ctx context.Context, userID int64, from, to time.Time) 
 			r.Lost++
 		}
 	}
-	const pay = `SELECT COALESCE(SUM(p.amount), 0) FROM payments p JOIN customers c ON c.id = p.customer_id
-		WHERE c.owner_id = ? AND p.received_on >= ? AND p.received_on < ?`
-	if err := get(ctx, s.db, &r.Payments, pay, userID, crm.DateOf(from), crm.DateOf(to)); err != nil {
-		return r, fmt.Errorf("store: rep activity: %w", err)
-	}
-	return r, nil
+	paid, err := s.Credit(ctx, crm.WorkPayments, me, from, to)
+	r.Payments = crm.Money(paid)
+	return r, err
 }
 
-// MetricActual measures a target metric in scope over [from, to).
+// MetricActual measures a target metric in scope over [from, to): the
+// work credited to the scope's people.
 func (s *DB) MetricActual(ctx context.Context, m crm.Metric, sc crm.Scope, from, to time.Time) (int64, error) {
-	where, args := scopeWhere(sc)
-	var q string
 	switch m {
-	case crm.MetricPayments:
-		q = `SELECT COALESCE(SUM(p.amount), 0) FROM payments p JOIN customers c ON c.id = p.customer_id JOIN users u ON u.id = c.owner_id
-			WHERE ` + where + ` AND p.received_on >= ? AND p.received_on < ?`
-		args = append(args, crm.DateOf(from), crm.DateOf(to))
-	case crm.MetricContract:
-		q = `SELECT COALESCE(SUM(h.amount), 0) FROM stage_changes h JOIN deals d ON d.id = h.deal_id JOIN customers c ON c.id = d.customer_id JOIN users u ON u.id = c.owner_id
-			WHERE ` + where + ` AND h.to_stage = 'contract' AND h.at >= ? AND h.at < ?`
-		args = append(args, from.UTC(), to.UTC())
-	case crm.MetricNewCustomers:
-		q = `SELECT COUNT(*) FROM customers c JOIN users u ON u.id = c.owner_id WHERE ` + where + ` AND c.created_at >= ? AND c.created_at < ?`
-		args = append(args, from.UTC(), to.UTC())
-	default:
-		return 0, crm.Errorf(crm.CodeInvalid, "target.metric_invalid")
+	case crm.MetricPayments, crm.MetricContract, crm.MetricNewCustomers:
+		return s.Credit(ctx, string(m), sc, from, to)
 	}
-	var v int64
-	if err := get(ctx, s.db, &v, q, args...); err != nil {
-		return 0, fmt.Errorf("store: metric %s: %w", m, err)
-	}
-	return v, nil
+	return 0, crm.Errorf(crm.CodeInvalid, "target.metric_invalid")
 }
 
 const reportCols = `id, user_id, kind, period_start, objective, text, comment, comment_by, created_at, updated_at`
