@@ -57,5 +57,5 @@ func runTransfer(ctx context.Context, r *Request, s *Services) error {
 
 // transferText describes a request: who asks for which customer of whose.
 func transferText(lang string, t sales.Transfer) string {
-	return conversation.T(lang, "transfer.line_"+t.Kind, t.Requester.Name, t.Customer.Name, t.Owner.Name)
+	return conversation.T(lang, "transfer.line_"+t.Kind, t.Requester.Name, t.Customer.Name, t.OwnerName())
 }

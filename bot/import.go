@@ -51,24 +51,40 @@ func (s *Services) importDocument(ctx context.Context, r *Request) error {
 		key = "import.dry"
 	}
 	lines := []string{r.T(key, d.Name, rep.Rows, rep.Created, rep.Skipped)}
-	for i, res := range rep.Problems {
-		if i > 30 {
-			lines = append(lines, "…")
-			break
-		}
-		lines = append(lines, r.T("import.problem_row", res.Row, res.Name, res.Reason))
+	lines = listed(lines, len(rep.Problems), func(i int) string {
+		res := rep.Problems[i]
+		return r.T("import.problem_row", res.Row, res.Name, res.Reason)
+	})
+	if len(rep.Review) > 0 {
+		lines = append(lines, r.T("import.review", len(rep.Review)))
+		lines = listed(lines, len(rep.Review), func(i int) string {
+			v := rep.Review[i]
+			return r.T("import.review_row", v.Row, v.Name, v.EarlierRow, v.Earlier)
+		})
 	}
 	if len(rep.Unmapped) > 0 {
 		lines = append(lines, r.T("import.unmapped", len(rep.Unmapped)))
-		for i, u := range rep.Unmapped {
-			if i > 30 {
-				lines = append(lines, "…")
-				break
-			}
-			lines = append(lines, r.T("import.unmapped_cell", u.Row, u.Name, r.T("field."+u.Field), u.Value))
-		}
+		lines = listed(lines, len(rep.Unmapped), func(i int) string {
+			u := rep.Unmapped[i]
+			return r.T("import.unmapped_cell", u.Row, u.Name, r.T("field."+u.Field), u.Value)
+		})
 	}
 	m := crm.Message{Text: strings.Join(lines, "\n"), File: rep.Rejected}
 	r.Say(m)
 	return nil
+}
+
+// importListed is how many rows of each list an import's answer names.
+const importListed = 31
+
+// listed appends the lines of n rows, the first importListed of them, and
+// "…" when there are more.
+func listed(lines []string, n int, line func(i int) string) []string {
+	for i := range min(n, importListed) {
+		lines = append(lines, line(i))
+	}
+	if n > importListed {
+		lines = append(lines, "…")
+	}
+	return lines
 }

@@ -594,6 +594,8 @@ var catalogue = map[string]entry{
 	"import.unreadable":       {"没能读取「%s」：%s", "Could not read \"%s\": %s"},
 	"import.done":             {"📥 「%s」：%d 行，导入 %d，跳过 %d。", "📥 %s: %d rows, imported %d, skipped %d."},
 	"import.problem_row":      {"· %d %s：%s", "· row %d %s: %s"},
+	"import.review":           {"%d 行与同一负责人在本文件中的另一行名称相近，已导入，请核对：", "%d rows have names close to another row of the same owner in this file; imported, please check:"},
+	"import.review_row":       {"· 第 %d 行 %s ≈ 第 %d 行 %s", "· row %d %s ≈ row %d %s"},
 	"import.unmapped":         {"%d 个格子不在选项里，已记为「其他」并保留原文：", "%d cells matched none of the options; saved as Other with the text kept:"},
 	"import.unmapped_cell":    {"· 第 %d 行 %s：%s「%s」", "· row %d %s: %s \"%s\""},
 	"import.dry":              {"🔎 预检「%s」：%d 行，可导入 %d，会跳过 %d（未写入任何数据）。", "🔎 Dry run of %s: %d rows, %d would be imported, %d skipped (nothing written)."},

@@ -27,6 +27,9 @@ type ImportSummary struct {
 	// Problems are the rows not created, in file order, with the reason in
 	// the language of the file's headers.
 	Problems []ImportProblem
+	// Review are the imported rows whose names are only similar to an
+	// earlier row of the same owner: listed for a person to check.
+	Review []ImportReview
 	// Unmapped are the choice cells of imported rows that no option of
 	// their list reads: saved as "other" with the cell as its detail.
 	Unmapped []ImportUnmapped
@@ -40,6 +43,12 @@ type ImportUnmapped struct {
 	Name  string
 	Field string // a choice.Field: industry, size, region, source
 	Value string
+}
+
+// ImportReview is an imported row similar to an earlier row of the file.
+type ImportReview struct {
+	Row, EarlierRow int
+	Name, Earlier   string
 }
 
 // ImportProblem is a row an import did not create.

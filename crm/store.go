@@ -162,8 +162,10 @@ type CustomerStore interface {
 	// (and was refused).
 	HasClaimed(ctx context.Context, customerID, userID int64) (bool, error)
 	// RecordDuplicateClaim stores a refused claim and, in the same
-	// transaction, queues its alert to each of the users and groups.
-	RecordDuplicateClaim(ctx context.Context, d DuplicateClaim, users []int64, groups []Group) (DuplicateClaim, error)
+	// transaction, queues its alert to each of the users and groups under
+	// keys that start with alertKey: an alert queued under the same key
+	// before is not queued again (the caller's key says what "again" is).
+	RecordDuplicateClaim(ctx context.Context, d DuplicateClaim, alertKey string, users []int64, groups []Group) (DuplicateClaim, error)
 	// CustomerHistory returns the audit entries of a customer and its
 	// records, newest first.
 	CustomerHistory(ctx context.Context, customerID int64, limit int) ([]AuditEntry, error)

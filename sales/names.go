@@ -132,10 +132,17 @@ func (s *Service) claim(ctx context.Context, actor crm.Viewer, raw string, c crm
 		return nil, err
 	}
 	d := crm.DuplicateClaim{CustomerID: c.ID, ClaimantID: actor.ID, OwnerID: c.OwnerID, RawName: raw, At: at}
-	if _, err := s.cust.RecordDuplicateClaim(ctx, d, managers, crm.AlertGroups(c.OwnerDept, org.depts, groups)); err != nil {
+	if _, err := s.cust.RecordDuplicateClaim(ctx, d, claimAlertKey(d), managers, crm.AlertGroups(c.OwnerDept, org.depts, groups)); err != nil {
 		return nil, err
 	}
 	return t, nil
+}
+
+// claimAlertKey is the key of a claim's alerts: one per claimant and
+// company a day (the day of the claim where it was made), however often the
+// claimant retries. Every claim is recorded all the same.
+func claimAlertKey(d crm.DuplicateClaim) string {
+	return fmt.Sprintf("dup:%d:%d:%s", d.CustomerID, d.ClaimantID, crm.DateOf(d.At))
 }
 
 // AddCustomer saves a new customer owned by the actor. When someone saved

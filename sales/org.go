@@ -302,6 +302,17 @@ type Transfer struct {
 	Owner     crm.User
 }
 
+// OwnerName is the owner a request's card names: of a pending request, the
+// customer's owner now (a handover may have moved it since it was asked,
+// as the claim alert and the digest tell it); of a decided one, the owner
+// it was asked of.
+func (t Transfer) OwnerName() string {
+	if t.Status == crm.RequestPending {
+		return t.Customer.OwnerName
+	}
+	return t.Owner.Name
+}
+
 // transfer reads a request with what it names.
 func (s *Service) transfer(ctx context.Context, id int64) (Transfer, error) {
 	req, err := s.cust.TransferRequest(ctx, id)

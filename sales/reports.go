@@ -269,11 +269,41 @@ type TeamDay struct {
 	Dead []crm.OutboxItem
 }
 
+// claimsToTell is the day's refused claims as the digest tells them: one
+// per claimant and company, as their alerts are (claimAlertKey), each
+// naming the customer's owner now, as the alert does when it is sent.
+func (s *Service) claimsToTell(ctx context.Context, claims []crm.DuplicateClaim) ([]crm.DuplicateClaim, error) {
+	var out []crm.DuplicateClaim
+	seen := map[string]bool{}
+	owners := map[int64]int64{}
+	for _, d := range claims {
+		k := claimAlertKey(d)
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		owner, ok := owners[d.CustomerID]
+		if !ok {
+			c, err := s.cust.Customer(ctx, d.CustomerID)
+			if err != nil {
+				return nil, err
+			}
+			owner, owners[d.CustomerID] = c.OwnerID, c.OwnerID
+		}
+		d.OwnerID = owner
+		out = append(out, d)
+	}
+	return out, nil
+}
+
 // TeamDay reads the digest of the day starting on dayStart for the actor.
 func (s *Service) TeamDay(ctx context.Context, actor crm.Viewer, dayStart, dayEnd time.Time) (TeamDay, error) {
 	d := TeamDay{Viewer: actor}
 	var err error
 	if d.Stats, err = s.pipe.TeamStats(ctx, actor.Scope(), dayStart, dayEnd); err != nil {
+		return d, err
+	}
+	if d.Stats.Claims, err = s.claimsToTell(ctx, d.Stats.Claims); err != nil {
 		return d, err
 	}
 	if actor.Role == crm.RoleManager {

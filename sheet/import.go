@@ -77,6 +77,10 @@ type RowResult struct {
 	// EarlierRow is the earlier row of a duplicate_file row or of a row
 	// similar to another row of the file.
 	EarlierRow int
+	// Review marks a created row whose name is only similar to an earlier
+	// row of the file with the same owner (EarlierRow, Existing): imported,
+	// and listed for a person to check (Reason says so).
+	Review bool
 	// CustomerID is the created customer (0 in a dry run).
 	CustomerID int64
 	// Unmapped are the choice cells no option of their list reads: kept as
@@ -127,8 +131,9 @@ const (
 // characters, normalisable: invalid); the same normalised name on an
 // earlier row (duplicate_file) or already a customer (duplicate_db, naming
 // its owner); the other cells (owner, phones, lengths, date: invalid); a
-// name similar to an earlier accepted row or to a customer (similar).
-// Rows that pass are created. Earlier rows are checked before the store so
+// name similar to an earlier accepted row of another owner or to a
+// customer (similar). Rows that pass are created; those only similar to
+// earlier rows of their own owner are created and marked Review. Earlier rows are checked before the store so
 // that a dry run and a real run give the same verdicts.
 //
 // The store's reads and writes run on a few goroutines (st must be safe
@@ -252,7 +257,8 @@ type ownerLookup struct {
 type fileRow struct {
 	row     int
 	name    string
-	inStore bool // the name was already a customer (the row was duplicate_db)
+	owner   int64 // the owner of a row created (or that would be)
+	inStore bool  // the name was already a customer (the row was duplicate_db)
 }
 
 type importer struct {

@@ -211,13 +211,14 @@ func TestImportDuplicates(t *testing.T) {
 					{"上海星辰文化传媒有限公司", "李四", "周总", "13700137000", ""},       // 3: created
 					{"星辰文化传媒（上海）有限公司", "", "", "", ""},                    // 4: same as row 3
 					{"明远机械", "", "", "", ""},                              // 5: similar to a customer
-					{"上海星辰文化有限公司", "", "", "", ""},                        // 6: similar to row 3
+					{"上海星辰文化有限公司", "张三", "", "", ""},                      // 6: similar to row 3 of another owner
 					{"南京蓝海电子有限公司", "赵六", "", "", ""},                      // 7: unknown owner
 					{"武汉楚天建材有限公司", "", "孙工", "12345", ""},                 // 8: bad phone
 					{"", "李四", "", "", "只有备注"},                            // 9: no name
 					{"长沙湘江物流有限公司", "", "", "", strings.Repeat("长", 4001)}, // 10: note too long
 					{"上海星辰文化传媒有限公司", "", "", "", ""},                      // 11: same as row 3 again
 					{"重庆山城火锅有限公司", "", "", "", ""},                        // 12: created, default owner
+					{"星辰传媒有限公司", "李四", "", "", ""},                        // 13: similar to row 3 of its owner: created, listed
 				}
 				dir := t.TempDir()
 				path := filepath.Join(dir, "in"+ext)
@@ -257,8 +258,9 @@ func TestImportDuplicates(t *testing.T) {
 					10: {sheet.StatusInvalid, "备注超过 4000 个字", "", 0},
 					11: {sheet.StatusDuplicateFile, "与第 3 行", "", 3},
 					12: {sheet.StatusCreated, "", "", 0},
+					13: {sheet.StatusCreated, "与第 3 行（上海星辰文化传媒有限公司）名称相近，负责人相同：已导入，请核对", "", 3},
 				}
-				if rep.Rows != len(want) || rep.Created != 2 || rep.Skipped != len(want)-2 || len(rep.Results) != len(want) {
+				if rep.Rows != len(want) || rep.Created != 3 || rep.Skipped != len(want)-3 || len(rep.Results) != len(want) {
 					t.Fatalf("report rows %d created %d skipped %d: %+v", rep.Rows, rep.Created, rep.Skipped, rep.Results)
 				}
 				for row, w := range want {
@@ -270,8 +272,13 @@ func TestImportDuplicates(t *testing.T) {
 				if c := customerNamed(t, db, "重庆山城火锅有限公司"); c.OwnerID != o.rep2.ID {
 					t.Errorf("default owner not used: %+v", c)
 				}
-				if n := countCustomers(t, db); n != 4 {
-					t.Errorf("%d customers, want 4", n)
+				for row := range want {
+					if r := resultOf(t, rep, row); r.Review != (row == 13) {
+						t.Errorf("row %d: Review %v", row, r.Review)
+					}
+				}
+				if n := countCustomers(t, db); n != 5 {
+					t.Errorf("%d customers, want 5", n)
 				}
 
 				// The rejected rows file: header + the 9 skipped rows, original

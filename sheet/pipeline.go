@@ -32,10 +32,9 @@ type job struct {
 	bad  string // the name is unusable: the reason
 
 	// store lookups, done ahead
-	existing   crm.Customer
-	exists     bool
-	similar    crm.Customer // the best similar customer in the store
-	hasSimilar bool
+	existing crm.Customer
+	exists   bool
+	similar  []crm.Customer // similar customers in the store, best first
 
 	cust crm.Customer // the customer to create
 	res  RowResult    // Status "" until decided (and, for a write, done)
@@ -156,9 +155,7 @@ func (im *importer) lookup(ctx context.Context, j *job) error {
 		j.existing, j.exists = *nc.Existing, true
 		return nil
 	}
-	if len(nc.Similar) > 0 {
-		j.similar, j.hasSimilar = nc.Similar[0], true
-	}
+	j.similar = nc.Similar
 	return nil
 }
 
@@ -198,32 +195,54 @@ func (im *importer) decide(ctx context.Context, j *job) (accepted bool, err erro
 		return false, nil
 	}
 
-	// Similar names: a person decides; nothing is merged or created
-	// silently. Earlier rows first, as above.
-	if !im.opt.AllowSimilar {
-		if earlier, ok := im.index.similar(j.n, j.name); ok {
-			res.Status, res.Existing, res.EarlierRow = StatusSimilar, earlier.name, earlier.row
-			res.Reason = im.say("与第 %d 行（%s）名称相近：核对后如确为不同公司，请用“允许相似”重新导入",
-				"similar to row %d (%s): if it is another company, re-import it allowing similar names",
-				earlier.row, earlier.name)
-			return false, nil
-		}
-		if j.hasSimilar {
-			res.Status, res.Existing, res.ExistingOwner = StatusSimilar, j.similar.Name, j.similar.OwnerName
-			res.Reason = im.say("与已有客户“%s”（负责人 %s）名称相近：核对后如确为不同公司，请用“允许相似”重新导入",
-				"similar to existing customer %q (owner %s): if it is another company, re-import it allowing similar names",
-				j.similar.Name, j.similar.OwnerName)
-			return false, nil
-		}
+	if !im.opt.AllowSimilar && im.similarSkipped(j, c.OwnerID) {
+		return false, nil
 	}
 
-	im.index.add(j.n, fileRow{row: j.rec.row, name: j.name})
+	im.index.add(j.n, fileRow{row: j.rec.row, name: j.name, owner: c.OwnerID})
 	if im.opt.DryRun {
 		res.Status = StatusCreated
 		return false, nil
 	}
 	j.cust = c
 	return true, nil
+}
+
+// similarSkipped judges a row's similar names: a person decides, nothing
+// is merged or created silently. A row similar to an earlier row of
+// another owner, or to a customer saved before the import, is skipped
+// (similar); one similar only to earlier rows of its own owner is created
+// and listed for review. Earlier rows first, as above; a customer this
+// import saved is one of its earlier rows, not a customer from before.
+func (im *importer) similarSkipped(j *job, owner int64) bool {
+	res := &j.res
+	earlier := im.index.similar(j.n, j.name)
+	for _, e := range earlier {
+		if e.owner != owner {
+			res.Status, res.Existing, res.EarlierRow = StatusSimilar, e.name, e.row
+			res.Reason = im.say("与第 %d 行（%s）名称相近：核对后如确为不同公司，请用“允许相似”重新导入",
+				"similar to row %d (%s): if it is another company, re-import it allowing similar names",
+				e.row, e.name)
+			return true
+		}
+	}
+	for _, c := range j.similar {
+		if f, ok := im.keys[c.NameKey]; ok && !f.inStore {
+			continue
+		}
+		res.Status, res.Existing, res.ExistingOwner = StatusSimilar, c.Name, c.OwnerName
+		res.Reason = im.say("与已有客户“%s”（负责人 %s）名称相近：核对后如确为不同公司，请用“允许相似”重新导入",
+			"similar to existing customer %q (owner %s): if it is another company, re-import it allowing similar names",
+			c.Name, c.OwnerName)
+		return true
+	}
+	if len(earlier) > 0 {
+		e := earlier[0]
+		res.Review, res.Existing, res.EarlierRow = true, e.name, e.row
+		res.Reason = im.say("与第 %d 行（%s）名称相近，负责人相同：已导入，请核对", "similar to row %d (%s), same owner: imported, please check",
+			e.row, e.name)
+	}
+	return false
 }
 
 func (im *importer) duplicateDB(res *RowResult, ex crm.Customer) {

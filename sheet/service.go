@@ -43,6 +43,9 @@ func (s Service) ImportCustomers(ctx context.Context, actor crm.Viewer, data []b
 			sum.Problems = append(sum.Problems, crm.ImportProblem{Row: r.Row, Name: r.Name, Reason: r.Reason})
 			continue
 		}
+		if r.Review {
+			sum.Review = append(sum.Review, crm.ImportReview{Row: r.Row, EarlierRow: r.EarlierRow, Name: r.Name, Earlier: r.Existing})
+		}
 		for _, u := range r.Unmapped {
 			sum.Unmapped = append(sum.Unmapped, crm.ImportUnmapped{Row: r.Row, Name: r.Name, Field: string(u.Field), Value: u.Value})
 		}

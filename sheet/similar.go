@@ -37,10 +37,10 @@ type gramCount struct {
 	count int32
 }
 
-// similar returns the earlier row whose name company.Compare finds
+// similar returns the earlier rows whose names company.Compare finds
 // similar to name, among the sales.SimilarCandidates rows sharing the most grams with
 // it (the most shared first, then the earliest).
-func (x *fileIndex) similar(n company.Name, name string) (fileRow, bool) {
+func (x *fileIndex) similar(n company.Name, name string) []fileRow {
 	clear(x.counts)
 	grams := company.Grams(n)
 	// A gram on very many rows (an industry word like 科技 in a big file)
@@ -62,7 +62,7 @@ func (x *fileIndex) similar(n company.Name, name string) (fileRow, bool) {
 		}
 	}
 	if len(x.counts) == 0 {
-		return fileRow{}, false
+		return nil
 	}
 	// Keep the best sales.SimilarCandidates by insertion into a short sorted list.
 	top := make([]gramCount, 0, sales.SimilarCandidates+1)
@@ -80,13 +80,13 @@ func (x *fileIndex) similar(n company.Name, name string) (fileRow, bool) {
 			top = top[:sales.SimilarCandidates]
 		}
 	}
+	var out []fileRow
 	for _, t := range top {
-		r := x.rows[t.row]
-		if company.Compare(name, r.name) != company.Different {
-			return r, true
+		if r := x.rows[t.row]; company.Compare(name, r.name) != company.Different {
+			out = append(out, r)
 		}
 	}
-	return fileRow{}, false
+	return out
 }
 
 func better(a, b gramCount) bool {

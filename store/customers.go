@@ -286,8 +286,9 @@ func (s *DB) AddContact(ctx context.Context, actor int64, ct crm.Contact) (crm.C
 }
 
 // RecordDuplicateClaim stores a refused claim and, in the same transaction,
-// queues its alert to each of the users and groups.
-func (s *DB) RecordDuplicateClaim(ctx context.Context, d crm.DuplicateClaim, users []int64, groups []crm.Group) (crm.DuplicateClaim, error) {
+// queues its alert to each of the users and groups under alertKey (keys
+// queued before are skipped).
+func (s *DB) RecordDuplicateClaim(ctx context.Context, d crm.DuplicateClaim, alertKey string, users []int64, groups []crm.Group) (crm.DuplicateClaim, error) {
 	if d.At.IsZero() {
 		d.At = s.now()
 	}
@@ -301,10 +302,10 @@ func (s *DB) RecordDuplicateClaim(ctx context.Context, d crm.DuplicateClaim, use
 		}
 		var pushes []crm.OutboxItem
 		for _, u := range users {
-			pushes = append(pushes, crm.NewPush(fmt.Sprintf("dup:%d:user:%d", d.ID, u), crm.PushDuplicateClaim, u, d))
+			pushes = append(pushes, crm.NewPush(fmt.Sprintf("%s:user:%d", alertKey, u), crm.PushDuplicateClaim, u, d))
 		}
 		for _, g := range groups {
-			it := crm.NewPush(fmt.Sprintf("dup:%d:group:%s:%s", d.ID, g.Channel, g.ChatID), crm.PushDuplicateClaim, 0, d)
+			it := crm.NewPush(fmt.Sprintf("%s:group:%s:%s", alertKey, g.Channel, g.ChatID), crm.PushDuplicateClaim, 0, d)
 			it.Channel, it.ChatID = g.Channel, g.ChatID
 			pushes = append(pushes, it)
 		}

@@ -350,9 +350,16 @@ func TestDuplicateClaimQueuesAlerts(t *testing.T) {
 		o := mkOrg(t, db)
 		c, _ := db.CreateCustomer(ctx, o.repA.ID, crm.Customer{Name: "北京青禾新锐科技有限公司", OwnerID: o.repA.ID})
 		group := crm.Group{Channel: "telegram", ChatID: "-100", DeptID: o.root.ID}
-		if _, err := db.RecordDuplicateClaim(ctx, crm.DuplicateClaim{CustomerID: c.ID, ClaimantID: o.repB.ID, OwnerID: o.repA.ID, RawName: "青禾新锐科技（北京）有限公司"},
-			[]int64{o.mgr.ID}, []crm.Group{group}); err != nil {
-			t.Fatal(err)
+		// Recorded twice under one alert key: two claims, one alert each.
+		for range 2 {
+			if _, err := db.RecordDuplicateClaim(ctx, crm.DuplicateClaim{CustomerID: c.ID, ClaimantID: o.repB.ID, OwnerID: o.repA.ID, RawName: "青禾新锐科技（北京）有限公司"},
+				"dup:test", []int64{o.mgr.ID}, []crm.Group{group}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var claims int
+		if err := db.SQL().Get(&claims, `SELECT COUNT(*) FROM duplicate_claims`); err != nil || claims != 2 {
+			t.Fatalf("claims recorded: %d %v", claims, err)
 		}
 		if ok, err := db.HasClaimed(ctx, c.ID, o.repB.ID); !ok || err != nil {
 			t.Fatalf("HasClaimed: %v %v", ok, err)

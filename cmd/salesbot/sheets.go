@@ -68,6 +68,9 @@ func (m *Main) importCmd(ctx context.Context, args []string) error {
 		if r.Status != sheet.StatusCreated {
 			fmt.Fprintf(m.Stdout, "row %d\t%s\t%s\t%s\n", r.Row, r.Status, r.Name, r.Reason)
 		}
+		if r.Review {
+			fmt.Fprintf(m.Stdout, "row %d\treview\t%s\t%s\n", r.Row, r.Name, r.Reason)
+		}
 		for _, u := range r.Unmapped {
 			fmt.Fprintf(m.Stdout, "row %d\tunmapped\t%s\t%s %q saved as other\n", r.Row, r.Name, u.Field, u.Value)
 		}

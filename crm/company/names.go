@@ -47,19 +47,19 @@ func (m Match) String() string {
 }
 
 // SimilarThreshold is the score at or above which two names count as
-// similar. Equal trade names score 0.85–0.95, a qualifying containment
-// 0.65–0.85, and otherwise the bigram Dice coefficient of the trade names
-// counts, which reaches 0.65 only for names of four or more characters that
-// share most of their bigrams (青禾新锐 / 青禾新睿 = 0.67; apple / applied =
-// 0.6 stays below). See docs/NAMES.md.
+// similar. Every signal of Similarity scores at or above it: the same name
+// in traditional characters 0.95, equal trade names 0.85–0.95, a one-
+// character slip 0.8, a qualifying containment 0.65–0.85. See
+// docs/NAMES.md.
 const SimilarThreshold = 0.65
 
-// Scores of the structural signals (see Similarity).
+// Scores of the signals (see Similarity).
 const (
+	nameScoreVariant = 0.95 // the same key once traditional characters are folded
 	nameScoreTrade   = 0.85 // equal trade names, plus up to 0.1 for key overlap
+	nameScoreSlip    = 0.8  // one confusable character in a long trade name
 	nameScoreContain = 0.65 // containment, plus up to 0.2 for the length ratio
 	nameScoreMax     = 0.99 // cap for names whose keys differ
-	nameDiceMinRunes = 4    // Dice counts only between trade names this long
 )
 
 // Parse parses and normalises a company name. It never fails:
@@ -127,15 +127,21 @@ func nameCompareParsed(a, b Name) Match {
 }
 
 // Similarity is a score in [0,1] between two parsed names (1 =
-// same key). It is symmetric. Signals, the strongest wins:
+// same key). It is symmetric. Traditional characters are folded to
+// simplified ones first (nameSimplified). Signals, the strongest wins:
+//   - the same key once folded (北京青禾新銳科技 / 北京青禾新锐科技);
 //   - equal trade names: 0.85 + 0.1 × Dice(keys);
+//   - a slip: trade names of four or more characters that differ in one
+//     character that sounds the same or looks alike (青和新锐 / 青禾新锐);
 //   - one key or trade name inside the other's key or trade name: as a
-//     prefix of the other's trade name, when it has at least 2 Han
-//     characters (4 Latin) and the trade name adds at least 2 characters
-//     (京东 / 京东世纪, not 京东 / 京东方), or anywhere, when it has at
-//     least 3 Han characters (6 Latin): 0.65 + 0.2 × length ratio;
-//   - the bigram Dice coefficient of the trade names, without a region
-//     prefix they share, when both have at least 4 characters.
+//     prefix of the other's trade name, when it is a whole name without
+//     an industry word, has at least 2 Han characters (4 Latin) and the
+//     trade name adds at least 2 characters (京东 / 京东世纪, not 京东 /
+//     京东方, nor 青禾科技 / 青禾新锐科技), or anywhere, when it has at
+//     least 3 Han characters (6 Latin): 0.65 + 0.2 × length ratio.
+//
+// Anything else is different, however many characters two names share
+// (华盛汇智 / 凯盛汇智, 阿里巴巴 / 阿里妈妈).
 func Similarity(a, b Name) float64 {
 	if a.Key == "" || b.Key == "" {
 		return 0
@@ -143,20 +149,23 @@ func Similarity(a, b Name) float64 {
 	if a.Key == b.Key {
 		return 1
 	}
+	a, b = nameSimplifiedName(a), nameSimplifiedName(b)
+	if a.Key == b.Key {
+		return nameScoreVariant
+	}
 	best := 0.0
 	if a.Trade != "" && a.Trade == b.Trade {
 		best = nameScoreTrade + 0.1*nameDice(a.Key, b.Key)
+	} else if nameSlip(a.Trade, b.Trade) {
+		best = nameScoreSlip
 	}
 	for i, x := range [2]string{a.Key, a.Trade} {
 		for j, y := range [2]string{b.Key, b.Trade} {
-			if s := nameContainment(x, y, i == 1, j == 1); s > best {
+			xs := nameSide{s: x, trade: i == 1, whole: i == 0 || a.Trade == a.Key}
+			ys := nameSide{s: y, trade: j == 1, whole: j == 0 || b.Trade == b.Key}
+			if s := nameContainment(xs, ys); s > best {
 				best = s
 			}
-		}
-	}
-	if a.Trade != b.Trade {
-		if d := nameTradeDice(a.Trade, b.Trade); d > best {
-			best = d
 		}
 	}
 	return min(best, nameScoreMax)
@@ -164,13 +173,26 @@ func Similarity(a, b Name) float64 {
 
 // Grams returns the distinct search grams of a parsed name: the
 // character bigrams of Key, the Trade string itself and, for a one-character
-// key, the key (its unigram). Two names that Compare calls
-// Similar or Same share at least one gram.
+// key, the key (its unigram); for a name with traditional characters, those
+// of its simplified form too. Two names that Compare calls Similar or Same
+// share at least one gram.
 func Grams(n Name) []string {
 	if n.Key == "" {
 		return nil
 	}
-	grams := make([]string, 0, 8)
+	grams := nameGrams(n, make([]string, 0, 8))
+	if f := nameSimplifiedName(n); f.Key != n.Key {
+		for _, g := range nameGrams(f, nil) {
+			if !slices.Contains(grams, g) {
+				grams = append(grams, g)
+			}
+		}
+	}
+	return grams
+}
+
+// nameGrams appends the grams of n's own characters to grams.
+func nameGrams(n Name, grams []string) []string {
 	var seen map[string]bool
 	add := func(g string) {
 		if seen != nil {
@@ -821,25 +843,34 @@ func (ws *nameWordSet) prefix(s string, keep int) int {
 // ---------------------------------------------------------------------
 // Similarity
 
+// nameSide is a key or trade name compared by nameContainment: trade
+// tells a trade name, whole a string that is its name's whole key.
+type nameSide struct {
+	s            string
+	trade, whole bool
+}
+
 // nameContainment scores one string inside the other (see
 // Similarity), 0 when it does not qualify. The prefix rule is
-// measured against a trade name only: 太平 is a prefix of the key
-// 太平洋保险 but adds one character to its trade name 太平洋.
-func nameContainment(x, y string, xTrade, yTrade bool) float64 {
-	rx, ry := utf8.RuneCountInString(x), utf8.RuneCountInString(y)
-	short, long, rs, rl, longTrade := x, y, rx, ry, yTrade
+// measured against a trade name only (太平 is a prefix of the key
+// 太平洋保险 but adds one character to its trade name 太平洋), and only
+// for a whole name: a trade name followed by its own industry word
+// (青禾 of 青禾科技) is that company's, not an abbreviation of another's.
+func nameContainment(x, y nameSide) float64 {
+	rx, ry := utf8.RuneCountInString(x.s), utf8.RuneCountInString(y.s)
+	short, long, rs, rl := x, y, rx, ry
 	if rx > ry {
-		short, long, rs, rl, longTrade = y, x, ry, rx, xTrade
+		short, long, rs, rl = y, x, ry, rx
 	}
-	if short == "" || nameIsRegionWord(short) {
+	if short.s == "" || nameIsRegionWord(short.s) {
 		return 0
 	}
-	if short == long {
+	if short.s == long.s {
 		return nameScoreContain + 0.2
 	}
-	w := nameWeight(short)
-	if longTrade && strings.HasPrefix(long, short) && w >= 4 && rl-rs >= 2 ||
-		w >= 6 && strings.Contains(long, short) {
+	w := nameWeight(short.s)
+	if long.trade && short.whole && strings.HasPrefix(long.s, short.s) && w >= 4 && rl-rs >= 2 ||
+		w >= 6 && strings.Contains(long.s, short.s) {
 		return nameScoreContain + 0.2*float64(rs)/float64(rl)
 	}
 	return 0
@@ -856,42 +887,6 @@ func nameWeight(s string) int {
 		}
 	}
 	return w
-}
-
-// nameTradeDice is the Dice coefficient of two trade names without a
-// region prefix both share (中国银行 / 中国建设银行 compare 银行 / 建设银行),
-// 0 when either is shorter than nameDiceMinRunes.
-func nameTradeDice(x, y string) float64 {
-	if w := nameCommonRegionPrefix(x, y); w > 0 {
-		x, y = x[w:], y[w:]
-	}
-	if !nameHasRunes(x, nameDiceMinRunes) || !nameHasRunes(y, nameDiceMinRunes) {
-		return 0
-	}
-	return nameDice(x, y)
-}
-
-// nameCommonRegionPrefix returns the byte length of the longest region
-// form (or 中华) that starts both x and y and is shorter than each, or 0.
-func nameCommonRegionPrefix(x, y string) int {
-	var ends [32]int
-	k := 0
-	for i := range x {
-		if i > 0 {
-			ends[k] = i
-			k++
-		}
-		if k == nameRegions.maxRunes || k == len(ends) {
-			break
-		}
-	}
-	for j := k - 1; j >= 0; j-- {
-		f := x[:ends[j]]
-		if len(f) < len(y) && strings.HasPrefix(y, f) && (f == "中华" || nameRegions.has(f)) {
-			return len(f)
-		}
-	}
-	return 0
 }
 
 // nameDice is the Dice coefficient of the character-bigram multisets of x

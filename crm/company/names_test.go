@@ -2,8 +2,10 @@ package company
 
 import (
 	"math/rand/v2"
+	"os"
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -115,14 +117,13 @@ var nameSimilarPairs = []namePair{
 	{"青禾新锐软件有限公司", "北京青禾新锐科技有限公司", Similar},
 	{"青禾新锐科技有限公司", "青禾新锐网络科技有限公司", Similar},
 	{"上海青禾新锐", "青禾新锐商贸有限公司", Similar},
-	{"青禾新锐", "青禾新睿", Similar}, // a typo: bigram Dice 0.67
+	{"青禾新锐", "青禾新睿", Similar}, // a slip: 锐 and 睿 are both rui
 	{"华为技术有限公司", "华为终端有限公司", Similar},
 	{"腾讯科技（深圳）有限公司", "腾讯音乐娱乐科技（深圳）有限公司", Similar},
 	{"小米科技有限责任公司", "小米通讯技术有限公司", Similar},
 	{"美的集团股份有限公司", "美的置业集团有限公司", Similar},
 	{"阿里巴巴（中国）网络技术有限公司", "阿里巴巴（中国）有限公司", Similar},
 	{"京东", "北京京东世纪贸易有限公司", Similar},
-	{"网易（杭州）网络有限公司", "杭州网易严选贸易有限公司", Similar},
 	{"比亚迪股份有限公司", "比亚迪汽车工业有限公司", Similar},
 	{"ACME Trading Co., Ltd.", "ACME Technology Co., Ltd.", Similar},
 	{"中国工商银行", "工商银行", Similar},
@@ -171,13 +172,20 @@ var nameLookAlikes = []namePair{
 	{"太平洋保险", "太平保险", Different},
 	{"国泰君安", "国泰安", Different},
 	{"青禾新锐科技有限公司", "红杉新锐科技有限公司", Different},
+	// two trade names, each with its own industry word, one starting the
+	// other: not an abbreviation (these warned before #14)
+	{"网易（杭州）网络有限公司", "杭州网易严选贸易有限公司", Different},
+	{"东方财富", "东方航空", Different},
+	{"东莞市青禾科技有限公司", "北京青禾新锐科技有限公司", Different},
+	// one character changed that neither sounds nor looks alike
+	{"武汉华盛汇智科技有限公司", "深圳凯盛汇智科技有限公司", Different},
+	{"青禾新锐达科技", "青禾新锐通科技", Different},
 	{"Acme Trading", "Acne Trading", Different},
 	{"Apple Inc.", "Applied Materials", Different},
 	{"Bank of China", "Bank of America", Different},
 	// look-alikes that do warn: same trade name or a clear prefix
 	{"招商银行", "招商证券", Similar},
 	{"中信银行", "中信证券", Similar},
-	{"东方财富", "东方航空", Similar},
 	{"腾讯", "腾讯音乐", Similar},
 	{"平安", "平安好医生", Similar},
 }
@@ -391,14 +399,16 @@ func TestCompanyNameSimilarityScores(t *testing.T) {
 		a, b   string
 		lo, hi float64
 	}{
-		{"北京青禾新锐科技有限公司", "青禾新锐科技（北京）有限公司", 1, 1},                           // same key
-		{"青禾新锐", "北京青禾新锐科技有限公司", 0.85, 0.95},                               // equal trade names
-		{"华为技术有限公司", "华为终端有限公司", 0.85, 0.95},                               // equal trade names
-		{"京东", "北京京东世纪贸易有限公司", SimilarThreshold, 0.85},                     // prefix of the trade name
-		{"中国工商银行", "工商银行", SimilarThreshold, 0.85},                         // contained, 4 Han characters
-		{"青禾新锐", "青禾新睿", SimilarThreshold, 0.7},                            // Dice 0.67
-		{"Apple Inc.", "Applied Materials", 0.55, SimilarThreshold - 0.01}, // Dice 0.6
-		{"中国银行", "中国建设银行", 0, 0},                                           // shared 中国 ignored
+		{"北京青禾新锐科技有限公司", "青禾新锐科技（北京）有限公司", 1, 1},       // same key
+		{"青禾新锐", "北京青禾新锐科技有限公司", 0.85, 0.95},           // equal trade names
+		{"华为技术有限公司", "华为终端有限公司", 0.85, 0.95},           // equal trade names
+		{"京东", "北京京东世纪贸易有限公司", SimilarThreshold, 0.85}, // prefix of the trade name
+		{"中国工商银行", "工商银行", SimilarThreshold, 0.85},     // contained, 4 Han characters
+		{"青禾新锐", "青禾新睿", 0.8, 0.8},                     // a slip (rui)
+		{"北京青禾新銳科技", "北京青禾新锐科技", 0.95, 0.95},           // traditional
+		{"华盛汇智", "凯盛汇智", 0, 0},                         // one character, no slip
+		{"Apple Inc.", "Applied Materials", 0, 0},
+		{"中国银行", "中国建设银行", 0, 0}, // shared 中国 ignored
 		{"美的", "美团", 0, 0},
 		{"", "美团", 0, 0},
 	}
@@ -603,5 +613,91 @@ func BenchmarkCompanyNameSimilarity(b *testing.B) {
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
 		_ = Similarity(parsed[i%len(parsed)], parsed[(i+1)%len(parsed)])
+	}
+}
+
+// nameJudgedPairs reads the judged pairs of docs/NAMES.md: the rows of the
+// table under "## Judged pairs".
+func nameJudgedPairs(t *testing.T) []namePair {
+	t.Helper()
+	b, err := os.ReadFile("../../docs/NAMES.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, sec, ok := strings.Cut(string(b), "\n## Judged pairs\n")
+	if !ok {
+		t.Fatal(`docs/NAMES.md has no "## Judged pairs" section`)
+	}
+	sec, _, _ = strings.Cut(sec, "\n## ")
+	verdicts := map[string]Match{"same": Same, "similar": Similar, "different": Different}
+	var out []namePair
+	for _, line := range strings.Split(sec, "\n") {
+		cells := strings.Split(strings.Trim(strings.TrimSpace(line), "|"), "|")
+		if len(cells) != 4 || !strings.HasPrefix(strings.TrimSpace(line), "|") {
+			continue
+		}
+		a, b, v := strings.TrimSpace(cells[0]), strings.TrimSpace(cells[1]), strings.TrimSpace(cells[2])
+		if a == "name a" || strings.HasPrefix(a, "---") {
+			continue
+		}
+		m, ok := verdicts[v]
+		if !ok {
+			t.Fatalf("docs/NAMES.md judged pair %q / %q: verdict %q", a, b, v)
+		}
+		if strings.TrimSpace(cells[3]) == "" {
+			t.Errorf("docs/NAMES.md judged pair %q / %q says no why", a, b)
+		}
+		out = append(out, namePair{a, b, m})
+	}
+	return out
+}
+
+func TestJudgedPairs(t *testing.T) {
+	pairs := nameJudgedPairs(t)
+	if len(pairs) < 60 {
+		t.Fatalf("%d judged pairs in docs/NAMES.md, want at least 60", len(pairs))
+	}
+	count := map[Match]int{}
+	for _, p := range pairs {
+		count[p.want]++
+		if m := Compare(p.a, p.b); m != Different && !nameSharesGram(Parse(p.a), Parse(p.b)) {
+			t.Errorf("%q / %q are %v but share no gram", p.a, p.b, m)
+		}
+	}
+	if count[Similar] < 20 || count[Different] < 20 {
+		t.Errorf("judged pairs: %v, want at least 20 similar and 20 different", count)
+	}
+	nameCheckPairs(t, pairs)
+}
+
+// The character tables are pairs of distinct Han characters; a folded
+// character is never folded again.
+func TestNameHanTables(t *testing.T) {
+	for _, table := range []string{nameTradPairs, nameLookAlikePairs} {
+		rs := []rune(table)
+		if len(rs)%2 != 0 {
+			t.Fatalf("odd table: %d runes", len(rs))
+		}
+		for i := 0; i < len(rs); i += 2 {
+			if rs[i] == rs[i+1] || !unicode.Is(unicode.Han, rs[i]) || !unicode.Is(unicode.Han, rs[i+1]) {
+				t.Errorf("pair %q", string(rs[i:i+2]))
+			}
+		}
+	}
+	for tr, simp := range nameTradSimp {
+		if _, again := nameTradSimp[simp]; again {
+			t.Errorf("%c → %c is folded again", tr, simp)
+		}
+	}
+	if got := nameSimplified("深圳華盛匯智ACME"); got != "深圳华盛汇智ACME" {
+		t.Errorf("nameSimplified = %q", got)
+	}
+	for _, c := range []struct {
+		a, b string
+		want bool
+	}{{"禾", "和", true}, {"锐", "睿", true}, {"盛", "成", false}, {"凯", "华", false}, {"m", "n", false}} {
+		if got := nameSameSound([]rune(c.a)[0], []rune(c.b)[0]); got != c.want {
+			t.Errorf("same sound %s / %s = %v", c.a, c.b, got)
+		}
 	}
 }
