@@ -82,8 +82,13 @@ func customerCard(r *Request, f sales.File) string {
 	}
 	if len(f.Plans) > 0 || f.Payments > 0 {
 		sb.WriteString("\n\n" + r.T("card.payments", f.Received.String()))
+		due := false
 		for _, p := range f.Plans {
 			if p.Open() {
+				if !due {
+					sb.WriteString(r.T("card.payments_due"))
+					due = true
+				}
 				sb.WriteString("\n· " + r.T("pay.plan_line", conversation.FormatShortDate(r.Lang, p.DueDate), (p.Amount-p.Paid).String()))
 			}
 		}

@@ -9,10 +9,11 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/salesbot-crm/salesbot/internal/textwidth"
 )
 
 // normFormat turns "xlsx", ".XLSX", "csv" into "xlsx" or "csv".
@@ -274,36 +275,19 @@ func safeSheetName(s string) string {
 	return s
 }
 
-// displayWidth is how many character cells s takes in a spreadsheet column:
-// two for Han and other wide characters, one for the rest.
-func displayWidth(s string) int {
-	n := 0
-	for _, r := range s {
-		if r == '\n' {
-			continue
-		}
-		if unicode.Is(unicode.Han, r) || r >= 0x3000 && r <= 0x30FF || r >= 0xFF00 && r <= 0xFF60 || r >= 0xAC00 && r <= 0xD7A3 {
-			n += 2
-		} else {
-			n++
-		}
-	}
-	return n
-}
-
 // columnWidths sizes each column to its widest cell (header included),
 // between 8 and 60 characters.
 func columnWidths(header []string, rows [][]string) []float64 {
 	w := make([]float64, len(header))
 	for i, h := range header {
-		w[i] = float64(displayWidth(h))
+		w[i] = float64(textwidth.Of(h))
 	}
 	for _, r := range rows {
 		for i, c := range r {
 			if i < len(w) {
 				// a multi-line cell is as wide as its longest line
 				for line := range strings.SplitSeq(c, "\n") {
-					w[i] = max(w[i], float64(displayWidth(line)))
+					w[i] = max(w[i], float64(textwidth.Of(line)))
 				}
 			}
 		}

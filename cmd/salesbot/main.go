@@ -14,9 +14,9 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"sort"
+	"strconv"
 	"strings"
 	"syscall"
-	"text/tabwriter"
 	"time"
 	_ "time/tzdata" // time zones on machines without zoneinfo
 
@@ -26,6 +26,7 @@ import (
 	"github.com/salesbot-crm/salesbot/conversation"
 	"github.com/salesbot-crm/salesbot/crm"
 	"github.com/salesbot-crm/salesbot/internal/demo"
+	"github.com/salesbot-crm/salesbot/internal/textwidth"
 	"github.com/salesbot-crm/salesbot/sales"
 	"github.com/salesbot-crm/salesbot/sheet"
 	"github.com/salesbot-crm/salesbot/store"
@@ -546,12 +547,12 @@ func (m *Main) userCmd(ctx context.Context, args []string) error {
 			names[d.ID] = d.Name
 		}
 		sort.SliceStable(users, func(i, j int) bool { return users[i].ID < users[j].ID })
-		tw := tabwriter.NewWriter(m.Stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "ID\tNAME\tROLE\tDEPARTMENT\tACTIVE")
+		rows := [][]string{{"ID", "NAME", "ROLE", "DEPARTMENT", "ACTIVE"}}
 		for _, u := range users {
-			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%v\n", u.ID, u.Name, u.Role, names[u.DeptID], u.Active)
+			rows = append(rows, []string{strconv.FormatInt(u.ID, 10), u.Name, string(u.Role), names[u.DeptID], strconv.FormatBool(u.Active)})
 		}
-		return tw.Flush()
+		_, err = io.WriteString(m.Stdout, textwidth.Table(rows))
+		return err
 	case "set", "deactivate", "activate", "release":
 		return m.userChange(ctx, args)
 	}

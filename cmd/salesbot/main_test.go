@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/salesbot-crm/salesbot/internal/textwidth"
 	"github.com/salesbot-crm/salesbot/store/storetest"
 )
 
@@ -153,6 +154,43 @@ func TestUsersInvitesAndConsoleAs(t *testing.T) {
 	}
 	if code, _, _ := runMain(t, dir, "", nil, "console", "--user", "nobody"); code != 2 {
 		t.Fatalf("unknown console user: exit %d", code)
+	}
+}
+
+// user list lines its columns up by display width: a Chinese name takes
+// two cells per character, so ROLE starts in the same column on every line
+// (#14 item 14; tabwriter counted runes and pushed Chinese rows left).
+func TestUserListAlignsChineseNames(t *testing.T) {
+	dir := t.TempDir()
+	runMain(t, dir, "", nil, "dept", "add", "华东销售部")
+	for _, name := range []string{"张三", "Zhang San", "欧阳娜娜"} {
+		if code, out, e := runMain(t, dir, "", nil, "user", "add", name, "--role", "rep", "--dept", "华东销售部"); code != 0 {
+			t.Fatalf("user add %s: %d %s %s", name, code, out, e)
+		}
+	}
+	code, out, _ := runMain(t, dir, "", nil, "user", "list")
+	if code != 0 {
+		t.Fatalf("user list: %d %s", code, out)
+	}
+	lines := strings.Split(strings.TrimRight(out, "\n"), "\n")
+	if len(lines) != 4 {
+		t.Fatalf("want a header and 3 users:\n%s", out)
+	}
+	col := func(line, word string) int {
+		i := strings.Index(line, word)
+		if i < 0 {
+			t.Fatalf("no %q in %q", word, line)
+		}
+		return textwidth.Of(line[:i])
+	}
+	role, dept := col(lines[0], "ROLE"), col(lines[0], "DEPARTMENT")
+	for _, line := range lines[1:] {
+		if got := col(line, "rep"); got != role {
+			t.Errorf("ROLE at cell %d, rep at cell %d:\n%s", role, got, out)
+		}
+		if got := col(line, "华东销售部"); got != dept {
+			t.Errorf("DEPARTMENT at cell %d, 华东销售部 at cell %d:\n%s", dept, got, out)
+		}
 	}
 }
 
