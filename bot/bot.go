@@ -34,6 +34,11 @@ type Update struct {
 	// ("photo", "sticker", "voice", "location", …): it is answered, not
 	// met with silence.
 	Media string
+	// Location is a location the person sent (a Telegram location or
+	// venue, a WeCom location message): a check-in (签到). Place is the
+	// venue's or the map label's name, if any.
+	Location *crm.Location
+	Place    string
 	// Thread is the forum topic the message came from (Telegram's
 	// message_thread_id): replies go back to it.
 	Thread string

@@ -134,6 +134,12 @@ func (s *Services) describeAudit(r *Request, e crm.AuditEntry, names map[int64]s
 		return r.T(key, names[int64(from)], names[to])
 	case "history.customer.duplicate_claim":
 		return r.T(key, str("RawName"))
+	case "history.checkin.create":
+		how := r.T("history.checkin.first")
+		if d, ok := after["distance_m"].(float64); ok {
+			how = r.T("history.checkin.distance", conversation.FormatDistance(r.Lang, d))
+		}
+		return r.T(key, how)
 	}
 	if conversation.HasKey(key) {
 		return r.T(key)

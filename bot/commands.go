@@ -17,6 +17,7 @@ func commandTable() []Command {
 		helpCommand,
 		newCommand,
 		visitCommand,
+		checkinCommand,
 		stageCommand,
 		payCommand,
 		apptCommand,

@@ -93,6 +93,15 @@ func customerCard(r *Request, f sales.File) string {
 			}
 		}
 	}
+	if n := len(f.CheckIns); n > 0 {
+		k := f.CheckIns[0]
+		at := k.At.In(r.Now.Location())
+		line := r.T("card.checkins", n, conversation.FormatShortDate(r.Lang, crm.DateOf(at))+" "+at.Format("15:04"))
+		if k.Far() {
+			line += " ⚠️ " + conversation.FormatDistance(r.Lang, float64(*k.DistanceM))
+		}
+		sb.WriteString("\n\n" + line)
+	}
 	for _, k := range f.Complaints {
 		sb.WriteString("\n❗ " + conversation.Short(k.Content, 40))
 	}

@@ -279,6 +279,9 @@ func (s *Services) digest(ctx context.Context, p *pushRequest) (string, error) {
 		team = p.T("start.no_dept")
 	}
 	lines := []string{p.T("digest.title", team, conversation.FormatDate(p.Lang, dayStart), st.NewCustomers, st.Activities, st.StageMoves, st.Payments.String())}
+	if st.Visits > 0 {
+		lines = append(lines, p.T("digest.visits", st.Visits, st.CheckedVisits))
+	}
 	if len(d.Reps) > 0 {
 		var missing []string
 		for _, u := range d.Reps {

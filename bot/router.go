@@ -71,6 +71,13 @@ func (b *Bot) route(ctx context.Context, r *Request) error {
 		r.Command = "import"
 		return b.svc.importDocument(ctx, r)
 	}
+	if r.Location != nil {
+		out, err := b.engine.Locate(ctx, env, *r.Location, r.Place)
+		for _, m := range out {
+			r.Say(m)
+		}
+		return err
+	}
 	if r.Media != "" && text == "" {
 		// Never silent: say what the bot reads; a form in progress stays.
 		r.Sayf("input.media", r.T("media."+r.Media))

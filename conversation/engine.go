@@ -40,6 +40,8 @@ const StateTTL = 24 * time.Hour
 // a fake of it, without a database.
 type Sales interface {
 	AddAppointment(ctx context.Context, actor crm.Viewer, a crm.Appointment) (crm.Appointment, error)
+	CheckIn(ctx context.Context, actor crm.Viewer, customerID int64, loc crm.Location, place string, at time.Time) (sales.CheckedIn, error)
+	NearbyCustomers(ctx context.Context, actor crm.Viewer, loc crm.Location, limit int) ([]sales.Nearby, error)
 	AddComplaint(ctx context.Context, actor crm.Viewer, k crm.Complaint) (crm.Complaint, error)
 	AddCustomer(ctx context.Context, actor crm.Viewer, c crm.Customer, at time.Time) (crm.Customer, *sales.Taken, error)
 	AddPayment(ctx context.Context, actor crm.Viewer, p crm.Payment) (crm.Payment, error)
@@ -99,6 +101,9 @@ type Prompt struct {
 	Text    string
 	Choices []Choice
 	Columns int // buttons per row (default 3)
+	// AskLocation: the step wants a location; the channel offers a button
+	// that sends it where it has one.
+	AskLocation bool
 }
 
 // Input is the answer to a prompt.
@@ -106,6 +111,11 @@ type Input struct {
 	Text   string  // trimmed text ("" for a button press)
 	Choice *Choice // the choice pressed or typed, if any
 	Skip   bool    // "-", 跳过, skip on an optional step
+	// Location is a location the person sent (Telegram location or venue,
+	// WeCom location message), with the place's name if it had one; only
+	// a step that asks for a location (Prompt.AskLocation) is given one.
+	Location *crm.Location
+	Place    string
 }
 
 // Value returns the chosen value or the text.
@@ -153,6 +163,8 @@ func (r Result) with(set Fields) Result {
 type Step struct {
 	Name     string
 	Optional bool // accepts "-" / 跳过 / skip
+	// Location: the step reads a location the person sends (Input.Location).
+	Location bool
 	Prompt   func(ctx context.Context, env *Env, f Form) (Prompt, error)
 	Parse    func(ctx context.Context, env *Env, f Form, in Input) (Result, error)
 }
@@ -428,6 +440,9 @@ func (e *Engine) prompt(ctx context.Context, env *Env, f *Flow, s *Session, st *
 	s.Seq++
 	s.Choices = p.Choices
 	m := crm.Message{Text: p.Text, Buttons: e.buttons(s, p.Choices, p.Columns)}
+	if p.AskLocation {
+		m.LocationButton = env.T("btn.send_location")
+	}
 	if st.Optional && !hasSkip(p.Choices) && !strings.Contains(p.Text, "-") {
 		m.Text += env.T("prompt.optional_hint")
 	}
@@ -615,6 +630,14 @@ func (e *Engine) Continue(ctx context.Context, env *Env, text, button string) (o
 			in.Skip = true
 		}
 	}
+	more, err := e.answer(ctx, env, f, s, st, in)
+	return append(out, more...), "", true, err
+}
+
+// answer gives the step its input and applies what it decides: a refused
+// answer says why and asks the same step again with the stored form as it
+// was; otherwise the fields are set and the form goes on or ends.
+func (e *Engine) answer(ctx context.Context, env *Env, f *Flow, s *Session, st *Step, in Input) (out []crm.Message, err error) {
 	res, err := st.Parse(ctx, env, s.form(), in)
 	if err != nil {
 		if de, ok := crm.AsError(err); ok && (de.Code == crm.CodeInvalid || de.Code == crm.CodeNotFound) {
@@ -622,20 +645,20 @@ func (e *Engine) Continue(ctx context.Context, env *Env, text, button string) (o
 			// the stored form stays as it was.
 			msg := crm.Message{Text: T(env.Lang, de.Key, de.Args...)}
 			out, err = e.goTo(ctx, env, f, s, s.Step, []crm.Message{msg})
-			return out, "", true, err
+			return out, err
 		}
-		return nil, "", true, err
+		return nil, err
 	}
 	s = s.with(res.Set)
 	out = append(out, res.Say...)
 	if res.Done {
-		return append(out, e.finish(ctx, env, s, res)...), "", true, nil
+		return append(out, e.finish(ctx, env, s, res)...), nil
 	}
 	next := res.Next
 	if next == "" {
 		_, i := f.step(s.Step)
 		if i+1 >= len(f.Steps) {
-			return append(out, e.finish(ctx, env, s, res)...), "", true, nil
+			return append(out, e.finish(ctx, env, s, res)...), nil
 		}
 		next = f.Steps[i+1].Name
 	}
@@ -646,7 +669,7 @@ func (e *Engine) Continue(ctx context.Context, env *Env, text, button string) (o
 		s.Trail = append(s.Trail, s.Step)
 	}
 	out, err = e.goTo(ctx, env, f, s, next, out)
-	return out, "", true, err
+	return out, err
 }
 
 // maxInput bounds any one answer; longer text is refused, not cut.

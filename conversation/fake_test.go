@@ -34,6 +34,8 @@ type fakeCRM struct {
 	actual map[int64]int64
 	// fail makes a method return an error (once).
 	fail map[string]error
+	// places are the customers' known locations (set by a first check-in).
+	places map[int64]crm.Location
 
 	calls  []string // every method called, in order
 	writes []write  // every change, in order
@@ -291,6 +293,43 @@ func (f *fakeCRM) AddAppointment(_ context.Context, actor crm.Viewer, a crm.Appo
 	a.ID = f.wrote("AddAppointment", a)
 	f.appts = append(f.appts, a)
 	return a, nil
+}
+
+func (f *fakeCRM) CheckIn(_ context.Context, actor crm.Viewer, customerID int64, loc crm.Location, place string, at time.Time) (sales.CheckedIn, error) {
+	if err := f.act("CheckIn", actor, customerID, sales.See); err != nil {
+		return sales.CheckedIn{}, err
+	}
+	if err := loc.Check(); err != nil {
+		return sales.CheckedIn{}, err
+	}
+	c, _ := f.customer(actor, customerID, sales.See)
+	k := sales.CheckedIn{CheckIn: crm.CheckIn{CustomerID: customerID, UserID: actor.ID, At: at, Lat: loc.Lat, Lon: loc.Lon, Place: place}, Customer: c}
+	if known, ok := f.places[customerID]; ok {
+		d := int64(crm.Distance(known, loc))
+		k.DistanceM = &d
+	} else {
+		if f.places == nil {
+			f.places = map[int64]crm.Location{}
+		}
+		f.places[customerID], k.First = loc, true
+	}
+	k.ID = f.wrote("CheckIn", k.CheckIn)
+	return k, nil
+}
+
+func (f *fakeCRM) NearbyCustomers(_ context.Context, actor crm.Viewer, loc crm.Location, limit int) ([]sales.Nearby, error) {
+	if err := f.call("NearbyCustomers"); err != nil {
+		return nil, err
+	}
+	var out []sales.Nearby
+	for _, c := range f.customers {
+		if p, ok := f.places[c.ID]; ok && actor.CanSeeCustomer(c) {
+			if d := crm.Distance(loc, p); d <= crm.CheckInNearby && len(out) < limit {
+				out = append(out, sales.Nearby{Customer: c, Metres: d})
+			}
+		}
+	}
+	return out, nil
 }
 
 func (f *fakeCRM) AddComplaint(_ context.Context, actor crm.Viewer, k crm.Complaint) (crm.Complaint, error) {

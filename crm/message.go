@@ -39,6 +39,10 @@ type Message struct {
 	// not known): the words a channel adds itself (a numbered list's hint)
 	// follow it.
 	Lang string
+	// LocationButton, when set, asks for the person's location with a
+	// button of that label where the channel has one (Telegram's
+	// request_location keyboard); elsewhere the text says how to send it.
+	LocationButton string `json:",omitempty"`
 }
 
 // Recipient is where a push goes: a user (through every reachable identity)

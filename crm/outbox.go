@@ -162,7 +162,10 @@ type TeamStats struct {
 	StageMoves   int   `db:"stage_moves"`
 	Won          int   `db:"won"`
 	Payments     Money `db:"payments"`
-	Claims       []DuplicateClaim
+	// Visits and, of them, those with a check-in (SPEC "Field inputs").
+	Visits        int `db:"visits"`
+	CheckedVisits int `db:"checked_visits"`
+	Claims        []DuplicateClaim
 }
 
 // SpreadPush moves a scheduled push that would go out in the first two

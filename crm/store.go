@@ -21,6 +21,7 @@ type Store interface {
 	ReminderStore
 	ReportStore
 	AnalyticsStore
+	CheckInStore
 	Close() error
 }
 

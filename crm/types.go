@@ -311,6 +311,10 @@ const (
 	WorkActivities   = "activities"
 	WorkStageMoves   = "stage_moves"
 	WorkWon          = "won"
+	// WorkVisits are visits (activities of kind visit); WorkCheckedVisits
+	// those of them that are one record with a check-in.
+	WorkVisits        = "visits"
+	WorkCheckedVisits = "checked_visits"
 )
 
 // PeriodKind is the length of a target or report period.

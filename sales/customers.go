@@ -184,6 +184,7 @@ type File struct {
 	Payments   int // how many were received
 	Received   crm.Money
 	Complaints []crm.Complaint // open ones
+	CheckIns   []crm.CheckIn   // newest first
 }
 
 // CustomerFile reads a customer's card for the actor. NotFound as Customer.
@@ -210,9 +211,16 @@ func (s *Service) CustomerFile(ctx context.Context, actor crm.Viewer, id int64, 
 	for _, p := range pays {
 		f.Received += p.Amount
 	}
-	f.Complaints, err = s.pipe.OpenComplaints(ctx, crm.Scope{All: true}, c.ID)
+	if f.Complaints, err = s.pipe.OpenComplaints(ctx, crm.Scope{All: true}, c.ID); err != nil {
+		return f, err
+	}
+	f.CheckIns, err = s.geo.CheckIns(ctx, c.ID, maxCardCheckIns)
 	return f, err
 }
+
+// maxCardCheckIns bounds the check-ins a customer's file reads (the card
+// counts them and shows the latest).
+const maxCardCheckIns = 100
 
 // History returns the audit trail of a customer the actor may see, newest
 // first.

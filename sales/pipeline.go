@@ -20,7 +20,14 @@ func (s *Service) LogActivity(ctx context.Context, actor crm.Viewer, a crm.Activ
 		return a, err
 	}
 	a.UserID = actor.ID
-	return s.pipe.AddActivity(ctx, actor.ID, a)
+	a, err := s.pipe.AddActivity(ctx, actor.ID, a)
+	if err != nil {
+		return a, err
+	}
+	// The visit is saved: joining it to a check-in is secondary, and a
+	// failure to join must not make the rep log the visit twice.
+	_, _ = s.joinCheckIn(ctx, a)
+	return a, nil
 }
 
 // SnoozeStale keeps a customer the actor may change off the quiet list

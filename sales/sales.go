@@ -21,6 +21,7 @@ type Store interface {
 	crm.AnalyticsStore
 	crm.OutboxStore
 	crm.ReminderStore
+	crm.CheckInStore
 }
 
 // Service runs the use cases over a store.
@@ -32,13 +33,14 @@ type Service struct {
 	stats crm.AnalyticsStore
 	out   crm.OutboxStore
 	rem   crm.ReminderStore
+	geo   crm.CheckInStore
 	all   Store
 }
 
 // New returns the use cases over st. They take the time of an act from
 // their caller (a clock in the request), never read one themselves.
 func New(st Store) *Service {
-	return &Service{org: st, cust: st, pipe: st, rep: st, stats: st, out: st, rem: st, all: st}
+	return &Service{org: st, cust: st, pipe: st, rep: st, stats: st, out: st, rem: st, geo: st, all: st}
 }
 
 // notFound is what an actor is told about a customer they may not see: the

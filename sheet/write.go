@@ -13,7 +13,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"github.com/salesbot-crm/salesbot/internal/textwidth"
+	"github.com/salesbot-crm/salesbot/crm/textwidth"
 )
 
 // normFormat turns "xlsx", ".XLSX", "csv" into "xlsx" or "csv".

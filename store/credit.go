@@ -38,6 +38,10 @@ var works = map[string]work{
 		user: "c.created_by", when: "c.created_at", cond: "c.undated = FALSE"},
 	crm.WorkActivities: {from: `activities a JOIN customers c ON c.id = a.customer_id JOIN users u ON u.id = a.user_id`,
 		user: "a.user_id", when: "a.at"},
+	crm.WorkVisits: {from: `activities a JOIN customers c ON c.id = a.customer_id JOIN users u ON u.id = a.user_id`,
+		user: "a.user_id", when: "a.at", cond: "a.kind = 'visit'"},
+	crm.WorkCheckedVisits: {from: `activities a JOIN customers c ON c.id = a.customer_id JOIN users u ON u.id = a.user_id`,
+		user: "a.user_id", when: "a.at", cond: "a.kind = 'visit' AND EXISTS (SELECT 1 FROM checkins k WHERE k.activity_id = a.id)"},
 }
 
 // creditWhere is scopeWhere for work: the scope's people are the credited

@@ -399,7 +399,7 @@ func (s *DB) TeamStats(ctx context.Context, sc crm.Scope, from, to time.Time) (c
 	var st crm.TeamStats
 	var parts []string
 	var all []any
-	for _, kind := range []string{crm.WorkNewCustomers, crm.WorkActivities, crm.WorkStageMoves, crm.WorkWon, crm.WorkPayments} {
+	for _, kind := range []string{crm.WorkNewCustomers, crm.WorkActivities, crm.WorkStageMoves, crm.WorkWon, crm.WorkPayments, crm.WorkVisits, crm.WorkCheckedVisits} {
 		tail, agg, args, err := creditQuery(kind, sc, from, to)
 		if err != nil {
 			return st, err

@@ -1,14 +1,18 @@
 package telegram
 
 import (
+	"context"
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/salesbot-crm/salesbot/crm"
 
 	"github.com/salesbot-crm/salesbot/store/storetest"
 )
 
 // Never silent (#16 item 5): every kind of message a bound person sends
-// privately is answered, in the wire shapes of the Bot API; in a group the
+// privately is answered (locations are check-ins: TestLocationIsACheckIn), in the wire shapes of the Bot API; in a group the
 // same stays quiet.
 func TestEveryMessageIsAnswered(t *testing.T) {
 	db := storetest.OpenSQLite(t)
@@ -30,18 +34,12 @@ func TestEveryMessageIsAnswered(t *testing.T) {
 		{"video", map[string]any{"file_id": "vd", "file_unique_id": "vd", "width": 640, "height": 360, "duration": 9}, "视频"},
 		{"animation", map[string]any{"file_id": "a", "file_unique_id": "a", "width": 320, "height": 240, "duration": 2}, "动图"},
 		{"audio", map[string]any{"file_id": "au", "file_unique_id": "au", "duration": 30}, "音频"},
-		{"location", map[string]any{"latitude": 31.2304, "longitude": 121.4737}, "位置"},
-		{"location", map[string]any{"latitude": 31.2304, "longitude": 121.4737, "live_period": 900, "horizontal_accuracy": 20}, "位置"},
-		{"venue", map[string]any{"location": map[string]any{"latitude": 31.23, "longitude": 121.47}, "title": "青禾新锐", "address": "浦东新区"}, "地点"},
 		{"contact", map[string]any{"phone_number": "+8613800138000", "first_name": "王", "last_name": "总", "vcard": "BEGIN:VCARD\nORG:北京青禾新锐科技有限公司\nEND:VCARD"}, "名片"},
 		{"poll", map[string]any{"id": "1", "question": "午饭？", "options": []map[string]any{{"text": "面", "voter_count": 0}, {"text": "饭", "voter_count": 0}}, "total_voter_count": 0, "is_closed": false, "is_anonymous": true, "type": "regular", "allows_multiple_answers": false}, "投票"},
 		{"dice", map[string]any{"emoji": "🎲", "value": 3}, "骰子"},
 	}
 	for i, k := range kinds {
 		msg := map[string]any{"message_id": 100 + i, "from": from, "chat": pchat, "date": 1, k.field: k.value}
-		if k.field == "venue" { // a venue carries its location too
-			msg["location"] = k.value.(map[string]any)["location"]
-		}
 		h.expect(func() { h.fake.PushUpdate(map[string]any{"message": msg}) }, "收到"+k.label, "/help")
 	}
 	// In a group the same is chatter: not answered.
@@ -69,5 +67,54 @@ func TestRepliesGoToTheTopic(t *testing.T) {
 	got = h.expect(func() { h.fake.PushMessage(group, user, "/help@"+h.ch.Username()) }, "/help")
 	if _, ok := got.Params["message_thread_id"]; ok || !strings.Contains(got.Text, "/help") {
 		t.Fatalf("reply in General: %+v", got.Params)
+	}
+}
+
+// A location or a venue is a check-in (#16 item 1), in the Bot API's wire
+// shapes: /checkin asks with a one-time request_location keyboard; a live
+// location's updates (edited messages) are not new check-ins.
+func TestLocationIsACheckIn(t *testing.T) {
+	db := storetest.OpenSQLite(t)
+	h := newHarness(t, db)
+	h.startPolling()
+	const chat = 5201
+	ctx := context.Background()
+	u, err := db.CreateUser(ctx, 0, crm.User{Name: "张伟", Role: crm.RoleRep})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := strconv.FormatInt(chat, 10)
+	if err := db.BindIdentity(ctx, crm.Identity{Channel: Name, ExternalID: id, UserID: u.ID, ChatID: id}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.CreateCustomer(ctx, u.ID, crm.Customer{Name: "北京青禾新锐科技有限公司", OwnerID: u.ID}); err != nil {
+		t.Fatal(err)
+	}
+	got := h.says(chat, "/checkin 青禾", "发送你现在的位置")
+	if got.LocationButton != "📍 发送位置" {
+		t.Fatalf("no request_location keyboard: %q", got.Params["reply_markup"])
+	}
+	h.expect(func() { h.fake.PushLocation(chat, chat, 39.99, 116.31, 0) }, "已在「北京青禾新锐科技有限公司」签到", "第一次签到")
+
+	// A live location: its first message is a check-in, its moves are not.
+	before := len(outTo(h.fake.Calls(), chat))
+	var msgID int
+	h.expect(func() { _, msgID = h.fake.PushLocation(chat, chat, 39.9918, 116.31, 900) }, "在哪个客户签到")
+	h.presses(chat, "青禾新锐科技 · 200 米", "距客户位置 200 米")
+	h.fake.EditLiveLocation(chat, chat, msgID, 39.9930, 116.31, 900)
+	h.fake.EditLiveLocation(chat, chat, msgID, 39.9940, 116.31, 900)
+	h.says(chat, "/help", "/checkin")
+	if n := len(outTo(h.fake.Calls(), chat)) - before; n != 3 {
+		t.Fatalf("%d replies after the live location, want 3 (ask, check-in, help): the moves were answered", n)
+	}
+
+	// A venue carries its name.
+	h.says(chat, "/checkin 青禾", "发送你现在的位置")
+	h.expect(func() {
+		h.fake.PushVenue(chat, chat, 39.9901, 116.3101, "青禾新锐大厦", "海淀区中关村大街1号")
+	}, "地点：青禾新锐大厦 海淀区中关村大街1号")
+	var n int
+	if err := db.SQL().QueryRowContext(ctx, `SELECT COUNT(*) FROM checkins`).Scan(&n); err != nil || n != 3 {
+		t.Fatalf("check-ins %d, want 3 (%v)", n, err)
 	}
 }

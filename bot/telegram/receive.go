@@ -92,6 +92,15 @@ func (c *Channel) translateMessage(m *tgbotapi.Message) inbound {
 			Document: &bot.Document{Name: m.Document.FileName, Size: m.Document.FileSize, Fetch: c.fetcher(m.Document.FileID, m.Document.FileSize)}}
 		return in
 	}
+	if loc := m.Location; loc != nil && in.private {
+		// A location or venue is a check-in (签到); a live location's
+		// updates are edited messages and are not read.
+		in.handle = true
+		in.update = bot.Update{Channel: Name, ChatID: strconv.FormatInt(m.Chat.ID, 10), UserID: strconv.FormatInt(m.From.ID, 10),
+			UserName: displayName(m.From), LangCode: m.From.LanguageCode,
+			Location: &crm.Location{Lat: loc.Latitude, Lon: loc.Longitude}, Place: venuePlace(m.Venue)}
+		return in
+	}
 	if text == "" {
 		if kind := mediaKind(m); kind != "" && in.private {
 			// Never silent: a photo, a voice note, a location… is answered.
@@ -532,4 +541,13 @@ func (c *Channel) serveWebhook(w http.ResponseWriter, r *http.Request) {
 		c.log.Error("telegram: webhook update not stored", slog.Int("update_id", u.UpdateID), slog.Any("err", err))
 		w.WriteHeader(http.StatusInternalServerError)
 	}
+}
+
+// venuePlace names a venue: its title and address ("" for a plain
+// location).
+func venuePlace(v *tgbotapi.Venue) string {
+	if v == nil {
+		return ""
+	}
+	return strings.TrimSpace(strings.TrimSpace(v.Title) + " " + strings.TrimSpace(v.Address))
 }

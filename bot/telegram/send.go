@@ -167,6 +167,13 @@ func (c *Channel) deliverOne(ctx context.Context, chat int64, thread int, m crm.
 		if i == len(texts)-1 {
 			markup = kb
 		}
+		var reply any // the reply_markup sent: inline buttons, else a location request
+		switch {
+		case markup != nil:
+			reply = markup
+		case i == len(texts)-1 && m.LocationButton != "":
+			reply = locationKeyboard(m.LocationButton)
+		}
 		if i == 0 && m.Edit && m.Image == nil && edit != nil && !edit.used {
 			edit.used = true
 			if ok, err := c.edit(ctx, chat, edit.messageID, t, markup); ok || err != nil {
@@ -177,9 +184,9 @@ func (c *Channel) deliverOne(ctx context.Context, chat int64, thread int, m crm.
 			}
 			// Not editable (too old, deleted, a photo): send it instead.
 		}
-		var req any = textMessage(chat, t, markup)
+		var req any = textMessage(chat, t, reply)
 		if thread != 0 {
-			req = topicMessageRequest(chat, thread, t, markup)
+			req = topicMessageRequest(chat, thread, t, reply)
 		}
 		if _, err := c.call(ctx, chat, "sendMessage", true, req); err != nil {
 			return err
@@ -188,7 +195,17 @@ func (c *Channel) deliverOne(ctx context.Context, chat int64, thread int, m crm.
 	return nil
 }
 
-func textMessage(chat int64, text string, markup *tgbotapi.InlineKeyboardMarkup) tgbotapi.MessageConfig {
+// locationKeyboard is a one-time reply keyboard whose one button sends the
+// person's location (request_location: private chats only, which is where
+// check-ins are asked for).
+func locationKeyboard(label string) tgbotapi.ReplyKeyboardMarkup {
+	kb := tgbotapi.NewOneTimeReplyKeyboard(tgbotapi.NewKeyboardButtonRow(tgbotapi.NewKeyboardButtonLocation(label)))
+	kb.ResizeKeyboard = true
+	return kb
+}
+
+// textMessage is a sendMessage; markup is the reply_markup (nil for none).
+func textMessage(chat int64, text string, markup any) tgbotapi.MessageConfig {
 	msg := tgbotapi.NewMessage(chat, escape(text))
 	msg.ParseMode = tgbotapi.ModeHTML
 	msg.DisableWebPagePreview = true
@@ -201,7 +218,7 @@ func textMessage(chat int64, text string, markup *tgbotapi.InlineKeyboardMarkup)
 // topicMessageRequest is textMessage to a forum topic: the library's
 // MessageConfig has no message_thread_id, so the parameters are written
 // here, the same ones it would send plus the topic.
-func topicMessageRequest(chat int64, thread int, text string, markup *tgbotapi.InlineKeyboardMarkup) rawRequest {
+func topicMessageRequest(chat int64, thread int, text string, markup any) rawRequest {
 	p := tgbotapi.Params{}
 	p.AddNonZero64("chat_id", chat)
 	p.AddNonZero("message_thread_id", thread)

@@ -76,6 +76,11 @@ type inbound struct {
 	TaskID       string `xml:"TaskId"`
 	CardType     string `xml:"CardType"`
 	ResponseCode string `xml:"ResponseCode"`
+	// A location message: Location_X is the latitude, Location_Y the
+	// longitude, Label the place WeCom names.
+	LocationX string `xml:"Location_X"`
+	LocationY string `xml:"Location_Y"`
+	Label     string `xml:"Label"`
 }
 
 // CallbackHandler is the application's callback URL (mounted at
@@ -298,7 +303,17 @@ func incoming(in inbound) bot.Incoming {
 		out.Update.Text = in.Content
 	case in.MsgType == "image":
 		out.Update.Media = "photo"
-	case in.MsgType == "voice", in.MsgType == "video", in.MsgType == "location", in.MsgType == "link", in.MsgType == "file":
+	case in.MsgType == "location":
+		// A check-in (签到); unreadable coordinates are answered like any
+		// other message the bot cannot use.
+		lat, err1 := strconv.ParseFloat(strings.TrimSpace(in.LocationX), 64)
+		lon, err2 := strconv.ParseFloat(strings.TrimSpace(in.LocationY), 64)
+		if err1 != nil || err2 != nil {
+			out.Update.Media = in.MsgType
+			break
+		}
+		out.Update.Location, out.Update.Place = &crm.Location{Lat: lat, Lon: lon}, strings.TrimSpace(in.Label)
+	case in.MsgType == "voice", in.MsgType == "video", in.MsgType == "link", in.MsgType == "file":
 		out.Update.Media = in.MsgType
 	case in.Event == "click":
 		out.Update.Text = strings.TrimSpace(in.EventKey)
@@ -307,7 +322,7 @@ func incoming(in inbound) bot.Incoming {
 	case in.Event == "enter_agent" || in.Event == "subscribe":
 		out.Update.Text, out.Greeting = "/start", true
 	}
-	out.Handle = out.Update.Text != "" || out.Update.Button != "" || out.Update.Media != ""
+	out.Handle = out.Update.Text != "" || out.Update.Button != "" || out.Update.Media != "" || out.Update.Location != nil
 	return out
 }
 

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/salesbot-crm/salesbot/internal/textwidth"
+	"github.com/salesbot-crm/salesbot/crm/textwidth"
 	"github.com/salesbot-crm/salesbot/store/storetest"
 )
 

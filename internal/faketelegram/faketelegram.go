@@ -90,7 +90,10 @@ type Call struct {
 	Keyboard  [][]Button // the reply_markup's inline keyboard, if any
 	// HasMarkup is true when reply_markup was sent (an edit without it
 	// removes the keyboard).
-	HasMarkup       bool
+	HasMarkup bool
+	// LocationButton is the label of a reply keyboard's request_location
+	// button, if the reply_markup was such a keyboard.
+	LocationButton  string
 	CallbackQueryID string
 	Photo           []byte
 	Document        []byte // sendDocument's file
@@ -286,6 +289,43 @@ func (s *Server) PushDocument(chatID, userID int64, name string, data []byte, ca
 	if caption != "" {
 		msg["caption"] = caption
 	}
+	return s.queueLocked(map[string]any{"message": msg})
+}
+
+// PushLocation queues a private location message, as a phone sends it
+// (with a live_period when it is the start of a live location). It returns
+// the update id and the message id (EditLiveLocation moves it).
+func (s *Server) PushLocation(chatID, userID int64, lat, lon float64, livePeriod int) (int, int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m := s.addMessageLocked(chatID, userID, false, "", "", nil, 0)
+	loc := map[string]any{"latitude": lat, "longitude": lon}
+	if livePeriod > 0 {
+		loc["live_period"], loc["horizontal_accuracy"] = livePeriod, 15
+	}
+	msg := map[string]any{"message_id": m.ID, "from": s.userLocked(userID), "chat": s.chatLocked(chatID), "date": m.Date.Unix(), "location": loc}
+	return s.queueLocked(map[string]any{"message": msg}), m.ID
+}
+
+// EditLiveLocation queues the edited_message a live location sends as it
+// moves.
+func (s *Server) EditLiveLocation(chatID, userID int64, messageID int, lat, lon float64, livePeriod int) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	msg := map[string]any{"message_id": messageID, "from": s.userLocked(userID), "chat": s.chatLocked(chatID), "date": s.now().Unix() - 60,
+		"edit_date": s.now().Unix(), "location": map[string]any{"latitude": lat, "longitude": lon, "live_period": livePeriod, "horizontal_accuracy": 15}}
+	return s.queueLocked(map[string]any{"edited_message": msg})
+}
+
+// PushVenue queues a venue (a place picked on the map): its location, title
+// and address.
+func (s *Server) PushVenue(chatID, userID int64, lat, lon float64, title, address string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m := s.addMessageLocked(chatID, userID, false, "", "", nil, 0)
+	loc := map[string]any{"latitude": lat, "longitude": lon}
+	msg := map[string]any{"message_id": m.ID, "from": s.userLocked(userID), "chat": s.chatLocked(chatID), "date": m.Date.Unix(),
+		"location": loc, "venue": map[string]any{"location": loc, "title": title, "address": address}}
 	return s.queueLocked(map[string]any{"message": msg})
 }
 
@@ -845,6 +885,7 @@ func fillCall(c *Call, p map[string]string) {
 	if m, ok := p["reply_markup"]; ok {
 		c.HasMarkup = true
 		c.Keyboard, _ = parseKeyboard(m)
+		c.LocationButton = locationButton(m)
 	}
 }
 
@@ -1236,6 +1277,27 @@ func parseKeyboard(raw string) ([][]Button, error) {
 		return nil, nil
 	}
 	return m.InlineKeyboard, nil
+}
+
+// locationButton finds a request_location button in a reply keyboard.
+func locationButton(raw string) string {
+	var m struct {
+		Keyboard [][]struct {
+			Text            string `json:"text"`
+			RequestLocation bool   `json:"request_location"`
+		} `json:"keyboard"`
+	}
+	if json.Unmarshal([]byte(raw), &m) != nil {
+		return ""
+	}
+	for _, row := range m.Keyboard {
+		for _, b := range row {
+			if b.RequestLocation {
+				return b.Text
+			}
+		}
+	}
+	return ""
 }
 
 func keyboardsEqual(a, b [][]Button) bool {
