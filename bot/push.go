@@ -245,6 +245,13 @@ func renderTransferDecided(ctx context.Context, s *Services, p *pushRequest, tp 
 	if err != nil {
 		return pushed{}, err
 	}
+	if t.Status == crm.RequestVoid {
+		owner := t.Customer.OwnerName
+		if t.Customer.OwnerID == p.Viewer.ID {
+			owner = p.T("transfer.you")
+		}
+		return pushed{Text: p.T("push.transfer_void", transferText(p.Lang, t), owner)}, nil
+	}
 	return pushed{Text: p.T("push.transfer_"+t.Status, transferText(p.Lang, t))}, nil
 }
 

@@ -504,6 +504,8 @@ var catalogue = map[string]entry{
 	"push.transfer_request":          {"🔄 %s。同意吗？", "🔄 %s. Approve?"},
 	"push.transfer_approved":         {"✓ 主管已同意：%s。", "✓ Approved: %s."},
 	"push.transfer_rejected":         {"主管没有同意：%s。", "Not approved: %s."},
+	"push.transfer_void":             {"申请已作废：%s——客户已交接给 %s，主管不再处理。如还需要，请重新申请。", "Request void: %s. The customer has been handed to %s, so no one will decide it. Ask again if you still need it."},
+	"transfer.you":                   {"你", "you"},
 	"btn.request_transfer":           {"申请转给我", "Ask for it"},
 	"btn.request_collab":             {"申请协作", "Ask to collaborate"},
 	"btn.approve":                    {"同意", "Approve"},

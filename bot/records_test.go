@@ -1,0 +1,118 @@
+package bot_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/salesbot-crm/salesbot/crm"
+	"github.com/salesbot-crm/salesbot/store"
+	"github.com/salesbot-crm/salesbot/store/storetest"
+)
+
+// pendingPushes lists the queued pushes of a kind to a user.
+func pendingPushes(t *testing.T, db *store.DB, kind string, userID int64) []crm.OutboxItem {
+	t.Helper()
+	items, err := db.OutboxItems(context.Background(), crm.OutboxPending, 200)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []crm.OutboxItem
+	for _, it := range items {
+		if it.Kind == kind && it.UserID == userID {
+			out = append(out, it)
+		}
+	}
+	return out
+}
+
+// renderFor renders a push into a person's chat.
+func (c *chat) renderFor(who string, it crm.OutboxItem) string {
+	c.t.Helper()
+	u := c.users[who]
+	ms, err := c.bot.RenderPush(context.Background(), it, crm.Identity{Channel: "telegram", ChatID: who, ExternalID: who, UserID: u.ID})
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	var out string
+	var buttons []crm.Button
+	for _, m := range ms {
+		out += m.Text
+		for _, row := range m.Buttons {
+			buttons = append(buttons, row...)
+		}
+	}
+	if len(ms) > 0 {
+		c.buttons[who] = buttons
+	}
+	return out
+}
+
+// Nothing disappears (#14 item 12c): a collaboration request asked of
+// 张三 is void once a handover gives the customer to 王五 — its status
+// says so, the requester is told through the outbox, the manager's card
+// no longer offers a decision.
+func TestChatVoidedRequestTellsTheRequester(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		c := newChat(t, db)
+		ctx := context.Background()
+		east, _ := db.CreateDepartment(ctx, 0, "华东销售部", 0)
+		mgr := c.person("王经理", crm.RoleManager, east.ID)
+		a := c.person("张三", crm.RoleRep, east.ID)
+		b := c.person("李四", crm.RoleRep, east.ID)
+		c.person("王五", crm.RoleRep, east.ID)
+		cust, _ := db.CreateCustomer(ctx, a.ID, crm.Customer{Name: "北京青禾新锐科技有限公司", OwnerID: a.ID})
+
+		c.says("李四", "/new")
+		expect(t, c.says("李四", "青禾新锐科技（北京）有限公司"), "张三")
+		expect(t, c.presses("李四", "申请协作"), "已向客户负责人的主管申请协作")
+		cards := pendingPushes(t, db, crm.PushTransferRequest, mgr.ID)
+		if len(cards) != 1 {
+			t.Fatalf("request cards: %+v", cards)
+		}
+
+		expect(t, c.says("王经理", "/handover"), "交接谁的客户")
+		c.presses("王经理", "张三")
+		c.presses("王经理", "王五")
+		c.presses("王经理", "全部")
+		expect(t, c.presses("王经理", "确认交接"), "已交接 1 家客户")
+
+		const id = 1 // the one request of a fresh database
+		req, err := db.TransferRequest(ctx, id)
+		if err != nil || req.CustomerID != cust.ID || req.Status != crm.RequestVoid {
+			t.Fatalf("request after the handover: %+v %v", req, err)
+		}
+		told := pendingPushes(t, db, crm.PushTransferDecided, b.ID)
+		if len(told) != 1 {
+			t.Fatalf("pushes to the requester: %+v", told)
+		}
+		expect(t, c.renderFor("李四", told[0]), "作废", "北京青禾新锐科技有限公司", "王五")
+		if got := c.renderFor("王经理", cards[0]); got != "" {
+			t.Fatalf("the manager's old card still asks: %q", got)
+		}
+		expect(t, c.says("王经理", fmt.Sprintf("/transfer approve #%d", id)), "作废")
+
+		// English readers are told in English.
+		c.says("李四", "/lang en")
+		expect(t, c.renderFor("李四", told[0]), "void", "王五")
+
+		// A request left pending by a move made before moves voided
+		// requests (here: the owner changed behind its back) is voided
+		// when the manager presses it, and its requester hears so.
+		c.says("李四", "/lang zh")
+		expect(t, c.says("李四", fmt.Sprintf("/transfer request #%d transfer", cust.ID)), "已向客户负责人的主管申请转给你")
+		if _, err := db.SQL().ExecContext(ctx, db.SQL().Rebind(`UPDATE customers SET owner_id = ? WHERE id = ?`), a.ID, cust.ID); err != nil {
+			t.Fatal(err)
+		}
+		expect(t, c.says("王经理", "/transfer approve #2"), "作废")
+		if req, _ := db.TransferRequest(ctx, 2); req.Status != crm.RequestVoid {
+			t.Fatalf("stuck request: %+v", req)
+		}
+		if told := pendingPushes(t, db, crm.PushTransferDecided, b.ID); len(told) != 2 {
+			t.Fatalf("pushes to the requester: %+v", told)
+		}
+		if got, _ := db.Customer(ctx, cust.ID); got.OwnerID != a.ID {
+			t.Fatalf("a void request moved the customer: %+v", got)
+		}
+	})
+}
