@@ -246,11 +246,11 @@ func renderTransferDecided(ctx context.Context, s *Services, p *pushRequest, tp 
 		return pushed{}, err
 	}
 	if t.Status == crm.RequestVoid {
-		owner := t.Customer.OwnerName
+		what := p.T("transfer.request_" + t.Kind)
 		if t.Customer.OwnerID == p.Viewer.ID {
-			owner = p.T("transfer.you")
+			return pushed{Text: p.T("push.transfer_void_yours", t.Customer.Name, what)}, nil
 		}
-		return pushed{Text: p.T("push.transfer_void", transferText(p.Lang, t), owner)}, nil
+		return pushed{Text: p.T("push.transfer_void", t.Customer.Name, what, t.Customer.OwnerName)}, nil
 	}
 	return pushed{Text: p.T("push.transfer_"+t.Status, transferText(p.Lang, t))}, nil
 }

@@ -3,6 +3,7 @@ package bot_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/salesbot-crm/salesbot/crm"
@@ -114,5 +115,58 @@ func TestChatVoidedRequestTellsTheRequester(t *testing.T) {
 		if got, _ := db.Customer(ctx, cust.ID); got.OwnerID != a.ID {
 			t.Fatalf("a void request moved the customer: %+v", got)
 		}
+	})
+}
+
+// Nothing disappears (#14 item 12d): a manager's /today lists the
+// requests waiting for their decision, each with its own buttons; a
+// manager of another team sees none of them.
+func TestChatManagerTodayListsPendingRequests(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		c := newChat(t, db)
+		ctx := context.Background()
+		east, _ := db.CreateDepartment(ctx, 0, "华东销售部", 0)
+		west, _ := db.CreateDepartment(ctx, 0, "西南销售部", 0)
+		c.person("王经理", crm.RoleManager, east.ID)
+		c.person("刘经理", crm.RoleManager, west.ID)
+		a := c.person("张三", crm.RoleRep, east.ID)
+		c.person("李四", crm.RoleRep, east.ID)
+		c.person("赵六", crm.RoleRep, west.ID)
+		qh, _ := db.CreateCustomer(ctx, a.ID, crm.Customer{Name: "北京青禾新锐科技有限公司", OwnerID: a.ID})
+		db.CreateCustomer(ctx, a.ID, crm.Customer{Name: "瑞丰机械有限公司", OwnerID: a.ID})
+
+		c.says("李四", "/new")
+		c.says("李四", "青禾新锐科技（北京）有限公司")
+		expect(t, c.presses("李四", "申请协作"), "申请协作")
+		c.says("赵六", "/new")
+		c.says("赵六", "瑞丰机械有限公司")
+		expect(t, c.presses("赵六", "申请转给我"), "申请转给你")
+
+		got := c.says("王经理", "/today")
+		expect(t, got, "待你处理的申请 2 件", "李四 申请协作跟进「北京青禾新锐科技有限公司」（归属 张三）", "赵六 申请把「瑞丰机械有限公司」")
+		var approve, reject int
+		for _, b := range c.buttons["王经理"] {
+			if strings.Contains(b.Text, "同意") {
+				approve++
+			}
+			if strings.Contains(b.Text, "拒绝") {
+				reject++
+			}
+		}
+		if approve != 2 || reject != 2 {
+			t.Fatalf("buttons: %+v", c.buttons["王经理"])
+		}
+		// Each item's own buttons: the first approves 李四's request.
+		expect(t, c.presses("王经理", "同意"), "已同意", "李四")
+		got = c.says("王经理", "/today")
+		expect(t, got, "待你处理的申请 1 件", "赵六")
+		refute(t, got, "李四 申请")
+		expect(t, c.says("李四", "/find 青禾"), qh.Name)
+
+		refute(t, c.says("刘经理", "/today"), "申请")
+		refute(t, c.says("张三", "/today"), "待你处理的申请")
+
+		c.says("王经理", "/lang en")
+		expect(t, c.says("王经理", "/today"), "Requests waiting for you: 1", "赵六 asks for")
 	})
 }

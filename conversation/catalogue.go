@@ -318,6 +318,7 @@ var catalogue = map[string]entry{
 	"today.complaints":   {"❗ 待处理投诉 %d 件：%s", "❗ Open complaints: %d: %s"},
 	"today.days":         {"%d天", "%d days"},
 	"today.no_report":    {"📝 今天的日报还没交。", "📝 Today's daily report isn't in yet."},
+	"today.requests":     {"🔄 待你处理的申请 %d 件：", "🔄 Requests waiting for you: %d:"},
 
 	// Pushes
 	"push.good_morning":      {"早上好！", "Good morning! "},
@@ -504,12 +505,16 @@ var catalogue = map[string]entry{
 	"push.transfer_request":          {"🔄 %s。同意吗？", "🔄 %s. Approve?"},
 	"push.transfer_approved":         {"✓ 主管已同意：%s。", "✓ Approved: %s."},
 	"push.transfer_rejected":         {"主管没有同意：%s。", "Not approved: %s."},
-	"push.transfer_void":             {"申请已作废：%s——客户已交接给 %s，主管不再处理。如还需要，请重新申请。", "Request void: %s. The customer has been handed to %s, so no one will decide it. Ask again if you still need it."},
-	"transfer.you":                   {"你", "you"},
+	"push.transfer_void":             {"你对「%s」的%s已作废：客户已交接给 %s，主管不再处理。如还需要，请重新申请。", "Your %[2]s for \"%[1]s\" is void: the customer has been handed to %[3]s, so no one will decide it. Ask again if you still need it."},
+	"push.transfer_void_yours":       {"你对「%s」的%s已作废：客户已经交给你了。", "Your %[2]s for \"%[1]s\" is void: the customer is yours now."},
+	"transfer.request_transfer":      {"转移申请", "transfer request"},
+	"transfer.request_collaborate":   {"协作申请", "collaboration request"},
 	"btn.request_transfer":           {"申请转给我", "Ask for it"},
 	"btn.request_collab":             {"申请协作", "Ask to collaborate"},
 	"btn.approve":                    {"同意", "Approve"},
 	"btn.reject":                     {"拒绝", "Reject"},
+	"btn.approve_for":                {"同意：%s", "Approve: %s"},
+	"btn.reject_for":                 {"拒绝：%s", "Reject: %s"},
 
 	"wecom.reply_number": {"回复数字：", "Reply with a number: "},
 	"wecom.choose":       {"请选择", "Please choose"},

@@ -155,6 +155,9 @@ type CustomerStore interface {
 	RequestTransfer(ctx context.Context, r TransferRequest, deciders []int64) (TransferRequest, error)
 	// TransferRequest: NotFound.
 	TransferRequest(ctx context.Context, id int64) (TransferRequest, error)
+	// PendingTransfers lists the requests waiting for a decision, oldest
+	// first.
+	PendingTransfers(ctx context.Context) ([]TransferRequest, error)
 	// DecideTransfer approves or rejects a pending request. Conflict
 	// "changed_meanwhile" when it was decided, the customer handed over or
 	// the requester deactivated since it was read.

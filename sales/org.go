@@ -347,6 +347,34 @@ func (s *Service) TransferFor(ctx context.Context, actor crm.Viewer, id int64) (
 	return t, nil
 }
 
+// TransfersToDecide lists the pending requests the actor may decide (as a
+// manager of the customer's owner), oldest first: none for a rep. A request
+// whose customer changed hands since it was asked is not among them (it is
+// void; DecideTransfer says so).
+func (s *Service) TransfersToDecide(ctx context.Context, actor crm.Viewer) ([]Transfer, error) {
+	if !actor.Role.AtLeast(crm.RoleManager) {
+		return nil, nil
+	}
+	reqs, err := s.cust.PendingTransfers(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []Transfer
+	for _, r := range reqs {
+		t, err := s.transfer(ctx, r.ID)
+		if isNotFound(err) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if t.Status == crm.RequestPending && t.Customer.OwnerID == t.OwnerID && t.RequesterID != actor.ID && actor.CanManage(t.Owner) {
+			out = append(out, t)
+		}
+	}
+	return out, nil
+}
+
 // DecideTransfer approves or rejects a pending request as a manager of the
 // customer's owner. NotFound "transfer.not_found" for a request the actor
 // may not decide; Invalid "transfer.decided", "transfer.owner_changed"

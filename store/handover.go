@@ -226,6 +226,15 @@ func (s *DB) TransferRequest(ctx context.Context, id int64) (crm.TransferRequest
 	return r, nil
 }
 
+// PendingTransfers lists the requests waiting for a decision, oldest first.
+func (s *DB) PendingTransfers(ctx context.Context) ([]crm.TransferRequest, error) {
+	var out []crm.TransferRequest
+	if err := sel(ctx, s.db, &out, `SELECT `+transferCols+` FROM transfer_requests WHERE status = ? ORDER BY created_at, id`, crm.RequestPending); err != nil {
+		return nil, fmt.Errorf("store: pending transfer requests: %w", err)
+	}
+	return out, nil
+}
+
 // VoidTransfer marks a pending request void and tells its requester; a
 // request no longer pending is left as it is.
 func (s *DB) VoidTransfer(ctx context.Context, actor, id int64, now time.Time) error {
