@@ -1,11 +1,15 @@
 package bot_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"strings"
 	"testing"
 
+	"github.com/xuri/excelize/v2"
+
+	"github.com/salesbot-crm/salesbot/bot"
 	"github.com/salesbot-crm/salesbot/crm"
 	"github.com/salesbot-crm/salesbot/store"
 	"github.com/salesbot-crm/salesbot/store/storetest"
@@ -168,5 +172,80 @@ func TestChatManagerTodayListsPendingRequests(t *testing.T) {
 
 		c.says("王经理", "/lang en")
 		expect(t, c.says("王经理", "/today"), "Requests waiting for you: 1", "赵六 asks for")
+	})
+}
+
+// exportRows is what "/export ..." sends a person, read back from its
+// spreadsheet: every row of the first sheet.
+func (c *chat) exportRows(who, cmd string) [][]string {
+	c.t.Helper()
+	replies := c.bot.Handle(context.Background(), bot.Update{Channel: "telegram", ChatID: who, UserID: who, Text: cmd})
+	for _, m := range replies {
+		if m.File == nil {
+			continue
+		}
+		f, err := excelize.OpenReader(bytes.NewReader(m.File.Data))
+		if err != nil {
+			c.t.Fatal(err)
+		}
+		defer f.Close()
+		rows, err := f.GetRows(f.GetSheetName(0))
+		if err != nil {
+			c.t.Fatal(err)
+		}
+		return rows
+	}
+	c.t.Fatalf("%s: no file in %+v", cmd, replies)
+	return nil
+}
+
+// Nothing disappears (#14 item 12a): 张三 files his daily report, then
+// leaves (handed over, deactivated) the same day. His filed report stays
+// in the manager's export, in /report team and in the digest's count; a
+// deactivated rep who filed nothing is not counted as missing.
+func TestChatDeactivatedRepsReportsStay(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		c := newChat(t, db)
+		ctx := context.Background()
+		east, _ := db.CreateDepartment(ctx, 0, "华东销售部", 0)
+		mgr := c.person("王经理", crm.RoleManager, east.ID)
+		a := c.person("张三", crm.RoleRep, east.ID)
+		c.person("李四", crm.RoleRep, east.ID)
+		gone := c.person("赵六", crm.RoleRep, east.ID)
+		db.CreateCustomer(ctx, a.ID, crm.Customer{Name: "瑞丰机械有限公司", OwnerID: a.ID})
+
+		c.says("张三", "/report")
+		expect(t, c.says("张三", "客户对价格敏感，明天约技术交流。"), "日报已提交")
+		c.says("李四", "/report")
+		expect(t, c.says("李四", "今天整理了客户名单。"), "日报已提交")
+		for _, u := range []crm.User{a, gone} {
+			if _, err := db.Handover(ctx, mgr.ID, u.ID, c.users["李四"].ID, nil, c.now); err != nil {
+				t.Fatal(err)
+			}
+			if err := db.SetActive(ctx, mgr.ID, u.ID, false); err != nil {
+				t.Fatal(err)
+			}
+		}
+
+		rows := c.exportRows("王经理", "/export reports day")
+		var zs []string
+		for _, r := range rows {
+			if len(r) > 0 && r[0] == "张三" {
+				zs = r
+			}
+			if len(r) > 0 && r[0] == "赵六" {
+				t.Fatalf("a deactivated rep who filed nothing is listed: %v", r)
+			}
+		}
+		if len(zs) < 4 || zs[3] != "客户对价格敏感，明天约技术交流。" {
+			t.Fatalf("张三's report in the export: %v (rows %v)", zs, rows)
+		}
+		expect(t, c.says("王经理", "/report team"), "已交 2/2")
+		expect(t, c.presses("王经理", "张三"), "客户对价格敏感")
+
+		dg := crm.OutboxItem{Kind: crm.PushDigest, UserID: mgr.ID, Payload: `{"date":"2026-11-29"}`}
+		got := c.renderFor("王经理", dg)
+		expect(t, got, "日报：已交 2/2")
+		refute(t, got, "赵六")
 	})
 }
