@@ -249,3 +249,48 @@ func TestChatDeactivatedRepsReportsStay(t *testing.T) {
 		refute(t, got, "赵六")
 	})
 }
+
+// Nothing disappears (#14 item 12b): 张三 re-opens /report for a day he
+// filed and sees what he wrote and his manager's comment; he can add to
+// it, leave it as it is, or write it anew — the comment stays.
+func TestChatReopenedReportShowsTextAndComment(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		c := newChat(t, db)
+		ctx := context.Background()
+		east, _ := db.CreateDepartment(ctx, 0, "华东销售部", 0)
+		c.person("王经理", crm.RoleManager, east.ID)
+		a := c.person("张三", crm.RoleRep, east.ID)
+
+		c.says("张三", "/report")
+		expect(t, c.says("张三", "客户对价格敏感，明天约技术交流。"), "日报已提交")
+		c.says("王经理", "/report team")
+		c.presses("王经理", "张三")
+		c.presses("王经理", "点评")
+		expect(t, c.says("王经理", "很好，记得带样品。"), "点评已发给 张三")
+
+		got := c.says("张三", "/report")
+		expect(t, got, "客户对价格敏感，明天约技术交流。", "王经理", "很好，记得带样品。")
+		expect(t, c.presses("张三", "补充"), "补充什么")
+		expect(t, c.says("张三", "下午又约了刘总。"), "日报已提交")
+		rp, err := db.ReportFor(ctx, a.ID, crm.PeriodDay, "2026-11-29")
+		if err != nil || rp.Text != "客户对价格敏感，明天约技术交流。\n下午又约了刘总。" || rp.Comment != "很好，记得带样品。" {
+			t.Fatalf("amended report: %+v %v", rp, err)
+		}
+
+		expect(t, c.says("张三", "/report"), "下午又约了刘总。")
+		expect(t, c.presses("张三", "不改"), "没有改动")
+		if again, _ := db.ReportFor(ctx, a.ID, crm.PeriodDay, "2026-11-29"); again.Text != rp.Text {
+			t.Fatalf("kept report changed: %q", again.Text)
+		}
+
+		c.says("张三", "/report")
+		expect(t, c.says("张三", "重写：明天上午技术交流。"), "日报已提交")
+		if again, _ := db.ReportFor(ctx, a.ID, crm.PeriodDay, "2026-11-29"); again.Text != "重写：明天上午技术交流。" || again.Comment != "很好，记得带样品。" {
+			t.Fatalf("rewritten report: %+v", again)
+		}
+
+		c.says("张三", "/lang en")
+		expect(t, c.says("张三", "/report"), "You filed", "重写：明天上午技术交流。", "王经理", "很好，记得带样品。")
+		c.says("张三", "/cancel")
+	})
+}
