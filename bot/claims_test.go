@@ -147,9 +147,17 @@ func TestChatClaimAlertNamesOwnerAtSend(t *testing.T) {
 		alert := c.render(alerts[0], "陈建国")
 		expect(t, alert, "撞单提醒", "王磊", "归属 李娜")
 		refute(t, alert, "张伟")
-		card := c.render(cards[0], "陈建国")
-		expect(t, card, "王磊", "现归属 李娜")
-		refute(t, card, "张伟")
+		// The handover voided the request (#14 item 12c): the manager's
+		// card asks nothing any more, and 王磊 is told, naming 李娜.
+		if card := c.render(cards[0], "陈建国"); card != "" {
+			t.Fatalf("a void request's card still asks: %q", card)
+		}
+		told := c.pending(crm.PushTransferDecided)
+		if len(told) != 1 {
+			t.Fatalf("notices of the void request: %d", len(told))
+		}
+		notice := c.render(told[0], "王磊")
+		expect(t, notice, "作废", "李娜")
 		dg := crm.OutboxItem{Kind: crm.PushDigest, UserID: mgr.ID, Payload: `{"date":"2026-11-29"}`}
 		var claimLine string
 		for _, l := range strings.Split(c.render(dg, "陈建国"), "\n") {

@@ -67,8 +67,16 @@ func runReport(ctx context.Context, r *Request, s *Services) error {
 		conversation.ReportObjective: string(snapshot),
 		conversation.ReportSummary:   RenderReportBody(r.Lang, body),
 	}
-	if _, err := s.Sales.MyReport(ctx, r.Viewer, kind, body.Start); err == nil {
+	if rp, err := s.Sales.MyReport(ctx, r.Viewer, kind, body.Start); err == nil {
 		seed[conversation.ReportExisting] = "1"
+		seed[conversation.ReportText] = rp.Text
+		if rp.Comment != "" {
+			_, by, err := s.Sales.ReportCommentFor(ctx, r.Viewer, rp.ID)
+			if err != nil {
+				return err
+			}
+			seed[conversation.ReportComment], seed[conversation.ReportCommentBy] = rp.Comment, by.Name
+		}
 	}
 	out, err := s.Engine.StartWith(ctx, s.env(r), "report", "", seed)
 	for _, m := range out {

@@ -19,11 +19,18 @@ func runToday(ctx context.Context, r *Request, s *Services) error {
 	if err != nil {
 		return err
 	}
-	if w.Empty() && w.ReportFiled {
+	reqText, reqMenu, err := requestsToDecide(ctx, r, s)
+	if err != nil {
+		return err
+	}
+	if w.Empty() && w.ReportFiled && reqText == "" {
 		r.Sayf("today.nothing", r.User.Name)
 		return nil
 	}
 	text, menu := RenderWorkbench(r.Lang, w, r.Now, s.StaleDays)
+	if reqText != "" {
+		text, menu = text+"\n"+reqText, append(menu, reqMenu...)
+	}
 	return s.offer(ctx, r, text, menu)
 }
 

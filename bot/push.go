@@ -245,6 +245,13 @@ func renderTransferDecided(ctx context.Context, s *Services, p *pushRequest, tp 
 	if err != nil {
 		return pushed{}, err
 	}
+	if t.Status == crm.RequestVoid {
+		what := p.T("transfer.request_" + t.Kind)
+		if t.Customer.OwnerID == p.Viewer.ID {
+			return pushed{Text: p.T("push.transfer_void_yours", t.Customer.Name, what)}, nil
+		}
+		return pushed{Text: p.T("push.transfer_void", t.Customer.Name, what, t.Customer.OwnerName)}, nil
+	}
 	return pushed{Text: p.T("push.transfer_"+t.Status, transferText(p.Lang, t))}, nil
 }
 

@@ -122,6 +122,8 @@ type OutboxStore interface {
 	// a live worker, claiming them until now+lease. Rows claimed by a
 	// crashed worker come back once their lease ends.
 	ClaimOutbox(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]OutboxItem, error)
+	// ClaimOutboxFor is ClaimOutbox for the pushes to one user only.
+	ClaimOutboxFor(ctx context.Context, userID int64, now time.Time, lease time.Duration, limit int) ([]OutboxItem, error)
 	// StartSend records that a claimed push's send begins.
 	StartSend(ctx context.Context, id int64, now time.Time) error
 	// MarkSent, MarkRetry, MarkDead and Release end a claim.

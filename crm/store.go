@@ -143,7 +143,8 @@ type CustomerStore interface {
 	// Handover moves a rep's customers (all when ids is nil) to another
 	// active user in one transaction, with their deals and coming
 	// appointments; open plans, complaints and next actions follow the
-	// customers. Both reps are told. A zero result (nothing queued) when
+	// customers; requests still pending on them are void (VoidTransfer).
+	// Both reps are told. A zero result (nothing queued) when
 	// from owns none of them; Conflict "changed_meanwhile" when to is not
 	// active.
 	Handover(ctx context.Context, actor, from, to int64, ids []int64, now time.Time) (HandoverResult, error)
@@ -155,10 +156,17 @@ type CustomerStore interface {
 	RequestTransfer(ctx context.Context, r TransferRequest, deciders []int64) (TransferRequest, error)
 	// TransferRequest: NotFound.
 	TransferRequest(ctx context.Context, id int64) (TransferRequest, error)
+	// PendingTransfers lists the requests waiting for a decision, oldest
+	// first.
+	PendingTransfers(ctx context.Context) ([]TransferRequest, error)
 	// DecideTransfer approves or rejects a pending request. Conflict
 	// "changed_meanwhile" when it was decided, the customer handed over or
 	// the requester deactivated since it was read.
 	DecideTransfer(ctx context.Context, actor, id int64, approve bool, now time.Time) (TransferRequest, error)
+	// VoidTransfer marks a pending request void (its customer changed
+	// hands before anyone decided) and queues the notice to its requester;
+	// a request decided already is left as it is. NotFound.
+	VoidTransfer(ctx context.Context, actor, id int64, now time.Time) error
 	// HasClaimed reports whether a user tried to add a customer's company
 	// (and was refused).
 	HasClaimed(ctx context.Context, customerID, userID int64) (bool, error)

@@ -397,6 +397,9 @@ const (
 	RequestPending  = "pending"
 	RequestApproved = "approved"
 	RequestRejected = "rejected"
+	// RequestVoid: the customer changed hands (a handover, another
+	// request approved) before anyone decided; the requester is told.
+	RequestVoid = "void"
 )
 
 // TransferRequest asks for a customer someone else owns.

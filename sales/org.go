@@ -347,10 +347,39 @@ func (s *Service) TransferFor(ctx context.Context, actor crm.Viewer, id int64) (
 	return t, nil
 }
 
+// TransfersToDecide lists the pending requests the actor may decide (as a
+// manager of the customer's owner), oldest first: none for a rep. A request
+// whose customer changed hands since it was asked is not among them (it is
+// void; DecideTransfer says so).
+func (s *Service) TransfersToDecide(ctx context.Context, actor crm.Viewer) ([]Transfer, error) {
+	if !actor.Role.AtLeast(crm.RoleManager) {
+		return nil, nil
+	}
+	reqs, err := s.cust.PendingTransfers(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []Transfer
+	for _, r := range reqs {
+		t, err := s.transfer(ctx, r.ID)
+		if isNotFound(err) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if t.Status == crm.RequestPending && t.Customer.OwnerID == t.OwnerID && t.RequesterID != actor.ID && actor.CanManage(t.Owner) {
+			out = append(out, t)
+		}
+	}
+	return out, nil
+}
+
 // DecideTransfer approves or rejects a pending request as a manager of the
 // customer's owner. NotFound "transfer.not_found" for a request the actor
 // may not decide; Invalid "transfer.decided", "transfer.owner_changed"
-// (handed over since), "handover.inactive" (the requester left).
+// (handed over since: the request is void, and its requester told),
+// "handover.inactive" (the requester left).
 func (s *Service) DecideTransfer(ctx context.Context, actor crm.Viewer, id int64, approve bool, at time.Time) (Transfer, error) {
 	t, err := s.transfer(ctx, id)
 	if isNotFound(err) {
@@ -363,9 +392,16 @@ func (s *Service) DecideTransfer(ctx context.Context, actor crm.Viewer, id int64
 		return Transfer{}, crm.Errorf(crm.CodeNotFound, "transfer.not_found")
 	}
 	switch {
+	case t.Status == crm.RequestVoid:
+		return t, crm.Errorf(crm.CodeInvalid, "transfer.owner_changed")
 	case t.Status != crm.RequestPending:
 		return t, crm.Errorf(crm.CodeInvalid, "transfer.decided")
 	case t.Customer.OwnerID != t.OwnerID:
+		// Left pending by a move made before moves voided requests: void
+		// it now, and its requester hears so.
+		if err := s.cust.VoidTransfer(ctx, actor.ID, id, at); err != nil {
+			return t, err
+		}
 		return t, crm.Errorf(crm.CodeInvalid, "transfer.owner_changed")
 	case approve && !t.Requester.Active:
 		return t, crm.Errorf(crm.CodeInvalid, "handover.inactive", t.Requester.Name)

@@ -32,22 +32,62 @@ func (s *Service) SaveReport(ctx context.Context, actor crm.Viewer, r crm.Report
 	return s.rep.SaveReport(ctx, actor.ID, r)
 }
 
-// TeamReports returns the active reps the actor manages and the reports
-// they filed for the period starting on start, by rep.
+// TeamReports returns the reps whose reports of the period starting on
+// start the actor reads (reportingReps) and the reports they filed, by rep.
 func (s *Service) TeamReports(ctx context.Context, actor crm.Viewer, kind crm.PeriodKind, start crm.Date) ([]crm.User, map[int64]crm.Report, error) {
-	team, err := s.Team(ctx, actor)
-	if err != nil {
-		return nil, nil, err
-	}
 	reports, err := s.rep.ReportsOfPeriod(ctx, kind, start)
 	if err != nil {
 		return nil, nil, err
 	}
 	byUser := map[int64]crm.Report{}
+	filed := map[int64]bool{}
 	for _, rp := range reports {
 		byUser[rp.UserID] = rp
+		filed[rp.UserID] = true
+	}
+	team, err := s.reportingReps(ctx, actor, func(ids []int64) (map[int64]bool, error) { return filed, nil })
+	if err != nil {
+		return nil, nil, err
 	}
 	return team, byUser, nil
+}
+
+// reportingReps is whose reports of a period the actor reads and counts:
+// the active reps they manage, and the reps deactivated since who filed
+// one for the period (a rep who left keeps the reports they filed; one
+// who filed nothing is no longer expected to). filed answers which of the
+// given reps filed.
+func (s *Service) reportingReps(ctx context.Context, actor crm.Viewer, filed func(ids []int64) (map[int64]bool, error)) ([]crm.User, error) {
+	users, err := s.org.Users(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var all, left []crm.User
+	var ids []int64
+	for _, u := range users {
+		if u.Role != crm.RoleRep || !actor.CanManage(u) {
+			continue
+		}
+		all = append(all, u)
+		if !u.Active {
+			left = append(left, u)
+			ids = append(ids, u.ID)
+		}
+	}
+	if len(left) == 0 {
+		return all, nil
+	}
+	f, err := filed(ids)
+	if err != nil {
+		return nil, err
+	}
+	out := all[:0:0]
+	for _, u := range all {
+		if u.Active || f[u.ID] {
+			out = append(out, u)
+		}
+	}
+	return out, nil
 }
 
 // ReportToRead returns a report and its rep for a reader: the rep
@@ -262,7 +302,7 @@ type TeamDay struct {
 	Viewer crm.Viewer
 	Team   string // the manager's department, "" for the company
 	Stats  crm.TeamStats
-	Reps   []crm.User     // the reps the digest counts
+	Reps   []crm.User     // the reps the digest counts (reportingReps)
 	Filed  map[int64]bool // which of them filed their daily report
 	Names  map[int64]string
 	// Dead are the pushes that failed since the day began (admins only).
@@ -314,7 +354,10 @@ func (s *Service) TeamDay(ctx context.Context, actor crm.Viewer, dayStart, dayEn
 	if d.Names, err = s.UserNames(ctx); err != nil {
 		return d, err
 	}
-	if d.Reps, err = s.Team(ctx, actor); err != nil {
+	day := crm.DateOf(dayStart)
+	if d.Reps, err = s.reportingReps(ctx, actor, func(ids []int64) (map[int64]bool, error) {
+		return s.pipe.ReportsFiled(ctx, crm.PeriodDay, day, ids)
+	}); err != nil {
 		return d, err
 	}
 	if len(d.Reps) > 0 {
@@ -322,7 +365,7 @@ func (s *Service) TeamDay(ctx context.Context, actor crm.Viewer, dayStart, dayEn
 		for i, u := range d.Reps {
 			ids[i] = u.ID
 		}
-		if d.Filed, err = s.pipe.ReportsFiled(ctx, crm.PeriodDay, crm.DateOf(dayStart), ids); err != nil {
+		if d.Filed, err = s.pipe.ReportsFiled(ctx, crm.PeriodDay, day, ids); err != nil {
 			return d, err
 		}
 	}

@@ -36,8 +36,12 @@ type Worker struct {
 	// Fallback, if set, delivers user pushes for users with no reachable
 	// chat account (the console, where the terminal shows everyone's).
 	Fallback func(userID int64) (crm.Sender, crm.Identity)
-	Now      func() time.Time
-	Logger   *slog.Logger
+	// UserID, if set, limits the worker to that user's pushes (a console
+	// speaking as one person delivers theirs, and leaves everyone else's
+	// to the channels that reach them).
+	UserID int64
+	Now    func() time.Time
+	Logger *slog.Logger
 	// Location and the quiet hours (minutes after midnight; equal means
 	// none): pushes due in quiet hours wait until they end.
 	Location  *time.Location
@@ -147,7 +151,13 @@ func (w *Worker) drainOnce(ctx context.Context) (int, error) {
 	if ctx.Err() != nil {
 		return 0, nil
 	}
-	items, err := w.Store.ClaimOutbox(ctx, w.Now(), w.Lease, w.Batch)
+	var items []crm.OutboxItem
+	var err error
+	if w.UserID != 0 {
+		items, err = w.Store.ClaimOutboxFor(ctx, w.UserID, w.Now(), w.Lease, w.Batch)
+	} else {
+		items, err = w.Store.ClaimOutbox(ctx, w.Now(), w.Lease, w.Batch)
+	}
 	if err != nil || len(items) == 0 {
 		return 0, err
 	}

@@ -75,7 +75,35 @@ func (s *DB) moveCustomers(ctx context.Context, tx *sqlx.Tx, actor, from, to int
 	if _, err := exec(ctx, tx, q, a...); err != nil {
 		return res, err
 	}
+	// Requests still waiting for a decision were asked of the owner these
+	// customers had: they are void, and each requester is told.
+	var pending []crm.TransferRequest
+	q, a = in(`SELECT `+transferCols+` FROM transfer_requests WHERE customer_id IN (?) AND status = ? ORDER BY id`, ids, crm.RequestPending)
+	if err := sel(ctx, tx, &pending, q, a...); err != nil {
+		return res, err
+	}
+	for _, r := range pending {
+		if err := s.voidTransfer(ctx, tx, actor, r, now); err != nil {
+			return res, err
+		}
+	}
 	return res, nil
+}
+
+// voidTransfer marks a pending request void (its customer changed hands
+// before anyone decided) and queues the notice to its requester.
+func (s *DB) voidTransfer(ctx context.Context, tx *sqlx.Tx, actor int64, r crm.TransferRequest, now time.Time) error {
+	if _, err := exec(ctx, tx, `UPDATE transfer_requests SET status = ?, decided_by = ?, decided_at = ? WHERE id = ? AND status = ?`,
+		crm.RequestVoid, actor, now, r.ID, crm.RequestPending); err != nil {
+		return err
+	}
+	if _, err := s.enqueueItems(ctx, tx, []crm.OutboxItem{
+		crm.NewPush(fmt.Sprintf("transfer_decided:%d:requester", r.ID), crm.PushTransferDecided, r.RequesterID, crm.TransferPush{RequestID: r.ID}),
+	}, now); err != nil {
+		return err
+	}
+	r.Status, r.DecidedBy, r.DecidedAt = crm.RequestVoid, actor, &now
+	return audit(ctx, tx, actor, "customer", r.CustomerID, "transfer_void", nil, r, now)
 }
 
 // Handover moves a rep's customers (all, or those in ids) to another rep in
@@ -198,6 +226,35 @@ func (s *DB) TransferRequest(ctx context.Context, id int64) (crm.TransferRequest
 	return r, nil
 }
 
+// PendingTransfers lists the requests waiting for a decision, oldest first.
+func (s *DB) PendingTransfers(ctx context.Context) ([]crm.TransferRequest, error) {
+	var out []crm.TransferRequest
+	if err := sel(ctx, s.db, &out, `SELECT `+transferCols+` FROM transfer_requests WHERE status = ? ORDER BY created_at, id`, crm.RequestPending); err != nil {
+		return nil, fmt.Errorf("store: pending transfer requests: %w", err)
+	}
+	return out, nil
+}
+
+// VoidTransfer marks a pending request void and tells its requester; a
+// request no longer pending is left as it is.
+func (s *DB) VoidTransfer(ctx context.Context, actor, id int64, now time.Time) error {
+	now = now.UTC().Truncate(time.Microsecond)
+	err := s.tx(ctx, func(tx *sqlx.Tx) error {
+		var r crm.TransferRequest
+		if err := get(ctx, tx, &r, `SELECT `+transferCols+` FROM transfer_requests WHERE id = ?`, id); err != nil {
+			return err
+		}
+		if r.Status != crm.RequestPending {
+			return nil
+		}
+		return s.voidTransfer(ctx, tx, actor, r, now)
+	})
+	if err != nil {
+		return fmt.Errorf("store: void transfer %d: %w", id, err)
+	}
+	return nil
+}
+
 // DecideTransfer approves or rejects a pending request: an approved
 // transfer moves the customer to the requester, an approved collaboration
 // adds them as a collaborator. Both reps are told.
@@ -224,6 +281,13 @@ func (s *DB) DecideTransfer(ctx context.Context, actor, id int64, approve bool, 
 		r.Status, r.DecidedBy, r.DecidedAt = crm.RequestRejected, actor, &now
 		if approve {
 			r.Status = crm.RequestApproved
+		}
+		// Decided before the customer moves: the move voids the other
+		// requests still pending on it, not this one.
+		if _, err := exec(ctx, tx, `UPDATE transfer_requests SET status = ?, decided_by = ?, decided_at = ? WHERE id = ?`, r.Status, actor, now, id); err != nil {
+			return err
+		}
+		if approve {
 			switch r.Kind {
 			case crm.TransferOwnership:
 				if _, err := s.moveCustomers(ctx, tx, actor, r.OwnerID, r.RequesterID, []int64{r.CustomerID}, now); err != nil {
@@ -235,9 +299,6 @@ func (s *DB) DecideTransfer(ctx context.Context, actor, id int64, approve bool, 
 					return err
 				}
 			}
-		}
-		if _, err := exec(ctx, tx, `UPDATE transfer_requests SET status = ?, decided_by = ?, decided_at = ? WHERE id = ?`, r.Status, actor, now, id); err != nil {
-			return err
 		}
 		p := crm.TransferPush{RequestID: id}
 		if _, err := s.enqueueItems(ctx, tx, []crm.OutboxItem{

@@ -53,6 +53,17 @@ func (s *DB) Enqueue(ctx context.Context, items []crm.OutboxItem, now time.Time)
 // concurrent workers skip each other's rows (FOR UPDATE SKIP LOCKED); SQLite
 // has one writer, so the claim is serial by construction.
 func (s *DB) ClaimOutbox(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]crm.OutboxItem, error) {
+	return s.claimOutbox(ctx, 0, now, lease, limit)
+}
+
+// ClaimOutboxFor is ClaimOutbox for one user's pushes only (a console
+// speaking as that user).
+func (s *DB) ClaimOutboxFor(ctx context.Context, userID int64, now time.Time, lease time.Duration, limit int) ([]crm.OutboxItem, error) {
+	return s.claimOutbox(ctx, userID, now, lease, limit)
+}
+
+// claimOutbox claims due pushes: everyone's (userID 0) or one user's.
+func (s *DB) claimOutbox(ctx context.Context, userID int64, now time.Time, lease time.Duration, limit int) ([]crm.OutboxItem, error) {
 	lock := ""
 	if s.driver == Postgres {
 		lock = " FOR UPDATE SKIP LOCKED"
@@ -60,9 +71,14 @@ func (s *DB) ClaimOutbox(ctx context.Context, now time.Time, lease time.Duration
 	var out []crm.OutboxItem
 	err := s.tx(ctx, func(tx *sqlx.Tx) error {
 		var ids []int64
-		q := `SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? AND (claimed_until IS NULL OR claimed_until < ?)
-			ORDER BY next_attempt_at, id LIMIT ?` + lock
-		if err := sel(ctx, tx, &ids, q, now.UTC(), now.UTC(), limit); err != nil {
+		q := `SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? AND (claimed_until IS NULL OR claimed_until < ?)`
+		args := []any{now.UTC(), now.UTC()}
+		if userID != 0 {
+			q += ` AND user_id = ?`
+			args = append(args, userID)
+		}
+		q += ` ORDER BY next_attempt_at, id LIMIT ?` + lock
+		if err := sel(ctx, tx, &ids, q, append(args, limit)...); err != nil {
 			return err
 		}
 		if len(ids) == 0 {

@@ -53,31 +53,44 @@ func userNames(ctx context.Context, db *store.DB) func(string) string {
 }
 
 // runConsole chats in the terminal while the scheduler and the outbox run
-// behind it; pushes print into the chat. It ends at end of input.
+// behind it; pushes print into the chat. It ends at end of input. Without
+// the scheduler (console --user NAME) the terminal is that one person's
+// chat: their pushes — those queued before it started, during the chat and
+// due by its end — are delivered into it through the outbox like any
+// channel's, and everyone else's are left to the channels that reach them.
 func (m *Main) runConsole(ctx context.Context, db *store.DB, c *console.Console, withScheduler bool) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	c.Names = userNames(ctx, db)
-	done := make(chan struct{})
+	w := m.newWorker(db, c.Bot, []crm.Sender{c})
+	w.Fallback = consoleFallback(c)
 	if withScheduler {
 		s := m.newScheduler(db)
 		if err := s.Start(ctx); err != nil {
 			return err
 		}
-		w := m.newWorker(db, c.Bot, []crm.Sender{c})
-		w.Fallback = consoleFallback(c)
-		go func() { defer close(done); w.Run(ctx) }()
 		defer func() {
 			stopCtx, stop := context.WithTimeout(context.Background(), 10*time.Second)
 			defer stop()
 			s.Stop(stopCtx)
 		}()
 	} else {
-		close(done)
+		w.UserID = c.UserID
+		w.QuietFrom, w.QuietTo = 0, 0 // the person is at the terminal now
+		if _, err := w.Drain(ctx); err != nil {
+			return err
+		}
 	}
+	done := make(chan struct{})
+	go func() { defer close(done); w.Run(ctx) }()
 	err := c.Run(ctx)
 	cancel()
 	<-done
+	if !withScheduler {
+		if _, derr := w.Drain(context.WithoutCancel(ctx)); err == nil {
+			err = derr
+		}
+	}
 	return err
 }
 
