@@ -27,6 +27,32 @@ func runToday(ctx context.Context, r *Request, s *Services) error {
 	return s.offer(ctx, r, text, menu)
 }
 
+// quietCustomers words the quietest customers of a total (the workbench's
+// and the quiet-customers push's list) and gives each its own row of
+// buttons: log a visit, mark contacted, snooze.
+func quietCustomers(lang string, list []crm.Customer, total int, now time.Time) (string, []conversation.Choice) {
+	T := func(k string, a ...any) string { return conversation.T(lang, k, a...) }
+	var items []string
+	var menu []conversation.Choice
+	for _, c := range list {
+		since := c.CreatedAt
+		if c.LastActivityAt != nil {
+			since = *c.LastActivityAt
+		}
+		days := crm.DateOf(since.In(now.Location())).DaysUntil(crm.DateOf(now))
+		name := conversation.ShortName(c.Name)
+		items = append(items, T("today.stale_item", name, days))
+		id := strconv.FormatInt(c.ID, 10)
+		menu = append(menu, conversation.Choice{Label: T("btn.log_visit_for", name), Value: "/visit #" + id},
+			conversation.Choice{Label: T("btn.mark_contacted_for", name), Value: "/contacted #" + id},
+			conversation.Choice{Label: T("btn.snooze_for", name), Value: "/snooze #" + id})
+	}
+	if total > len(list) {
+		items = append(items, "…")
+	}
+	return conversation.List(lang, items), menu
+}
+
 // RenderWorkbench writes a workbench as one message and its action
 // buttons (each a command line). The scheduler's morning push uses it too.
 func RenderWorkbench(lang string, w crm.Workbench, now time.Time, staleDays int) (string, []conversation.Choice) {
@@ -57,20 +83,9 @@ func RenderWorkbench(lang string, w crm.Workbench, now time.Time, staleDays int)
 		lines = append(lines, T("today.deals", strings.Join(items, "，")))
 	}
 	if len(w.Stale) > 0 {
-		var items []string
-		for _, c := range w.Stale {
-			since := c.CreatedAt
-			if c.LastActivityAt != nil {
-				since = *c.LastActivityAt
-			}
-			days := crm.DateOf(since.In(now.Location())).DaysUntil(w.Date)
-			items = append(items, T("today.stale_item", name(c.ID), days))
-		}
-		lines = append(lines, T("today.stale", staleDays, len(w.Stale), strings.Join(items, "，")))
-		first := strconv.FormatInt(w.Stale[0].ID, 10)
-		menu = append(menu, conversation.Choice{Label: T("btn.log_visit_for", name(w.Stale[0].ID)), Value: "/visit #" + first},
-			conversation.Choice{Label: T("btn.mark_contacted"), Value: "/contacted #" + first},
-			conversation.Choice{Label: T("btn.snooze"), Value: "/snooze #" + first})
+		items, buttons := quietCustomers(lang, w.Stale, w.StaleTotal, now)
+		lines = append(lines, T("today.stale", staleDays, max(w.StaleTotal, len(w.Stale)), items))
+		menu = append(menu, buttons...)
 	}
 	if len(w.Appointments) > 0 {
 		var items []string

@@ -182,20 +182,12 @@ func renderPaymentDue(ctx context.Context, s *Services, p *pushRequest, pd crm.P
 }
 
 func renderStale(ctx context.Context, s *Services, p *pushRequest, _ crm.DayPush) (pushed, error) {
-	stale, err := s.Sales.StaleCustomers(ctx, p.Viewer, p.Now.AddDate(0, 0, -s.StaleDays), crm.WorkbenchStale)
+	stale, total, err := s.Sales.StaleCustomers(ctx, p.Viewer, p.Now.AddDate(0, 0, -s.StaleDays), crm.WorkbenchStale)
 	if err != nil || len(stale) == 0 {
 		return pushed{}, err
 	}
-	var items []string
-	for _, c := range stale {
-		since := c.CreatedAt
-		if c.LastActivityAt != nil {
-			since = *c.LastActivityAt
-		}
-		items = append(items, p.T("today.stale_item", conversation.ShortName(c.Name), crm.DateOf(since.In(p.Now.Location())).DaysUntil(crm.DateOf(p.Now))))
-	}
-	return pushed{Text: p.T("push.stale", s.StaleDays, strings.Join(items, "，")),
-		Menu: []conversation.Choice{{Label: p.T("btn.log_visit_for", conversation.ShortName(stale[0].Name)), Value: "/visit #" + strconv.FormatInt(stale[0].ID, 10)}}}, nil
+	items, menu := quietCustomers(p.Lang, stale, total, p.Now)
+	return pushed{Text: p.T("push.stale", total, s.StaleDays, items), Menu: menu}, nil
 }
 
 func renderReportDue(ctx context.Context, s *Services, p *pushRequest, rd crm.ReportDuePush) (pushed, error) {

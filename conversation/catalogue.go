@@ -325,7 +325,7 @@ var catalogue = map[string]entry{
 	"push.appointment":       {"⏰ 30分钟后有约：%s %s", "⏰ In 30 minutes: %s %s"},
 	"push.payment_today":     {"💰 今天到期：%s 应回款 %s。", "💰 Due today: %s owes %s."},
 	"push.payment_soon":      {"💰 %s 的回款 %s 将在 %d 天后（%s）到期。", "💰 %s's payment of %s is due in %d days (%s)."},
-	"push.stale":             {"⏰ 这些客户超过%d天没联系了：%s", "⏰ Not contacted for %d+ days: %s"},
+	"push.stale":             {"⏰ %d 家客户超过%d天没联系了：%s", "⏰ %d customers not contacted for %d+ days: %s"},
 	"digest.title":           {"%s · %s  新客户 %d · 跟进 %d · 阶段推进 %d · 回款 %s", "%s · %s  new customers %d · activities %d · stage moves %d · payments %s"},
 	"digest.reports":         {"日报：已交 %d/%d", "Daily reports: %d/%d filed"},
 	"digest.reports_missing": {"，未交：%s", "; missing: %s"},
@@ -563,9 +563,9 @@ var catalogue = map[string]entry{
 
 	"help.contacted":            {"标记已联系（工作台按钮）", "mark a customer contacted (workbench button)"},
 	"help.snooze":               {"推迟一天提醒（工作台按钮）", "snooze a quiet customer for a day (workbench button)"},
-	"btn.snooze":                {"推迟1天", "Snooze 1 day"},
 	"snooze.saved":              {"好的，「%s」明天再提醒你。", "OK, I'll bring up %s again tomorrow."},
-	"btn.mark_contacted":        {"已联系", "Contacted"},
+	"btn.mark_contacted_for":    {"已联系：%s", "Contacted: %s"},
+	"btn.snooze_for":            {"推迟1天：%s", "Snooze 1 day: %s"},
 	"activity.marked_contacted": {"已联系（从工作台标记）", "Contacted (marked from the workbench)"},
 	"contacted.saved":           {"✓ 已记下联系了「%s」。", "✓ Noted: you contacted %s."},
 
