@@ -78,7 +78,11 @@ func RenderWorkbench(lang string, w crm.Workbench, now time.Time, staleDays int)
 	if len(w.TopDeals) > 0 {
 		var items []string
 		for _, d := range w.TopDeals {
-			items = append(items, name(d.CustomerID)+" "+conversation.StageName(lang, d.Stage)+" "+strconv.Itoa(d.WinPct)+"% "+d.Amount.String())
+			item := name(d.CustomerID) + " " + conversation.StageName(lang, d.Stage) + " " + strconv.Itoa(d.WinPct) + "% " + d.Amount.String()
+			if d.Overdue(w.Date) {
+				item += conversation.Aside(lang, T("today.deal_overdue", conversation.FormatShortDate(lang, d.CloseDate)))
+			}
+			items = append(items, item)
 		}
 		lines = append(lines, T("today.deals", strings.Join(items, "，")))
 	}

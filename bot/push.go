@@ -159,9 +159,16 @@ func renderAppointment(ctx context.Context, s *Services, p *pushRequest, ap crm.
 		}
 	}
 	if len(extra) > 0 {
-		what += "（" + strings.Join(extra, "，") + "）"
+		what += conversation.Aside(p.Lang, conversation.List(p.Lang, extra))
 	}
-	return pushed{Text: p.T("push.appointment", a.At.In(p.Now.Location()).Format("15:04"), what),
+	// The time left as it is when the reminder goes out (the job runs
+	// every few minutes; a late push is not "in 30 minutes").
+	at := a.At.In(p.Now.Location()).Format("15:04")
+	text := p.T("push.appointment_now", at, what)
+	if mins := int(a.At.Sub(p.Now).Round(time.Minute) / time.Minute); mins > 1 {
+		text = p.T("push.appointment", mins, at, what)
+	}
+	return pushed{Text: text,
 		Menu: []conversation.Choice{{Label: p.T("btn.log_visit"), Value: "/visit #" + strconv.FormatInt(c.ID, 10)}}}, nil
 }
 

@@ -317,12 +317,15 @@ var catalogue = map[string]entry{
 	"today.next_actions": {"📌 今天的下一步：%s", "📌 Next steps due today: %s"},
 	"today.complaints":   {"❗ 待处理投诉 %d 件：%s", "❗ Open complaints: %d: %s"},
 	"today.days":         {"%d天", "%d days"},
+	"today.deal_overdue": {"已过期：%s", "overdue, %s"},
+	"deal.overdue":       {"已过期", "overdue"},
 	"today.no_report":    {"📝 今天的日报还没交。", "📝 Today's daily report isn't in yet."},
 
 	// Pushes
 	"push.good_morning":      {"早上好！", "Good morning! "},
 	"push.duplicate_claim":   {"⚠ 撞单提醒：%s 尝试添加「%s」，该客户归属 %s，%s 认领。（%s）", "⚠ Duplicate claim: %s tried to add \"%s\", which belongs to %s, claimed %s. (%s)"},
-	"push.appointment":       {"⏰ 30分钟后有约：%s %s", "⏰ In 30 minutes: %s %s"},
+	"push.appointment":       {"⏰ %d分钟后有约：%s %s", "⏰ In %d minutes: %s %s"},
+	"push.appointment_now":   {"⏰ 马上有约：%s %s", "⏰ Starting now: %s %s"},
 	"push.payment_today":     {"💰 今天到期：%s 应回款 %s。", "💰 Due today: %s owes %s."},
 	"push.payment_soon":      {"💰 %s 的回款 %s 将在 %d 天后（%s）到期。", "💰 %s's payment of %s is due in %d days (%s)."},
 	"push.stale":             {"⏰ %d 家客户超过%d天没联系了：%s", "⏰ %d customers not contacted for %d+ days: %s"},
