@@ -67,13 +67,13 @@ func RenderWorkbench(lang string, w crm.Workbench, now time.Time, staleDays int)
 				items = append(items, "…")
 				break
 			}
-			item := name(p.CustomerID) + " " + (p.Amount - p.Paid).String() + "（" + conversation.FormatShortDate(lang, p.DueDate) + "）"
+			when := conversation.FormatShortDate(lang, p.DueDate)
 			if p.DueDate < w.Date {
-				item = name(p.CustomerID) + " " + (p.Amount - p.Paid).String() + "（" + T("today.overdue", conversation.FormatShortDate(lang, p.DueDate)) + "）"
+				when = T("today.overdue", when)
 			}
-			items = append(items, item)
+			items = append(items, name(p.CustomerID)+" "+(p.Amount-p.Paid).String()+conversation.Aside(lang, when))
 		}
-		lines = append(lines, T("today.payments", len(w.PaymentsDue), w.DueTotal.String(), strings.Join(items, "，")))
+		lines = append(lines, T("today.payments", len(w.PaymentsDue), w.DueTotal.String(), conversation.List(lang, items)))
 	}
 	if len(w.TopDeals) > 0 {
 		var items []string
@@ -84,7 +84,7 @@ func RenderWorkbench(lang string, w crm.Workbench, now time.Time, staleDays int)
 			}
 			items = append(items, item)
 		}
-		lines = append(lines, T("today.deals", strings.Join(items, "，")))
+		lines = append(lines, T("today.deals", conversation.List(lang, items)))
 	}
 	if len(w.Stale) > 0 {
 		items, buttons := quietCustomers(lang, w.Stale, w.StaleTotal, now)
@@ -102,18 +102,18 @@ func RenderWorkbench(lang string, w crm.Workbench, now time.Time, staleDays int)
 				}
 			}
 			if len(extra) > 0 {
-				item += "（" + strings.Join(extra, "，") + "）"
+				item += conversation.Aside(lang, conversation.List(lang, extra))
 			}
 			items = append(items, item)
 		}
-		lines = append(lines, T("today.appointments", strings.Join(items, "；")))
+		lines = append(lines, T("today.appointments", conversation.Semi(lang, items)))
 	}
 	if len(w.NextActions) > 0 {
 		var items []string
 		for _, a := range w.NextActions {
 			items = append(items, name(a.CustomerID)+" "+conversation.Short(a.NextAction, 20))
 		}
-		lines = append(lines, T("today.next_actions", strings.Join(items, "；")))
+		lines = append(lines, T("today.next_actions", conversation.Semi(lang, items)))
 	}
 	if len(w.Complaints) > 0 {
 		var items []string
@@ -123,9 +123,9 @@ func RenderWorkbench(lang string, w crm.Workbench, now time.Time, staleDays int)
 				break
 			}
 			days := crm.DateOf(k.CreatedAt.In(now.Location())).DaysUntil(w.Date)
-			items = append(items, name(k.CustomerID)+"（"+conversation.Short(k.Content, 12)+"，"+T("today.days", days)+"）")
+			items = append(items, name(k.CustomerID)+conversation.Aside(lang, conversation.List(lang, []string{conversation.Short(k.Content, 12), T("today.days", days)})))
 		}
-		lines = append(lines, T("today.complaints", len(w.Complaints), strings.Join(items, "，")))
+		lines = append(lines, T("today.complaints", len(w.Complaints), conversation.List(lang, items)))
 		menu = append(menu, conversation.Choice{Label: T("btn.complaint_close"), Value: "/complaint close"})
 	}
 	if !w.ReportFiled {
