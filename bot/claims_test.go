@@ -38,16 +38,7 @@ func (c *chat) claimAlerts() map[string]int {
 // render renders a queued push for a person in their chat.
 func (c *chat) render(it crm.OutboxItem, who string) string {
 	c.t.Helper()
-	to := crm.Identity{Channel: "telegram", ChatID: who, ExternalID: who, UserID: c.users[who].ID}
-	ms, err := c.bot.RenderPush(context.Background(), it, to)
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	var texts []string
-	for _, m := range ms {
-		texts = append(texts, m.Text)
-	}
-	return strings.Join(texts, "\n")
+	return c.renderFor(who, it)
 }
 
 // team adds a department 华东销售部 with its manager and reps.

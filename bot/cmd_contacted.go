@@ -28,6 +28,8 @@ func runContacted(ctx context.Context, r *Request, s *Services) error {
 	if err != nil {
 		return err
 	}
-	r.Say(crm.Message{Text: r.T("contacted.saved", c.Name), Edit: r.Button != ""})
+	// Not an edit: the workbench it was pressed on keeps the other
+	// customers' buttons.
+	r.Sayf("contacted.saved", c.Name)
 	return nil
 }

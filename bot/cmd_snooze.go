@@ -29,6 +29,8 @@ func runSnooze(ctx context.Context, r *Request, s *Services) error {
 	if err != nil {
 		return err
 	}
-	r.Say(crm.Message{Text: r.T("snooze.saved", c.Name), Edit: r.Button != ""})
+	// Not an edit: the workbench it was pressed on keeps the other
+	// customers' buttons.
+	r.Sayf("snooze.saved", c.Name)
 	return nil
 }

@@ -34,6 +34,32 @@ func runToday(ctx context.Context, r *Request, s *Services) error {
 	return s.offer(ctx, r, text, menu)
 }
 
+// quietCustomers words the quietest customers of a total (the workbench's
+// and the quiet-customers push's list) and gives each its own row of
+// buttons: log a visit, mark contacted, snooze.
+func quietCustomers(lang string, list []crm.Customer, total int, now time.Time) (string, []conversation.Choice) {
+	T := func(k string, a ...any) string { return conversation.T(lang, k, a...) }
+	var items []string
+	var menu []conversation.Choice
+	for _, c := range list {
+		since := c.CreatedAt
+		if c.LastActivityAt != nil {
+			since = *c.LastActivityAt
+		}
+		days := crm.DateOf(since.In(now.Location())).DaysUntil(crm.DateOf(now))
+		name := conversation.ShortName(c.Name)
+		items = append(items, T("today.stale_item", name, days))
+		id := strconv.FormatInt(c.ID, 10)
+		menu = append(menu, conversation.Choice{Label: T("btn.log_visit_for", name), Value: "/visit #" + id},
+			conversation.Choice{Label: T("btn.mark_contacted_for", name), Value: "/contacted #" + id},
+			conversation.Choice{Label: T("btn.snooze_for", name), Value: "/snooze #" + id})
+	}
+	if total > len(list) {
+		items = append(items, "…")
+	}
+	return conversation.List(lang, items), menu
+}
+
 // RenderWorkbench writes a workbench as one message and its action
 // buttons (each a command line). The scheduler's morning push uses it too.
 func RenderWorkbench(lang string, w crm.Workbench, now time.Time, staleDays int) (string, []conversation.Choice) {
@@ -48,36 +74,29 @@ func RenderWorkbench(lang string, w crm.Workbench, now time.Time, staleDays int)
 				items = append(items, "…")
 				break
 			}
-			item := name(p.CustomerID) + " " + (p.Amount - p.Paid).String() + "（" + conversation.FormatShortDate(lang, p.DueDate) + "）"
+			when := conversation.FormatShortDate(lang, p.DueDate)
 			if p.DueDate < w.Date {
-				item = name(p.CustomerID) + " " + (p.Amount - p.Paid).String() + "（" + T("today.overdue", conversation.FormatShortDate(lang, p.DueDate)) + "）"
+				when = T("today.overdue", when)
 			}
-			items = append(items, item)
+			items = append(items, name(p.CustomerID)+" "+(p.Amount-p.Paid).String()+conversation.Aside(lang, when))
 		}
-		lines = append(lines, T("today.payments", len(w.PaymentsDue), w.DueTotal.String(), strings.Join(items, "，")))
+		lines = append(lines, T("today.payments", len(w.PaymentsDue), w.DueTotal.String(), conversation.List(lang, items)))
 	}
 	if len(w.TopDeals) > 0 {
 		var items []string
 		for _, d := range w.TopDeals {
-			items = append(items, name(d.CustomerID)+" "+conversation.StageName(lang, d.Stage)+" "+strconv.Itoa(d.WinPct)+"% "+d.Amount.String())
+			item := name(d.CustomerID) + " " + conversation.StageName(lang, d.Stage) + " " + strconv.Itoa(d.WinPct) + "% " + d.Amount.String()
+			if d.Overdue(w.Date) {
+				item += conversation.Aside(lang, T("today.deal_overdue", conversation.FormatShortDate(lang, d.CloseDate)))
+			}
+			items = append(items, item)
 		}
-		lines = append(lines, T("today.deals", strings.Join(items, "，")))
+		lines = append(lines, T("today.deals", conversation.List(lang, items)))
 	}
 	if len(w.Stale) > 0 {
-		var items []string
-		for _, c := range w.Stale {
-			since := c.CreatedAt
-			if c.LastActivityAt != nil {
-				since = *c.LastActivityAt
-			}
-			days := crm.DateOf(since.In(now.Location())).DaysUntil(w.Date)
-			items = append(items, T("today.stale_item", name(c.ID), days))
-		}
-		lines = append(lines, T("today.stale", staleDays, len(w.Stale), strings.Join(items, "，")))
-		first := strconv.FormatInt(w.Stale[0].ID, 10)
-		menu = append(menu, conversation.Choice{Label: T("btn.log_visit_for", name(w.Stale[0].ID)), Value: "/visit #" + first},
-			conversation.Choice{Label: T("btn.mark_contacted"), Value: "/contacted #" + first},
-			conversation.Choice{Label: T("btn.snooze"), Value: "/snooze #" + first})
+		items, buttons := quietCustomers(lang, w.Stale, w.StaleTotal, now)
+		lines = append(lines, T("today.stale", staleDays, max(w.StaleTotal, len(w.Stale)), items))
+		menu = append(menu, buttons...)
 	}
 	if len(w.Appointments) > 0 {
 		var items []string
@@ -90,18 +109,18 @@ func RenderWorkbench(lang string, w crm.Workbench, now time.Time, staleDays int)
 				}
 			}
 			if len(extra) > 0 {
-				item += "（" + strings.Join(extra, "，") + "）"
+				item += conversation.Aside(lang, conversation.List(lang, extra))
 			}
 			items = append(items, item)
 		}
-		lines = append(lines, T("today.appointments", strings.Join(items, "；")))
+		lines = append(lines, T("today.appointments", conversation.Semi(lang, items)))
 	}
 	if len(w.NextActions) > 0 {
 		var items []string
 		for _, a := range w.NextActions {
 			items = append(items, name(a.CustomerID)+" "+conversation.Short(a.NextAction, 20))
 		}
-		lines = append(lines, T("today.next_actions", strings.Join(items, "；")))
+		lines = append(lines, T("today.next_actions", conversation.Semi(lang, items)))
 	}
 	if len(w.Complaints) > 0 {
 		var items []string
@@ -111,9 +130,9 @@ func RenderWorkbench(lang string, w crm.Workbench, now time.Time, staleDays int)
 				break
 			}
 			days := crm.DateOf(k.CreatedAt.In(now.Location())).DaysUntil(w.Date)
-			items = append(items, name(k.CustomerID)+"（"+conversation.Short(k.Content, 12)+"，"+T("today.days", days)+"）")
+			items = append(items, name(k.CustomerID)+conversation.Aside(lang, conversation.List(lang, []string{conversation.Short(k.Content, 12), T("today.days", days)})))
 		}
-		lines = append(lines, T("today.complaints", len(w.Complaints), strings.Join(items, "，")))
+		lines = append(lines, T("today.complaints", len(w.Complaints), conversation.List(lang, items)))
 		menu = append(menu, conversation.Choice{Label: T("btn.complaint_close"), Value: "/complaint close"})
 	}
 	if !w.ReportFiled {

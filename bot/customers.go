@@ -63,6 +63,9 @@ func customerCard(r *Request, f sales.File) string {
 					key = "stage.close_by_won"
 				}
 				line += " · " + r.T(key, conversation.FormatShortDate(r.Lang, d.CloseDate))
+				if d.Overdue(crm.DateOf(r.Now)) {
+					line += conversation.Aside(r.Lang, r.T("deal.overdue"))
+				}
 			}
 			if d.Note != "" {
 				line += "\n  " + r.T("card.deal_note", conversation.Short(d.Note, 60))

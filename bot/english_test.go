@@ -2,9 +2,11 @@ package bot_test
 
 import (
 	"context"
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/salesbot-crm/salesbot/crm"
 	"github.com/salesbot-crm/salesbot/store"
@@ -115,5 +117,36 @@ func TestChatEnglishIsEnglish(t *testing.T) {
 		say("Grace", "/team")
 		say("Grace", "/report team")
 		say("Grace", "/target")
+
+		// Alice's workbench, now and as the morning push: a payment due
+		// this month, likely deals (one past its close date), an
+		// appointment with place and purpose, an open complaint, a next
+		// step; then, a fortnight on, quiet customers and their push.
+		alice := c.users["Alice"]
+		acme, _ := db.FindCustomers(ctx, crm.Scope{All: true}, "acme", 1, 0)
+		globex, _ := db.FindCustomers(ctx, crm.Scope{All: true}, "globex", 1, 0)
+		if len(acme) != 1 || len(globex) != 1 {
+			t.Fatalf("customers: %v %v", acme, globex)
+		}
+		db.AddPaymentPlan(ctx, alice.ID, crm.PaymentPlan{CustomerID: acme[0].ID, Amount: crm.Yuan(20000), DueDate: "2026-11-20"})
+		db.AddPaymentPlan(ctx, alice.ID, crm.PaymentPlan{CustomerID: globex[0].ID, Amount: crm.Yuan(5000), DueDate: "2026-11-30"})
+		db.SaveDeal(ctx, alice.ID, crm.Deal{CustomerID: globex[0].ID, OwnerID: alice.ID, Stage: crm.StageNeeds, WinPct: 30, Amount: crm.Yuan(80000), CloseDate: "2026-11-10"})
+		appt, _ := db.AddAppointment(ctx, alice.ID, crm.Appointment{CustomerID: acme[0].ID, UserID: alice.ID, At: c.now.Add(20 * time.Minute), Place: "their office", Purpose: "demo"})
+		db.AddComplaint(ctx, alice.ID, crm.Complaint{CustomerID: globex[0].ID, UserID: alice.ID, Content: "invoice wrong", Status: crm.ComplaintOpen})
+		db.AddActivity(ctx, alice.ID, crm.Activity{CustomerID: globex[0].ID, UserID: alice.ID, Kind: crm.ActCall, Content: "call", NextAction: "send contract", NextDate: crm.DateOf(c.now), At: c.now.Add(-24 * time.Hour)})
+		push := func(kind, payload string) string {
+			t.Helper()
+			got := c.renderFor("Alice", crm.OutboxItem{Kind: kind, UserID: alice.ID, Payload: payload})
+			check("Alice", kind+" push", got)
+			return got
+		}
+		got := say("Alice", "/today")
+		expect(t, got, "Payments due", "overdue", "Most likely to close", "Needs analysis 30% ¥80,000 (overdue, 10 Nov)", "Today: ", "(their office, demo)", "Open complaints", "Next steps due today")
+		expect(t, push(crm.PushWorkbench, `{"date":"2026-11-29"}`), "Most likely to close")
+		expect(t, push(crm.PushAppointment, fmt.Sprintf(`{"appointment_id":%d}`, appt.ID)), "In 20 minutes", "(their office, demo)")
+		c.now = c.now.AddDate(0, 0, 15)
+		expect(t, say("Alice", "/today"), "Not contacted for 14+ days (2)")
+		expect(t, push(crm.PushStale, `{"date":"2026-12-14"}`), "2 customers not contacted")
+		expect(t, push(crm.PushWorkbench, `{"date":"2026-12-14"}`), "Not contacted for 14+ days (2)")
 	})
 }

@@ -159,9 +159,16 @@ func renderAppointment(ctx context.Context, s *Services, p *pushRequest, ap crm.
 		}
 	}
 	if len(extra) > 0 {
-		what += "（" + strings.Join(extra, "，") + "）"
+		what += conversation.Aside(p.Lang, conversation.List(p.Lang, extra))
 	}
-	return pushed{Text: p.T("push.appointment", a.At.In(p.Now.Location()).Format("15:04"), what),
+	// The time left as it is when the reminder goes out (the job runs
+	// every few minutes; a late push is not "in 30 minutes").
+	at := a.At.In(p.Now.Location()).Format("15:04")
+	text := p.T("push.appointment_now", at, what)
+	if mins := int(a.At.Sub(p.Now).Round(time.Minute) / time.Minute); mins > 1 {
+		text = p.T("push.appointment", mins, at, what)
+	}
+	return pushed{Text: text,
 		Menu: []conversation.Choice{{Label: p.T("btn.log_visit"), Value: "/visit #" + strconv.FormatInt(c.ID, 10)}}}, nil
 }
 
@@ -182,20 +189,12 @@ func renderPaymentDue(ctx context.Context, s *Services, p *pushRequest, pd crm.P
 }
 
 func renderStale(ctx context.Context, s *Services, p *pushRequest, _ crm.DayPush) (pushed, error) {
-	stale, err := s.Sales.StaleCustomers(ctx, p.Viewer, p.Now.AddDate(0, 0, -s.StaleDays), crm.WorkbenchStale)
+	stale, total, err := s.Sales.StaleCustomers(ctx, p.Viewer, p.Now.AddDate(0, 0, -s.StaleDays), crm.WorkbenchStale)
 	if err != nil || len(stale) == 0 {
 		return pushed{}, err
 	}
-	var items []string
-	for _, c := range stale {
-		since := c.CreatedAt
-		if c.LastActivityAt != nil {
-			since = *c.LastActivityAt
-		}
-		items = append(items, p.T("today.stale_item", conversation.ShortName(c.Name), crm.DateOf(since.In(p.Now.Location())).DaysUntil(crm.DateOf(p.Now))))
-	}
-	return pushed{Text: p.T("push.stale", s.StaleDays, strings.Join(items, "，")),
-		Menu: []conversation.Choice{{Label: p.T("btn.log_visit_for", conversation.ShortName(stale[0].Name)), Value: "/visit #" + strconv.FormatInt(stale[0].ID, 10)}}}, nil
+	items, menu := quietCustomers(p.Lang, stale, total, p.Now)
+	return pushed{Text: p.T("push.stale", total, s.StaleDays, items), Menu: menu}, nil
 }
 
 func renderReportDue(ctx context.Context, s *Services, p *pushRequest, rd crm.ReportDuePush) (pushed, error) {

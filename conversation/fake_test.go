@@ -32,6 +32,10 @@ type fakeCRM struct {
 	similar map[string][]int64
 	// actual is each rep's last-period figure for a split by share.
 	actual map[int64]int64
+	// deptActual is each department's.
+	deptActual map[int64]int64
+	// mismatches is what TargetMismatches answers.
+	mismatches []sales.TargetSum
 	// fail makes a method return an error (once).
 	fail map[string]error
 	// places are the customers' known locations (set by a first check-in).
@@ -538,17 +542,30 @@ func (f *fakeCRM) Deals(_ context.Context, actor crm.Viewer, customerID int64) (
 	return out, nil
 }
 
-func (f *fakeCRM) DepartmentReps(_ context.Context, dept int64) ([]crm.User, error) {
-	if err := f.call("DepartmentReps"); err != nil {
+func (f *fakeCRM) TargetChildren(_ context.Context, actor crm.Viewer, kind crm.UnitKind, id int64) ([]sales.TargetUnit, error) {
+	if err := f.call("TargetChildren"); err != nil {
 		return nil, err
 	}
-	var out []crm.User
+	var out []sales.TargetUnit
+	for _, d := range f.depts {
+		if d.ParentID == id && d.ID != id && kind != crm.UnitUser {
+			out = append(out, sales.TargetUnit{Kind: crm.UnitDepartment, ID: d.ID, Name: d.Name})
+		}
+	}
 	for _, u := range f.users {
-		if u.Active && u.Role == crm.RoleRep && u.DeptID == dept {
-			out = append(out, u)
+		if u.Active && u.Role == crm.RoleRep && u.DeptID == id && kind != crm.UnitUser {
+			out = append(out, sales.RepUnit(u))
 		}
 	}
 	return out, nil
+}
+
+// TargetMismatches answers what the case set up (sales tests the rule).
+func (f *fakeCRM) TargetMismatches(_ context.Context, actor crm.Viewer, t crm.Target) ([]sales.TargetSum, error) {
+	if err := f.call("TargetMismatches"); err != nil {
+		return nil, err
+	}
+	return f.mismatches, nil
 }
 
 func (f *fakeCRM) PickCustomer(_ context.Context, actor crm.Viewer, text string, reach sales.Reach, limit int) ([]crm.Customer, bool, error) {
@@ -734,14 +751,17 @@ func (f *fakeCRM) RecentCustomers(_ context.Context, actor crm.Viewer, limit int
 	return out, nil
 }
 
-func (f *fakeCRM) RepActual(_ context.Context, actor crm.Viewer, m crm.Metric, repID int64, from, to time.Time) (int64, error) {
-	if err := f.call("RepActual"); err != nil {
+func (f *fakeCRM) UnitActual(_ context.Context, actor crm.Viewer, m crm.Metric, kind crm.UnitKind, id int64, from, to time.Time) (int64, error) {
+	if err := f.call("UnitActual"); err != nil {
 		return 0, err
 	}
-	if _, err := f.managed(actor, repID); err != nil {
+	if kind == crm.UnitDepartment {
+		return f.deptActual[id], nil
+	}
+	if _, err := f.managed(actor, id); err != nil {
 		return 0, err
 	}
-	return f.actual[repID], nil
+	return f.actual[id], nil
 }
 
 func (f *fakeCRM) SaveDeal(_ context.Context, actor crm.Viewer, d crm.Deal) (crm.Deal, error) {

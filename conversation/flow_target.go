@@ -2,6 +2,7 @@ package conversation
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -9,12 +10,15 @@ import (
 
 	"github.com/salesbot-crm/salesbot/crm"
 	"github.com/salesbot-crm/salesbot/crm/typed"
+	"github.com/salesbot-crm/salesbot/sales"
 )
 
 // The target flow: a manager or admin sets a target for a unit they manage
 // (the company, a department of their subtree, a rep in it), a metric and
-// a current or coming period; a department's target can then be split
-// across its reps, evenly or by their share of the last period.
+// a current or coming period; a department's (or the company's) target can
+// then be split across its direct children — sub-departments and its own
+// reps — evenly or by their share of the last period, and the proposal
+// adjusted before it is saved.
 
 // MaxTargetYuan bounds a money target: more than this is a typo.
 const MaxTargetYuan = 100_000_000_000 // ¥1000亿
@@ -68,8 +72,16 @@ func targetFlow() *Flow {
 					{env.T("btn.split_even"), "even"}, {env.T("btn.split_share"), "share"}, {env.T("btn.split_none"), "none"}}, Columns: 3}, nil
 			}, Parse: targetSplitParse},
 			{Name: "split_confirm", Prompt: func(_ context.Context, env *Env, f Form) (Prompt, error) {
-				return Prompt{Text: env.T("target.split_card", f.Get("split_text")), Choices: []Choice{{env.T("btn.save"), valSave}, {env.T("btn.cancel"), valCancel}}, Columns: 2}, nil
+				return Prompt{Text: env.T("target.split_card", f.Get("split_text")), Choices: []Choice{
+					{env.T("btn.save"), valSave}, {env.T("btn.split_adjust"), valEdit}, {env.T("btn.cancel"), valCancel}}, Columns: 3}, nil
 			}, Parse: targetSplitSave},
+			{Name: "split_adjust", Prompt: func(_ context.Context, env *Env, f Form) (Prompt, error) {
+				ex := ""
+				if plan := splitPlan(f); len(plan) > 0 {
+					ex = plan[0].Name
+				}
+				return Prompt{Text: env.T("target.adjust_ask", ex)}, nil
+			}, Parse: targetSplitAdjust},
 			editStep(func(env *Env) []Choice {
 				return []Choice{{env.T("field.unit"), "unit"}, {env.T("field.metric"), "metric"}, {env.T("field.period"), "period"}, {env.T("field.value"), "value"}}
 			}),
@@ -183,8 +195,9 @@ func targetUnit(f Form) (crm.UnitKind, int64) {
 }
 
 // targetSave sets the target, then (not one use case: see the package
-// doc) says when the department's reps' targets do not add up to it, and
-// offers a department's split.
+// doc) says where targets and the targets of the units under them do not
+// add up, and offers to split a department's (or the company's) target
+// across its direct children.
 func targetSave(ctx context.Context, env *Env, f Form, in Input) (Result, error) {
 	if res, save, err := cardAnswer(env, in, "edit"); !save {
 		return res, err
@@ -195,64 +208,75 @@ func targetSave(ctx context.Context, env *Env, f Form, in Input) (Result, error)
 		return Result{}, err
 	}
 	say := []crm.Message{{Text: env.T("target.saved", targetCard(env, f)), Edit: in.Choice != nil}}
-	if w := targetSumWarning(ctx, env, t); w != "" {
+	if w := targetSumWarnings(ctx, env, t); w != "" {
 		say = append(say, crm.Message{Text: w})
 	}
-	if unit == crm.UnitDepartment {
-		if reps, _ := deptReps(ctx, env, id); len(reps) > 0 {
+	if unit != crm.UnitUser {
+		if kids, _ := env.Sales.TargetChildren(ctx, env.Viewer, unit, id); len(kids) > 0 {
 			return Result{Next: "split", Say: say, Saved: true}, nil
 		}
 	}
 	return Result{Done: true, Say: say}, nil
 }
 
-// deptReps lists the active reps of a department (not its sub-departments:
-// those have targets of their own).
-func deptReps(ctx context.Context, env *Env, dept int64) ([]crm.User, error) {
-	return env.Sales.DepartmentReps(ctx, dept)
-}
-
-// targetSumWarning says when a department's reps' targets do not add up to
-// the department's target for the same metric and period.
-func targetSumWarning(ctx context.Context, env *Env, t crm.Target) string {
-	dept := t.UnitID
-	if t.Unit == crm.UnitUser {
-		u, err := env.Sales.User(ctx, t.UnitID)
-		if err != nil || u.DeptID == 0 {
-			return ""
-		}
-		dept = u.DeptID
-	} else if t.Unit != crm.UnitDepartment {
-		return ""
-	}
-	all, err := env.Sales.Targets(ctx, t.Period, t.PeriodStart)
+// targetSumWarnings says where a target and its unit's direct children's
+// targets disagree (sales.TargetMismatches), one line each.
+func targetSumWarnings(ctx context.Context, env *Env, t crm.Target) string {
+	sums, err := env.Sales.TargetMismatches(ctx, env.Viewer, t)
 	if err != nil {
 		return ""
 	}
-	reps, err := deptReps(ctx, env, dept)
-	if err != nil || len(reps) == 0 {
-		return ""
-	}
-	var parent, sum int64
-	hasParent, children := false, 0
-	for _, x := range all {
-		if x.Metric != t.Metric {
-			continue
+	var lines []string
+	for _, sm := range sums {
+		var parts []string
+		for _, p := range sm.Parts {
+			parts = append(parts, targetUnitName(env, p.Unit)+" "+targetValueText(sm.Metric, p.Value))
 		}
-		if x.Unit == crm.UnitDepartment && x.UnitID == dept {
-			parent, hasParent = x.Value, true
-		}
-		for _, r := range reps {
-			if x.Unit == crm.UnitUser && x.UnitID == r.ID {
-				sum += x.Value
-				children++
-			}
-		}
+		lines = append(lines, env.T("target.sum_warning", targetUnitName(env, sm.Unit), targetValueText(sm.Metric, sm.Sum),
+			Enum(env.Lang, parts), targetValueText(sm.Metric, sm.Target)))
 	}
-	if !hasParent || children == 0 || sum == parent {
-		return ""
+	return strings.Join(lines, "\n")
+}
+
+// targetUnitName names a unit: the company in the reader's language.
+func targetUnitName(env *Env, u sales.TargetUnit) string {
+	if u.Kind == crm.UnitCompany {
+		return env.T("target.company")
 	}
-	return env.T("target.sum_warning", targetValueText(t.Metric, sum), targetValueText(t.Metric, parent))
+	return u.Name
+}
+
+// splitPart is one child's share of a split: the plan kept in the form.
+type splitPart struct {
+	Kind  crm.UnitKind `json:"kind"`
+	ID    int64        `json:"id"`
+	Name  string       `json:"name"`
+	Value int64        `json:"value"`
+}
+
+func splitPlan(f Form) []splitPart {
+	var plan []splitPart
+	_ = json.Unmarshal([]byte(f.Get("split_plan")), &plan)
+	return plan
+}
+
+// splitFields keeps a plan and its card's text in the form.
+func splitFields(env *Env, f Form, plan []splitPart, note string) Fields {
+	m := crm.Metric(f.Get("metric"))
+	var lines []string
+	if note != "" {
+		lines = append(lines, note)
+	}
+	var sum int64
+	for _, p := range plan {
+		lines = append(lines, fmt.Sprintf("· %s %s", p.Name, targetValueText(m, p.Value)))
+		sum += p.Value
+	}
+	if total := f.Int("value"); sum != total {
+		lines = append(lines, env.T("target.split_off", targetValueText(m, sum), targetValueText(m, total)))
+	}
+	b, _ := json.Marshal(plan)
+	return Fields{"split_text": strings.Join(lines, "\n"), "split_plan": string(b), "split_note": note}
 }
 
 func targetSplitParse(ctx context.Context, env *Env, f Form, in Input) (Result, error) {
@@ -262,15 +286,15 @@ func targetSplitParse(ctx context.Context, env *Env, f Form, in Input) (Result, 
 	if in.Choice.Value == "none" {
 		return Result{Done: true, Say: []crm.Message{{Text: env.T("target.no_split")}}}, nil
 	}
-	_, dept := targetUnit(f)
-	reps, err := deptReps(ctx, env, dept)
+	unit, id := targetUnit(f)
+	kids, err := env.Sales.TargetChildren(ctx, env.Viewer, unit, id)
 	if err != nil {
 		return Result{}, err
 	}
 	m := crm.Metric(f.Get("metric"))
 	total := f.Int("value")
 	note := ""
-	weights := make([]int64, len(reps))
+	weights := make([]int64, len(kids))
 	for i := range weights {
 		weights[i] = 1
 	}
@@ -280,8 +304,8 @@ func targetSplitParse(ctx context.Context, env *Env, f Form, in Input) (Result, 
 		start := crm.Date(f.Get("start")).Time(env.Now.Location())
 		prevStart, _ := crm.PeriodRange(kind, start.AddDate(0, 0, -1))
 		var sum int64
-		for i, r := range reps {
-			v, err := env.Sales.RepActual(ctx, env.Viewer, m, r.ID, prevStart.Time(env.Now.Location()), start)
+		for i, k := range kids {
+			v, err := env.Sales.UnitActual(ctx, env.Viewer, m, k.Kind, k.ID, prevStart.Time(env.Now.Location()), start)
 			if err != nil {
 				return Result{}, err
 			}
@@ -296,38 +320,77 @@ func targetSplitParse(ctx context.Context, env *Env, f Form, in Input) (Result, 
 		}
 	}
 	parts := crm.SplitByWeights(total, weights)
-	var lines, plan []string
-	for i, r := range reps {
-		lines = append(lines, fmt.Sprintf("· %s %s", r.Name, targetValueText(m, parts[i])))
-		plan = append(plan, fmt.Sprintf("%d=%d", r.ID, parts[i]))
+	plan := make([]splitPart, len(kids))
+	for i, k := range kids {
+		plan[i] = splitPart{Kind: k.Kind, ID: k.ID, Name: k.Name, Value: parts[i]}
 	}
-	text := strings.Join(lines, "\n")
-	if note != "" {
-		text = note + "\n" + text
-	}
-	return Result{Next: "split_confirm", Set: Fields{"split_text": text, "split_plan": strings.Join(plan, ",")}}, nil
+	return Result{Next: "split_confirm", Set: splitFields(env, f, plan, note)}, nil
 }
 
-// targetSplitSave sets each rep's target: one use case a rep (sales has no
-// "set these targets together", so a failure half way leaves the first
-// ones set).
-func targetSplitSave(ctx context.Context, env *Env, f Form, in Input) (Result, error) {
-	if confirmAnswer(in) != valSave {
-		if confirmAnswer(in) == valCancel || in.Choice != nil {
-			return Result{Done: true, Say: []crm.Message{{Text: env.T("target.no_split")}}}, nil
+// targetSplitAdjust changes parts of the proposed split: "李娜 50万",
+// several at once separated by commas, semicolons or lines.
+func targetSplitAdjust(_ context.Context, env *Env, f Form, in Input) (Result, error) {
+	plan := splitPlan(f)
+	m := crm.Metric(f.Get("metric"))
+	hint := func() error {
+		ex := ""
+		if len(plan) > 0 {
+			ex = plan[0].Name
 		}
-		return Result{}, crm.Errorf(crm.CodeInvalid, "input.pick_button")
+		return crm.Errorf(crm.CodeInvalid, "target.adjust_invalid", ex)
 	}
-	base := crm.Target{Metric: crm.Metric(f.Get("metric")), Period: crm.PeriodKind(f.Get("period")), PeriodStart: crm.Date(f.Get("start")), Unit: crm.UnitUser}
-	for _, item := range strings.Split(f.Get("split_plan"), ",") {
-		idS, vS, _ := strings.Cut(item, "=")
-		id, _ := strconv.ParseInt(idS, 10, 64)
-		v, _ := strconv.ParseInt(vS, 10, 64)
+	items := strings.FieldsFunc(in.Text, func(r rune) bool { return strings.ContainsRune("\n,，;；、", r) })
+	if len(items) == 0 {
+		return Result{}, hint()
+	}
+	for _, item := range items {
+		item = strings.TrimSpace(item)
+		best := -1
+		for i, p := range plan { // the longest name the item starts with
+			if strings.HasPrefix(item, p.Name) && (best < 0 || len(p.Name) > len(plan[best].Name)) {
+				best = i
+			}
+		}
+		if best < 0 {
+			return Result{}, hint()
+		}
+		rest := strings.TrimLeft(strings.TrimSpace(strings.TrimPrefix(item, plan[best].Name)), ":：=")
+		v, err := parseTargetValue(m, strings.TrimSpace(rest))
+		if err != nil {
+			return Result{}, err
+		}
+		plan[best].Value = v
+	}
+	return Result{Next: "split_confirm", Set: splitFields(env, f, plan, f.Get("split_note"))}, nil
+}
+
+// targetSplitSave sets each child's target: one use case a unit (sales
+// has no "set these targets together", so a failure half way leaves the
+// first ones set). Typed parts ("李娜 50万") adjust the plan first.
+func targetSplitSave(ctx context.Context, env *Env, f Form, in Input) (Result, error) {
+	switch a := confirmAnswer(in); {
+	case a == valEdit:
+		return Result{Next: "split_adjust"}, nil
+	case a == valCancel || (a != valSave && in.Choice != nil):
+		return Result{Done: true, Say: []crm.Message{{Text: env.T("target.no_split")}}}, nil
+	case a != valSave:
+		if in.Text == "" {
+			return Result{}, crm.Errorf(crm.CodeInvalid, "input.pick_button")
+		}
+		return targetSplitAdjust(ctx, env, f, in)
+	}
+	base := crm.Target{Metric: crm.Metric(f.Get("metric")), Period: crm.PeriodKind(f.Get("period")), PeriodStart: crm.Date(f.Get("start"))}
+	for _, p := range splitPlan(f) {
 		t := base
-		t.UnitID, t.Value = id, v
+		t.Unit, t.UnitID, t.Value = p.Kind, p.ID, p.Value
 		if _, err := env.Sales.SetTarget(ctx, env.Viewer, t); err != nil {
 			return Result{}, err
 		}
 	}
-	return Result{Done: true, Say: []crm.Message{{Text: env.T("target.split_saved"), Edit: in.Choice != nil}}}, nil
+	say := []crm.Message{{Text: env.T("target.split_saved"), Edit: in.Choice != nil}}
+	unit, id := targetUnit(f)
+	if w := targetSumWarnings(ctx, env, crm.Target{Metric: base.Metric, Period: base.Period, PeriodStart: base.PeriodStart, Unit: unit, UnitID: id}); w != "" {
+		say = append(say, crm.Message{Text: w})
+	}
+	return Result{Done: true, Say: say}, nil
 }

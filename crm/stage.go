@@ -33,6 +33,12 @@ func (s Stage) Index() int {
 // Closed reports whether a deal in s is finished (won or lost).
 func (s Stage) Closed() bool { return s == StageContract || s == StageLost }
 
+// Overdue reports whether an open deal's expected close date is before
+// today: it should have closed by now.
+func (d Deal) Overdue(today Date) bool {
+	return !d.Stage.Closed() && d.CloseDate != "" && d.CloseDate < today
+}
+
 // DefaultWinPct is the win probability a stage suggests when the rep gives none.
 func (s Stage) DefaultWinPct() int {
 	switch s {

@@ -134,6 +134,8 @@ type CustomerStore interface {
 	// StaleCustomers lists customers in scope with no activity since before
 	// (customers never contacted count from their creation), oldest first.
 	StaleCustomers(ctx context.Context, s Scope, before time.Time, limit int) ([]Customer, error)
+	// CountStaleCustomers counts what StaleCustomers lists, without a limit.
+	CountStaleCustomers(ctx context.Context, s Scope, before time.Time) (int, error)
 	// SnoozeStale keeps a customer off the quiet list (StaleCustomers) until
 	// base falls before the list's cut-off: to snooze for a day with a
 	// window of N days, base = now + 1 day - N days.

@@ -14,7 +14,8 @@ type Workbench struct {
 	PaymentsDue  []PaymentPlan // open plans due this month (overdue ones too)
 	DueTotal     Money
 	TopDeals     []Deal     // open deals by win% × amount
-	Stale        []Customer // no activity for StaleDays
+	Stale        []Customer // no activity for StaleDays: the quietest few
+	StaleTotal   int        // how many are quiet in all
 	Appointments []Appointment
 	Complaints   []Complaint // open
 	NextActions  []Activity  // next actions set for today
@@ -33,7 +34,7 @@ func (w Workbench) Empty() bool {
 // Workbench list sizes.
 const (
 	WorkbenchTopDeals = 3
-	WorkbenchStale    = 5
+	WorkbenchStale    = 3
 )
 
 // WorkbenchQuery asks the store for the workbench lists of many users at
@@ -57,6 +58,7 @@ type WorkbenchLists struct {
 	PaymentsDue  []PaymentPlan
 	TopDeals     []Deal
 	Stale        []Customer
+	StaleTotal   int
 	Appointments []Appointment
 	Complaints   []Complaint
 	NextActions  []Activity
@@ -110,8 +112,8 @@ func BuildWorkbenches(ctx context.Context, st WorkbenchStore, users []User, now 
 }
 
 func (w *Workbench) setLists(l WorkbenchLists) {
-	w.PaymentsDue, w.TopDeals, w.Stale, w.Appointments, w.Complaints, w.NextActions, w.ReportFiled =
-		l.PaymentsDue, l.TopDeals, l.Stale, l.Appointments, l.Complaints, l.NextActions, l.ReportFiled
+	w.PaymentsDue, w.TopDeals, w.Stale, w.StaleTotal, w.Appointments, w.Complaints, w.NextActions, w.ReportFiled =
+		l.PaymentsDue, l.TopDeals, l.Stale, l.StaleTotal, l.Appointments, l.Complaints, l.NextActions, l.ReportFiled
 	w.DueTotal = 0
 	for _, p := range w.PaymentsDue {
 		w.DueTotal += p.Amount - p.Paid
@@ -180,6 +182,11 @@ func BuildWorkbench(ctx context.Context, st WorkbenchStore, u User, now time.Tim
 	}
 	if l.Stale, err = st.StaleCustomers(ctx, own, q.StaleBefore, q.StaleLimit); err != nil {
 		return Workbench{}, fmt.Errorf("workbench: %w", err)
+	}
+	if len(l.Stale) > 0 {
+		if l.StaleTotal, err = st.CountStaleCustomers(ctx, own, q.StaleBefore); err != nil {
+			return Workbench{}, fmt.Errorf("workbench: %w", err)
+		}
 	}
 	if l.Appointments, err = st.Appointments(ctx, u.ID, q.DayFrom, q.DayTo); err != nil {
 		return Workbench{}, fmt.Errorf("workbench: %w", err)

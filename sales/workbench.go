@@ -20,9 +20,15 @@ func (s *Service) Workbenches(ctx context.Context, users []crm.User, now time.Ti
 }
 
 // StaleCustomers lists the actor's own customers with no activity since
-// before, oldest first.
-func (s *Service) StaleCustomers(ctx context.Context, actor crm.Viewer, before time.Time, limit int) ([]crm.Customer, error) {
-	return s.cust.StaleCustomers(ctx, crm.Scope{OwnerID: actor.ID}, before, limit)
+// before, oldest first, at most limit, and says how many there are in all.
+func (s *Service) StaleCustomers(ctx context.Context, actor crm.Viewer, before time.Time, limit int) ([]crm.Customer, int, error) {
+	own := crm.Scope{OwnerID: actor.ID}
+	list, err := s.cust.StaleCustomers(ctx, own, before, limit)
+	if err != nil || len(list) == 0 {
+		return nil, 0, err
+	}
+	n, err := s.cust.CountStaleCustomers(ctx, own, before)
+	return list, n, err
 }
 
 // MarkContacted logs that the actor contacted a customer they may see,

@@ -266,6 +266,18 @@ func (s *DB) StaleCustomers(ctx context.Context, sc crm.Scope, before time.Time,
 	return out, nil
 }
 
+// CountStaleCustomers counts the customers StaleCustomers lists.
+func (s *DB) CountStaleCustomers(ctx context.Context, sc crm.Scope, before time.Time) (int, error) {
+	where, args := scopeWhere(sc)
+	q := `SELECT COUNT(*)` + customerFrom + `WHERE ` + where + ` AND COALESCE(c.last_activity_at, c.created_at) < ?
+		AND (c.snooze_base IS NULL OR c.snooze_base < ?)`
+	var n int
+	if err := get(ctx, s.db, &n, q, append(args, before.UTC(), before.UTC())...); err != nil {
+		return 0, fmt.Errorf("store: count stale customers: %w", err)
+	}
+	return n, nil
+}
+
 // AddContact adds a contact to a customer.
 func (s *DB) AddContact(ctx context.Context, actor int64, ct crm.Contact) (crm.Contact, error) {
 	err := s.tx(ctx, func(tx *sqlx.Tx) error {

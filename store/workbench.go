@@ -108,6 +108,21 @@ func (s *DB) WorkbenchLists(ctx context.Context, q crm.WorkbenchQuery) (map[int6
 		}
 	}
 
+	// How many are quiet in all (the list shows the first few).
+	var quiet []struct {
+		User int64 `db:"wb_user"`
+		N    int   `db:"n"`
+	}
+	if err := read("stale count", `SELECT c.owner_id AS wb_user, COUNT(*) AS n FROM customers c
+		WHERE c.owner_id IN (?) AND c.archived = ? AND COALESCE(c.last_activity_at, c.created_at) < ?
+			AND (c.snooze_base IS NULL OR c.snooze_base < ?)
+		GROUP BY c.owner_id`, &quiet, q.Users, false, q.StaleBefore.UTC(), q.StaleBefore.UTC()); err != nil {
+		return nil, err
+	}
+	for _, x := range quiet {
+		of(x.User).StaleTotal = x.N
+	}
+
 	var appts []crm.Appointment
 	if err := read("appointments", `SELECT id, customer_id, user_id, at, place, purpose, reminded, created_at FROM appointments
 		WHERE user_id IN (?) AND at >= ? AND at < ? ORDER BY user_id, at, id`, &appts, q.Users, q.DayFrom.UTC(), q.DayTo.UTC()); err != nil {

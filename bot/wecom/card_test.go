@@ -126,7 +126,7 @@ func TestPressWithAnotherMembersTaskIDChangesNothing(t *testing.T) {
 		// A's card is A's still.
 		expect(t, h.presses("zhangsan", "已联系"), "已记下联系了「北京青禾新锐科技有限公司」")
 		ups := updateCalls(t, h.fake)
-		if len(ups) != updates+1 || strings.Join(ups[updates].UserIDs, ",") != "zhangsan" || ups[updates].Button.ReplaceName != "已选择：已联系" {
+		if len(ups) != updates+1 || strings.Join(ups[updates].UserIDs, ",") != "zhangsan" || ups[updates].Button.ReplaceName != "已选择：已联系：青禾新锐科技" {
 			t.Fatalf("A's press updated %+v", ups[updates:])
 		}
 		if n := activityRows(t, db); n != 1 {
