@@ -60,7 +60,7 @@ func TestChatDatesReadCompletelyOrRefused(t *testing.T) {
 		saved("发报价 国庆", "2027-10-01", "发报价")
 		saved("下周五 发方案", "2027-01-08", "发方案")
 		saved("next friday 发方案", "2027-01-08", "发方案") // the same convention in English
-		saved("十月31 回款", "2027-10-31", "回款")         // the next 31 October
+		saved("十月31 回款", "2027-10-31", "回款")          // the next 31 October
 
 		// With a time: reminded at that time, not "that morning".
 		got := visit("3天后下午3点 技术交流")
