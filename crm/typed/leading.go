@@ -24,7 +24,8 @@ const restCutset = " \t\r\n　,，:：、;；-—–~～.。!！"
 var (
 	// startFragRe is what a date or time left behind at the start of the
 	// rest when it was read only in part: "下月" + "32号", "明天" + "25点".
-	startFragRe = regexp.MustCompile(`^(?:[0-9零〇一二两三四五六七八九十]+[号日月点时時:]|号)`)
+	// "春节" + "前": before a date is not a date.
+	startFragRe = regexp.MustCompile(`^(?:[0-9零〇一二两三四五六七八九十]+[号日月点时時:]|号|[之以]?[前后])`)
 	// endFragRe is the same before a date read at the end: "下" + "周五".
 	endFragRe = regexp.MustCompile(`(?:[下上本这个月]|[0-9]|[0-9零〇一二两三四五六七八九十][号日月点时時])$`)
 	// dateLikeRe is a text that starts like a date but was not read as one:
