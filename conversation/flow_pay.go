@@ -39,7 +39,7 @@ func payFlow() *Flow {
 			{Name: "amount", Prompt: staticPrompt("pay.amount", nil), Parse: func(_ context.Context, env *Env, f Form, in Input) (Result, error) {
 				m, err := typed.Amount(in.Text)
 				if err != nil {
-					return Result{}, crm.Errorf(crm.CodeInvalid, "amount.explain_required")
+					return Result{}, amountError(err, "amount.explain_required")
 				}
 				return Result{Next: afterEdit(f, "date"), Set: Fields{"amount": itoa(int64(m))}}, nil
 			}},
@@ -71,8 +71,15 @@ func payDateParse(ctx context.Context, env *Env, f Form, in Input) (Result, erro
 	if in.Choice != nil {
 		d = crm.Date(in.Choice.Value)
 	} else {
-		t, err := typed.Date(in.Text, env.Now)
+		read := typed.Date // money received: on a day that has been
+		if f.Get("kind") == payPlan {
+			read = typed.DueDate // due: the next such day, never a past one
+		}
+		t, err := read(in.Text, env.Now)
 		if err != nil {
+			if de, ok := crm.AsError(err); ok && de.Key == "date.past" {
+				return Result{}, err
+			}
 			return Result{}, crm.Errorf(crm.CodeInvalid, "date.explain")
 		}
 		d = crm.DateOf(t)

@@ -54,6 +54,9 @@ func TestFlowPay(t *testing.T) {
 		{say: "随便", want: []string{zh("input.pick_button"), zh("pay.kind", ruifeng)}, at: "kind", refused: true},
 		{say: "收到了", at: "amount"},
 		{say: "看情况", want: []string{zh("amount.explain_required"), zh("pay.amount")}, at: "amount", refused: true},
+		{say: "0", want: []string{zh("amount.zero"), zh("pay.amount")}, at: "amount", refused: true},
+		{say: "-5万", want: []string{zh("amount.negative")}, at: "amount", refused: true},
+		{say: "99999999999999", want: []string{zh("amount.too_large")}, not: []string{"没看懂"}, at: "amount", refused: true},
 		{say: "-", want: []string{zh("input.required")}, at: "amount", refused: true},
 		{say: "五万", at: "date"},
 		{say: "明天", want: []string{zh("pay.received_future"), zh("pay.received_on")}, at: "date", refused: true},
@@ -83,5 +86,15 @@ func TestFlowPay(t *testing.T) {
 	collaborator := flowCase{name: "a collaborator", as: idLi, turns: []turn{
 		{say: "/pay 青禾", want: []string{zh("pick.none", "青禾")}, at: "customer"},
 	}}
-	runFlow(t, []flowCase{received, plan, noPlan}, again, bad, edit, collaborator)
+	// A due date is the next one, never a past one (testNow: 2026-11-29).
+	due := flowCase{name: "due dates", as: idZhang, turns: []turn{
+		{say: "/pay 瑞丰", at: "kind"},
+		{press: zh("btn.pay_plan"), at: "amount"},
+		{say: "10万", at: "date"},
+		{say: "昨天", want: []string{zh("date.past"), zh("pay.due")}, at: "date", refused: true},
+		{say: "下月32号", want: []string{zh("date.explain")}, at: "date", refused: true},
+		{say: "十月31", at: "note"},
+		{say: "-", want: []string{zh("pay.card_plan", ruifeng, "¥100,000", "10月31日（周日）")}, at: "confirm"},
+	}}
+	runFlow(t, []flowCase{received, plan, noPlan}, again, bad, edit, collaborator, due)
 }

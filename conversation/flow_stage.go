@@ -47,7 +47,7 @@ func stageFlow() *Flow {
 				default:
 					m, err := typed.Amount(in.Text)
 					if err != nil {
-						return Result{}, crm.Errorf(crm.CodeInvalid, "amount.explain")
+						return Result{}, amountError(err, "amount.explain")
 					}
 					res.Set = Fields{"amount": itoa(int64(m))}
 				}

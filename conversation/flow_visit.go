@@ -26,7 +26,8 @@ func visitFlow() *Flow {
 				}
 				return Result{Next: "next", Set: Fields{"content": v}}, nil
 			}},
-			{Name: "next", Optional: true, Prompt: staticPrompt("visit.next", nil), Parse: visitSave},
+			{Name: "next", Optional: true, Prompt: staticPrompt("visit.next", nil), Parse: visitNext},
+			{Name: "nodate", Prompt: visitNoDatePrompt, Parse: visitNoDate},
 		},
 	}
 }
@@ -53,30 +54,71 @@ func activityKind(content string) crm.ActivityKind {
 	return crm.ActVisit
 }
 
-func visitSave(ctx context.Context, env *Env, f Form, in Input) (Result, error) {
+// visitNext reads the next step with typed.NextStep: with a date it is
+// saved (with a time, reminded before that time); without one the rep is
+// asked whether it really has none.
+func visitNext(ctx context.Context, env *Env, f Form, in Input) (Result, error) {
+	if in.Skip {
+		return visitSave(ctx, env, f, in, typed.Next{})
+	}
+	nx, err := typed.NextStep(in.Text, env.Now)
+	if err != nil {
+		if de, ok := crm.AsError(err); ok && (de.Key == "date.past" || de.Key == "time.past") {
+			return Result{}, err
+		}
+		return Result{}, crm.Errorf(crm.CodeInvalid, "visit.next_partial")
+	}
+	if nx.Action == "" && nx.Date.IsZero() {
+		return Result{}, crm.Errorf(crm.CodeInvalid, "visit.next_invalid")
+	}
+	if len([]rune(nx.Action)) > maxNote {
+		return Result{}, crm.Errorf(crm.CodeInvalid, "text.too_long_n", maxNote)
+	}
+	if nx.Date.IsZero() {
+		timeOnly := ""
+		if nx.TimeOnly {
+			timeOnly = "1"
+		}
+		return Result{Next: "nodate", Set: Fields{"next_action": nx.Action, "next_time_only": timeOnly}}, nil
+	}
+	return visitSave(ctx, env, f, in, nx)
+}
+
+func visitNoDatePrompt(_ context.Context, env *Env, f Form) (Prompt, error) {
+	key := "visit.no_date"
+	if f.Get("next_time_only") != "" {
+		key = "visit.no_date_time"
+	}
+	return Prompt{Text: env.T(key, f.Get("next_action")), Columns: 2,
+		Choices: []Choice{{env.T("btn.no_reminder"), valSave}, {env.T("btn.add_date"), valEdit}}}, nil
+}
+
+// visitNoDate: save without a date, write the step again with one, or a
+// new answer typed instead.
+func visitNoDate(ctx context.Context, env *Env, f Form, in Input) (Result, error) {
+	switch {
+	case in.Choice != nil && in.Choice.Value == valSave:
+		return visitSave(ctx, env, f, in, typed.Next{Action: f.Get("next_action")})
+	case in.Choice != nil && in.Choice.Value == valEdit:
+		return Result{Next: "next"}, nil
+	}
+	return visitNext(ctx, env, f, in)
+}
+
+func visitSave(ctx context.Context, env *Env, f Form, in Input, nx typed.Next) (Result, error) {
 	id := f.Int(keyCustomer)
-	a := crm.Activity{CustomerID: id, UserID: env.Viewer.ID, Content: f.Get("content"), Kind: activityKind(f.Get("content")), At: env.Now}
-	if !in.Skip {
-		d, rest, ok := typed.LeadingDate(in.Text, env.Now)
-		if ok && crm.DateOf(d) < crm.DateOf(env.Now) {
-			return Result{}, crm.Errorf(crm.CodeInvalid, "date.past")
-		}
-		if ok {
-			a.NextDate = crm.DateOf(d)
-		}
-		a.NextAction = strings.TrimSpace(rest)
-		if !ok && a.NextAction == "" {
-			return Result{}, crm.Errorf(crm.CodeInvalid, "visit.next_invalid")
-		}
-		if len([]rune(a.NextAction)) > maxNote {
-			return Result{}, crm.Errorf(crm.CodeInvalid, "text.too_long_n", maxNote)
-		}
+	a := crm.Activity{CustomerID: id, UserID: env.Viewer.ID, Content: f.Get("content"), Kind: activityKind(f.Get("content")), At: env.Now,
+		NextAction: nx.Action, NextAt: nx.At}
+	if !nx.Date.IsZero() {
+		a.NextDate = crm.DateOf(nx.Date)
 	}
 	if _, err := env.Sales.LogActivity(ctx, env.Viewer, a); err != nil {
 		return Result{}, err
 	}
 	var text string
 	switch {
+	case !a.NextAt.IsZero():
+		text = env.T("visit.saved_next_at", FormatDateTime(env.Lang, a.NextAt, env.Now.Location()), a.NextAction)
 	case a.NextDate != "":
 		text = env.T("visit.saved_next", FormatDate(env.Lang, a.NextDate), a.NextAction)
 	case a.NextAction != "":
@@ -84,6 +126,6 @@ func visitSave(ctx context.Context, env *Env, f Form, in Input) (Result, error) 
 	default:
 		text = env.T("visit.saved")
 	}
-	return Result{Done: true, Say: []crm.Message{{Text: text}},
+	return Result{Done: true, Say: []crm.Message{{Text: text, Edit: in.Choice != nil}},
 		Menu: []Choice{{env.T("btn.advance_stage"), "/stage #" + itoa(id)}}}, nil
 }

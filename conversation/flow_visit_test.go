@@ -3,6 +3,7 @@ package conversation_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/salesbot-crm/salesbot/conversation"
 	"github.com/salesbot-crm/salesbot/crm"
@@ -75,4 +76,43 @@ func TestFlowVisit(t *testing.T) {
 			before: func(f *fakeCRM) { f.customers[custRuifeng-1].OwnerID = idZhao }},
 	}}
 	runFlow(t, []flowCase{happy, picked, english}, several, severalThenNone, none, collaborator, stranger, bad, gone)
+}
+
+// Dates read completely or refused (#14 item 4): a step with a time is
+// booked at that time; one without a date is asked about; a date read
+// only in part is refused. testNow is Sunday 2026-11-29 10:00.
+func TestFlowVisitNextStepDates(t *testing.T) {
+	timed := flowCase{name: "a step with a time", as: idZhang, turns: []turn{
+		{say: "/visit 青禾", at: "content"},
+		{say: "拜访王总", at: "next"},
+		{say: "3天后下午3点 技术交流", want: []string{zh("visit.saved_next_at", "12月2日（周三） 15:00", "技术交流")}, not: []string{"当天早上"},
+			calls: []string{"LogActivity"}},
+	}, writes: []write{{"LogActivity", crm.Activity{CustomerID: custQinghe, UserID: idZhang, Kind: crm.ActVisit, Content: "拜访王总",
+		NextAction: "技术交流", NextDate: "2026-12-02", NextAt: time.Date(2026, 12, 2, 15, 0, 0, 0, shanghai), At: testNow}}}}
+	monthDay := flowCase{name: "下月九号", as: idZhang, turns: []turn{
+		{say: "/visit 青禾", at: "content"},
+		{say: "拜访王总", at: "next"},
+		{say: "下月九号 回访", want: []string{zh("visit.saved_next", "12月9日（周三）", "回访")}},
+	}, writes: []write{{"LogActivity", crm.Activity{CustomerID: custQinghe, UserID: idZhang, Kind: crm.ActVisit, Content: "拜访王总",
+		NextAction: "回访", NextDate: "2026-12-09", At: testNow}}}}
+	timeOnly := flowCase{name: "a time but no date", as: idZhang, turns: []turn{
+		{say: "/visit 青禾", at: "content"},
+		{say: "拜访王总", at: "next"},
+		{say: "下午3点 技术交流", want: []string{zh("visit.no_date_time", "下午3点 技术交流"), "[" + zh("btn.no_reminder") + "]", "[" + zh("btn.add_date") + "]"},
+			at: "nodate", calls: []string{}},
+		{press: zh("btn.no_reminder"), want: []string{zh("visit.saved_action", "下午3点 技术交流")}, calls: []string{"LogActivity"}},
+	}, writes: []write{{"LogActivity", crm.Activity{CustomerID: custQinghe, UserID: idZhang, Kind: crm.ActVisit, Content: "拜访王总",
+		NextAction: "下午3点 技术交流", At: testNow}}}}
+	noDate := flowCase{name: "no date, then one", as: idZhang, turns: []turn{
+		{say: "/visit 青禾", at: "content"},
+		{say: "拜访王总", at: "next"},
+		{say: "发方案", want: []string{zh("visit.no_date", "发方案")}, at: "nodate", calls: []string{}},
+		{press: zh("btn.add_date"), want: []string{zh("visit.next")}, at: "next"},
+		{say: "下月32号 发方案", want: []string{zh("visit.next_partial")}, at: "next", refused: true},
+		{say: "今天上午9点 开会", want: []string{zh("time.past")}, at: "next", refused: true},
+		{say: "发方案", at: "nodate"},
+		{say: "明天 发方案", want: []string{zh("visit.saved_next", "11月30日（周一）", "发方案")}},
+	}, writes: []write{{"LogActivity", crm.Activity{CustomerID: custQinghe, UserID: idZhang, Kind: crm.ActVisit, Content: "拜访王总",
+		NextAction: "发方案", NextDate: "2026-11-30", At: testNow}}}}
+	runFlow(t, nil, timed, monthDay, timeOnly, noDate)
 }

@@ -43,6 +43,19 @@ func cardAnswer(env *Env, in Input, editStep string) (res Result, save bool, err
 	return Result{}, false, crm.Errorf(crm.CodeInvalid, "input.pick_button")
 }
 
+// amountError says why an amount was refused when the parser knows
+// (zero or negative: "金额要大于0"; too large), else the fallback key that
+// lists the accepted forms.
+func amountError(err error, fallback string) error {
+	if de, ok := crm.AsError(err); ok {
+		switch de.Key {
+		case "amount.zero", "amount.negative", "amount.too_large":
+			return crm.Errorf(crm.CodeInvalid, de.Key)
+		}
+	}
+	return crm.Errorf(crm.CodeInvalid, fallback)
+}
+
 // textAnswer validates free text: not empty, at most max runes.
 func textAnswer(in Input, max int) (string, error) {
 	t := strings.TrimSpace(in.Value())

@@ -25,10 +25,14 @@ func required(s, key string) error {
 }
 
 // Check: an activity says what happened (Invalid "activity.empty") in a
-// note's length, its next action too.
+// note's length, its next action too; a next step's time is on its date
+// ("date.invalid").
 func (a Activity) Check() error {
 	if err := required(a.Content, "activity.empty"); err != nil {
 		return err
+	}
+	if !a.NextAt.IsZero() && a.NextDate != DateOf(a.NextAt) {
+		return Errorf(CodeInvalid, "date.invalid")
 	}
 	return noteLength(a.Content, a.NextAction)
 }

@@ -195,7 +195,11 @@ type Activity struct {
 	Content    string       `db:"content"`
 	NextAction string       `db:"next_action"`
 	NextDate   Date         `db:"next_date"`
-	At         time.Time    `db:"at"`
+	// NextAt is the next step's time of day on NextDate when one was
+	// given ("3天后下午3点"). It is not stored on the activity: the use case
+	// books it as an appointment of the one who logged it, reminded before.
+	NextAt time.Time `db:"-"`
+	At     time.Time `db:"at"`
 }
 
 // Deal is a sales opportunity with a customer.

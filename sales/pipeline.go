@@ -2,13 +2,16 @@ package sales
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/salesbot-crm/salesbot/crm"
 )
 
 // LogActivity logs a visit, call, meeting or message on a customer the
-// actor may see (collaborators too). The activity is the actor's.
+// actor may see (collaborators too). The activity is the actor's. A next
+// step with a time (a.NextAt) is also booked as the actor's appointment
+// at that time, so it is reminded before it like any appointment.
 func (s *Service) LogActivity(ctx context.Context, actor crm.Viewer, a crm.Activity) (crm.Activity, error) {
 	if _, err := s.Customer(ctx, actor, a.CustomerID); err != nil {
 		return a, err
@@ -20,14 +23,31 @@ func (s *Service) LogActivity(ctx context.Context, actor crm.Viewer, a crm.Activ
 		return a, err
 	}
 	a.UserID = actor.ID
-	a, err := s.pipe.AddActivity(ctx, actor.ID, a)
+	// A next step with a time is reminded before that time, as an
+	// appointment of the one who logged it (a collaborator included):
+	// checked before anything is saved.
+	var appt *crm.Appointment
+	if !a.NextAt.IsZero() {
+		appt = &crm.Appointment{CustomerID: a.CustomerID, UserID: actor.ID, At: a.NextAt, Purpose: a.NextAction}
+		if err := appt.Check(); err != nil {
+			return a, err
+		}
+	}
+	saved, err := s.pipe.AddActivity(ctx, actor.ID, a)
 	if err != nil {
-		return a, err
+		return saved, err
 	}
 	// The visit is saved: joining it to a check-in is secondary, and a
 	// failure to join must not make the rep log the visit twice.
-	_, _ = s.joinCheckIn(ctx, a)
-	return a, nil
+	_, _ = s.joinCheckIn(ctx, saved)
+	if appt == nil {
+		return saved, nil
+	}
+	if _, err := s.pipe.AddAppointment(ctx, actor.ID, *appt); err != nil {
+		return saved, fmt.Errorf("sales: next step reminder: %w", err)
+	}
+	saved.NextAt = a.NextAt
+	return saved, nil
 }
 
 // SnoozeStale keeps a customer the actor may change off the quiet list

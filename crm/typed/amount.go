@@ -23,9 +23,10 @@ var (
 // "块", "块钱"), full-width digits and spaces around units ("5 万").
 //
 // Errors (all CodeInvalid): "amount.invalid" for anything else — empty text,
-// words, negative amounts, digits separated by spaces ("5 000"), trailing
+// words, digits separated by spaces ("5 000"), trailing
 // garbage ("5万abc") and amounts with fractions of a fen after scaling
-// ("1.234", "1.2345678万"); "amount.zero" for zero; "amount.too_large" above
+// ("1.234", "1.2345678万"); "amount.zero" for zero; "amount.negative" for
+// a minus sign before an amount ("-5万", "负5000"); "amount.too_large" above
 // 1e12 yuan.
 func Amount(s string) (int64, error) {
 	t := norm(s)
@@ -44,6 +45,14 @@ func Amount(s string) (int64, error) {
 	t = squeeze(t)
 	if t == "" || strings.ContainsRune(t, ' ') {
 		return 0, invalid(keyAmountInvalid)
+	}
+	for _, minus := range []string{"-", "负"} {
+		if rest, ok := strings.CutPrefix(t, minus); ok {
+			if _, err := Amount(rest); err == nil {
+				return 0, invalid(keyAmountNegative)
+			}
+			return 0, invalid(keyAmountInvalid)
+		}
 	}
 	fen, key := numeral(t)
 	if key != "" {

@@ -23,6 +23,7 @@ var (
 	eNWeekRe      = regexp.MustCompile(`^(?:(next|this|last|on) )?([a-z]+)$`)
 	eNMonthRe     = regexp.MustCompile(`^(?:(\d{1,2})(?:st|nd|rd|th)? ?(?:of )?([a-z]+)|([a-z]+)\.? ?(\d{1,2})(?:st|nd|rd|th)?)(?:,? ?(\d{4}))?$`)
 	cNNoteRe      = regexp.MustCompile(`^(.+?)\(?(?:周|星期|礼拜)([一二三四五六日天七1-7])\)?$`)
+	cNRelMonthRe  = regexp.MustCompile(`^(本|这个?|[下上]+个?)月(?:的)?([^月日号]+)[日号]$`)
 )
 
 // dayWords are days relative to today.
@@ -141,16 +142,24 @@ var eNNumbers = map[string]int{
 //   - parts of a month: 12月初 (the 1st), 12月中 (the 15th), 12月底 and
 //     12月末 (the last day), 2027年1月底; the year as for 12月1日;
 //   - day of month: 1日, 1号, 十五号: the next such day on or after today;
+//     of a named month: 本月9日 这个月15号 (this month), 下月九号 下个月20号
+//     下月6号 (next month), 下下个月3号 (the month after), 上月5号; the day
+//     must exist in that month (下月31号 in a 30-day month is refused);
+//   - holidays, the next one on or after today: 元旦, 春节, 清明, 劳动节 = 五一,
+//     端午, 中秋, 国庆 (also 元旦节, 清明节, 端午节, 中秋节, 国庆节, 大年初一,
+//     "national day", "chinese new year"…); 春节, 清明, 端午 and 中秋 from
+//     a table for 2024–2035 (holiday.go), refused after it;
 //   - words: 今天 明天 后天 大后天 昨天 前天 大前天 today tomorrow yesterday
 //     tonight, 月底 (last day of this month), 下月底, 月初 (the next 1st, today
 //     if it is the 1st), 下月初 = 下个月 = 下月 = "next month" (the 1st of next
 //     month), 月中 / 下月中 (the 15th), 下周 = "next week" (Monday of next
 //     week), 周末 (Saturday, or today at the weekend), 下周末, 年底;
 //   - weekdays: 周五 星期五 礼拜五 本周五 这周五 "friday" "fri" "this friday": the
-//     next such day on or after today; 下周五 下个星期五: that day of next
-//     calendar week (weeks start on Monday), 下下周一 the week after, 上周五 the
-//     week before; "next friday": the first Friday strictly after today;
-//     "last friday": the last Friday strictly before today;
+//     next such day on or after today; 下周五 下个星期五 "next friday": that
+//     day of next calendar week (weeks start on Monday), 下下周一 the week
+//     after, 上周五 "last friday" that day of the week before. One convention
+//     in both languages: on Monday 30 November 2026 下周五 and "next friday"
+//     are both 11 December, 周五 and "friday" 4 December;
 //   - counts: 3天后 三天后 两周后 2个星期后 1个月后 半个月后 (15 days) 3天前,
 //     "in 3 days", "3 days", "in a week", "2 weeks", "1 month", "3 days ago".
 //     Months are added on the calendar, clamped to the month's end
@@ -165,32 +174,59 @@ var eNNumbers = map[string]int{
 // year) — and, in January and February, a November or December date means
 // the one just past rather than one ten months away.
 //
+// A due date (DueDate) reads the same words but takes a month and day
+// without a year as the next one, and refuses a day before today.
+//
 // Errors: CodeInvalid "date.invalid" for anything else, including impossible
 // dates (2026-02-30, 13-01).
 func Date(s string, now time.Time) (time.Time, error) {
-	d, ok := dateText(s, now)
+	d, ok := dateText(s, now, false)
 	if !ok {
 		return time.Time{}, invalid("date.invalid")
 	}
 	return d, nil
 }
 
-// dateText is Date without the error.
-func dateText(s string, now time.Time) (time.Time, bool) {
+// DueDate reads a date that is due: a payment plan's due date, the date
+// of a next step. It accepts what Date accepts, but a month and day
+// without a year ("十月31", "12-01", "Dec 4", "3月底") is the next such
+// day on or after today, and a date before today is refused.
+//
+// Errors (CodeInvalid): "date.past" for a date before today (昨天,
+// 2020-01-01, 3天前); "date.invalid" for anything Date refuses.
+func DueDate(s string, now time.Time) (time.Time, error) {
+	d, ok := dateText(s, now, true)
+	if !ok {
+		return time.Time{}, invalid("date.invalid")
+	}
+	if d.Before(dayOf(now)) {
+		return time.Time{}, invalid("date.past")
+	}
+	return d, nil
+}
+
+// dayOf is midnight of now's day.
+func dayOf(now time.Time) time.Time {
+	return time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, now.Location())
+}
+
+// dateText is Date without the error; ahead reads a year-less month and
+// day as the next one (DueDate).
+func dateText(s string, now time.Time, ahead bool) (time.Time, bool) {
 	t := squeeze(norm(s))
 	if t == "" {
 		return time.Time{}, false
 	}
-	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, now.Location())
-	if d, ok := dateCore(t, today); ok {
+	today := dayOf(now)
+	if d, ok := dateCore(t, today, ahead); ok {
 		return d, true
 	}
-	return dateNoted(t, today)
+	return dateNoted(t, today, ahead)
 }
 
 // dateNoted reads a date followed or preceded by its weekday and checks
 // that they agree.
-func dateNoted(t string, today time.Time) (time.Time, bool) {
+func dateNoted(t string, today time.Time, ahead bool) (time.Time, bool) {
 	wd, base := -1, ""
 	if m := cNNoteRe.FindStringSubmatch(t); m != nil {
 		wd, base = cNWeekdays[m[2]], strings.TrimRight(m[1], " ,")
@@ -210,19 +246,25 @@ func dateNoted(t string, today time.Time) (time.Time, bool) {
 	if wd < 0 || base == "" {
 		return time.Time{}, false
 	}
-	d, ok := dateCore(base, today)
+	d, ok := dateCore(base, today, ahead)
 	if !ok || weekdayIndex(d) != wd {
 		return time.Time{}, false
 	}
 	return d, true
 }
 
-func dateCore(t string, today time.Time) (time.Time, bool) {
+func dateCore(t string, today time.Time, ahead bool) (time.Time, bool) {
 	if off, ok := dayWords[t]; ok {
 		return today.AddDate(0, 0, off), true
 	}
 	if f, ok := periodWords[t]; ok {
 		return f(today), true
+	}
+	if _, ok := holidayWords[t]; ok {
+		return holiday(t, today)
+	}
+	if d, ok := monthDay(t, today); ok {
+		return d, true
 	}
 	if d, ok := weekday(t, today); ok {
 		return d, true
@@ -230,7 +272,33 @@ func dateCore(t string, today time.Time) (time.Time, bool) {
 	if d, ok := relative(t, today); ok {
 		return d, true
 	}
-	return absolute(t, today)
+	return absolute(t, today, ahead)
+}
+
+// monthDay reads a day of this, next or last month: 本月9日, 这个月15号,
+// 下月九号, 下个月20号, 下下个月3号, 上月5号. The day must exist in that month.
+func monthDay(t string, today time.Time) (time.Time, bool) {
+	m := cNRelMonthRe.FindStringSubmatch(t)
+	if m == nil {
+		return time.Time{}, false
+	}
+	p := strings.TrimSuffix(m[1], "个")
+	n := 0
+	switch {
+	case p == "本" || p == "这":
+	case strings.Trim(p, "下") == "":
+		n = len([]rune(p))
+	case strings.Trim(p, "上") == "":
+		n = -len([]rune(p))
+	default: // 下上月
+		return time.Time{}, false
+	}
+	d, ok := smallInt(m[2])
+	if !ok {
+		return time.Time{}, false
+	}
+	first := monthStart(today, n)
+	return yMD(first.Year(), int(first.Month()), d, today.Location())
 }
 
 // weekday reads 周五, 下周五, 下下周一, 上周五, friday, next friday….
@@ -253,18 +321,10 @@ func weekday(t string, today time.Time) (time.Time, bool) {
 			return time.Time{}, false
 		}
 		switch m[1] {
-		case "next":
-			delta := (wd - idx + 7) % 7
-			if delta == 0 {
-				delta = 7
-			}
-			return today.AddDate(0, 0, delta), true
-		case "last":
-			delta := (idx - wd + 7) % 7
-			if delta == 0 {
-				delta = 7
-			}
-			return today.AddDate(0, 0, -delta), true
+		case "next": // as 下周五
+			return weekStart(today, 1).AddDate(0, 0, wd), true
+		case "last": // as 上周五
+			return weekStart(today, -1).AddDate(0, 0, wd), true
 		default:
 			return today.AddDate(0, 0, (wd-idx+7)%7), true
 		}
@@ -356,12 +416,16 @@ func yMD(y, m, d int, loc *time.Location) (time.Time, bool) {
 }
 
 // inferYear places a month and day in the year that puts it in the
-// window [today − 2 months, today − 2 months + 1 year).
-func inferYear(m, d int, today time.Time) (time.Time, bool) {
+// window [today − 2 months, today − 2 months + 1 year), or with ahead in
+// [today, today + 1 year): the next such day.
+func inferYear(m, d int, today time.Time, ahead bool) (time.Time, bool) {
 	if m < 1 || m > 12 || d < 1 || d > 31 {
 		return time.Time{}, false
 	}
 	lo := addMonths(today, -2)
+	if ahead {
+		lo = today
+	}
 	hi := addMonths(lo, 12)
 	for y := today.Year() - 1; y <= today.Year()+1; y++ {
 		c, ok := yMD(y, m, d, today.Location())
@@ -387,7 +451,7 @@ func nextDay(d int, today time.Time) (time.Time, bool) {
 	return time.Time{}, false
 }
 
-func absolute(t string, today time.Time) (time.Time, bool) {
+func absolute(t string, today time.Time, ahead bool) (time.Time, bool) {
 	loc := today.Location()
 	atoi := func(s string) int { n, _ := strconv.Atoi(s); return n }
 	if m := yMDRe.FindStringSubmatch(t); m != nil {
@@ -397,28 +461,37 @@ func absolute(t string, today time.Time) (time.Time, bool) {
 		return yMD(atoi(m[1]), atoi(m[2]), atoi(m[3]), loc)
 	}
 	if m := mDRe.FindStringSubmatch(t); m != nil {
-		return inferYear(atoi(m[1]), atoi(m[2]), today)
+		return inferYear(atoi(m[1]), atoi(m[2]), today, ahead)
 	}
 	if m := cNMonthPartRe.FindStringSubmatch(t); m != nil {
 		mo, ok := smallInt(m[2])
 		if !ok || mo < 1 || mo > 12 {
 			return time.Time{}, false
 		}
-		y := 0
-		if m[1] != "" {
-			y = atoi(m[1])
-		} else { // the year of the month's first day, as for 12月1日
-			first, ok := inferYear(mo, 1, today)
-			if !ok {
-				return time.Time{}, false
+		part := func(y int) (time.Time, bool) {
+			d := map[string]int{"初": 1, "中": 15}[m[3]]
+			if d == 0 {
+				d = time.Date(y, time.Month(mo)+1, 0, 0, 0, 0, 0, loc).Day()
 			}
-			y = first.Year()
+			return yMD(y, mo, d, loc)
 		}
-		d := map[string]int{"初": 1, "中": 15}[m[3]]
-		if d == 0 {
-			d = time.Date(y, time.Month(mo)+1, 0, 0, 0, 0, 0, loc).Day()
+		switch {
+		case m[1] != "":
+			return part(atoi(m[1]))
+		case ahead: // the next such day
+			for y := today.Year(); y <= today.Year()+1; y++ {
+				if c, ok := part(y); ok && !c.Before(today) {
+					return c, true
+				}
+			}
+			return time.Time{}, false
 		}
-		return yMD(y, mo, d, loc)
+		// the year of the month's first day, as for 12月1日
+		first, ok := inferYear(mo, 1, today, false)
+		if !ok {
+			return time.Time{}, false
+		}
+		return part(first.Year())
 	}
 	if m := cNDateRe.FindStringSubmatch(t); m != nil {
 		mo, ok1 := smallInt(m[3])
@@ -436,7 +509,7 @@ func absolute(t string, today time.Time) (time.Time, bool) {
 		case m[2] == "去年":
 			return yMD(today.Year()-1, mo, d, loc)
 		}
-		return inferYear(mo, d, today)
+		return inferYear(mo, d, today, ahead)
 	}
 	if m := cNDayRe.FindStringSubmatch(t); m != nil {
 		d, ok := smallInt(m[1])
@@ -457,7 +530,7 @@ func absolute(t string, today time.Time) (time.Time, bool) {
 		if m[5] != "" {
 			return yMD(atoi(m[5]), int(mo), atoi(day), loc)
 		}
-		return inferYear(int(mo), atoi(day), today)
+		return inferYear(int(mo), atoi(day), today, ahead)
 	}
 	return time.Time{}, false
 }

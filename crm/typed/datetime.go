@@ -41,7 +41,7 @@ func DateTime(s string, now time.Time, defaultHour, defaultMinute int, dateOnlyO
 	if t == "" || utf8.RuneCountInString(t) > dateTimeMax {
 		return time.Time{}, invalid("datetime.invalid")
 	}
-	if d, ok := dateText(t, now); ok {
+	if d, ok := dateText(t, now, false); ok {
 		if !dateOnlyOK {
 			return time.Time{}, invalid("datetime.no_time")
 		}
@@ -53,13 +53,34 @@ func DateTime(s string, now time.Time, defaultHour, defaultMinute int, dateOnlyO
 	if h, m, ok := clock(strings.ReplaceAll(t, " ", "")); ok {
 		return at(now, h, m), nil
 	}
-	for _, sh := range shorthands {
-		if rest, ok := strings.CutPrefix(t, sh.from); ok {
-			t = sh.to + rest
-			break
+	if d, h, m, ok := dateAndClock(t, now, false); ok {
+		return at(d, h, m), nil
+	}
+	// 明天下午: a day and a part of it, but no hour.
+	for _, p := range dayParts {
+		if rest, ok := strings.CutSuffix(expandShorthand(t), p.word); ok {
+			if _, ok := dateText(trimConnectors(rest), now, false); ok {
+				return time.Time{}, invalid("datetime.no_time")
+			}
 		}
 	}
-	rs := []rune(t)
+	return time.Time{}, invalid("datetime.invalid")
+}
+
+// expandShorthand writes 今晚8点 as 今天晚上8点.
+func expandShorthand(t string) string {
+	for _, sh := range shorthands {
+		if rest, ok := strings.CutPrefix(t, sh.from); ok {
+			return sh.to + rest
+		}
+	}
+	return t
+}
+
+// dateAndClock reads a date and a time of day, both present, in either
+// order (normalised text t; ahead as for dateText).
+func dateAndClock(t string, now time.Time, ahead bool) (time.Time, int, int, bool) {
+	rs := []rune(expandShorthand(t))
 	for _, dateFirst := range []bool{true, false} {
 		for i := 1; i < len(rs); i++ {
 			if !boundary(rs, i) {
@@ -76,20 +97,12 @@ func DateTime(s string, now time.Time, defaultHour, defaultMinute int, dateOnlyO
 			if !ok {
 				continue
 			}
-			if d, ok := dateText(a, now); ok {
-				return at(d, h, m), nil
+			if d, ok := dateText(a, now, ahead); ok {
+				return d, h, m, true
 			}
 		}
 	}
-	// 明天下午: a day and a part of it, but no hour.
-	for _, p := range dayParts {
-		if rest, ok := strings.CutSuffix(t, p.word); ok {
-			if _, ok := dateText(trimConnectors(rest), now); ok {
-				return time.Time{}, invalid("datetime.no_time")
-			}
-		}
-	}
-	return time.Time{}, invalid("datetime.invalid")
+	return time.Time{}, 0, 0, false
 }
 
 // dateTimeMax bounds the length, in runes, of a date-time.

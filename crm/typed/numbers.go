@@ -14,6 +14,7 @@ const (
 
 	keyAmountInvalid  = "amount.invalid"
 	keyAmountZero     = "amount.zero"
+	keyAmountNegative = "amount.negative"
 	keyAmountTooLarge = "amount.too_large"
 )
 

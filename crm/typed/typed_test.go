@@ -119,9 +119,9 @@ func TestAmount(t *testing.T) {
 		{"", 0, "amount.invalid"},
 		{"   ", 0, "amount.invalid"},
 		{"看情况吧", 0, "amount.invalid"},
-		{"-5000", 0, "amount.invalid"},
-		{"－5000", 0, "amount.invalid"},
-		{"负五万", 0, "amount.invalid"},
+		{"-5000", 0, "amount.negative"},
+		{"－5000", 0, "amount.negative"},
+		{"负五万", 0, "amount.negative"},
 		{"1.234", 0, "amount.invalid"},
 		{"1.2345678万", 0, "amount.invalid"},
 		{"0.000001k", 0, "amount.invalid"},
@@ -474,7 +474,7 @@ func TestDate(t *testing.T) {
 		{"this friday", "2026-12-04"},
 		{"fri", "2026-12-04"},
 		{"sunday", "2026-11-29"},
-		{"last friday", "2026-11-27"},
+		{"last friday", "2026-11-20"}, // as 上周五
 		{"last sunday", "2026-11-22"},
 		{"mon", "2026-11-30"},
 		{"tue", "2026-12-01"},
@@ -553,7 +553,7 @@ func TestDateNextWeekOnMonday(t *testing.T) {
 		{"周五", "2026-12-04"},
 		{"本周五", "2026-12-04"},
 		{"周一", "2026-11-30"},
-		{"next friday", "2026-12-04"},
+		{"next friday", "2026-12-11"}, // as 下周五
 		{"next monday", "2026-12-07"},
 		{"上周五", "2026-11-27"},
 		{"下周", "2026-12-07"},
@@ -588,7 +588,7 @@ func TestDateYearEnd(t *testing.T) {
 		{"周五", "2027-01-01"},
 		{"周三", "2026-12-30"},
 		{"本周五", "2027-01-01"},
-		{"next friday", "2027-01-01"},
+		{"next friday", "2027-01-08"}, // as 下周五
 		{"next wednesday", "2027-01-06"},
 		{"下周一", "2027-01-04"},
 		{"下周五", "2027-01-08"},
@@ -739,60 +739,78 @@ func TestDateTime(t *testing.T) {
 	})
 }
 
-func TestLeadingDate(t *testing.T) {
-	now := testNow(t)
-	tests := []struct {
-		in   string
-		date string // "" for ok = false
-		rest string
-	}{
-		{"下周五 发方案", "2026-12-04", "发方案"},
-		{"发方案 下周五", "2026-12-04", "发方案"},
-		{"明天给报价", "2026-11-30", "给报价"},
-		{"next friday send quote", "2026-12-04", "send quote"},
-		{"Send quote next Friday", "2026-12-04", "Send quote"},
-		{"12-05 回访", "2026-12-05", "回访"},
-		{"12-05-回访", "2026-12-05", "回访"},
-		{"下周五：发方案", "2026-12-04", "发方案"},
-		{"下周五，发方案。", "2026-12-04", "发方案"},
-		{"3天后跟进", "2026-12-02", "跟进"},
-		{"下周一上午拜访", "2026-11-30", "上午拜访"},
-		{"12月4日（周五）发方案", "2026-12-04", "发方案"},
-		{"联系张总 3号", "2026-12-03", "联系张总"},
-		{"２０２６－１２－０５ 回访", "2026-12-05", "回访"},
-		{"  明天  ", "2026-11-30", ""},
-		{"明天", "2026-11-30", ""},
-		{"Tomorrow: Call Mr. Wang", "2026-11-30", "Call Mr. Wang"},
-		{"-", "", ""},
-		{" - ", "", ""},
-		{"", "", ""},
-		{"   ", "", ""},
-		{"发方案", "", "发方案"},
-		{"monitor the deal", "", "monitor the deal"},
-		{"5000元的单子", "", "5000元的单子"},
-		{"待定", "", "待定"},
-		{"1.5万的单子", "", "1.5万的单子"},
-		{"12/4/2026 回访", "", "12/4/2026 回访"},
-		{"12.5 回访", "2026-12-05", "回访"},
-		{"12月底签合同", "2026-12-31", "签合同"},
-	}
+// nextCase is a next step: its date ("" for none), time ("" for none),
+// action, or the error key.
+type nextCase struct {
+	in               string
+	date, time, rest string
+	key              string
+}
+
+func testNext(t *testing.T, now time.Time, tests []nextCase) {
+	t.Helper()
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
-			d, rest, ok := LeadingDate(tt.in, now)
-			if ok != (tt.date != "") {
-				t.Fatalf("LeadingDate(%q) ok = %v (%v, %q)", tt.in, ok, d, rest)
+			nx, err := NextStep(tt.in, now)
+			if tt.key != "" {
+				testKey(t, err, tt.key)
+				return
 			}
-			if ok && d.Format("2006-01-02") != tt.date {
-				t.Fatalf("LeadingDate(%q) date = %s, want %s", tt.in, d.Format("2006-01-02"), tt.date)
+			if err != nil {
+				t.Fatalf("NextStep(%q): %v", tt.in, err)
 			}
-			if !ok && !d.IsZero() {
-				t.Fatalf("LeadingDate(%q) date = %v without ok", tt.in, d)
+			date, at := "", ""
+			if !nx.Date.IsZero() {
+				date = nx.Date.Format("2006-01-02")
 			}
-			if rest != tt.rest {
-				t.Fatalf("LeadingDate(%q) rest = %q, want %q", tt.in, rest, tt.rest)
+			if !nx.At.IsZero() {
+				at = nx.At.Format("15:04")
+				if nx.At.Format("2006-01-02") != date || nx.At.Location() != now.Location() {
+					t.Fatalf("NextStep(%q) at %v, date %s", tt.in, nx.At, date)
+				}
+			}
+			if date != tt.date || at != tt.time || nx.Action != tt.rest {
+				t.Fatalf("NextStep(%q) = %q %q %q; want %q %q %q", tt.in, date, at, nx.Action, tt.date, tt.time, tt.rest)
+			}
+			if nx.TimeOnly { // TestNextStepTimeOnly
+				t.Fatalf("NextStep(%q) TimeOnly", tt.in)
 			}
 		})
 	}
+}
+
+func TestNextStep(t *testing.T) {
+	testNext(t, testNow(t), []nextCase{
+		{in: "下周五 发方案", date: "2026-12-04", rest: "发方案"},
+		{in: "发方案 下周五", date: "2026-12-04", rest: "发方案"},
+		{in: "明天给报价", date: "2026-11-30", rest: "给报价"},
+		{in: "next friday send quote", date: "2026-12-04", rest: "send quote"},
+		{in: "Send quote next Friday", date: "2026-12-04", rest: "Send quote"},
+		{in: "12-05 回访", date: "2026-12-05", rest: "回访"},
+		{in: "12-05-回访", date: "2026-12-05", rest: "回访"},
+		{in: "下周五：发方案", date: "2026-12-04", rest: "发方案"},
+		{in: "下周五，发方案。", date: "2026-12-04", rest: "发方案"},
+		{in: "3天后跟进", date: "2026-12-02", rest: "跟进"},
+		{in: "下周一上午拜访", date: "2026-11-30", rest: "上午拜访"},
+		{in: "12月4日（周五）发方案", date: "2026-12-04", rest: "发方案"},
+		{in: "联系张总 3号", date: "2026-12-03", rest: "联系张总"},
+		{in: "２０２６－１２－０５ 回访", date: "2026-12-05", rest: "回访"},
+		{in: "  明天  ", date: "2026-11-30"},
+		{in: "明天", date: "2026-11-30"},
+		{in: "Tomorrow: Call Mr. Wang", date: "2026-11-30", rest: "Call Mr. Wang"},
+		{in: "-"},
+		{in: " - "},
+		{in: ""},
+		{in: "   "},
+		{in: "发方案", rest: "发方案"},
+		{in: "monitor the deal", rest: "monitor the deal"},
+		{in: "5000元的单子", rest: "5000元的单子"},
+		{in: "待定", rest: "待定"},
+		{in: "1.5万的单子", rest: "1.5万的单子"},
+		{in: "12/4/2026 回访", key: "date.partial"},
+		{in: "12.5 回访", date: "2026-12-05", rest: "回访"},
+		{in: "12月底签合同", date: "2026-12-31", rest: "签合同"},
+	})
 }
 
 // ---------------------------------------------------------------------------
@@ -859,16 +877,21 @@ func FuzzDateTime(f *testing.F) {
 	})
 }
 
-func FuzzLeadingDate(f *testing.F) {
-	fuzzSeeds(f, "下周五 发方案", "发方案 下周五", "next friday send quote", "-", "", "12-05 回访")
+func FuzzNextStep(f *testing.F) {
+	fuzzSeeds(f, "下周五 发方案", "发方案 下周五", "next friday send quote", "-", "", "12-05 回访",
+		"3天后下午3点 技术交流", "下月九号 回访", "下月32号 发方案", "下午3点 开会")
 	now := testNow(f)
 	f.Fuzz(func(t *testing.T, s string) {
-		d, rest, ok := LeadingDate(s, now)
-		if !ok && !d.IsZero() {
-			t.Fatalf("LeadingDate(%q) = %v without ok", s, d)
+		nx, err := NextStep(s, now)
+		fuzzErr(t, err)
+		if err != nil {
+			return
 		}
-		if len(rest) > len(s)*3 {
-			t.Fatalf("LeadingDate(%q) rest %q longer than input", s, rest)
+		if nx.Date.IsZero() && !nx.At.IsZero() || nx.Date.Before(dayOf(now)) && !nx.Date.IsZero() {
+			t.Fatalf("NextStep(%q) = %+v", s, nx)
+		}
+		if len(nx.Action) > len(s)*3 {
+			t.Fatalf("NextStep(%q) action %q longer than input", s, nx.Action)
 		}
 	})
 }
