@@ -62,19 +62,7 @@ func checkinFlow() *Flow {
 				res, err := checkinSave(ctx, env, f.With(set))
 				return res.with(set), err
 			}},
-			{Name: "nearby", Prompt: checkinNearbyPrompt, Parse: func(ctx context.Context, env *Env, f Form, in Input) (Result, error) {
-				found, sure, err := resolveCustomer(ctx, env, f, in.Value())
-				if err != nil {
-					return Result{}, err
-				}
-				switch {
-				case len(found) == 0:
-					return Result{}, crm.Errorf(crm.CodeInvalid, "pick.none", in.Value())
-				case sure:
-					return pickedThen(ctx, env, f, found[0], checkinAfterPick)
-				}
-				return Result{Next: "customer", Set: Fields{"pick_query": in.Value()}}, nil
-			}},
+			{Name: "nearby", Prompt: checkinNearbyPrompt, Parse: pickAnswer(checkinAfterPick)},
 		},
 	}
 }

@@ -117,19 +117,26 @@ func customerStep(next afterPick) *Step {
 			}
 			return p, nil
 		},
-		Parse: func(ctx context.Context, env *Env, f Form, in Input) (Result, error) {
-			found, sure, err := resolveCustomer(ctx, env, f, in.Value())
-			if err != nil {
-				return Result{}, err
-			}
-			switch {
-			case len(found) == 0:
-				return Result{}, crm.Errorf(crm.CodeInvalid, "pick.none", in.Value())
-			case sure:
-				return pickedThen(ctx, env, f, found[0], next)
-			}
-			return Result{Next: "customer", Set: Fields{"pick_query": in.Value()}}, nil
-		},
+		Parse: pickAnswer(next),
+	}
+}
+
+// pickAnswer reads a customer named (or pressed) at a prompt: one sure
+// match goes on to next, several or a partial one go to the "customer"
+// step's candidates, none is refused.
+func pickAnswer(next afterPick) func(ctx context.Context, env *Env, f Form, in Input) (Result, error) {
+	return func(ctx context.Context, env *Env, f Form, in Input) (Result, error) {
+		found, sure, err := resolveCustomer(ctx, env, f, in.Value())
+		if err != nil {
+			return Result{}, err
+		}
+		switch {
+		case len(found) == 0:
+			return Result{}, crm.Errorf(crm.CodeInvalid, "pick.none", in.Value())
+		case sure:
+			return pickedThen(ctx, env, f, found[0], next)
+		}
+		return Result{Next: "customer", Set: Fields{"pick_query": in.Value()}}, nil
 	}
 }
 
