@@ -39,6 +39,8 @@ type Update struct {
 	// venue's or the map label's name, if any.
 	Location *crm.Location
 	Place    string
+	// Card is a contact card the person shared (Telegram contact).
+	Card *crm.Card
 	// Thread is the forum topic the message came from (Telegram's
 	// message_thread_id): replies go back to it.
 	Thread string

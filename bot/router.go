@@ -78,6 +78,13 @@ func (b *Bot) route(ctx context.Context, r *Request) error {
 		}
 		return err
 	}
+	if r.Card != nil {
+		out, err := b.engine.StartWith(ctx, env, "contact", "", conversation.CardFields(*r.Card))
+		for _, m := range out {
+			r.Say(m)
+		}
+		return err
+	}
 	if r.Media != "" && text == "" {
 		// Never silent: say what the bot reads; a form in progress stays.
 		r.Sayf("input.media", r.T("media."+r.Media))

@@ -669,4 +669,15 @@ var catalogue = map[string]entry{
 	"checkin.console":             {"控制台发不了位置：请在 Telegram 或企业微信里用 /checkin 签到。", "The console cannot send a location: check in with /checkin in Telegram or WeCom."},
 	"distance.m":                  {"%d 米", "%d m"},
 	"distance.km":                 {"%s 公里", "%s km"},
+
+	// Shared contact cards (SPEC "Field inputs").
+	"contact.card_no_phone":      {"这张名片没有电话号码，没法添加联系人。", "That card has no phone number, so there is no contact to add."},
+	"contact.card_which":         {"📇 名片：%s\n加到哪个客户？", "📇 Card: %s\nWhich customer does it go to?"},
+	"contact.card_confirm":       {"📇 把联系人 %s 加到「%s」？", "📇 Add the contact %s to %s?"},
+	"contact.card_saved":         {"✓ 已把联系人 %s 加到「%s」。", "✓ Added the contact %s to %s."},
+	"contact.exists":             {"「%[3]s」已经有这个电话的联系人：%[1]s %[2]s。", "%[3]s already has a contact with that phone: %[1]s %[2]s."},
+	"contact.empty":              {"联系人要有名字或电话。", "A contact needs a name or a phone."},
+	"btn.other_customer":         {"换一个客户", "Another customer"},
+	"btn.new_customer_from_card": {"➕ 新建客户", "➕ New customer"},
+	"btn.use_card":               {"用名片：%s", "From the card: %s"},
 }

@@ -336,6 +336,19 @@ func (f *fakeCRM) NearbyCustomers(_ context.Context, actor crm.Viewer, loc crm.L
 	return out, nil
 }
 
+func (f *fakeCRM) AddContact(_ context.Context, actor crm.Viewer, ct crm.Contact) (crm.Contact, error) {
+	if err := f.act("AddContact", actor, ct.CustomerID, sales.See); err != nil {
+		return ct, err
+	}
+	ct.ID = f.wrote("AddContact", ct)
+	for i := range f.customers {
+		if f.customers[i].ID == ct.CustomerID {
+			f.customers[i].Contacts = append(f.customers[i].Contacts, ct)
+		}
+	}
+	return ct, nil
+}
+
 func (f *fakeCRM) AddComplaint(_ context.Context, actor crm.Viewer, k crm.Complaint) (crm.Complaint, error) {
 	if err := f.act("AddComplaint", actor, k.CustomerID, sales.Change); err != nil {
 		return k, err

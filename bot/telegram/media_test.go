@@ -12,7 +12,8 @@ import (
 )
 
 // Never silent (#16 item 5): every kind of message a bound person sends
-// privately is answered (locations are check-ins: TestLocationIsACheckIn), in the wire shapes of the Bot API; in a group the
+// privately is answered (locations are check-ins, contacts are filed: TestLocationIsACheckIn,
+// TestContactCardIsFiled), in the wire shapes of the Bot API; in a group the
 // same stays quiet.
 func TestEveryMessageIsAnswered(t *testing.T) {
 	db := storetest.OpenSQLite(t)
@@ -34,7 +35,6 @@ func TestEveryMessageIsAnswered(t *testing.T) {
 		{"video", map[string]any{"file_id": "vd", "file_unique_id": "vd", "width": 640, "height": 360, "duration": 9}, "视频"},
 		{"animation", map[string]any{"file_id": "a", "file_unique_id": "a", "width": 320, "height": 240, "duration": 2}, "动图"},
 		{"audio", map[string]any{"file_id": "au", "file_unique_id": "au", "duration": 30}, "音频"},
-		{"contact", map[string]any{"phone_number": "+8613800138000", "first_name": "王", "last_name": "总", "vcard": "BEGIN:VCARD\nORG:北京青禾新锐科技有限公司\nEND:VCARD"}, "名片"},
 		{"poll", map[string]any{"id": "1", "question": "午饭？", "options": []map[string]any{{"text": "面", "voter_count": 0}, {"text": "饭", "voter_count": 0}}, "total_voter_count": 0, "is_closed": false, "is_anonymous": true, "type": "regular", "allows_multiple_answers": false}, "投票"},
 		{"dice", map[string]any{"emoji": "🎲", "value": 3}, "骰子"},
 	}
@@ -116,5 +116,38 @@ func TestLocationIsACheckIn(t *testing.T) {
 	var n int
 	if err := db.SQL().QueryRowContext(ctx, `SELECT COUNT(*) FROM checkins`).Scan(&n); err != nil || n != 3 {
 		t.Fatalf("check-ins %d, want 3 (%v)", n, err)
+	}
+}
+
+// A shared contact (#16 item 2), in the Bot API's shape with its vCard: the
+// card's company names the customer; one tap files it.
+func TestContactCardIsFiled(t *testing.T) {
+	db := storetest.OpenSQLite(t)
+	h := newHarness(t, db)
+	h.startPolling()
+	const chat = 5301
+	ctx := context.Background()
+	u, err := db.CreateUser(ctx, 0, crm.User{Name: "张伟", Role: crm.RoleRep})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := strconv.FormatInt(chat, 10)
+	if err := db.BindIdentity(ctx, crm.Identity{Channel: Name, ExternalID: id, UserID: u.ID, ChatID: id}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.CreateCustomer(ctx, u.ID, crm.Customer{Name: "北京青禾新锐科技有限公司", OwnerID: u.ID}); err != nil {
+		t.Fatal(err)
+	}
+	from := map[string]any{"id": chat, "is_bot": false, "first_name": "伟", "last_name": "张"}
+	contact := map[string]any{"phone_number": "+8613800138000", "first_name": "总", "last_name": "王", "user_id": 777,
+		"vcard": "BEGIN:VCARD\nVERSION:3.0\nN:王;总;;;\nFN:王总\nORG:北京青禾新锐科技有限公司;销售部\nTITLE:总经理\nTEL;TYPE=CELL:+86 138 0013 8000\nEND:VCARD"}
+	h.expect(func() {
+		h.fake.PushUpdate(map[string]any{"message": map[string]any{"message_id": 1, "from": from,
+			"chat": map[string]any{"id": chat, "type": "private", "first_name": "伟"}, "date": 1, "contact": contact}})
+	}, "把联系人 王总 +8613800138000（北京青禾新锐科技有限公司 · 总经理）", "「北京青禾新锐科技有限公司」")
+	h.presses(chat, "保存", "✓ 已把联系人")
+	c, err := db.Customer(ctx, 1)
+	if err != nil || len(c.Contacts) != 1 || c.Contacts[0].Phone != "+8613800138000" || c.Contacts[0].Title != "总经理" {
+		t.Fatalf("contacts %+v %v", c.Contacts, err)
 	}
 }

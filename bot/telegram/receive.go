@@ -92,6 +92,18 @@ func (c *Channel) translateMessage(m *tgbotapi.Message) inbound {
 			Document: &bot.Document{Name: m.Document.FileName, Size: m.Document.FileSize, Fetch: c.fetcher(m.Document.FileID, m.Document.FileSize)}}
 		return in
 	}
+	if ct := m.Contact; ct != nil && in.private {
+		// A shared contact card: filed as a customer's contact.
+		fn, org, title := crm.ReadVCard(ct.VCard)
+		if fn == "" {
+			fn = personName(ct.FirstName, ct.LastName)
+		}
+		in.handle = true
+		in.update = bot.Update{Channel: Name, ChatID: strconv.FormatInt(m.Chat.ID, 10), UserID: strconv.FormatInt(m.From.ID, 10),
+			UserName: displayName(m.From), LangCode: m.From.LanguageCode,
+			Card: &crm.Card{Name: fn, Phone: ct.PhoneNumber, Org: org, Title: title}}
+		return in
+	}
 	if loc := m.Location; loc != nil && in.private {
 		// A location or venue is a check-in (签到); a live location's
 		// updates are edited messages and are not read.
@@ -242,8 +254,11 @@ func isNameByte(b byte) bool {
 
 // displayName joins first and last name; Chinese names go without a space
 // ("张" + "三" → "张三").
-func displayName(u *tgbotapi.User) string {
-	first, last := strings.TrimSpace(u.FirstName), strings.TrimSpace(u.LastName)
+func displayName(u *tgbotapi.User) string { return personName(u.FirstName, u.LastName) }
+
+// personName joins a first and last name: Han names without a space.
+func personName(first, last string) string {
+	first, last = strings.TrimSpace(first), strings.TrimSpace(last)
 	if first == "" || last == "" {
 		return first + last
 	}
