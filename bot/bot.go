@@ -41,6 +41,8 @@ type Update struct {
 	Place    string
 	// Card is a contact card the person shared (Telegram contact).
 	Card *crm.Card
+	// Photo is a picture the person sent (Text holds its caption).
+	Photo *Document
 	// Thread is the forum topic the message came from (Telegram's
 	// message_thread_id): replies go back to it.
 	Thread string

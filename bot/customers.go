@@ -96,6 +96,9 @@ func customerCard(r *Request, f sales.File) string {
 			}
 		}
 	}
+	if f.Attachments > 0 {
+		sb.WriteString("\n" + r.T("card.files", f.Attachments))
+	}
 	if n := len(f.CheckIns); n > 0 {
 		k := f.CheckIns[0]
 		at := k.At.In(r.Now.Location())

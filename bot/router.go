@@ -67,23 +67,22 @@ func (b *Bot) route(ctx context.Context, r *Request) error {
 		r.Sayf("auth.onboarding")
 		return nil
 	}
-	if r.Document != nil {
+	// Field inputs: a spreadsheet imports; a photo or another file is kept
+	// with a customer; a location checks in; a contact card is filed.
+	switch {
+	case r.Document != nil && sheetFile(r.Document.Name):
 		r.Command = "import"
 		return b.svc.importDocument(ctx, r)
-	}
-	if r.Location != nil {
+	case r.Document != nil:
+		return b.svc.keepFile(ctx, r, r.Document)
+	case r.Photo != nil:
+		return b.svc.keepFile(ctx, r, r.Photo)
+	case r.Location != nil:
 		out, err := b.engine.Locate(ctx, env, *r.Location, r.Place)
-		for _, m := range out {
-			r.Say(m)
-		}
-		return err
-	}
-	if r.Card != nil {
+		return say(r, out, err)
+	case r.Card != nil:
 		out, err := b.engine.StartWith(ctx, env, "contact", "", conversation.CardFields(*r.Card))
-		for _, m := range out {
-			r.Say(m)
-		}
-		return err
+		return say(r, out, err)
 	}
 	if r.Media != "" && text == "" {
 		// Never silent: say what the bot reads; a form in progress stays.

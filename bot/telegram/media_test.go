@@ -1,12 +1,15 @@
 package telegram
 
 import (
+	"bytes"
 	"context"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/salesbot-crm/salesbot/crm"
+	"github.com/salesbot-crm/salesbot/internal/faketelegram"
 
 	"github.com/salesbot-crm/salesbot/store/storetest"
 )
@@ -29,7 +32,6 @@ func TestEveryMessageIsAnswered(t *testing.T) {
 		label string
 	}{
 		{"sticker", map[string]any{"file_id": "s", "file_unique_id": "s", "width": 512, "height": 512, "is_animated": false, "is_video": false, "type": "regular"}, "表情"},
-		{"photo", []map[string]any{{"file_id": "p1", "file_unique_id": "p1", "width": 90, "height": 60}, {"file_id": "p2", "file_unique_id": "p2", "width": 1280, "height": 960}}, "图片"},
 		{"voice", map[string]any{"file_id": "v", "file_unique_id": "v", "duration": 4, "mime_type": "audio/ogg"}, "语音"},
 		{"video_note", map[string]any{"file_id": "vn", "file_unique_id": "vn", "length": 240, "duration": 5}, "视频消息"},
 		{"video", map[string]any{"file_id": "vd", "file_unique_id": "vd", "width": 640, "height": 360, "duration": 9}, "视频"},
@@ -149,5 +151,46 @@ func TestContactCardIsFiled(t *testing.T) {
 	c, err := db.Customer(ctx, 1)
 	if err != nil || len(c.Contacts) != 1 || c.Contacts[0].Phone != "+8613800138000" || c.Contacts[0].Title != "总经理" {
 		t.Fatalf("contacts %+v %v", c.Contacts, err)
+	}
+}
+
+// A photo with a caption (#16 item 3), in the Bot API's shape (several
+// sizes): the largest is downloaded and kept with the customer the caption
+// names; /files sends it back through sendPhoto.
+func TestPhotoIsKept(t *testing.T) {
+	db := storetest.OpenSQLite(t)
+	h := newHarness(t, db)
+	h.startPolling()
+	const chat = 5401
+	ctx := context.Background()
+	u, err := db.CreateUser(ctx, 0, crm.User{Name: "张伟", Role: crm.RoleRep})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := strconv.FormatInt(chat, 10)
+	if err := db.BindIdentity(ctx, crm.Identity{Channel: Name, ExternalID: id, UserID: u.ID, ChatID: id}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.CreateCustomer(ctx, u.ID, crm.Customer{Name: "北京青禾新锐科技有限公司", OwnerID: u.ID}); err != nil {
+		t.Fatal(err)
+	}
+	// A JPEG's first bytes are enough for its type.
+	photo := append([]byte{0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, 'J', 'F', 'I', 'F', 0x00}, bytes.Repeat([]byte{0x42}, 4000)...)
+	h.expect(func() { h.fake.PushPhoto(chat, chat, photo, "青禾") }, "存到「北京青禾新锐科技有限公司」（这个客户共 1 个附件）")
+	h.says(chat, "/files 青禾", "点一个取回")
+	before := len(h.fake.Calls())
+	h.fake.Press(chat, chat, ".jpg")
+	got := h.fake.WaitFor(func(cs []faketelegram.Call) bool {
+		for _, c := range cs[before:] {
+			if c.Method == "sendPhoto" {
+				return true
+			}
+		}
+		return false
+	}, 10*time.Second)
+	for _, c := range got[before:] {
+		if c.Method == "sendPhoto" && !bytes.Equal(c.Photo, photo) {
+			t.Fatalf("sent back %d bytes, want the %d kept", len(c.Photo), len(photo))
+		}
 	}
 }

@@ -92,6 +92,21 @@ func (c *Channel) translateMessage(m *tgbotapi.Message) inbound {
 			Document: &bot.Document{Name: m.Document.FileName, Size: m.Document.FileSize, Fetch: c.fetcher(m.Document.FileID, m.Document.FileSize)}}
 		return in
 	}
+	if len(m.Photo) > 0 && in.private {
+		// A photo, kept with a customer (its caption may name it): the
+		// largest size Telegram offers.
+		p := m.Photo[0]
+		for _, q := range m.Photo[1:] {
+			if q.Width*q.Height > p.Width*p.Height {
+				p = q
+			}
+		}
+		in.handle = true
+		in.update = bot.Update{Channel: Name, ChatID: strconv.FormatInt(m.Chat.ID, 10), UserID: strconv.FormatInt(m.From.ID, 10),
+			UserName: displayName(m.From), LangCode: m.From.LanguageCode, Text: text,
+			Photo: &bot.Document{Name: "photo-" + strconv.Itoa(m.MessageID) + ".jpg", Size: p.FileSize, Fetch: c.fetcher(p.FileID, p.FileSize)}}
+		return in
+	}
 	if ct := m.Contact; ct != nil && in.private {
 		// A shared contact card: filed as a customer's contact.
 		fn, org, title := crm.ReadVCard(ct.VCard)
