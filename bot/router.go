@@ -80,6 +80,14 @@ func (b *Bot) route(ctx context.Context, r *Request) error {
 	case r.Location != nil:
 		out, err := b.engine.Locate(ctx, env, *r.Location, r.Place)
 		return say(r, out, err)
+	case r.Voice != nil:
+		text, ok := b.svc.hear(ctx, r)
+		if !ok {
+			return nil
+		}
+		// What was said is read as if it were typed.
+		r.Voice, r.Text = nil, text
+		return b.route(ctx, r)
 	case r.Card != nil:
 		out, err := b.engine.StartWith(ctx, env, "contact", "", conversation.CardFields(*r.Card))
 		return say(r, out, err)

@@ -696,4 +696,11 @@ var catalogue = map[string]entry{
 	"card.files":     {"📎 %d 个附件", "📎 %d files"},
 	"btn.files":      {"📎 附件", "📎 Files"},
 	"help.files":     {"查看并取回客户的照片和文件", "see and fetch a customer's photos and files"},
+
+	// Voice notes (SPEC "Field inputs").
+	"voice.no_asr":   {"🎙 语音还读不了（没有配置语音识别）。请直接打字，比如：/visit 青禾 见了王总，聊方案", "🎙 I can't read voice notes yet (no speech recognition is set up). Please type it, e.g. /visit Acme met Mr Wang, talked about the proposal"},
+	"voice.failed":   {"🎙 这条语音没能识别（识别服务没有回应或出错），什么都没有保存。请再发一次，或直接打字。", "🎙 That voice note could not be read (the speech service failed or did not answer); nothing was saved. Send it again, or type it."},
+	"voice.empty":    {"🎙 这条语音里没听到内容，什么都没有保存。", "🎙 I heard nothing in that voice note; nothing was saved."},
+	"voice.too_long": {"🎙 这条语音太长了，请分几条发，或直接打字。", "🎙 That voice note is too long; send it in parts, or type it."},
+	"voice.heard":    {"🎙 听到：「%s」", "🎙 Heard: \"%s\""},
 }

@@ -32,7 +32,6 @@ func TestEveryMessageIsAnswered(t *testing.T) {
 		label string
 	}{
 		{"sticker", map[string]any{"file_id": "s", "file_unique_id": "s", "width": 512, "height": 512, "is_animated": false, "is_video": false, "type": "regular"}, "表情"},
-		{"voice", map[string]any{"file_id": "v", "file_unique_id": "v", "duration": 4, "mime_type": "audio/ogg"}, "语音"},
 		{"video_note", map[string]any{"file_id": "vn", "file_unique_id": "vn", "length": 240, "duration": 5}, "视频消息"},
 		{"video", map[string]any{"file_id": "vd", "file_unique_id": "vd", "width": 640, "height": 360, "duration": 9}, "视频"},
 		{"animation", map[string]any{"file_id": "a", "file_unique_id": "a", "width": 320, "height": 240, "duration": 2}, "动图"},
@@ -44,6 +43,11 @@ func TestEveryMessageIsAnswered(t *testing.T) {
 		msg := map[string]any{"message_id": 100 + i, "from": from, "chat": pchat, "date": 1, k.field: k.value}
 		h.expect(func() { h.fake.PushUpdate(map[string]any{"message": msg}) }, "收到"+k.label, "/help")
 	}
+	// A voice note without speech recognition set up: what to type instead.
+	h.expect(func() {
+		h.fake.PushUpdate(map[string]any{"message": map[string]any{"message_id": 200, "from": from, "chat": pchat, "date": 1,
+			"voice": map[string]any{"file_id": "v", "file_unique_id": "v", "duration": 4, "mime_type": "audio/ogg"}}})
+	}, "语音还读不了", "请直接打字")
 	// In a group the same is chatter: not answered.
 	const group = -1001234567890
 	h.fake.PushUpdate(map[string]any{"message": map[string]any{"message_id": 300, "from": from,

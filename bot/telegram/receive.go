@@ -107,6 +107,14 @@ func (c *Channel) translateMessage(m *tgbotapi.Message) inbound {
 			Photo: &bot.Document{Name: "photo-" + strconv.Itoa(m.MessageID) + ".jpg", Size: p.FileSize, Fetch: c.fetcher(p.FileID, p.FileSize)}}
 		return in
 	}
+	if v := m.Voice; v != nil && in.private {
+		// A voice note: transcribed where speech recognition is set up.
+		in.handle = true
+		in.update = bot.Update{Channel: Name, ChatID: strconv.FormatInt(m.Chat.ID, 10), UserID: strconv.FormatInt(m.From.ID, 10),
+			UserName: displayName(m.From), LangCode: m.From.LanguageCode,
+			Voice: &bot.Document{Name: "voice-" + strconv.Itoa(m.MessageID) + ".ogg", Size: v.FileSize, Fetch: c.fetcher(v.FileID, v.FileSize)}}
+		return in
+	}
 	if ct := m.Contact; ct != nil && in.private {
 		// A shared contact card: filed as a customer's contact.
 		fn, org, title := crm.ReadVCard(ct.VCard)

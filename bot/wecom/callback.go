@@ -317,6 +317,9 @@ func (c *Channel) incoming(in inbound) bot.Incoming {
 			break
 		}
 		out.Update.Location, out.Update.Place = &crm.Location{Lat: lat, Lon: lon}, strings.TrimSpace(in.Label)
+	case in.MsgType == "voice" && strings.TrimSpace(in.MediaID) != "":
+		// A voice note (AMR), transcribed where speech recognition is set up.
+		out.Update.Voice = &bot.Document{Name: "voice-" + strings.TrimSpace(in.MsgID) + ".amr", Fetch: c.mediaFetcher(strings.TrimSpace(in.MediaID))}
 	case in.MsgType == "voice", in.MsgType == "video", in.MsgType == "link", in.MsgType == "file":
 		out.Update.Media = in.MsgType
 	case in.Event == "click":
@@ -326,7 +329,7 @@ func (c *Channel) incoming(in inbound) bot.Incoming {
 	case in.Event == "enter_agent" || in.Event == "subscribe":
 		out.Update.Text, out.Greeting = "/start", true
 	}
-	out.Handle = out.Update.Text != "" || out.Update.Button != "" || out.Update.Media != "" || out.Update.Location != nil || out.Update.Photo != nil
+	out.Handle = out.Update.Text != "" || out.Update.Button != "" || out.Update.Media != "" || out.Update.Location != nil || out.Update.Photo != nil || out.Update.Voice != nil
 	return out
 }
 

@@ -20,13 +20,14 @@ func TestEveryMessageIsAnswered(t *testing.T) {
 			payload func(id int64) string
 			label   string
 		}{
-			{func(id int64) string { return h.fake.Voice("zhangsan", id) }, "语音"},
 			{func(id int64) string { return h.fake.Video("zhangsan", id) }, "视频"},
 			{func(id int64) string { return h.fake.Link("zhangsan", "青禾新锐官网", "https://example.com", id) }, "链接"},
 		} {
 			h.msgID++
 			expect(t, texts(h.exchange("zhangsan", c.payload(h.msgID))), "收到"+c.label, "/help")
 		}
+		h.msgID++
+		expect(t, texts(h.exchange("zhangsan", h.fake.Voice("zhangsan", h.msgID))), "语音还读不了", "请直接打字")
 		h.fake.AddUser("lisi", "李四")
 		h.msgID++
 		expect(t, texts(h.exchange("lisi", h.fake.Image("lisi", h.msgID))), "邀请码")

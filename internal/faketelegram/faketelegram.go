@@ -352,6 +352,21 @@ func (s *Server) PushPhoto(chatID, userID int64, data []byte, caption string) in
 	return s.queueLocked(map[string]any{"message": msg})
 }
 
+// PushVoice queues a private voice note (OGG/Opus) whose file holds data.
+func (s *Server) PushVoice(chatID, userID int64, data []byte, seconds int) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.files == nil {
+		s.files = map[string][]byte{}
+	}
+	id := fmt.Sprintf("voice-%d-%d", chatID, len(s.files)+1)
+	s.files[id] = data
+	m := s.addMessageLocked(chatID, userID, false, "", "", nil, 0)
+	msg := map[string]any{"message_id": m.ID, "from": s.userLocked(userID), "chat": s.chatLocked(chatID), "date": m.Date.Unix(),
+		"voice": map[string]any{"file_id": id, "file_unique_id": "u" + id, "duration": seconds, "mime_type": "audio/ogg", "file_size": len(data)}}
+	return s.queueLocked(map[string]any{"message": msg})
+}
+
 // PushReply queues a message that replies to message replyTo.
 func (s *Server) PushReply(chatID, userID int64, replyTo int, text string) int {
 	return s.pushMessage(chatID, userID, text, replyTo)
