@@ -702,7 +702,11 @@ func (f *Fake) ImageData(from string, data []byte, msgID int64) string {
 
 // Voice is a voice message (AMR).
 func (f *Fake) Voice(from string, msgID int64) string {
-	return f.message(from, "voice", msgID, "<MediaId>"+cdata("m-voice-"+randHex(4))+"</MediaId><Format>"+cdata("amr")+"</Format>")
+	id := "m-voice-" + randHex(4)
+	f.mu.Lock()
+	f.media[id] = append([]byte("#!AMR\n"), bytes.Repeat([]byte{0x3c}, 320)...) // an AMR-NB file: its magic and frames
+	f.mu.Unlock()
+	return f.message(from, "voice", msgID, "<MediaId>"+cdata(id)+"</MediaId><Format>"+cdata("amr")+"</Format>")
 }
 
 // Video is a video message.
