@@ -205,6 +205,12 @@ func TestTelegramFieldInputs(t *testing.T) {
 	fake.PushVoice(9, 9, []byte("OggS\x00\x02voice"), 3)
 	botSaid(t, fake, 9, "🎙 听到：「/customer 青禾」")
 	botSaid(t, fake, 9, "📎 1 个附件")
+
+	// What the bot cannot file yet is answered, never met with silence.
+	fake.PushUpdate(map[string]any{"message": map[string]any{"message_id": 901, "date": 1,
+		"from": map[string]any{"id": 9, "is_bot": false, "first_name": "老板"}, "chat": map[string]any{"id": 9, "type": "private", "first_name": "老板"},
+		"sticker": map[string]any{"file_id": "s", "file_unique_id": "s", "width": 512, "height": 512, "is_animated": false, "is_video": false, "type": "regular"}}})
+	botSaid(t, fake, 9, "收到表情")
 	if code := stop(); code != 0 {
 		t.Fatalf("exit %d", code)
 	}

@@ -139,6 +139,14 @@ func TestWeComFieldInputs(t *testing.T) {
 	post(fake.Voice("zhangsan", msgID))
 	said("🎙 听到：「/customer 青禾」")
 	said("📎 1 个附件")
+
+	// What the bot cannot file yet is answered, never met with silence.
+	msgID++
+	post(fake.Video("zhangsan", msgID))
+	said("收到视频")
+	msgID++
+	post(fake.Link("zhangsan", "青禾新锐官网", "https://example.com", msgID))
+	said("收到链接")
 	if code := stop(); code != 0 {
 		t.Fatalf("exit %d", code)
 	}
