@@ -414,6 +414,9 @@ func (c *Channel) request(ctx context.Context, method string, req any) (*tgbotap
 		GotFirstResponseByte: func() { answered.Store(true) },
 	})
 	api := c.apiFor(rctx)
+	if api == nil {
+		return nil, errNotConnected
+	}
 	var resp *tgbotapi.APIResponse
 	var err error
 	switch r := req.(type) {
