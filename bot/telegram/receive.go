@@ -438,6 +438,7 @@ func (c *Channel) Deliver(ctx context.Context, d *bot.Delivery) (int, error) {
 		edit = &editTarget{messageID: id}
 	}
 	thread, _ := strconv.Atoi(d.Thread)
+	ctx = asReply(ctx) // answers go before pushes
 	sent, err := c.deliverSome(ctx, chat, thread, d.Replies, edit)
 	for round := 0; err != nil && round < replyRetryRounds; round++ {
 		var ra *crm.RetryAfterError

@@ -331,7 +331,7 @@ func (c *Channel) call(ctx context.Context, chat int64, method string, paced boo
 	waited := false
 	for attempt := 1; ; attempt++ {
 		if paced {
-			if err := c.pace.wait(ctx, cp); err != nil {
+			if err := c.pace.wait(ctx, cp, laneOf(ctx)); err != nil {
 				return nil, err
 			}
 		}
