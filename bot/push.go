@@ -68,6 +68,7 @@ func pushTable() map[string]pushKind {
 		crm.PushTransferRequest: pushRow[crm.TransferPush](renderTransferRequest),
 		crm.PushTransferDecided: pushRow[crm.TransferPush](renderTransferDecided),
 		crm.PushDigest:          pushRow[crm.DayPush](renderDigest),
+		crm.PushMemberLeft:      pushRow[crm.MemberLeftPush](renderMemberLeft),
 	}
 }
 
@@ -227,6 +228,25 @@ func renderHandover(ctx context.Context, s *Services, p *pushRequest, h crm.Hand
 		return pushed{Text: p.T("push.handover_from", names[h.By], h.Customers, names[h.To])}, nil
 	}
 	return pushed{Text: p.T("push.handover_to", names[h.By], names[h.From], h.Customers, h.Deals, h.Appointments)}, nil
+}
+
+// renderMemberLeft asks a manager to hand over the customers of someone
+// who left WeCom: the button starts the handover form with them (nothing
+// once the customers are handed over).
+func renderMemberLeft(ctx context.Context, s *Services, p *pushRequest, ml crm.MemberLeftPush) (pushed, error) {
+	u, err := s.Sales.User(ctx, ml.UserID)
+	if gone(err) {
+		return pushed{}, nil
+	}
+	if err != nil {
+		return pushed{}, err
+	}
+	n, err := s.Sales.CountOwned(ctx, p.Viewer, u.ID)
+	if err != nil || n == 0 {
+		return pushed{}, err
+	}
+	return pushed{Text: p.T("push.member_left", u.Name, n),
+		Menu: []conversation.Choice{{Label: p.T("push.member_left_button", u.Name), Value: "/handover " + u.Name}}}, nil
 }
 
 func renderTransferRequest(ctx context.Context, s *Services, p *pushRequest, tp crm.TransferPush) (pushed, error) {

@@ -669,4 +669,7 @@ var catalogue = map[string]entry{
 	"checkin.console":             {"控制台发不了位置：请在 Telegram 或企业微信里用 /checkin 签到。", "The console cannot send a location: check in with /checkin in Telegram or WeCom."},
 	"distance.m":                  {"%d 米", "%d m"},
 	"distance.km":                 {"%s 公里", "%s km"},
+	// WeCom organisation sync.
+	"push.member_left":        {"🚪 %s 已离开企业微信，账号已停用；名下还有 %d 家客户，请交接给其他同事。", "🚪 %s left WeCom and was deactivated; they still own %d customers: hand them over to someone else."},
+	"push.member_left_button": {"交接 %s 的客户", "Hand over %s's customers"},
 }

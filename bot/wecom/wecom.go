@@ -186,6 +186,7 @@ type Channel struct {
 	bot   *bot.Bot
 	store Store
 	pipe  *bot.Pipeline
+	dir   Directory // applies change_contact callbacks (SetDirectory)
 }
 
 var globalClientMu sync.Mutex

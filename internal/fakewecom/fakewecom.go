@@ -109,6 +109,13 @@ type Fake struct {
 	media    map[string][]byte
 	faults   map[string][]Fault
 	clock    int64
+
+	depts   map[int64]Department // the contacts directory
+	members map[string]Member
+	denied  map[int64]bool // departments the app may not read (60011)
+	// UserListClosed makes user/list answer 48002 (api forbidden), as it
+	// does for apps that must use user/list_id.
+	UserListClosed bool
 }
 
 // New starts a fake WeCom API with fresh random credentials; it stops when
@@ -129,6 +136,9 @@ func New(t testing.TB) *Fake {
 		chats:          map[string]bool{},
 		media:          map[string][]byte{},
 		faults:         map[string][]Fault{},
+		depts:          map[int64]Department{},
+		members:        map[string]Member{},
+		denied:         map[int64]bool{},
 		clock:          time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC).Unix(),
 	}
 	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
@@ -330,11 +340,23 @@ func (f *Fake) answer(r *http.Request, call *Call) (int, map[string]any) {
 	case "/cgi-bin/user/get":
 		f.mu.Lock()
 		name, ok := f.users[q.Get("userid")]
+		m, isMember := f.members[q.Get("userid")]
 		f.mu.Unlock()
+		if isMember {
+			return http.StatusOK, f.memberJSON(m)
+		}
 		if !ok {
 			return http.StatusOK, errResp(60111, "userid not found")
 		}
 		return http.StatusOK, map[string]any{"errcode": int64(0), "errmsg": "ok", "userid": q.Get("userid"), "name": name, "status": 1}
+	case "/cgi-bin/department/list":
+		return f.departmentList(q)
+	case "/cgi-bin/user/list":
+		return f.userList(q, true)
+	case "/cgi-bin/user/simplelist":
+		return f.userList(q, false)
+	case "/cgi-bin/user/list_id":
+		return f.userListID(call.Body)
 	}
 	return http.StatusNotFound, nil
 }
