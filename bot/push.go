@@ -332,12 +332,21 @@ func (s *Services) digest(ctx context.Context, p *pushRequest) (string, error) {
 	// blocked the bot) are the admin's to fix; those that may have arrived
 	// (no answer came; not resent) are listed apart: nothing is wrong with
 	// those people's accounts.
-	who, unsure := map[string]bool{}, map[string]bool{}
-	var list, unsureList []string
+	who, unsure, left := map[string]bool{}, map[string]bool{}, map[string]bool{}
+	var list, unsureList, leftList []string
 	for _, it := range d.Dead {
 		n := d.Names[it.UserID]
 		if it.UserID == 0 {
 			n = it.Channel + ":" + it.ChatID
+		}
+		if strings.Contains(it.LastError, "is inactive") {
+			// Deactivated (left WeCom, or by an admin): their pushes
+			// are listed so that nothing they were due is lost.
+			if !left[n] {
+				left[n] = true
+				leftList = append(leftList, n)
+			}
+			continue
 		}
 		if strings.Contains(it.LastError, "uncertain") {
 			if !unsure[n] {
@@ -356,6 +365,9 @@ func (s *Services) digest(ctx context.Context, p *pushRequest) (string, error) {
 	}
 	if len(unsureList) > 0 {
 		lines = append(lines, p.T("digest.uncertain", len(unsureList), conversation.Enum(p.Lang, unsureList)))
+	}
+	if len(leftList) > 0 {
+		lines = append(lines, p.T("digest.undelivered_left", conversation.Enum(p.Lang, leftList)))
 	}
 	return strings.Join(lines, "\n"), nil
 }

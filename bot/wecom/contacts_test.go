@@ -9,6 +9,7 @@ import (
 	"github.com/salesbot-crm/salesbot/crm"
 	"github.com/salesbot-crm/salesbot/internal/fakewecom"
 	"github.com/salesbot-crm/salesbot/sales"
+	"github.com/salesbot-crm/salesbot/scheduler"
 	"github.com/salesbot-crm/salesbot/store"
 	"github.com/salesbot-crm/salesbot/store/storetest"
 )
@@ -149,6 +150,10 @@ func TestWeComDeleteUserAsksTheManagerForAHandover(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// A push queued for them before they leave.
+		if _, err := db.Enqueue(ctx, []crm.OutboxItem{crm.NewPush("wecomsync:workbench", crm.PushWorkbench, zs.ID, crm.DayPush{Date: crm.DateOf(h.clock.Now())})}, h.clock.Now()); err != nil {
+			t.Fatal(err)
+		}
 		h.fake.RemoveMember("zhangsan")
 		wecomSyncPost(t, h, h.fake.DeleteUser("zhangsan"))
 		if _, err := db.IdentityUser(ctx, "wecom", "zhangsan"); err == nil {
@@ -189,6 +194,17 @@ func TestWeComDeleteUserAsksTheManagerForAHandover(t *testing.T) {
 		reply := h.presses("zhaomin", "交接")
 		if !strings.Contains(reply, "张三") {
 			t.Fatalf("the card's button: %q", reply)
+		}
+		// Their pending push is not lost: the admin's digest lists it.
+		w := &scheduler.Worker{Store: db, Senders: []crm.Sender{h.ch}, Render: h.bot.RenderPush, Now: h.clock.Now, Location: h.clock.Now().Location()}
+		if _, err := w.Drain(ctx); err != nil {
+			t.Fatal(err)
+		}
+		admin := h.member("admin1", "管理员", crm.RoleAdmin)
+		aids, _ := db.Identities(ctx, admin.ID)
+		digest, err := h.bot.RenderPush(ctx, crm.NewPush("wecomsync:digest", crm.PushDigest, admin.ID, crm.DayPush{Date: crm.DateOf(h.clock.Now())}), aids[0])
+		if err != nil || len(digest) == 0 || !strings.Contains(digest[0].Text, "已停用的人今天有推送未送达：张三") {
+			t.Fatalf("admin digest: %v %+v", err, digest)
 		}
 		// delete_user again, and a full sync: nothing more.
 		wecomSyncPost(t, h, h.fake.DeleteUser("zhangsan"))
