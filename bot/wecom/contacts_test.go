@@ -213,3 +213,44 @@ func TestWeComDeleteUserAsksTheManagerForAHandover(t *testing.T) {
 		}
 	})
 }
+
+// TestWeComChangeContactInTheDocumentedShape: the create_user and
+// update_user payloads exactly as WeCom's documentation shows them (every
+// field, CDATA, ExtAttr) are read; update_user with Status 2 deactivates
+// the member, Status 1 brings them back bound.
+func TestWeComChangeContactInTheDocumentedShape(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		h := wecomSyncHarness(t, db)
+		doc := func(change, extra string) string {
+			return "<xml><ToUserName><![CDATA[" + h.fake.CorpID + "]]></ToUserName><FromUserName><![CDATA[sys]]></FromUserName>" +
+				"<CreateTime>1403610513</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[change_contact]]></Event>" +
+				"<ChangeType>" + change + "</ChangeType>" + extra + "</xml>"
+		}
+		wecomSyncPost(t, h, doc("create_user", `<UserID><![CDATA[zhaoliu]]></UserID><Name><![CDATA[赵六]]></Name>`+
+			`<Department><![CDATA[3,4]]></Department><MainDepartment>4</MainDepartment><IsLeaderInDept><![CDATA[0,0]]></IsLeaderInDept>`+
+			`<DirectLeader><![CDATA[zhaomin]]></DirectLeader><Position><![CDATA[销售]]></Position><Mobile>13800000000</Mobile><Gender>1</Gender>`+
+			`<Email><![CDATA[zhaoliu@example.com]]></Email><BizMail><![CDATA[zhaoliu@example.wecom.work]]></BizMail><Status>1</Status>`+
+			`<Avatar><![CDATA[http://wx.qlogo.cn/mmopen/x/0]]></Avatar><Alias><![CDATA[zhaoliu]]></Alias><Telephone><![CDATA[020-123456]]></Telephone>`+
+			`<Address><![CDATA[广州市]]></Address><ExtAttr><Item><Name><![CDATA[爱好]]></Name><Type>0</Type><Text><Value><![CDATA[旅游]]></Value></Text></Item></ExtAttr>`))
+		u := wecomSyncUser(t, db, "zhaoliu")
+		if north, _ := db.DepartmentByName(ctx, "华北组"); u.Name != "赵六" || u.DeptID != north.ID || u.Role != crm.RoleRep {
+			t.Fatalf("documented create_user: %+v", u)
+		}
+		wecomSyncPost(t, h, doc("update_user", `<UserID><![CDATA[zhaoliu]]></UserID><Status>2</Status>`))
+		if _, err := db.IdentityUser(ctx, "wecom", "zhaoliu"); err == nil {
+			t.Fatalf("a member disabled by update_user is still bound")
+		}
+		wecomSyncPost(t, h, doc("update_user", `<UserID><![CDATA[zhaoliu]]></UserID><Status>1</Status>`))
+		if u := wecomSyncUser(t, db, "zhaoliu"); !u.Active || u.Name != "赵六" {
+			t.Fatalf("a member enabled again: %+v", u)
+		}
+		// An unreadable event is acknowledged and changes nothing.
+		audit := wecomSyncAudit(t, db)
+		wecomSyncPost(t, h, doc("update_user", `<UserID><![CDATA[zhaoliu]]></UserID><Department><![CDATA[3,x]]></Department>`))
+		wecomSyncPost(t, h, doc("delete_party", `<Id><![CDATA[]]></Id>`))
+		if n := wecomSyncAudit(t, db); n != audit {
+			t.Fatalf("unreadable events wrote %d audit entries", n-audit)
+		}
+	})
+}
