@@ -189,7 +189,7 @@ func appendNew(to []int64, xs ...int64) []int64 {
 // leads a mirrored department is its manager (of the highest one they
 // lead, their main department first); everyone else is a rep of their main
 // department (or of their first mirrored one).
-func placeMember(m crm.DirMember, local map[int64]int64, depth map[int64]int) (dept int64, role crm.Role, ok bool) {
+func placeMember(m crm.DirMember, local map[int64]int64, depth map[int64]int) (ext, dept int64, role crm.Role, ok bool) {
 	var led []int64
 	for _, d := range m.LeaderOf {
 		if _, in := local[d]; in {
@@ -203,17 +203,17 @@ func placeMember(m crm.DirMember, local map[int64]int64, depth map[int64]int) (d
 				best = d
 			}
 		}
-		return local[best], crm.RoleManager, true
+		return best, local[best], crm.RoleManager, true
 	}
 	if d, in := local[m.Main()]; in {
-		return d, crm.RoleRep, true
+		return m.Main(), d, crm.RoleRep, true
 	}
 	for _, d := range m.Depts {
 		if l, in := local[d]; in {
-			return l, crm.RoleRep, true
+			return d, l, crm.RoleRep, true
 		}
 	}
-	return 0, "", false
+	return 0, 0, "", false
 }
 
 func (s *Service) syncMember(ctx context.Context, st crm.DirectoryStore, source string, m crm.DirMember, linked map[string]crm.DirMemberLink, local map[int64]int64, depth map[int64]int, at time.Time, res *crm.SyncResult) error {
@@ -224,11 +224,15 @@ func (s *Service) syncMember(ctx context.Context, st crm.DirectoryStore, source 
 		}
 		return nil
 	}
-	dept, role, ok := placeMember(m, local, depth)
+	ext, dept, role, ok := placeMember(m, local, depth)
 	if !ok {
 		res.Problems = append(res.Problems, fmt.Sprintf("member %q %s skipped: none of their departments %v is synced", m.ExternalID, m.Name, m.Depts))
 		return nil
 	}
+	// The link keeps the department they were placed in (the one they
+	// lead, else their main one): an event that names no department
+	// leaves them there.
+	m.MainDept, m.Depts = ext, appendNew(m.Depts, ext)
 	u, what, err := st.SyncMember(ctx, source, m, dept, role, at)
 	if crm.ErrorCode(err) == crm.CodeInvalid || crm.ErrorCode(err) == crm.CodeConflict {
 		res.Problems = append(res.Problems, fmt.Sprintf("member %q %s skipped: %v", m.ExternalID, m.Name, err))

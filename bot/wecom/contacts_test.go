@@ -254,3 +254,22 @@ func TestWeComChangeContactInTheDocumentedShape(t *testing.T) {
 		}
 	})
 }
+
+// TestWeComLeaderOutsideTheirMainDepartment: a member whose main
+// department is 华东组 but who leads 华北组 manages 华北组, and an
+// update_user that only renames them leaves them there.
+func TestWeComLeaderOutsideTheirMainDepartment(t *testing.T) {
+	h := newHarness(t, storetest.OpenSQLite(t))
+	h.ch.SetDirectory(sales.New(h.db))
+	wecomSyncOrg(h.fake)
+	h.fake.AddMember(fakewecom.Member{UserID: "qianqi", Name: "钱七", Department: []int64{3, 4}, IsLeaderInDept: []int{0, 1}, MainDepartment: 3})
+	wecomSyncRun(t, h, 0)
+	north, _ := h.db.DepartmentByName(context.Background(), "华北组")
+	if u := wecomSyncUser(t, h.db, "qianqi"); u.Role != crm.RoleManager || u.DeptID != north.ID {
+		t.Fatalf("full sync: %+v", u)
+	}
+	wecomSyncPost(t, h, h.fake.UpdateUser("qianqi", fakewecom.Field{Name: "Name", Value: "钱七七"}))
+	if u := wecomSyncUser(t, h.db, "qianqi"); u.Role != crm.RoleManager || u.DeptID != north.ID || u.Name != "钱七七" {
+		t.Fatalf("after a rename: %+v", u)
+	}
+}

@@ -90,3 +90,34 @@ func TestServeSyncsWeComAtStart(t *testing.T) {
 		t.Fatal("delete_user did not deactivate the member")
 	}
 }
+
+// TestRunJobWeComSync: the nightly job wecom_sync is in the job table and
+// `salesbot run-job wecom_sync` syncs the contacts.
+func TestRunJobWeComSync(t *testing.T) {
+	fake := fakewecom.New(t)
+	wecomSyncFixture(fake)
+	dir := t.TempDir()
+	dsn := filepath.Join(dir, "crm.db")
+	code, _, stderr := runMain(t, dir, "", wecomEnv(fake, dsn), "run-job", "wecom_sync")
+	if code != 0 || !strings.Contains(stderr, "job wecom_sync ran") {
+		t.Fatalf("run-job wecom_sync: %d %s", code, stderr)
+	}
+	ctx := context.Background()
+	db, err := store.Open(ctx, store.SQLite, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if u, err := db.IdentityUser(ctx, "wecom", "wangli"); err != nil || u.Name != "王丽" {
+		t.Fatalf("after run-job wecom_sync: %+v %v", u, err)
+	}
+	m := &Main{cfg: defaultConfig()}
+	m.cfg.WeCom.CorpID = fake.CorpID
+	if j, ok := m.newScheduler(db).Job("wecom_sync"); !ok || j.Spec != "17 1 * * *" {
+		t.Fatalf("wecom_sync job: %+v %v", j, ok)
+	}
+	m.cfg.WeCom.Sync = "false"
+	if j, _ := m.newScheduler(db).Job("wecom_sync"); j.Spec != "" {
+		t.Fatalf("wecom.sync false leaves the job on: %+v", j)
+	}
+}
