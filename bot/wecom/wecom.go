@@ -57,6 +57,16 @@
 // members taking turns, and the channel delivers the replies (Deliver).
 // An acknowledged update survives a crash: the next process answers it.
 //
+// # Organisation sync
+//
+// Directory reads the company's contacts (department/list, user/list with
+// fetch_child, or user/list_id + user/get where user/list is closed to the
+// app) for sales.Service.SyncDirectory; contacts API errors come back as a
+// *DirectoryError that says what to do (60011, 60020, 40014/42001). With
+// SetDirectory, change_contact callbacks (members and departments created,
+// changed, deleted; a new UserID) are applied at once, deduped like every
+// callback, in their own branch of the callback handler (contacts.go).
+//
 // # Pacing and retries
 //
 // A member may receive at most 30 application messages a minute from one

@@ -4,11 +4,15 @@
 //
 // It speaks the wire format of the endpoints salesbot uses — gettoken,
 // message/send, message/update_template_card, media/upload, appchat/send,
-// user/get and the group robot's webhook/send — checks access tokens like
+// user/get, the contacts API (department/list, user/list, user/simplelist,
+// the cursor-paged user/list_id: contacts.go) and the group robot's
+// webhook/send — checks access tokens like
 // WeCom does (41001 missing, 40014 unknown, 42001 expired), records every
 // call, and injects faults (an errcode, a 5xx status, a slow answer) on
 // demand. It also builds callbacks encrypted and signed exactly as WeCom
-// sends them to an application's callback URL.
+// sends them to an application's callback URL, change_contact events
+// included (ChangeContact, CreateUser, UpdateUser, DeleteUser, CreateParty,
+// UpdateParty, DeleteParty).
 //
 //	fake := fakewecom.New(t)
 //	fake.AddUser("zhangsan", "张三")
