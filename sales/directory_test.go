@@ -26,6 +26,11 @@ func TestWeComSyncBadDirectory(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// Added by hand before the sync: adopted by name, not duplicated.
+		wang, err := db.CreateUser(ctx, 0, crm.User{Name: "王五", Role: crm.RoleRep})
+		if err != nil {
+			t.Fatal(err)
+		}
 		dir := crm.Directory{
 			Departments: []crm.DirDepartment{
 				{ID: 1, Name: "公司"}, {ID: 2, ParentID: 1, Name: "销售部"}, {ID: 2, ParentID: 1, Name: "销售部（重复）"},
@@ -36,6 +41,7 @@ func TestWeComSyncBadDirectory(t *testing.T) {
 				{ExternalID: "li.si@x-1", Name: "李四", Depts: []int64{2}, MainDept: 3, Status: crm.DirActive},
 				{ExternalID: "li.si@x-1", Name: "李四", Depts: []int64{3}, MainDept: 3, Status: crm.DirActive},
 				{ExternalID: "orphan", Name: "孤儿成员", Depts: []int64{12}, Status: crm.DirActive},
+				{ExternalID: "wangwu", Name: "王五", Depts: []int64{2}, Status: crm.DirActive},
 			},
 		}
 		res, err := svc.SyncDirectory(ctx, crm.DirectoryWeCom, dir, at)
@@ -65,8 +71,11 @@ func TestWeComSyncBadDirectory(t *testing.T) {
 			t.Errorf("李四: %+v %v (want department %d)", u, err, m[3])
 		}
 		users, _ := db.Users(ctx)
-		if len(users) != 1 {
+		if len(users) != 2 {
 			t.Errorf("users %+v", users)
+		}
+		if u, err := db.IdentityUser(ctx, "wecom", "wangwu"); err != nil || u.ID != wang.ID || u.DeptID != handMade.ID {
+			t.Errorf("王五 added by hand: %+v %v", u, err)
 		}
 		res, err = svc.SyncDirectory(ctx, crm.DirectoryWeCom, dir, at.Add(time.Hour))
 		if err != nil || len(res.Changes) != 0 {

@@ -211,6 +211,26 @@ func (s *DB) SyncMember(ctx context.Context, source string, m crm.DirMember, dep
 				return err
 			}
 			if existing == 0 {
+				// Someone added by hand (salesbot user add) under the same
+				// name, the only one of that name, with no WeCom account and
+				// no link yet, is that member: adopted, not duplicated.
+				var same []int64
+				const q = `SELECT u.id FROM users u WHERE u.name = ? AND u.active = ?
+					AND NOT EXISTS (SELECT 1 FROM identities i WHERE i.user_id = u.id AND i.channel = ?)
+					AND NOT EXISTS (SELECT 1 FROM retired_identities r WHERE r.user_id = u.id AND r.channel = ?)
+					AND NOT EXISTS (SELECT 1 FROM directory_members m WHERE m.user_id = u.id AND m.source = ?)`
+				if err := sel(ctx, tx, &same, q, strings.TrimSpace(m.Name), true, source, source, source); err != nil {
+					return err
+				}
+				var n int
+				if err := get(ctx, tx, &n, `SELECT COUNT(*) FROM users WHERE name = ?`, strings.TrimSpace(m.Name)); err != nil {
+					return err
+				}
+				if len(same) == 1 && n == 1 {
+					existing = same[0]
+				}
+			}
+			if existing == 0 {
 				u, err = s.createUser(ctx, tx, 0, crm.User{Name: m.Name, Role: role, DeptID: dept})
 				if err != nil {
 					return err
