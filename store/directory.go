@@ -268,7 +268,10 @@ func (s *DB) SyncMember(ctx context.Context, source string, m crm.DirMember, dep
 			u.Name = name
 		}
 		if dept != u.DeptID {
-			what = append(what, "department")
+			var from, to string
+			_ = get(ctx, tx, &from, `SELECT name FROM departments WHERE id = ?`, u.DeptID)
+			_ = get(ctx, tx, &to, `SELECT name FROM departments WHERE id = ?`, dept)
+			what = append(what, fmt.Sprintf("department %s → %s", from, to))
 			u.DeptID = dept
 		}
 		if roleSource == crm.RoleFromDirectory && role != u.Role && u.Role != crm.RoleAdmin {
