@@ -39,6 +39,12 @@ type Update struct {
 	// venue's or the map label's name, if any.
 	Location *crm.Location
 	Place    string
+	// Card is a contact card the person shared (Telegram contact).
+	Card *crm.Card
+	// Photo is a picture the person sent (Text holds its caption).
+	Photo *Document
+	// Voice is a voice note (Telegram OGG/Opus, WeCom AMR).
+	Voice *Document
 	// Thread is the forum topic the message came from (Telegram's
 	// message_thread_id): replies go back to it.
 	Thread string
@@ -119,6 +125,15 @@ type Options struct {
 	// Sleep waits between those tries; default: a timer that ends early
 	// when ctx does.
 	Sleep func(ctx context.Context, d time.Duration) error
+	// Transcriber turns voice notes into text (ai.asr_endpoint); nil:
+	// voice is answered with what to type instead.
+	Transcriber Transcriber
+}
+
+// Transcriber turns a voice note into text, "" when nothing was heard
+// (bot/asr is one).
+type Transcriber interface {
+	Transcribe(ctx context.Context, name string, audio []byte) (string, error)
 }
 
 // transientBackoff are the waits before each retry of an update that failed
@@ -189,7 +204,7 @@ func New(opt Options) *Bot {
 	b.engine = conversation.NewEngine(scopedStore{opt.Store})
 	b.svc = &Services{Sales: opt.Sales, Sheets: opt.Sheets, Engine: b.engine, Charts: opt.Charts, Logger: opt.Logger,
 		DefaultLang: opt.DefaultLang, StaleDays: opt.StaleDays, BotUsername: opt.BotUsername, Now: opt.Now, Location: opt.Location,
-		commands: commandTable()}
+		Transcriber: opt.Transcriber, commands: commandTable()}
 	for i := range b.svc.commands {
 		c := &b.svc.commands[i]
 		b.commands = append(b.commands, c)

@@ -27,6 +27,7 @@ type Services struct {
 	BotUsername string
 	Now         func() time.Time
 	Location    *time.Location
+	Transcriber Transcriber // nil: voice cannot be read
 
 	commands []Command // the table, for /help
 	// noFontSaid: the missing-font notice is given once per process.

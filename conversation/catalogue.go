@@ -60,7 +60,7 @@ var catalogue = map[string]entry{
 	"usage.lang":               {"[zh|en]", "[zh|en]"},
 	"lang.set":                 {"好的，以后用中文回复你。", "OK, I'll reply in English from now on."},
 	"lang.usage":               {"用法：/lang zh 或 /lang en", "Usage: /lang zh or /lang en"},
-	"input.media":              {"收到%s，不过我还不能记录这类消息。我能读文字、按钮和客户表格文件；发 /help 看看能做什么。", "Got your %s, but I can't file that kind of message yet. I read text, buttons and customer spreadsheets; send /help to see what I can do."},
+	"input.media":              {"收到%s，不过我还不能记录这类消息。我能读文字、按钮、位置（签到）、名片、照片和 PDF，以及客户表格文件；发 /help 看看能做什么。", "Got your %s, but I can't file that kind of message yet. I read text, buttons, locations (check-ins), contact cards, photos and PDFs, and customer spreadsheets; send /help to see what I can do."},
 	"media.photo":              {"图片", "photo"},
 	"media.sticker":            {"表情", "sticker"},
 	"media.animation":          {"动图", "animation"},
@@ -572,6 +572,7 @@ var catalogue = map[string]entry{
 	"history.appointment.handover":       {"约会交接：%s → %s", "appointment handed over: %s → %s"},
 	"history.complaint.create":           {"记录投诉", "recorded a complaint"},
 	"history.complaint.close":            {"关闭投诉", "closed a complaint"},
+	"history.attachment.create":          {"存了附件「%s」", "filed %s"},
 	"history.checkin.create":             {"签到%s", "checked in%s"},
 	"history.checkin.distance":           {"（距客户位置 %s）", " (%s from the customer's location)"},
 	"history.checkin.first":              {"（记下了客户位置）", " (set the customer's location)"},
@@ -669,6 +670,40 @@ var catalogue = map[string]entry{
 	"checkin.console":             {"控制台发不了位置：请在 Telegram 或企业微信里用 /checkin 签到。", "The console cannot send a location: check in with /checkin in Telegram or WeCom."},
 	"distance.m":                  {"%d 米", "%d m"},
 	"distance.km":                 {"%s 公里", "%s km"},
+
+	// Shared contact cards (SPEC "Field inputs").
+	"contact.card_no_phone":      {"这张名片没有电话号码，没法添加联系人。", "That card has no phone number, so there is no contact to add."},
+	"contact.card_which":         {"📇 名片：%s\n加到哪个客户？", "📇 Card: %s\nWhich customer does it go to?"},
+	"contact.card_confirm":       {"📇 把联系人 %s 加到「%s」？", "📇 Add the contact %s to %s?"},
+	"contact.card_saved":         {"✓ 已把联系人 %s 加到「%s」。", "✓ Added the contact %s to %s."},
+	"contact.exists":             {"「%[3]s」已经有这个电话的联系人：%[1]s %[2]s。", "%[3]s already has a contact with that phone: %[1]s %[2]s."},
+	"contact.empty":              {"联系人要有名字或电话。", "A contact needs a name or a phone."},
+	"btn.other_customer":         {"换一个客户", "Another customer"},
+	"btn.new_customer_from_card": {"➕ 新建客户", "➕ New customer"},
+	"btn.use_card":               {"用名片：%s", "From the card: %s"},
+
+	// Photos and files (SPEC "Field inputs").
+	"file.which":     {"📎 收到「%s」。存到哪个客户？", "📎 Got %s. Which customer does it go to?"},
+	"file.saved":     {"📎 已把「%s」存到「%s」（这个客户共 %d 个附件）。", "📎 Filed %s with %s (%d files for this customer)."},
+	"file.gone":      {"这个文件已经存过了，或等得太久已丢弃；请重新发送。", "That file was filed already, or waited too long and was dropped; send it again."},
+	"file.too_big":   {"文件太大了（最多 %d MB），没有保存。", "That file is too big (at most %d MB); nothing was kept."},
+	"file.empty":     {"文件是空的，没有保存。", "That file is empty; nothing was kept."},
+	"file.type":      {"只能保存图片（JPEG、PNG、GIF、WebP）和 PDF，这个文件没有保存。", "Only pictures (JPEG, PNG, GIF, WebP) and PDFs are kept; this file was not."},
+	"file.not_found": {"没找到这个附件。", "No such file."},
+	"file.list":      {"📎「%s」的附件（%d 个），点一个取回：", "📎 Files of %s (%d); tap one to get it:"},
+	"file.none":      {"「%s」还没有附件。发一张照片或 PDF 就能存进来。", "%s has no files yet. Send a photo or a PDF to keep one."},
+	"file.usage":     {"用法：/files 客户名", "Usage: /files customer name"},
+	"card.files":     {"📎 %d 个附件", "📎 %d files"},
+	"btn.files":      {"📎 附件", "📎 Files"},
+	"help.files":     {"查看并取回客户的照片和文件", "see and fetch a customer's photos and files"},
+
+	// Voice notes (SPEC "Field inputs").
+	"voice.no_asr":   {"🎙 语音还读不了（没有配置语音识别）。请直接打字，比如：/visit 青禾 见了王总，聊方案", "🎙 I can't read voice notes yet (no speech recognition is set up). Please type it, e.g. /visit Acme met Mr Wang, talked about the proposal"},
+	"voice.failed":   {"🎙 这条语音没能识别（识别服务没有回应或出错），什么都没有保存。请再发一次，或直接打字。", "🎙 That voice note could not be read (the speech service failed or did not answer); nothing was saved. Send it again, or type it."},
+	"voice.empty":    {"🎙 这条语音里没听到内容，什么都没有保存。", "🎙 I heard nothing in that voice note; nothing was saved."},
+	"voice.too_long": {"🎙 这条语音太长了，请分几条发，或直接打字。", "🎙 That voice note is too long; send it in parts, or type it."},
+	"voice.heard":    {"🎙 听到：「%s」", "🎙 Heard: \"%s\""},
+
 	// WeCom organisation sync.
 	"push.member_left":        {"🚪 %s 已离开企业微信，账号已停用；名下还有 %d 家客户，请交接给其他同事。", "🚪 %s left WeCom and was deactivated; they still own %d customers: hand them over to someone else."},
 	"push.member_left_button": {"交接 %s 的客户", "Hand over %s's customers"},

@@ -28,6 +28,18 @@ type Config struct {
 	Scheduler SchedulerConfig `yaml:"scheduler"`
 	Chart     ChartConfig     `yaml:"chart"`
 	Log       LogConfig       `yaml:"log"`
+	AI        AIConfig        `yaml:"ai"`
+}
+
+// AIConfig points at optional model servers (OpenAI-compatible APIs); off
+// when empty.
+type AIConfig struct {
+	// APIKey is sent as a bearer token to the servers below.
+	APIKey string `yaml:"api_key" secret:"true"`
+	// ASREndpoint is the base URL of a speech-to-text server: voice notes
+	// go to <asr_endpoint>/audio/transcriptions with model ASRModel.
+	ASREndpoint string `yaml:"asr_endpoint"`
+	ASRModel    string `yaml:"asr_model"`
 }
 
 // DatabaseConfig chooses the engine.
@@ -119,6 +131,7 @@ func defaultConfig() Config {
 			QuietHours:      "21:00-08:00",
 		},
 		Log: LogConfig{Level: "info", Format: "text"},
+		AI:  AIConfig{ASRModel: "whisper-1"},
 	}
 }
 

@@ -21,6 +21,7 @@ import (
 	_ "time/tzdata" // time zones on machines without zoneinfo
 
 	"github.com/salesbot-crm/salesbot/bot"
+	"github.com/salesbot-crm/salesbot/bot/asr"
 	"github.com/salesbot-crm/salesbot/bot/console"
 	"github.com/salesbot-crm/salesbot/bot/wecom"
 	"github.com/salesbot-crm/salesbot/chart"
@@ -320,7 +321,7 @@ func (m *Main) newBot(db *store.DB) *bot.Bot { return m.newBotAs(db, "") }
 // newBotAs builds the bot; telegramUsername makes /invite print deep links.
 func (m *Main) newBotAs(db *store.DB, telegramUsername string) *bot.Bot {
 	return bot.New(bot.Options{Store: db, Sales: sales.New(db), Sheets: sheet.Service{Sales: sales.New(db), StageName: conversation.SheetStageName}, Transient: store.IsTransient, Logger: m.logger, Now: m.Now, Location: m.loc, DefaultLang: m.cfg.Locale, StaleDays: m.cfg.StaleDays,
-		Charts: m.charts, BotUsername: telegramUsername})
+		Charts: m.charts, BotUsername: telegramUsername, Transcriber: m.transcriber()})
 }
 
 // loadCharts finds the CJK font for charts. A configured chart.font that
@@ -728,4 +729,13 @@ func (m *Main) demoCmd(ctx context.Context, args []string) error {
 		time.Since(start).Round(time.Millisecond), sum.Departments, sum.Managers, sum.Reps, sum.Customers, sum.Activities, sum.Deals, sum.PaymentPlans, sum.Payments, sum.Appointments, sum.Complaints, sum.Targets)
 	fmt.Fprintln(m.Stdout, "Try: salesbot user list, then salesbot console --user NAME")
 	return nil
+}
+
+// transcriber is the speech-to-text server for voice notes (ai.asr_endpoint),
+// nil when none is configured.
+func (m *Main) transcriber() bot.Transcriber {
+	if m.cfg.AI.ASREndpoint == "" {
+		return nil
+	}
+	return &asr.Client{Endpoint: m.cfg.AI.ASREndpoint, Model: m.cfg.AI.ASRModel, Key: m.cfg.AI.APIKey, Language: m.cfg.Locale}
 }

@@ -282,6 +282,12 @@ func (f *Fake) serve(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
 	f.calls = append(f.calls, call)
 	f.mu.Unlock()
+	if raw, ok := resp["_raw"].([]byte); ok && status == http.StatusOK { // media/get: the file itself
+		w.Header().Set("Content-Type", resp["_type"].(string))
+		w.Header().Set("Content-Disposition", `attachment; filename="`+resp["_name"].(string)+`"`)
+		w.Write(raw)
+		return
+	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(status)
 	if status == http.StatusOK {
@@ -341,6 +347,14 @@ func (f *Fake) answer(r *http.Request, call *Call) (int, map[string]any) {
 		return http.StatusOK, errResp(0, "ok")
 	case "/cgi-bin/media/upload":
 		return f.upload(r, call.Body)
+	case "/cgi-bin/media/get":
+		f.mu.Lock()
+		data, ok := f.media[q.Get("media_id")]
+		f.mu.Unlock()
+		if !ok {
+			return http.StatusOK, errResp(40007, "invalid media_id")
+		}
+		return http.StatusOK, map[string]any{"_raw": data, "_type": http.DetectContentType(data), "_name": q.Get("media_id")}
 	case "/cgi-bin/user/get":
 		f.mu.Lock()
 		name, ok := f.users[q.Get("userid")]
@@ -700,12 +714,25 @@ func (f *Fake) Text(from, content string, msgID int64) string {
 // Image, Voice, Video, Location and Link are the decrypted XML of those
 // application messages from a member, in WeCom's shapes.
 func (f *Fake) Image(from string, msgID int64) string {
-	return f.message(from, "image", msgID, "<PicUrl>"+cdata("https://wework.qpic.cn/wwpic/1.jpg")+"</PicUrl><MediaId>"+cdata("m-img-"+randHex(4))+"</MediaId>")
+	return f.ImageData(from, append([]byte{0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, 'J', 'F', 'I', 'F', 0}, bytes.Repeat([]byte{7}, 500)...), msgID)
+}
+
+// ImageData is an image message whose media (served by media/get) is data.
+func (f *Fake) ImageData(from string, data []byte, msgID int64) string {
+	id := "m-img-" + randHex(4)
+	f.mu.Lock()
+	f.media[id] = data
+	f.mu.Unlock()
+	return f.message(from, "image", msgID, "<PicUrl>"+cdata("https://wework.qpic.cn/wwpic/1.jpg")+"</PicUrl><MediaId>"+cdata(id)+"</MediaId>")
 }
 
 // Voice is a voice message (AMR).
 func (f *Fake) Voice(from string, msgID int64) string {
-	return f.message(from, "voice", msgID, "<MediaId>"+cdata("m-voice-"+randHex(4))+"</MediaId><Format>"+cdata("amr")+"</Format>")
+	id := "m-voice-" + randHex(4)
+	f.mu.Lock()
+	f.media[id] = append([]byte("#!AMR\n"), bytes.Repeat([]byte{0x3c}, 320)...) // an AMR-NB file: its magic and frames
+	f.mu.Unlock()
+	return f.message(from, "voice", msgID, "<MediaId>"+cdata(id)+"</MediaId><Format>"+cdata("amr")+"</Format>")
 }
 
 // Video is a video message.
