@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/silenceper/wechat/v2/util"
 	"github.com/silenceper/wechat/v2/work/addresslist"
@@ -113,8 +114,14 @@ func (c *Channel) Directory(ctx context.Context, root int64) (crm.Directory, err
 		}
 		return err
 	})
+	if code := dirCode(c.dirErr("department/list", err)); err != nil && (code == 48002 || code == 48009) {
+		c.log.LogAttrs(ctx, slog.LevelInfo, "wecom: department/list is closed to the app; reading department/simplelist and department/get")
+		depts, err = c.departmentsByID(ctx, root)
+	} else if err != nil {
+		err = c.dirErr("department/list", err)
+	}
 	if err != nil {
-		return dir, c.dirErr("department/list", err)
+		return dir, err
 	}
 	inTree := map[int64]bool{}
 	for _, d := range depts {
@@ -187,6 +194,65 @@ func (c *Channel) Directory(ctx context.Context, root int64) (crm.Directory, err
 	return dir, nil
 }
 
+// departmentsByID reads the tree with department/simplelist (ids and
+// parents) and each department's name and leaders with department/get.
+func (c *Channel) departmentsByID(ctx context.Context, root int64) ([]*addresslist.Department, error) {
+	var ids []*addresslist.DepartmentID
+	err := c.call(ctx, "department/simplelist", false, func() error {
+		var err error
+		ids, err = c.users.DepartmentSimpleList(int(root))
+		return err
+	})
+	if err != nil {
+		return nil, c.dirErr("department/simplelist", err)
+	}
+	var out []*addresslist.Department
+	for _, id := range ids {
+		if id == nil {
+			continue
+		}
+		if err := c.paceContacts(ctx); err != nil {
+			return nil, err
+		}
+		var d *addresslist.Department
+		err := c.call(ctx, "department/get", false, func() error {
+			var err error
+			d, err = c.users.DepartmentGet(id.ID)
+			return err
+		})
+		if err != nil {
+			return nil, c.dirErr("department/get", err)
+		}
+		if d.ID == 0 {
+			d.ID, d.ParentID = id.ID, id.ParentID
+		}
+		out = append(out, d)
+	}
+	return out, nil
+}
+
+// paceContacts keeps the calls of one directory read under WeCom's limit
+// of 10,000 calls a minute per API and company: after
+// Config.ContactsPerMinute calls it waits for the rest of the minute.
+func (c *Channel) paceContacts(ctx context.Context) error {
+	c.contactsMu.Lock()
+	defer c.contactsMu.Unlock()
+	now := c.now()
+	if c.contactsFrom.IsZero() || now.Sub(c.contactsFrom) >= time.Minute {
+		c.contactsFrom, c.contactsCalls = now, 0
+	}
+	if c.contactsCalls >= c.cfg.ContactsPerMinute {
+		wait := time.Minute - now.Sub(c.contactsFrom)
+		c.log.LogAttrs(ctx, slog.LevelInfo, "wecom: contacts API budget of the minute spent; waiting", slog.Duration("wait", wait))
+		if err := c.sleep(ctx, wait); err != nil {
+			return err
+		}
+		c.contactsFrom, c.contactsCalls = c.now(), 0
+	}
+	c.contactsCalls++
+	return nil
+}
+
 // userList calls user/list for a department (and its subtree).
 func (c *Channel) userList(ctx context.Context, dept int64, children bool) ([]listedUser, error) {
 	var out []listedUser
@@ -245,6 +311,9 @@ func (c *Channel) userListByID(ctx context.Context, inTree map[int64]bool, dir *
 	}
 	var out []listedUser
 	for _, id := range ids {
+		if err := c.paceContacts(ctx); err != nil {
+			return nil, err
+		}
 		var r *addresslist.UserGetResponse
 		err := c.call(ctx, "user/get", false, func() error {
 			var err error

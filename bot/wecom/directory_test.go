@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/salesbot-crm/salesbot/bot/wecom"
 	"github.com/salesbot-crm/salesbot/crm"
@@ -163,6 +164,32 @@ func TestWeComSyncWithUserListIDFallback(t *testing.T) {
 	wecomSyncCheckOrg(t, h.db)
 	if len(h.fake.Calls("user/list_id")) == 0 || len(h.fake.Calls("user/get")) < 6 {
 		t.Errorf("list_id %d, get %d calls", len(h.fake.Calls("user/list_id")), len(h.fake.Calls("user/get")))
+	}
+}
+
+// TestWeComSyncWithSimpleListsAndPacing: an app that may call neither
+// department/list nor user/list reads department/simplelist +
+// department/get and user/list_id + user/get, with the same result, and
+// keeps to the contacts API's budget of calls a minute (waiting on the
+// channel's clock).
+func TestWeComSyncWithSimpleListsAndPacing(t *testing.T) {
+	h := newHarness(t, storetest.OpenSQLite(t), func(c *wecom.Config) { c.ContactsPerMinute = 4 })
+	wecomSyncOrg(h.fake)
+	h.fake.UserListClosed, h.fake.DepartmentListClosed = true, true
+	wecomSyncRun(t, h, 0)
+	wecomSyncCheckOrg(t, h.db)
+	if len(h.fake.Calls("department/simplelist")) != 1 || len(h.fake.Calls("department/get")) != 5 {
+		t.Errorf("simplelist %d, get %d calls", len(h.fake.Calls("department/simplelist")), len(h.fake.Calls("department/get")))
+	}
+	// 5 department/get + 8 user/get at 4 a minute: three waits.
+	waits := 0
+	for _, d := range h.clock.Slept() {
+		if d > 30*time.Second && d <= time.Minute {
+			waits++
+		}
+	}
+	if waits != 3 {
+		t.Errorf("waited %v, want three waits for the minute's budget", h.clock.Slept())
 	}
 }
 

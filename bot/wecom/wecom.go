@@ -162,6 +162,10 @@ type Config struct {
 	// callbacks get 503 and WeCom tries again.
 	Workers   int
 	QueueSize int
+	// ContactsPerMinute bounds the user/get (and department/get) calls of
+	// a directory read in a minute (WeCom allows 10,000 per API and
+	// company). Default 9,000.
+	ContactsPerMinute int
 	// InboxLease is how long an acknowledged callback may stay unanswered
 	// by the process that took it before another takes it over (default
 	// bot.DefaultInboxLease).
@@ -197,6 +201,10 @@ type Channel struct {
 	store Store
 	pipe  *bot.Pipeline
 	dir   Directory // applies change_contact callbacks (SetDirectory)
+
+	contactsMu    sync.Mutex // paceContacts
+	contactsFrom  time.Time
+	contactsCalls int
 }
 
 var globalClientMu sync.Mutex
@@ -252,6 +260,9 @@ func New(cfg Config) (*Channel, error) {
 	}
 	if cfg.Workers <= 0 {
 		cfg.Workers = 8
+	}
+	if cfg.ContactsPerMinute <= 0 {
+		cfg.ContactsPerMinute = 9000
 	}
 	if cfg.QueueSize <= 0 {
 		cfg.QueueSize = 1000

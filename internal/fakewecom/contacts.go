@@ -139,7 +139,7 @@ func (f *Fake) departmentList(q url.Values) (int, map[string]any) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	var ids []int64
-	if v := q.Get("id"); v != "" {
+	if v := q.Get("id"); v != "" && v != "0" { // the library sends id=0 for "all"
 		id, err := strconv.ParseInt(v, 10, 64)
 		if err != nil {
 			return http.StatusOK, errResp(40058, "invalid id")
@@ -352,4 +352,42 @@ func (f *Fake) UpdateParty(id int64, fields ...Field) string {
 // DeleteParty is delete_party.
 func (f *Fake) DeleteParty(id int64) string {
 	return f.ChangeContact("delete_party", Field{"Id", strconv.FormatInt(id, 10)})
+}
+
+// departmentSimpleList answers department/simplelist: the ids, parents and
+// orders of a department's subtree (or of all).
+func (f *Fake) departmentSimpleList(q url.Values) (int, map[string]any) {
+	code, resp := f.departmentList(q)
+	if resp["errcode"] != int64(0) {
+		return code, resp
+	}
+	ids := []any{}
+	for _, d := range resp["department"].([]any) {
+		m := d.(map[string]any)
+		ids = append(ids, map[string]any{"id": m["id"], "parentid": m["parentid"], "order": m["order"]})
+	}
+	return http.StatusOK, map[string]any{"errcode": int64(0), "errmsg": "ok", "department_id": ids}
+}
+
+// departmentGet answers department/get for one department.
+func (f *Fake) departmentGet(q url.Values) (int, map[string]any) {
+	id, err := strconv.ParseInt(q.Get("id"), 10, 64)
+	if err != nil {
+		return http.StatusOK, errResp(40058, "invalid id")
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	d, ok := f.depts[id]
+	if !ok {
+		return http.StatusOK, errResp(60123, "invalid party id")
+	}
+	if f.denied[id] {
+		return http.StatusOK, errResp(60011, "no privilege to access/modify contact/party/agent")
+	}
+	leaders := d.Leaders
+	if leaders == nil {
+		leaders = []string{}
+	}
+	return http.StatusOK, map[string]any{"errcode": int64(0), "errmsg": "ok",
+		"department": map[string]any{"id": d.ID, "name": d.Name, "name_en": "", "department_leader": leaders, "parentid": d.ParentID, "order": d.Order}}
 }

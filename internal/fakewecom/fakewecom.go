@@ -120,6 +120,9 @@ type Fake struct {
 	// UserListClosed makes user/list answer 48002 (api forbidden), as it
 	// does for apps that must use user/list_id.
 	UserListClosed bool
+	// DepartmentListClosed makes department/list answer 48002, as it does
+	// for apps that must use department/simplelist and department/get.
+	DepartmentListClosed bool
 }
 
 // New starts a fake WeCom API with fresh random credentials; it stops when
@@ -368,7 +371,14 @@ func (f *Fake) answer(r *http.Request, call *Call) (int, map[string]any) {
 		}
 		return http.StatusOK, map[string]any{"errcode": int64(0), "errmsg": "ok", "userid": q.Get("userid"), "name": name, "status": 1}
 	case "/cgi-bin/department/list":
+		if f.DepartmentListClosed {
+			return http.StatusOK, errResp(48002, "api forbidden")
+		}
 		return f.departmentList(q)
+	case "/cgi-bin/department/simplelist":
+		return f.departmentSimpleList(q)
+	case "/cgi-bin/department/get":
+		return f.departmentGet(q)
 	case "/cgi-bin/user/list":
 		return f.userList(q, true)
 	case "/cgi-bin/user/simplelist":
