@@ -90,6 +90,10 @@ func (s *Service) SyncDirectory(ctx context.Context, source string, dir crm.Dire
 			parent = 0
 		}
 		dept, created, changed, err := st.SyncDepartment(ctx, source, d, parent, at)
+		if crm.ErrorCode(err) == crm.CodeConflict {
+			// Another sync wrote it a moment ago: read it again.
+			dept, created, changed, err = st.SyncDepartment(ctx, source, d, parent, at)
+		}
 		if err != nil {
 			return res, err
 		}
@@ -234,6 +238,9 @@ func (s *Service) syncMember(ctx context.Context, st crm.DirectoryStore, source 
 	// leaves them there.
 	m.MainDept, m.Depts = ext, appendNew(m.Depts, ext)
 	u, what, err := st.SyncMember(ctx, source, m, dept, role, at)
+	if crm.ErrorCode(err) == crm.CodeConflict {
+		u, what, err = st.SyncMember(ctx, source, m, dept, role, at) // another sync linked them a moment ago
+	}
 	if crm.ErrorCode(err) == crm.CodeInvalid || crm.ErrorCode(err) == crm.CodeConflict {
 		res.Problems = append(res.Problems, fmt.Sprintf("member %q %s skipped: %v", m.ExternalID, m.Name, err))
 		return nil

@@ -91,3 +91,38 @@ func TestWeComSyncBadDirectory(t *testing.T) {
 		}
 	})
 }
+
+// TestWeComSyncTwiceAtOnce: two syncs of the same directory at the same
+// moment (the nightly job and an operator's `salesbot sync wecom`) leave
+// one user per member and one department per department.
+func TestWeComSyncTwiceAtOnce(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		at := time.Date(2026, 12, 1, 2, 0, 0, 0, time.UTC)
+		dir := crm.Directory{Departments: []crm.DirDepartment{{ID: 1, Name: "公司"}, {ID: 2, ParentID: 1, Name: "销售部", Leaders: []string{"m0"}}}}
+		for i := 0; i < 20; i++ {
+			dir.Members = append(dir.Members, crm.DirMember{ExternalID: "m" + string(rune('a'+i)), Name: "成员" + string(rune('A'+i)), Depts: []int64{2}, Status: crm.DirActive})
+		}
+		errs := make(chan error, 2)
+		for i := 0; i < 2; i++ {
+			go func() {
+				_, err := sales.New(db).SyncDirectory(ctx, crm.DirectoryWeCom, dir, at)
+				errs <- err
+			}()
+		}
+		for i := 0; i < 2; i++ {
+			if err := <-errs; err != nil {
+				t.Errorf("a concurrent sync failed: %v", err)
+			}
+		}
+		res, err := sales.New(db).SyncDirectory(ctx, crm.DirectoryWeCom, dir, at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		users, _ := db.Users(ctx)
+		ds, _ := db.Departments(ctx)
+		if len(users) != 20 || len(ds) != 2 {
+			t.Fatalf("%d users, %d departments after concurrent syncs (then %+v)", len(users), len(ds), res.Changes)
+		}
+	})
+}
