@@ -322,3 +322,25 @@ func TestWeComSyncedMemberIsRecognisedWithoutInvite(t *testing.T) {
 		t.Fatalf("a synced member is asked for an invite: %q", reply)
 	}
 }
+
+// TestWeComSyncFailingReadWritesNothing: the whole directory is read
+// before anything is written, so a read that fails half-way (60020 on
+// user/list after department/list answered) leaves the organisation as it
+// was; the next run applies the changes.
+func TestWeComSyncFailingReadWritesNothing(t *testing.T) {
+	h := newHarness(t, storetest.OpenSQLite(t))
+	wecomSyncOrg(h.fake)
+	wecomSyncRun(t, h, 0)
+	audit := wecomSyncAudit(t, h.db)
+	h.fake.AddDepartment(fakewecom.Department{ID: 4, ParentID: 2, Name: "华北大区"})
+	h.fake.Fail("user/list", fakewecom.Fault{ErrCode: 60020, ErrMsg: "not allow to access from your ip"})
+	if _, err := h.ch.Directory(context.Background(), 0); err == nil || !strings.Contains(err.Error(), "企业可信IP") {
+		t.Fatalf("60020 on user/list: %v", err)
+	}
+	if n := wecomSyncAudit(t, h.db); n != audit {
+		t.Fatalf("a failed read wrote %d audit entries", n-audit)
+	}
+	if res := wecomSyncRun(t, h, 0); len(res.Changes) != 1 || res.Changes[0].Name != "华北大区" {
+		t.Fatalf("the next run: %+v", res.Changes)
+	}
+}

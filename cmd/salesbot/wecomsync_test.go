@@ -121,3 +121,30 @@ func TestRunJobWeComSync(t *testing.T) {
 		t.Fatalf("wecom.sync false leaves the job on: %+v", j)
 	}
 }
+
+// TestServeWithWeComSyncOff: wecom.sync false reads no contacts at start
+// and ignores change_contact callbacks.
+func TestServeWithWeComSyncOff(t *testing.T) {
+	fake := fakewecom.New(t)
+	wecomSyncFixture(fake)
+	dsn := filepath.Join(t.TempDir(), "crm.db")
+	addr, stop := startServe(t, append(wecomEnv(fake, dsn), "SALESBOT_WECOM_SYNC=false"))
+	if st := fake.Post(t, "http://"+addr+"/wecom/callback", fake.CreateUser(fakewecom.Member{UserID: "wuyi", Name: "吴一", Department: []int64{2}})); st != http.StatusOK {
+		t.Fatalf("create_user: HTTP %d", st)
+	}
+	if code := stop(); code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	if n := len(fake.Calls("department/list")); n != 0 {
+		t.Errorf("wecom.sync false: %d department/list calls", n)
+	}
+	ctx := context.Background()
+	db, err := store.Open(ctx, store.SQLite, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.IdentityUser(ctx, "wecom", "wuyi"); err == nil {
+		t.Errorf("wecom.sync false applied a create_user callback")
+	}
+}
