@@ -703,4 +703,9 @@ var catalogue = map[string]entry{
 	"voice.empty":    {"🎙 这条语音里没听到内容，什么都没有保存。", "🎙 I heard nothing in that voice note; nothing was saved."},
 	"voice.too_long": {"🎙 这条语音太长了，请分几条发，或直接打字。", "🎙 That voice note is too long; send it in parts, or type it."},
 	"voice.heard":    {"🎙 听到：「%s」", "🎙 Heard: \"%s\""},
+
+	// WeCom organisation sync.
+	"push.member_left":        {"🚪 %s 已离开企业微信，账号已停用；名下还有 %d 家客户，请交接给其他同事。", "🚪 %s left WeCom and was deactivated; they still own %d customers: hand them over to someone else."},
+	"push.member_left_button": {"交接 %s 的客户", "Hand over %s's customers"},
+	"digest.undelivered_left": {"⚠ 已停用的人今天有推送未送达：%s（如已离职，请交接其客户和待办）", "⚠ Pushes for deactivated people were not delivered today: %s (if they left, hand over their customers and open items)"},
 }

@@ -473,6 +473,12 @@ func (s *DB) UpdateUser(ctx context.Context, actor int64, id int64, role crm.Rol
 		if _, err := exec(ctx, tx, `UPDATE users SET role = ?, dept_id = ? WHERE id = ?`, role, dept, id); err != nil {
 			return err
 		}
+		if role != before.Role {
+			// A role set in salesbot is kept by the WeCom sync.
+			if _, err := exec(ctx, tx, `UPDATE users SET role_source = ? WHERE id = ?`, crm.RoleLocal, id); err != nil {
+				return err
+			}
+		}
 		if err := s.revokeInvites(ctx, tx, u); err != nil {
 			return err
 		}

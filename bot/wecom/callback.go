@@ -263,6 +263,10 @@ func (c *Channel) receive(w http.ResponseWriter, r *http.Request) {
 		c.log.LogAttrs(r.Context(), slog.LevelWarn, "wecom callback for another application ignored", slog.String("agent_id", in.AgentID))
 		return
 	}
+	if isContactChange(in) {
+		c.contactChange(w, r, raw, in) // the organisation sync (contacts.go)
+		return
+	}
 	if !in.wanted() {
 		c.log.LogAttrs(r.Context(), slog.LevelDebug, "wecom callback ignored", slog.String("msg_type", in.MsgType),
 			slog.String("event", in.Event), slog.String("user", in.FromUserName))

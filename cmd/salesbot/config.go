@@ -71,6 +71,17 @@ type WeComConfig struct {
 	EncodingAESKey string `yaml:"encoding_aes_key" secret:"true"`
 	APIBase        string `yaml:"api_base"`
 	RobotKey       string `yaml:"robot_key" secret:"true"`
+	// Sync mirrors the WeCom contacts into the organisation: "" (default:
+	// on when wecom.* is set), "true" or "false".
+	Sync string `yaml:"sync"`
+	// SyncRoot limits the sync to one WeCom department's subtree (0: all
+	// the app may see).
+	SyncRoot int `yaml:"sync_root"`
+}
+
+// SyncOn reports whether the WeCom organisation sync runs.
+func (w WeComConfig) SyncOn() bool {
+	return w.CorpID != "" && w.Sync != "false"
 }
 
 // SchedulerConfig holds the cron specs of the jobs.
@@ -83,6 +94,7 @@ type SchedulerConfig struct {
 	Appointments    string `yaml:"appointments"`
 	PaymentReminder string `yaml:"payment_reminder"`
 	StaleNudge      string `yaml:"stale_nudge"`
+	WeComSync       string `yaml:"wecom_sync"`
 	QuietHours      string `yaml:"quiet_hours"`
 }
 
@@ -115,6 +127,7 @@ func defaultConfig() Config {
 			Appointments:    "* * * * *",
 			PaymentReminder: "0 9 * * *",
 			StaleNudge:      "0 10 * * 1",
+			WeComSync:       "17 1 * * *",
 			QuietHours:      "21:00-08:00",
 		},
 		Log: LogConfig{Level: "info", Format: "text"},
@@ -249,6 +262,17 @@ func (c *Config) Validate() error {
 		if len(c.Telegram.WebhookSecret) < 16 {
 			return &ConfigError{"telegram.webhook_secret", "(hidden)", "at least 16 characters when telegram.mode is webhook"}
 		}
+	}
+	switch strings.ToLower(strings.TrimSpace(c.WeCom.Sync)) {
+	case "", "true", "yes", "on":
+		c.WeCom.Sync = ""
+	case "false", "no", "off":
+		c.WeCom.Sync = "false"
+	default:
+		return &ConfigError{"wecom.sync", c.WeCom.Sync, "true or false (default true: departments and members come from the WeCom contacts)"}
+	}
+	if c.WeCom.SyncRoot < 0 {
+		return &ConfigError{"wecom.sync_root", strconv.Itoa(c.WeCom.SyncRoot), "a WeCom department id (1 is the whole company), or 0 for every department the app may see"}
 	}
 	if c.WeCom.CorpID != "" {
 		for key, v := range map[string]string{"wecom.agent_id": c.WeCom.AgentID, "wecom.secret": c.WeCom.Secret, "wecom.token": c.WeCom.Token} {

@@ -23,6 +23,7 @@ import (
 	"github.com/salesbot-crm/salesbot/bot"
 	"github.com/salesbot-crm/salesbot/bot/asr"
 	"github.com/salesbot-crm/salesbot/bot/console"
+	"github.com/salesbot-crm/salesbot/bot/wecom"
 	"github.com/salesbot-crm/salesbot/chart"
 	"github.com/salesbot-crm/salesbot/conversation"
 	"github.com/salesbot-crm/salesbot/crm"
@@ -70,6 +71,9 @@ type Main struct {
 	loc    *time.Location
 	logger *slog.Logger
 	db     *store.DB
+	// wecomCh is the serving WeCom channel when the organisation sync is
+	// on: the wecom_sync job reads the contacts through it.
+	wecomCh *wecom.Channel
 }
 
 // usageError is a command-line mistake: exit 2.
@@ -118,7 +122,9 @@ Commands:
                             --queue-only: leave them to the running server)
                             (workbench, manager_digest, appointments, payment_reminder,
                             stale_nudge, report_reminder, weekly_report, monthly_report,
-                            housekeeping)
+                            housekeeping, wecom_sync)
+  sync wecom                 mirror the WeCom contacts (departments, members, leaders as
+                            managers) into the organisation now and print what changed
   version                   print the version
 
 Configuration: config.yaml in the working directory (or --config FILE), and
@@ -185,7 +191,7 @@ func (m *Main) run(ctx context.Context, args []string) error {
 		fmt.Fprintln(m.Stdout, "salesbot", version())
 		return nil
 	}
-	known := map[string]bool{"serve": true, "console": true, "migrate": true, "invite": true, "user": true, "dept": true, "demo": true, "run-job": true, "backup": true, "import": true, "export": true}
+	known := map[string]bool{"serve": true, "console": true, "migrate": true, "invite": true, "user": true, "dept": true, "demo": true, "run-job": true, "backup": true, "import": true, "export": true, "sync": true}
 	if !known[cmd] {
 		return usageError{fmt.Sprintf("unknown command %q", cmd)}
 	}
@@ -232,6 +238,8 @@ func (m *Main) run(ctx context.Context, args []string) error {
 		return m.importCmd(ctx, args)
 	case "export":
 		return m.exportCmd(ctx, args)
+	case "sync":
+		return m.syncCmd(ctx, args)
 	}
 	return nil
 }

@@ -4,11 +4,15 @@
 //
 // It speaks the wire format of the endpoints salesbot uses — gettoken,
 // message/send, message/update_template_card, media/upload, appchat/send,
-// user/get and the group robot's webhook/send — checks access tokens like
+// user/get, the contacts API (department/list, user/list, user/simplelist,
+// the cursor-paged user/list_id: contacts.go) and the group robot's
+// webhook/send — checks access tokens like
 // WeCom does (41001 missing, 40014 unknown, 42001 expired), records every
 // call, and injects faults (an errcode, a 5xx status, a slow answer) on
 // demand. It also builds callbacks encrypted and signed exactly as WeCom
-// sends them to an application's callback URL.
+// sends them to an application's callback URL, change_contact events
+// included (ChangeContact, CreateUser, UpdateUser, DeleteUser, CreateParty,
+// UpdateParty, DeleteParty).
 //
 //	fake := fakewecom.New(t)
 //	fake.AddUser("zhangsan", "张三")
@@ -109,6 +113,16 @@ type Fake struct {
 	media    map[string][]byte
 	faults   map[string][]Fault
 	clock    int64
+
+	depts   map[int64]Department // the contacts directory
+	members map[string]Member
+	denied  map[int64]bool // departments the app may not read (60011)
+	// UserListClosed makes user/list answer 48002 (api forbidden), as it
+	// does for apps that must use user/list_id.
+	UserListClosed bool
+	// DepartmentListClosed makes department/list answer 48002, as it does
+	// for apps that must use department/simplelist and department/get.
+	DepartmentListClosed bool
 }
 
 // New starts a fake WeCom API with fresh random credentials; it stops when
@@ -129,6 +143,9 @@ func New(t testing.TB) *Fake {
 		chats:          map[string]bool{},
 		media:          map[string][]byte{},
 		faults:         map[string][]Fault{},
+		depts:          map[int64]Department{},
+		members:        map[string]Member{},
+		denied:         map[int64]bool{},
 		clock:          time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC).Unix(),
 	}
 	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
@@ -344,11 +361,30 @@ func (f *Fake) answer(r *http.Request, call *Call) (int, map[string]any) {
 	case "/cgi-bin/user/get":
 		f.mu.Lock()
 		name, ok := f.users[q.Get("userid")]
+		m, isMember := f.members[q.Get("userid")]
 		f.mu.Unlock()
+		if isMember {
+			return http.StatusOK, f.memberJSON(m)
+		}
 		if !ok {
 			return http.StatusOK, errResp(60111, "userid not found")
 		}
 		return http.StatusOK, map[string]any{"errcode": int64(0), "errmsg": "ok", "userid": q.Get("userid"), "name": name, "status": 1}
+	case "/cgi-bin/department/list":
+		if f.DepartmentListClosed {
+			return http.StatusOK, errResp(48002, "api forbidden")
+		}
+		return f.departmentList(q)
+	case "/cgi-bin/department/simplelist":
+		return f.departmentSimpleList(q)
+	case "/cgi-bin/department/get":
+		return f.departmentGet(q)
+	case "/cgi-bin/user/list":
+		return f.userList(q, true)
+	case "/cgi-bin/user/simplelist":
+		return f.userList(q, false)
+	case "/cgi-bin/user/list_id":
+		return f.userListID(call.Body)
 	}
 	return http.StatusNotFound, nil
 }
