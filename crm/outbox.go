@@ -70,7 +70,7 @@ type TransferPush struct {
 
 // PushPayload is any of the payload types.
 type PushPayload interface {
-	DayPush | AppointmentPush | PaymentDuePush | ReportDuePush | ReportCommentPush | HandoverPush | TransferPush | DuplicateClaim
+	DayPush | AppointmentPush | PaymentDuePush | ReportDuePush | ReportCommentPush | HandoverPush | TransferPush | DuplicateClaim | PoolPush
 }
 
 // NewPush is an outbox row of a kind to a user, with its payload.
