@@ -108,6 +108,8 @@ type Options struct {
 	Location    *time.Location
 	DefaultLang string
 	StaleDays   int
+	// Pool are the pool's numbers (config pool.*); zero: SPEC's defaults.
+	Pool crm.PoolRules
 	// BotUsername is the Telegram bot's username, for deep links.
 	BotUsername string
 	// Charts draws chart images; nil when no CJK font was found (numbers
@@ -185,10 +187,13 @@ func New(opt Options) *Bot {
 	if opt.StaleDays <= 0 {
 		opt.StaleDays = 14
 	}
+	if opt.Pool == (crm.PoolRules{}) {
+		opt.Pool = crm.DefaultPoolRules()
+	}
 	b := &Bot{opt: opt, byName: map[string]*Command{}, byWord: map[string]*Command{}, door: NewDoor()}
 	b.engine = conversation.NewEngine(scopedStore{opt.Store})
 	b.svc = &Services{Sales: opt.Sales, Sheets: opt.Sheets, Engine: b.engine, Charts: opt.Charts, Logger: opt.Logger,
-		DefaultLang: opt.DefaultLang, StaleDays: opt.StaleDays, BotUsername: opt.BotUsername, Now: opt.Now, Location: opt.Location,
+		DefaultLang: opt.DefaultLang, StaleDays: opt.StaleDays, Pool: opt.Pool, BotUsername: opt.BotUsername, Now: opt.Now, Location: opt.Location,
 		commands: commandTable()}
 	for i := range b.svc.commands {
 		c := &b.svc.commands[i]

@@ -25,6 +25,7 @@ func commandTable() []Command {
 		findCommand,
 		myCommand,
 		customerCommand,
+		poolCommand,
 		reportCommand,
 		commentCommand,
 		targetCommand,

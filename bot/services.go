@@ -24,6 +24,7 @@ type Services struct {
 	Logger      *slog.Logger
 	DefaultLang string
 	StaleDays   int
+	Pool        crm.PoolRules // the pool's numbers (config pool.*)
 	BotUsername string
 	Now         func() time.Time
 	Location    *time.Location

@@ -44,9 +44,12 @@ func (c Customer) InPool() bool { return c.OwnerID == 0 }
 
 // ReleaseCutoffs are the moments before which a customer's last activity
 // (its creation when never contacted) or last deal movement (its creation
-// when it has no deal) sends it to the pool at now.
+// when it has no deal) sends it to the pool at now. Days are whole days in
+// now's location: with 30 days, a customer last contacted on 1 November
+// goes in the first run on 2 December.
 func (r PoolRules) ReleaseCutoffs(now time.Time) (activity, deal time.Time) {
-	return now.AddDate(0, 0, -r.ReleaseDays), now.AddDate(0, 0, -r.DealDays)
+	today := DateOf(now).Time(now.Location())
+	return today.AddDate(0, 0, -r.ReleaseDays), today.AddDate(0, 0, -r.DealDays)
 }
 
 // ClaimStanding is what a claim is checked against besides the customer.
@@ -62,7 +65,7 @@ type ClaimStanding struct {
 // CooldownDays ago ("pool.cooldown", with the first day they may).
 func (r PoolRules) CheckClaim(claimant int64, c Customer, st ClaimStanding, now time.Time) error {
 	if !c.InPool() {
-		return Errorf(CodeConflict, "pool.taken", c.Name)
+		return Errorf(CodeConflict, "pool.taken")
 	}
 	if r.MaxCustomers > 0 && st.Held >= r.MaxCustomers {
 		return Errorf(CodeInvalid, "pool.max_customers", r.MaxCustomers)
@@ -127,10 +130,11 @@ type PoolWarning struct {
 	Deal     time.Time
 }
 
-// ReleaseAt is when the nightly job sends the warned customer to the pool.
-func (r PoolRules) ReleaseAt(w PoolWarning) time.Time {
-	a, d := w.Activity.AddDate(0, 0, r.ReleaseDays), w.Deal.AddDate(0, 0, r.DealDays)
-	if d.Before(a) {
+// ReleaseOn is the day (in loc) of the first run that sends the warned
+// customer to the pool.
+func (r PoolRules) ReleaseOn(w PoolWarning, loc *time.Location) Date {
+	a := DateOf(w.Activity.In(loc)).AddDays(r.ReleaseDays + 1)
+	if d := DateOf(w.Deal.In(loc)).AddDays(r.DealDays + 1); d < a {
 		return d
 	}
 	return a
@@ -139,11 +143,7 @@ func (r PoolRules) ReleaseAt(w PoolWarning) time.Time {
 // DaysLeft is how many days from now (at least 1) until the job sends the
 // warned customer to the pool: the "N 天后进入公海" of the workbench.
 func (r PoolRules) DaysLeft(w PoolWarning, now time.Time) int {
-	n := DateOf(now).DaysUntil(DateOf(r.ReleaseAt(w).In(now.Location())))
-	if n < 1 {
-		n = 1
-	}
-	return n
+	return max(DateOf(now).DaysUntil(r.ReleaseOn(w, now.Location())), 1)
 }
 
 // PoolCounts is what the digest says of the pool for a day.
@@ -195,3 +195,11 @@ type PoolPush struct {
 
 // MaxPoolPushNames bounds the customers a pool push names.
 const MaxPoolPushNames = 10
+
+// PoolSoon is an owned customer the nightly job sends to the pool in Days
+// days (the workbench's warning).
+type PoolSoon struct {
+	CustomerID int64
+	Name       string
+	Days       int
+}

@@ -22,6 +22,7 @@ type Store interface {
 	crm.OutboxStore
 	crm.ReminderStore
 	crm.CheckInStore
+	crm.PoolStore
 }
 
 // Service runs the use cases over a store.
@@ -34,13 +35,14 @@ type Service struct {
 	out   crm.OutboxStore
 	rem   crm.ReminderStore
 	geo   crm.CheckInStore
+	pool  crm.PoolStore
 	all   Store
 }
 
 // New returns the use cases over st. They take the time of an act from
 // their caller (a clock in the request), never read one themselves.
 func New(st Store) *Service {
-	return &Service{org: st, cust: st, pipe: st, rep: st, stats: st, out: st, rem: st, geo: st, all: st}
+	return &Service{org: st, cust: st, pipe: st, rep: st, stats: st, out: st, rem: st, geo: st, pool: st, all: st}
 }
 
 // notFound is what an actor is told about a customer they may not see: the

@@ -90,7 +90,7 @@ func (s *DB) ClaimCustomer(ctx context.Context, actor, customerID int64, at time
 		if n, err := r.RowsAffected(); err != nil {
 			return err
 		} else if n != 1 {
-			return crm.Errorf(crm.CodeConflict, "pool.taken", before.Name)
+			return crm.Errorf(crm.CodeConflict, "pool.taken")
 		}
 		var deals []crm.Deal
 		if err := sel(ctx, tx, &deals, `SELECT id, owner_id FROM deals WHERE customer_id = ? ORDER BY id`, customerID); err != nil {
