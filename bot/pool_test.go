@@ -313,3 +313,29 @@ func TestPoolConcurrentClaims(t *testing.T) {
 		t.Fatalf("%d claims recorded, owner %d", claims, c.poolOwner(cu.ID))
 	}
 }
+
+// /new of a pool customer's name offers [领取] (through the same limits)
+// instead of a refusal or a duplicate, and alerts no one.
+func TestChatPoolNewOffersClaim(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		c := newChat(t, db)
+		c.team("王经理", "张三", "李四")
+		cu := c.poolCustomer("", "北京青禾新锐科技有限公司", c.now.AddDate(0, 0, -3))
+		c.says("李四", "/new")
+		got := c.says("李四", "青禾新锐科技（北京）有限公司")
+		expect(t, got, "在公海里", "领取")
+		refute(t, got, "认领")
+		if n := len(c.pending(crm.PushDuplicateClaim)); n != 0 {
+			t.Fatalf("%d duplicate-claim alerts for a pool customer", n)
+		}
+		expect(t, c.presses("李四", "领取"), "已领取「北京青禾新锐科技有限公司」")
+		if c.poolOwner(cu.ID) != c.users["李四"].ID {
+			t.Fatal("not claimed")
+		}
+		var customers int
+		db.SQL().Get(&customers, `SELECT COUNT(*) FROM customers`)
+		if customers != 1 {
+			t.Fatalf("%d customers, want 1", customers)
+		}
+	})
+}

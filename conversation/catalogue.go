@@ -710,5 +710,6 @@ var catalogue = map[string]entry{
 	"today.pool_soon_item":          {"%s %d 天后进入公海", "%s to the pool in %d days"},
 	"digest.pool":                   {"🌊 公海：今天放入 %d 个，领取 %d 个", "🌊 Pool: %d released, %d claimed today"},
 	"history.customer.pool_release": {"放入公海", "released to the pool"},
+	"new.in_pool":                   {"「%s」在公海里，没人负责：点「领取」就是你的客户（按公海的领取规则）。", "%s is in the pool, owned by no one: tap Claim to make it yours (the pool's claim rules apply)."},
 	"history.customer.pool_claim":   {"从公海领取", "claimed from the pool"},
 }

@@ -20,6 +20,11 @@ const (
 	MoveClaim   = "claim"
 )
 
+// PoolOwnerName is the word in a spreadsheet's owner column for no owner:
+// an import puts the row in the pool, an export writes it for a pool
+// customer (a data token, like choice codes, not a reply).
+const PoolOwnerName = "公海"
+
 // MaxPoolNoteRunes bounds the reason typed for a release by hand.
 const MaxPoolNoteRunes = 200
 
