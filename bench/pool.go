@@ -20,6 +20,7 @@ func runPool(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("pool", flag.ContinueOnError)
 	var c common
 	warnReps := fs.Int("warn-reps", 100, "reps whose workbench warning is timed (one at a time)")
+	nights := fs.Int("nights", 3, "runs on the following days after the first two (a steady night's work)")
 	if err := parseFlags(fs, args, &c); err != nil {
 		return err
 	}
@@ -78,6 +79,16 @@ func runPool(ctx context.Context, args []string) error {
 	fmt.Printf("pool_release second run: %v, %d released\n", time.Since(start).Round(time.Millisecond), len(again))
 	if len(again) != 0 {
 		return fmt.Errorf("the second run released %d more", len(again))
+	}
+	// The next nights: what crosses the thresholds in a day.
+	for day := 1; day <= *nights; day++ {
+		at := c.now.AddDate(0, 0, day)
+		start = time.Now()
+		next, err := svc.SweepPool(ctx, rules, at)
+		if err != nil {
+			return err
+		}
+		fmt.Printf("pool_release night +%d: %v, %d released\n", day, time.Since(start).Round(time.Millisecond), len(next))
 	}
 	return nil
 }

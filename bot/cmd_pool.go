@@ -18,6 +18,7 @@ import (
 //	/pool claim NAME|#ID         claim one (领取)
 //	/pool release #ID [REASON]   put one of mine into the pool (放入); with no
 //	                             reason, the usual reasons are offered as buttons
+//	/pool release-all NAME [REASON]  managers: NAME's whole book (a rep leaving)
 var poolCommand = Command{Name: "pool", Keyword: "公海", HelpKey: "help.pool", Usage: "usage.pool", Run: runPool}
 
 // poolPage marks the page argument of the list's buttons: "/pool +2 青禾".
@@ -35,6 +36,8 @@ func runPool(ctx context.Context, r *Request, s *Services) error {
 		return poolClaim(ctx, r, s, rest)
 	case "release", "放入", "释放":
 		return poolRelease(ctx, r, s, rest)
+	case "release-all", "全部放入":
+		return poolReleaseBook(ctx, r, s, rest)
 	}
 	page := 1
 	if strings.HasPrefix(verb, poolPage) {
@@ -219,5 +222,36 @@ func poolRelease(ctx context.Context, r *Request, s *Services, args string) erro
 		return err
 	}
 	r.Sayf("pool.released", c.Name)
+	return nil
+}
+
+// poolReleaseBook puts a rep's whole book into the pool (managers and
+// admins, for the people they manage): "NAME [reason]".
+func poolReleaseBook(ctx context.Context, r *Request, s *Services, args string) error {
+	name, note, _ := strings.Cut(args, " ")
+	note = strings.TrimSpace(note)
+	if name == "" {
+		r.Sayf("pool.usage")
+		return nil
+	}
+	if note == "" {
+		note = r.T("pool.why.book")
+	}
+	u, err := s.Sales.AnyUserByName(ctx, name) // a deactivated rep's book too
+	if crm.ErrorCode(err) == crm.CodeNotFound {
+		r.Sayf("user.not_found", name)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	released, kept, err := s.Sales.ReleaseBook(ctx, r.Viewer, u.ID, note, r.Now)
+	if err != nil {
+		return err
+	}
+	r.Sayf("pool.book_released", released, u.Name)
+	if kept > 0 {
+		return s.offer(ctx, r, r.T("pool.book_kept", kept, u.Name), []conversation.Choice{{Label: r.T("btn.handover_first"), Value: "/handover " + u.Name}})
+	}
 	return nil
 }

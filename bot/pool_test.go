@@ -339,3 +339,78 @@ func TestChatPoolNewOffersClaim(t *testing.T) {
 		}
 	})
 }
+
+// The pool in English reads no Chinese: the release from the card, the
+// list, the claim.
+func TestChatPoolEnglish(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		c := newChat(t, db)
+		ctx := context.Background()
+		east, _ := db.CreateDepartment(ctx, 0, "East Sales", 0)
+		c.person("Grace", crm.RoleManager, east.ID)
+		c.person("Alice", crm.RoleRep, east.ID)
+		c.person("Bob", crm.RoleRep, east.ID)
+		for _, who := range []string{"Grace", "Alice", "Bob"} {
+			c.says(who, "/lang en")
+		}
+		c.poolCustomer("Alice", "Acme Trading Co., Ltd.", c.now.AddDate(0, 0, -2))
+		check := func(who, reply string, wants ...string) {
+			t.Helper()
+			expect(t, reply, wants...)
+			all := reply + "\n" + strings.Join(labels(c.buttons[who]), " | ")
+			if found := chinese.FindAllString(all, -1); len(found) > 0 {
+				t.Errorf("%s: Chinese %q in\n%s", who, found, all)
+			}
+		}
+		check("Alice", c.says("Alice", "/customer Acme"), "Acme Trading")
+		check("Alice", c.presses("Alice", "Release to pool"), "pick a reason")
+		check("Alice", c.presses("Alice", "Cannot be reached"), "Acme Trading Co., Ltd. is in the pool now")
+		check("Bob", c.says("Bob", "/pool"), "1 customers in the pool", "released by hand: Cannot be reached", "on 29 Nov")
+		check("Bob", c.presses("Bob", "Claim"), "You claimed Acme Trading Co., Ltd.")
+		check("Alice", c.says("Alice", "/pool claim Acme"), "No pool customer matches")
+	})
+}
+
+// A manager sends a rep's whole book to the pool (a rep leaving): the
+// customers with money due stay for a handover, coming appointments go to
+// the manager, every release is in the history; a rep cannot.
+func TestChatPoolReleaseBook(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		c := newChat(t, db)
+		ctx := context.Background()
+		_, mgr := c.team("王经理", "张三", "李四")
+		zs := c.users["张三"].ID
+		a := c.poolCustomer("张三", "北京青禾新锐科技有限公司", c.now.AddDate(0, 0, -10))
+		b := c.poolCustomer("张三", "恒通物流有限公司", c.now.AddDate(0, 0, -10))
+		owing := c.poolCustomer("张三", "上海明远贸易有限公司", c.now.AddDate(0, 0, -10))
+		if _, err := db.AddPaymentPlan(ctx, zs, crm.PaymentPlan{CustomerID: owing.ID, Amount: crm.Yuan(100), DueDate: "2026-12-20", CreatedBy: zs}); err != nil {
+			t.Fatal(err)
+		}
+		appt, err := db.AddAppointment(ctx, zs, crm.Appointment{CustomerID: b.ID, UserID: zs, At: c.now.Add(24 * time.Hour)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.says("李四", "/pool release-all 张三")
+		if c.poolOwner(a.ID) != zs {
+			t.Fatal("a rep released a colleague's book")
+		}
+		got := c.says("王经理", "/pool release-all 张三 离职")
+		expect(t, got, "已把 2 个客户从 张三 名下放入公海", "1 个客户还有没收完的回款")
+		expect(t, strings.Join(labels(c.buttons["王经理"]), " "), "先交接客户")
+		for _, cu := range []crm.Customer{a, b} {
+			if c.poolOwner(cu.ID) != 0 {
+				t.Fatalf("%s not in the pool", cu.Name)
+			}
+			if h := strings.Join(c.poolHistory(cu.ID), " "); !strings.HasSuffix(h, "pool_release") {
+				t.Fatalf("%s history: %s", cu.Name, h)
+			}
+		}
+		if c.poolOwner(owing.ID) != zs {
+			t.Fatal("a customer with money due went to the pool")
+		}
+		if ap, _ := db.Appointment(ctx, appt.ID); ap.UserID != mgr.ID {
+			t.Fatalf("appointment with %d, want the manager", ap.UserID)
+		}
+		expect(t, c.says("李四", "/pool"), "公海客户 2 个", "手动放入：离职")
+	})
+}

@@ -711,5 +711,9 @@ var catalogue = map[string]entry{
 	"digest.pool":                   {"🌊 公海：今天放入 %d 个，领取 %d 个", "🌊 Pool: %d released, %d claimed today"},
 	"history.customer.pool_release": {"放入公海", "released to the pool"},
 	"new.in_pool":                   {"「%s」在公海里，没人负责：点「领取」就是你的客户（按公海的领取规则）。", "%s is in the pool, owned by no one: tap Claim to make it yours (the pool's claim rules apply)."},
+	"pool.why.book":                 {"人员离职或调岗，客户放回公海", "The rep left or moved; customers back to the pool"},
+	"pool.book_released":            {"🌊 已把 %d 个客户从 %s 名下放入公海。", "🌊 %d customers of %s are in the pool now."},
+	"pool.book_kept":                {"%d 个客户还有没收完的回款，留在 %s 名下：请交接给别人。", "%d customers still have money due and stay with %s: hand them over."},
+	"pool.book_own":                 {"不能把自己的全部客户放入公海：请一个一个放。", "You cannot release your own whole book: release customers one by one."},
 	"history.customer.pool_claim":   {"从公海领取", "claimed from the pool"},
 }

@@ -108,15 +108,20 @@ type PoolRelease struct {
 	At         time.Time
 }
 
-// PoolSweep is one pass of the nightly release: customers owned with no
-// activity since ActivityBefore or no deal movement since DealBefore,
-// except those with a deal at 商务谈判 or 合同签订, an unpaid payment plan
-// or an appointment from At on.
+// PoolSweep is one pass of the nightly release at At: customers owned
+// with no activity since ActivityBefore or no deal movement since
+// DealBefore, except those with a deal at 商务谈判 or 合同签订, an unpaid
+// payment plan or an appointment from the start of At's day on (so that a
+// second run the same day releases nothing the first did not).
 type PoolSweep struct {
 	ActivityBefore time.Time
 	DealBefore     time.Time
 	At             time.Time
 }
+
+// ApptsFrom is the start of the sweep's day: an appointment from then on
+// keeps a customer.
+func (sw PoolSweep) ApptsFrom() time.Time { return DateOf(sw.At).Time(sw.At.Location()) }
 
 // Released is a customer the sweep sent to the pool, and whose it was.
 type Released struct {
@@ -175,6 +180,11 @@ type PoolStore interface {
 	// ReleaseCustomer sends an owned customer to the pool by hand.
 	// Conflict "changed_meanwhile" when r.From does not own it any more.
 	ReleaseCustomer(ctx context.Context, actor int64, r PoolRelease) error
+	// ReleaseBook sends every customer r.From owns to the pool by hand
+	// (r.CustomerID is not used) except those with an unpaid payment
+	// plan, in set-based statements; it returns how many went and how
+	// many stay with r.From.
+	ReleaseBook(ctx context.Context, actor int64, r PoolRelease) (released, kept int, err error)
 	// SweepPool releases, in one statement, every customer the sweep's
 	// rule names, and queues each former owner a push; a second sweep
 	// with the same cut-offs releases nothing more.

@@ -186,3 +186,22 @@ func (s *Service) PoolSoon(ctx context.Context, actor crm.Viewer, rules crm.Pool
 	}
 	return out, nil
 }
+
+// ReleaseBook sends every customer of a user the actor manages to the pool
+// by hand with a reason (a rep leaving or moving: the deactivation path),
+// as Release does one: customers with money due stay with them for a
+// handover; coming appointments go to the actor. Forbidden
+// "auth.not_your_team" for someone else's team.
+func (s *Service) ReleaseBook(ctx context.Context, actor crm.Viewer, userID int64, note string, now time.Time) (released, kept int, err error) {
+	u, err := s.ManagedUser(ctx, actor, userID)
+	if err != nil {
+		return 0, 0, err
+	}
+	if u.ID == actor.ID {
+		return 0, 0, crm.Errorf(crm.CodeInvalid, "pool.book_own")
+	}
+	if err := crm.CheckPoolNote(note); err != nil {
+		return 0, 0, err
+	}
+	return s.pool.ReleaseBook(ctx, actor.ID, crm.PoolRelease{From: u.ID, Note: note, ApptsTo: actor.ID, At: now})
+}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -167,11 +168,74 @@ func (s *DB) ReleaseCustomer(ctx context.Context, actor int64, rl crm.PoolReleas
 	return nil
 }
 
+// ReleaseBook sends a whole book to the pool by hand (a rep leaving):
+// the moves are one INSERT … SELECT over the owner's customers without an
+// unpaid plan, and the customers, their coming appointments (to
+// r.ApptsTo, when set), collaborators and audit entries follow from them.
+func (s *DB) ReleaseBook(ctx context.Context, actor int64, rl crm.PoolRelease) (released, kept int, err error) {
+	at := rl.At.UTC().Truncate(time.Microsecond)
+	after, err := json.Marshal(map[string]any{"owner_id": nil, "pool_reason": crm.PoolByHand, "pool_note": rl.Note})
+	if err != nil {
+		return 0, 0, err
+	}
+	err = s.tx(ctx, func(tx *sqlx.Tx) error {
+		r, err := exec(ctx, tx, `INSERT INTO pool_moves (customer_id, kind, user_id, owner_id, reason, note, at)
+			SELECT c.id, 'release', ?, c.owner_id, ?, ?, ? FROM customers c
+			WHERE c.owner_id = ? AND c.archived = ?
+				AND NOT EXISTS (SELECT 1 FROM payment_plans p WHERE p.customer_id = c.id AND p.paid < p.amount)`,
+			actor, crm.PoolByHand, rl.Note, at, rl.From, false)
+		if err != nil {
+			return err
+		}
+		n, err := r.RowsAffected()
+		if err != nil {
+			return err
+		}
+		released = int(n)
+		if released > 0 {
+			const moved = `SELECT m.customer_id FROM pool_moves m WHERE m.kind = 'release' AND m.user_id = ? AND m.owner_id = ? AND m.at = ?`
+			margs := []any{actor, rl.From, at}
+			if _, err := exec(ctx, tx, `UPDATE customers SET owner_id = NULL, pool_reason = ?, pool_note = ?, released_at = ?, released_by = ?,
+				released_from = ?, updated_at = ? WHERE owner_id = ? AND id IN (`+moved+`)`,
+				append([]any{crm.PoolByHand, rl.Note, at, actor, rl.From, at, rl.From}, margs...)...); err != nil {
+				return err
+			}
+			if rl.ApptsTo != 0 {
+				appts := `FROM appointments a WHERE a.user_id = ? AND a.at >= ? AND a.customer_id IN (` + moved + `)`
+				aargs := append([]any{rl.From, at}, margs...)
+				if _, err := exec(ctx, tx, `INSERT INTO audit_log (user_id, entity, entity_id, action, before, after, at)
+					SELECT ?, 'appointment', a.id, 'handover', ?, ?, ? `+appts,
+					append([]any{actor, fmt.Sprintf(`{"user_id":%d}`, rl.From), fmt.Sprintf(`{"user_id":%d}`, rl.ApptsTo), at}, aargs...)...); err != nil {
+					return err
+				}
+				if _, err := exec(ctx, tx, `UPDATE appointments SET user_id = ? WHERE id IN (SELECT a.id `+appts+`)`, append([]any{rl.ApptsTo}, aargs...)...); err != nil {
+					return err
+				}
+			}
+			if _, err := exec(ctx, tx, `DELETE FROM collaborators WHERE customer_id IN (`+moved+`)`, margs...); err != nil {
+				return err
+			}
+			if _, err := exec(ctx, tx, `INSERT INTO audit_log (user_id, entity, entity_id, action, before, after, at)
+				SELECT ?, 'customer', m.customer_id, 'pool_release', ?, ?, ? FROM pool_moves m
+				WHERE m.kind = 'release' AND m.user_id = ? AND m.owner_id = ? AND m.at = ?`,
+				append([]any{actor, fmt.Sprintf(`{"owner_id":%d}`, rl.From), string(after), at}, margs...)...); err != nil {
+				return err
+			}
+		}
+		return get(ctx, tx, &kept, `SELECT COUNT(*) FROM customers WHERE owner_id = ? AND archived = ?`, rl.From, false)
+	})
+	if err != nil {
+		return 0, 0, fmt.Errorf("store: release the book of %d: %w", rl.From, err)
+	}
+	return released, kept, nil
+}
+
 // sweepRule is the SQL of the nightly release's rule on customers c, with
 // its arguments: owned, not archived, no activity since the first cut-off
 // (its creation when never contacted) or no deal movement since the
 // second (its creation when it has no deal), and no deal at 商务谈判 or
-// 合同签订, no unpaid plan and no appointment from the sweep's moment on.
+// 合同签订, no unpaid plan and no appointment from the start of the
+// sweep's day on.
 func sweepRule(sw crm.PoolSweep) (string, []any) {
 	return `c.owner_id IS NOT NULL AND c.archived = ?
 		AND (COALESCE(c.last_activity_at, c.created_at) < ?
@@ -179,7 +243,7 @@ func sweepRule(sw crm.PoolSweep) (string, []any) {
 		AND NOT EXISTS (SELECT 1 FROM deals d WHERE d.customer_id = c.id AND d.stage IN ('negotiation', 'contract'))
 		AND NOT EXISTS (SELECT 1 FROM payment_plans p WHERE p.customer_id = c.id AND p.paid < p.amount)
 		AND NOT EXISTS (SELECT 1 FROM appointments a WHERE a.customer_id = c.id AND a.at >= ?)`,
-		[]any{false, sw.ActivityBefore.UTC(), sw.DealBefore.UTC(), sw.At.UTC()}
+		[]any{false, sw.ActivityBefore.UTC(), sw.DealBefore.UTC(), sw.ApptsFrom().UTC()}
 }
 
 // SweepPool releases every customer the rule names in set-based
@@ -189,7 +253,6 @@ func sweepRule(sw crm.PoolSweep) (string, []any) {
 // finds the released customers without an owner and releases nothing more.
 func (s *DB) SweepPool(ctx context.Context, sw crm.PoolSweep) ([]crm.Released, error) {
 	at := sw.At.UTC().Truncate(time.Microsecond)
-	sw.At = at
 	var out []crm.Released
 	err := s.tx(ctx, func(tx *sqlx.Tx) error {
 		rule, args := sweepRule(sw)
