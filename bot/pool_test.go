@@ -133,7 +133,7 @@ func TestChatPoolReleaseByRule(t *testing.T) {
 		// The manager's digest counts it.
 		c.now = time.Date(2026, 12, 2, 18, 30, 0, 0, c.loc)
 		digest := crm.NewPush("digest:test", crm.PushDigest, c.users["王经理"].ID, crm.DayPush{Date: "2026-12-02"})
-		expect(t, c.renderFor("王经理", digest), "公海：今天放入 1 个，领取 0 个")
+		expect(t, c.renderFor("王经理", digest), "公海：现有 1 个客户，今天放入 1 个，领取 0 个")
 
 		// 李四 finds it in the pool and claims it.
 		got = c.says("李四", "/pool")

@@ -314,8 +314,8 @@ func (s *Services) digest(ctx context.Context, p *pushRequest) (string, error) {
 	}
 	if pc, err := s.Sales.PoolCounts(ctx, dayStart.Time(now.Location()), dayEnd.Time(now.Location())); err != nil {
 		return "", err
-	} else if pc.Released > 0 || pc.Claimed > 0 {
-		lines = append(lines, p.T("digest.pool", pc.Released, pc.Claimed))
+	} else if pc.Released > 0 || pc.Claimed > 0 || pc.InPool > 0 {
+		lines = append(lines, p.T("digest.pool", pc.InPool, pc.Released, pc.Claimed))
 	}
 	// Pushes nobody could receive (a rep not bound to any chat, or who
 	// blocked the bot) are the admin's to fix; those that may have arrived

@@ -708,7 +708,7 @@ var catalogue = map[string]entry{
 	"push.pool_released_n":          {"🌊 你的 %d 个客户已进入公海：%s", "🌊 %d of your customers went to the pool: %s"},
 	"today.pool_soon":               {"⏳ 即将进入公海（记一次拜访就能留住）：%s", "⏳ Going to the pool soon (log a visit to keep it): %s"},
 	"today.pool_soon_item":          {"%s %d 天后进入公海", "%s to the pool in %d days"},
-	"digest.pool":                   {"🌊 公海：今天放入 %d 个，领取 %d 个", "🌊 Pool: %d released, %d claimed today"},
+	"digest.pool":                   {"🌊 公海：现有 %d 个客户，今天放入 %d 个，领取 %d 个", "🌊 Pool: %d customers; %d released, %d claimed today"},
 	"history.customer.pool_release": {"放入公海", "released to the pool"},
 	"new.in_pool":                   {"「%s」在公海里，没人负责：点「领取」就是你的客户（按公海的领取规则）。", "%s is in the pool, owned by no one: tap Claim to make it yours (the pool's claim rules apply)."},
 	"pool.why.book":                 {"人员离职或调岗，客户放回公海", "The rep left or moved; customers back to the pool"},

@@ -160,6 +160,7 @@ func (r PoolRules) DaysLeft(w PoolWarning, now time.Time) int {
 type PoolCounts struct {
 	Released int `db:"released"`
 	Claimed  int `db:"claimed"`
+	InPool   int `db:"in_pool"` // customers in the pool now
 }
 
 // PoolStore keeps the pool's moves.
@@ -192,7 +193,8 @@ type PoolStore interface {
 	// PoolWarnings lists, per owner among users, the customers a sweep at
 	// the cut-offs would release, soonest first, at most limit each.
 	PoolWarnings(ctx context.Context, users []int64, sw PoolSweep, limit int) (map[int64][]PoolWarning, error)
-	// PoolCounts counts releases and claims in [from, to).
+	// PoolCounts counts releases and claims in [from, to), and the
+	// customers in the pool now.
 	PoolCounts(ctx context.Context, from, to time.Time) (PoolCounts, error)
 }
 

@@ -345,13 +345,14 @@ func (s *DB) PoolWarnings(ctx context.Context, users []int64, sw crm.PoolSweep, 
 	return out, nil
 }
 
-// PoolCounts counts releases and claims in [from, to).
+// PoolCounts counts releases and claims in [from, to), and the pool.
 func (s *DB) PoolCounts(ctx context.Context, from, to time.Time) (crm.PoolCounts, error) {
 	var pc crm.PoolCounts
 	q := `SELECT COALESCE(SUM(CASE WHEN kind = 'release' THEN 1 ELSE 0 END), 0) AS released,
-			COALESCE(SUM(CASE WHEN kind = 'claim' THEN 1 ELSE 0 END), 0) AS claimed
+			COALESCE(SUM(CASE WHEN kind = 'claim' THEN 1 ELSE 0 END), 0) AS claimed,
+			(SELECT COUNT(*) FROM customers c WHERE c.owner_id IS NULL AND c.archived = ?) AS in_pool
 		FROM pool_moves WHERE at >= ? AND at < ?`
-	if err := get(ctx, s.db, &pc, q, from.UTC(), to.UTC()); err != nil {
+	if err := get(ctx, s.db, &pc, q, false, from.UTC(), to.UTC()); err != nil {
 		return pc, fmt.Errorf("store: pool counts: %w", err)
 	}
 	return pc, nil
