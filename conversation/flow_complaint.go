@@ -25,6 +25,7 @@ func complaintFlow() *Flow {
 			}
 			return beginWithCustomer(goStep("content"))(ctx, env, f, args)
 		},
+		Fill: complaintFill,
 		Steps: []*Step{
 			{Name: "action", Prompt: func(_ context.Context, env *Env, _ Form) (Prompt, error) {
 				return Prompt{Text: env.T("complaint.action"), Choices: []Choice{{env.T("btn.complaint_new"), "new"}, {env.T("btn.complaint_close"), "close"}}, Columns: 2}, nil

@@ -1,0 +1,169 @@
+package sales
+
+import (
+	"context"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/salesbot-crm/salesbot/crm"
+	"github.com/salesbot-crm/salesbot/crm/sentence"
+)
+
+// Proposal is a sentence read for the actor: what it says (crm/sentence)
+// and the customer it names, among the customers the actor may reach for
+// that act. Sure says Customers[0] is the customer; otherwise Customers
+// are the ones to offer (none: nothing matched Query). Nothing is saved:
+// the chat shows the proposal and saves it through the act's own use case
+// when the rep confirms.
+type Proposal struct {
+	sentence.Reading
+	Customers []crm.Customer
+	Sure      bool
+	// Query is the words that named the customer (or the first words
+	// tried when none did).
+	Query string
+}
+
+// maxSentenceLookups bounds the customer searches one sentence makes.
+const maxSentenceLookups = 48
+
+// genericNameParts name no one customer: they are not searched alone.
+var genericNameParts = map[string]bool{"公司": true, "有限": true, "有限公司": true, "科技": true, "集团": true, "股份": true, "中国": true,
+	"北京": true, "上海": true, "深圳": true, "广州": true, "技术": true, "贸易": true, "co.": true, "ltd": true, "ltd.": true, "inc": true}
+
+// ReachOf is what an intent needs of its customer: a visit or a question
+// reaches collaborations too, everything else the actor's own book.
+func ReachOf(i sentence.Intent) Reach {
+	if i == sentence.Visit || i == sentence.Question || i == sentence.None {
+		return See
+	}
+	return Change
+}
+
+// ReadSentence reads what the actor typed. With a command's intent (not
+// None or New) the text starts with the customer's name, as "/visit 青禾
+// 见了王总…": its first word is picked as sales.PickCustomer does; when it
+// names no one, the customer is looked for in the whole sentence as in a
+// plain one. A plain sentence (intent None) names its customer anywhere:
+// each part that may name one (Reading.Mentions) is searched, longest
+// words first; one customer named for sure is taken, two are offered,
+// none is said. Only customers the actor may reach are ever found.
+func (s *Service) ReadSentence(ctx context.Context, actor crm.Viewer, text string, intent sentence.Intent, now time.Time, limit int) (Proposal, error) {
+	text = strings.TrimSpace(text)
+	if intent != sentence.None && intent != sentence.New {
+		first, rest, _ := strings.Cut(text, " ")
+		found, sure, err := s.PickCustomer(ctx, actor, first, ReachOf(intent), limit)
+		if err != nil {
+			return Proposal{}, err
+		}
+		if len(found) > 0 {
+			p := Proposal{Reading: sentence.Read(rest, now, intent), Customers: found, Sure: sure, Query: first}
+			p.Mentions = nil
+			return p, nil
+		}
+		p := Proposal{Reading: sentence.Read(text, now, intent)}
+		if err := s.resolveMentions(ctx, actor, &p, limit); err != nil {
+			return p, err
+		}
+		if len(p.Customers) == 0 {
+			p.Query = first
+		}
+		return p, nil
+	}
+	p := Proposal{Reading: sentence.Read(text, now, intent)}
+	if p.Intent == sentence.New {
+		return p, nil
+	}
+	return p, s.resolveMentions(ctx, actor, &p, limit)
+}
+
+// found is what one mention found.
+type found struct {
+	query     string
+	customers []crm.Customer
+	sure      bool
+	contact   bool // the mention is a contact person (王总)
+}
+
+func (s *Service) resolveMentions(ctx context.Context, actor crm.Viewer, p *Proposal, limit int) error {
+	reach := ReachOf(p.Intent)
+	budget := maxSentenceLookups
+	var hits []found
+	for _, m := range p.Mentions {
+		h, err := s.searchMention(ctx, actor, m, reach, limit, &budget)
+		if err != nil {
+			return err
+		}
+		if h != nil {
+			h.contact = m == p.Contact
+			hits = append(hits, *h)
+		}
+	}
+	if len(p.Mentions) > 0 {
+		p.Query = p.Mentions[0]
+	}
+	// Sure names outrank a contact's; two customers named for sure are asked.
+	var sure []found
+	for _, contact := range []bool{false, true} {
+		for _, h := range hits {
+			if h.sure && h.contact == contact {
+				sure = append(sure, h)
+			}
+		}
+		if len(sure) > 0 {
+			break
+		}
+	}
+	if len(sure) > 0 {
+		ids := map[int64]bool{}
+		var cs []crm.Customer
+		for _, h := range sure {
+			if !ids[h.customers[0].ID] {
+				ids[h.customers[0].ID] = true
+				cs = append(cs, h.customers[0])
+			}
+		}
+		p.Customers, p.Sure, p.Query = cs, len(cs) == 1, sure[0].query
+		p.Purpose = trimMention(p.Purpose, sure[0].query)
+		return nil
+	}
+	if len(hits) > 0 {
+		p.Customers, p.Query = hits[0].customers, hits[0].query
+	}
+	return nil
+}
+
+// searchMention looks a mention up: the whole of it, then its parts,
+// longest first (青禾王 → 青禾), the first that finds someone.
+func (s *Service) searchMention(ctx context.Context, actor crm.Viewer, m string, reach Reach, limit int, budget *int) (*found, error) {
+	rs := []rune(m)
+	if len(rs) > 16 {
+		rs = rs[:16]
+	}
+	for n := len(rs); n >= 2; n-- {
+		for i := 0; i+n <= len(rs); i++ {
+			sub := strings.TrimSpace(string(rs[i : i+n]))
+			if utf8.RuneCountInString(sub) < 2 || genericNameParts[strings.ToLower(sub)] {
+				continue
+			}
+			if *budget <= 0 {
+				return nil, nil
+			}
+			*budget--
+			cs, sure, err := s.PickCustomer(ctx, actor, sub, reach, limit)
+			if err != nil {
+				return nil, err
+			}
+			if len(cs) > 0 {
+				return &found{query: sub, customers: cs, sure: sure}, nil
+			}
+		}
+	}
+	return nil, nil
+}
+
+func trimMention(s, m string) string {
+	s = strings.Replace(s, m, "", 1)
+	return strings.Trim(s, " ,，、:：")
+}
