@@ -16,7 +16,7 @@ import (
 
 func newCustomerFlow() *Flow {
 	return &Flow{
-		Name: "new",
+		Name:  "new",
 		Begin: newBegin,
 		Fill:  newFill,
 		Steps: []*Step{
