@@ -115,6 +115,12 @@ func (s *Service) resolveMentions(ctx context.Context, actor crm.Viewer, p *Prop
 			break
 		}
 	}
+	if len(sure) > 0 && sure[0].contact && p.ContactOf != "" {
+		// "海天王总": the contact of a company the words before it did not
+		// find is not taken for another company's.
+		p.Customers, p.Query = sure[0].customers, sure[0].query
+		return nil
+	}
 	if len(sure) > 0 {
 		ids := map[int64]bool{}
 		var cs []crm.Customer
@@ -136,31 +142,55 @@ func (s *Service) resolveMentions(ctx context.Context, actor crm.Viewer, p *Prop
 
 // searchMention looks a mention up: the whole of it, then its parts,
 // longest first (青禾王 → 青禾), the first that finds someone.
+// A match that is not sure is kept while shorter parts are tried for a
+// sure one ("青禾新锐技术交流" finds 青禾新锐 only by its trade name).
 func (s *Service) searchMention(ctx context.Context, actor crm.Viewer, m string, reach Reach, limit int, budget *int) (*found, error) {
+	var maybe *found
+	for _, sub := range mentionParts(m) {
+		if utf8.RuneCountInString(sub) < 2 || genericNameParts[strings.ToLower(sub)] {
+			continue
+		}
+		if *budget <= 0 {
+			break
+		}
+		*budget--
+		cs, sure, err := s.PickCustomer(ctx, actor, sub, reach, limit)
+		if err != nil {
+			return nil, err
+		}
+		switch {
+		case sure:
+			return &found{query: sub, customers: cs, sure: true}, nil
+		case len(cs) > 0 && maybe == nil:
+			maybe = &found{query: sub, customers: cs}
+		}
+	}
+	return maybe, nil
+}
+
+// mentionParts are the parts of a mention to search, longest first:
+// runs of its words for English, runs of its characters (at most 16)
+// otherwise.
+func mentionParts(m string) []string {
+	var out []string
+	if words := strings.Fields(m); len(words) > 1 {
+		for n := len(words); n >= 1; n-- {
+			for i := 0; i+n <= len(words); i++ {
+				out = append(out, strings.Join(words[i:i+n], " "))
+			}
+		}
+		return out
+	}
 	rs := []rune(m)
 	if len(rs) > 16 {
 		rs = rs[:16]
 	}
 	for n := len(rs); n >= 2; n-- {
 		for i := 0; i+n <= len(rs); i++ {
-			sub := strings.TrimSpace(string(rs[i : i+n]))
-			if utf8.RuneCountInString(sub) < 2 || genericNameParts[strings.ToLower(sub)] {
-				continue
-			}
-			if *budget <= 0 {
-				return nil, nil
-			}
-			*budget--
-			cs, sure, err := s.PickCustomer(ctx, actor, sub, reach, limit)
-			if err != nil {
-				return nil, err
-			}
-			if len(cs) > 0 {
-				return &found{query: sub, customers: cs, sure: sure}, nil
-			}
+			out = append(out, strings.TrimSpace(string(rs[i:i+n])))
 		}
 	}
-	return nil, nil
+	return out
 }
 
 func trimMention(s, m string) string {

@@ -112,10 +112,19 @@ func (t *text) amounts(r *Reading) {
 		for i < j && t.rs[i] == ' ' {
 			i++
 		}
-		if !t.free(i, j) || i > 0 && (isDigit(t.rs[i-1]) || t.rs[i-1] == '.') || j < len(t.rs) && isASCIIAlnum(t.rs[j]) && isASCIIAlnum(t.rs[j-1]) {
+		if !t.free(i, j) || j < len(t.rs) && isASCIIAlnum(t.rs[j]) && isASCIIAlnum(t.rs[j-1]) {
+			continue
+		}
+		if i > 0 && (isDigit(t.rs[i-1]) || t.rs[i-1] == '.') && t.free(i-1, i) {
+			// The tail of a number that is not one (1.2.3万).
+			t.take(i, j)
+			r.unread(FieldAmount)
+			r.Amount = 0
 			continue
 		}
 		tok := string(t.rs[i:j])
+		signed := i > 0 && (t.rs[i-1] == '-' || t.rs[i-1] == '负')
+		glued := j < len(t.rs) && (t.rs[j] >= 'a' && t.rs[j] <= 'z' || t.rs[j] >= 'A' && t.rs[j] <= 'Z' || t.rs[j] == '.' && j+1 < len(t.rs) && isDigit(t.rs[j+1]))
 		unit := strings.IndexFunc(tok, func(c rune) bool { return strings.ContainsRune("万千亿元块wWkK", c) }) >= 0
 		digits := 0
 		for _, c := range tok {
@@ -128,7 +137,7 @@ func (t *text) amounts(r *Reading) {
 		}
 		t.take(i, j)
 		a, err := typed.Amount(tok)
-		if err != nil || r.Amount != 0 && a != r.Amount {
+		if err != nil || signed || glued || r.Amount != 0 && a != r.Amount {
 			r.unread(FieldAmount)
 			r.Amount = 0
 			continue
@@ -161,6 +170,15 @@ func (t *text) contact(r *Reading) {
 			t.take(i, j)
 			if r.Contact == "" {
 				r.Contact = string(t.rs[i:j])
+				// The words just before a contact may be the company's
+				// (海天王总): then the contact alone does not name it.
+				k := i
+				for k > 0 && !t.taken[k-1] && hasHan(string(t.rs[k-1])) && !strings.ContainsRune("的和跟与给见了约找在到去", t.rs[k-1]) {
+					k--
+				}
+				if i-k >= 2 {
+					r.ContactOf = string(t.rs[k:i])
+				}
 			}
 		}
 	}
@@ -180,7 +198,7 @@ func isSep(rs []rune, k int) bool {
 		return !(k > 0 && isDigit(rs[k-1]) && k+1 < len(rs) && isDigit(rs[k+1]))
 	case ' ':
 		// A space parts Chinese, not English words.
-		return k > 0 && k+1 < len(rs) && !(isASCIIAlnum(rs[k-1]) && isASCIIAlnum(rs[k+1])) && !(isDigit(rs[k-1]) || isDigit(rs[k+1]))
+		return k > 0 && k+1 < len(rs) && !(isASCIIAlnum(rs[k-1]) && isASCIIAlnum(rs[k+1]))
 	}
 	return false
 }
@@ -211,7 +229,7 @@ func (t *text) visit(r *Reading, spans []span, now time.Time) {
 	next := -1
 	for k, c := range cls {
 		for _, sp := range spans {
-			if sp.i >= c.i && sp.j <= c.j && (sp.timeOnly || dayOf(sp.date).After(dayOf(now))) {
+			if sp.i >= c.i && sp.i < c.j && (sp.timeOnly || dayOf(sp.date).After(dayOf(now))) {
 				next = k
 				break
 			}
@@ -230,7 +248,7 @@ func (t *text) visit(r *Reading, spans []span, now time.Time) {
 	}
 	var content []string
 	for k, c := range cls {
-		if k != next {
+		if next < 0 || k < next { // the next step runs to the end
 			content = append(content, t.clauseText(c))
 		}
 	}
@@ -241,11 +259,27 @@ func (t *text) visit(r *Reading, spans []span, now time.Time) {
 	// The next step runs to the end of the sentence.
 	raw := strings.TrimSpace(string(t.rs[cls[next].i:]))
 	raw = stripMarker(raw)
-	nx, err := typed.NextStep(raw, now)
 	hasDate := false
-	for _, sp := range spans {
+	var first *span // the first date ahead in the next step's clause
+	for k := range spans {
+		sp := spans[k]
 		if sp.i >= cls[next].i {
 			hasDate = true
+			if first == nil && (sp.timeOnly || dayOf(sp.date).After(dayOf(now))) {
+				first = &spans[k]
+			}
+		}
+	}
+	nx, err := typed.NextStep(raw, now)
+	if first != nil && first.i > cls[next].i && (err != nil || nx.Date.IsZero() || !dayOf(nx.Date).Equal(dayOf(first.date))) {
+		// The date inside the clause ("刘经理说下周一给答复", "今天见了
+		// 王总下周五发报价"): what comes before it is what happened, the
+		// rest the next step.
+		before := strings.Trim(stripMarker(strings.TrimSpace(string(t.rs[cls[next].i:first.i]))), " ,，、:：")
+		nx, err = typed.NextStep(string(t.rs[first.i:]), now)
+		if err == nil && !nx.Date.IsZero() && before != "" && !hasMarker(before) {
+			content = append(content, before)
+			r.Content = strings.Join(content, "，")
 		}
 	}
 	switch {

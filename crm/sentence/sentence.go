@@ -68,8 +68,11 @@ type Reading struct {
 	Place      string
 	Purpose    string
 	Contact    string
-	Phone      string
-	Company    string // a new customer's name
+	// ContactOf is the word just before the contact (海天 in 海天王总),
+	// which may name the contact's company.
+	ContactOf string
+	Phone     string
+	Company   string // a new customer's name
 	// Mentions are the parts of a plain sentence that may name the
 	// customer, most likely first (contact people last).
 	Mentions []string
@@ -272,8 +275,8 @@ func (t *text) percent(r *Reading) {
 // first where one contains another.
 var stageWords = []struct{ word, stage string }{
 	{"初次沟通", "initial"}, {"初步接触", "initial"}, {"初次接触", "initial"}, {"initial contact", "initial"},
-	{"了解需求", "needs"}, {"需求确认", "needs"}, {"需求分析", "needs"}, {"needs analysis", "needs"}, {"needs", "needs"},
-	{"方案制定", "proposal"}, {"方案阶段", "proposal"}, {"出方案", "proposal"}, {"proposal", "proposal"},
+	{"了解需求", "needs"}, {"需求确认", "needs"}, {"需求分析", "needs"}, {"needs analysis", "needs"},
+	{"方案制定", "proposal"}, {"方案阶段", "proposal"}, {"proposal stage", "proposal"},
 	{"商务谈判", "negotiation"}, {"谈判阶段", "negotiation"}, {"谈判", "negotiation"}, {"negotiation", "negotiation"},
 	{"合同签订", "contract"}, {"签了合同", "contract"}, {"签合同了", "contract"}, {"已签约", "contract"}, {"签约了", "contract"},
 	{"赢单", "contract"}, {"成交了", "contract"}, {"won", "contract"},

@@ -47,3 +47,11 @@ func show(r Reading) string {
 	s += fmt.Sprintf(" place=%q purpose=%q contact=%q phone=%q company=%q mentions=%q unread=%v", r.Place, r.Purpose, r.Contact, r.Phone, r.Company, r.Mentions, r.Unread)
 	return s
 }
+
+func TestProbe2(t *testing.T) {
+	loc, _ := time.LoadLocation("Asia/Shanghai")
+	now := time.Date(2026, 12, 7, 10, 0, 0, 0, loc)
+	for _, s := range []string{"见了赵主任 下周一 14:00 去仓库看看", "青禾新锐技术交流，需求已确认，下周一出方案", "见了金侨贸易孙经理", "complaint from acme: wrong invoice", "收到立美1.2.3万"} {
+		t.Logf("%s\n   %s", s, show(Read(s, now, None)))
+	}
+}
