@@ -158,7 +158,7 @@ var evalCases = []struct{ text, want string }{
 	{"received 30k from acme", "paid acme amount=30000"},
 	{"青禾王总那边回款到了，5万", "paid 青禾 amount=50000"},
 	{"上周五收到立美3万", "paid 立美 amount=30000 date=12-04"},
-	{"收到青禾5万 收到立美3万", "paid ? amount=ask"},
+	{"收到青禾5万 收到立美3万", "? ?"},
 	{"青禾回款五万", "paid 青禾 amount=50000"},
 	{"收到青禾50000元", "paid 青禾 amount=50000"},
 	{"收款：立美 ¥30,000", "paid 立美 amount=30000"},
@@ -313,6 +313,62 @@ var evalCases = []struct{ text, want string }{
 	{"/stage 星辰 商务谈判 80%", "stage ? stage=negotiation pct=80"},
 	{"/complaint 南山 发票错误", "complaint ?"},
 	{"见了青禾和立美", "visit ?"},
+}
+
+// evalHeldOut were written after the reader was tuned on evalCases, and
+// the reader was not tuned on them (only a wrong reading would be fixed):
+// their figure is reported apart.
+var evalHeldOut = []struct{ text, want string }{
+	{"下午跑了一趟青禾，王总不在，见了技术负责人", "visit 青禾"},
+	{"立美陈总回复邮件了，说下周四开评审会", "visit 立美 next=12-17"},
+	{"瑞丰那边刘经理说价格再降5个点就签", "visit 瑞丰"},
+	{"恒通物流 今天电话 赵主任说年后再说", "visit 恒通"},
+	{"金桥 拜访 孙经理 需求明确 后天报价", "visit 金桥 next=12-09 act=报价"},
+	{"远航医药 见面 聊了两小时 周五前发方案", "visit 远航 next=ask"},
+	{"华润达刘经理视频会议 讨论技术方案", "visit 华润达"},
+	{"跟acme的smith通了电话", "visit acme"},
+	{"青禾今天到账20万", "paid 青禾 amount=200000 date=12-07"},
+	{"立美的款到了 3万5", "paid 立美 amount=35000"},
+	{"收到瑞丰机械转账 68000", "paid 瑞丰 amount=68000"},
+	{"恒通昨天付了一半 10万", "paid 恒通 amount=100000 date=12-06"},
+	{"金桥 回款 2万 已到", "paid 金桥 amount=20000"},
+	{"远航答应月底前付清尾款8万", "plan 远航 amount=80000 date=ask"},
+	{"华润达说下周一打款5万", "plan 华润达 amount=50000 date=12-14"},
+	{"acme will transfer 30k on friday", "plan acme amount=30000 date=12-11"},
+	{"青禾 预计 下月10号 回款 30万", "plan 青禾 amount=300000 date=01-10"},
+	{"约青禾后天上午十点去演示", "appt 青禾 at=12-09/10:00"},
+	{"跟立美约了下周二下午三点", "appt 立美 at=12-15/15:00"},
+	{"明天下午2点去瑞丰开会 已约好", "appt 瑞丰 at=12-08/14:00"},
+	{"约了金桥孙经理周四晚上7点吃饭", "appt 金桥 at=12-10/19:00"},
+	{"预约远航 12月15日 下午3点 技术交流", "appt 远航 at=12-15/15:00"},
+	{"meet acme tomorrow 2pm at their office", "appt acme at=12-08/14:00"},
+	{"青禾进入商务谈判了，概率七成", "stage 青禾 stage=negotiation pct=70"},
+	{"立美 赢单 合同45万", "stage 立美 stage=contract amount=450000"},
+	{"瑞丰这单黄了", "stage 瑞丰 stage=lost"},
+	{"恒通推进到方案制定 40% 预计15万", "stage 恒通 stage=proposal pct=40 amount=150000"},
+	{"金桥 商务谈判 85% 月底签", "stage 金桥 stage=negotiation pct=85 close=12-31"},
+	{"acme stage negotiation 60%", "stage acme stage=negotiation pct=60"},
+	{"新客户 重庆山城火锅连锁 老板姓何 13300006666", "new - company=重庆山城火锅连锁 phone=13300006666"},
+	{"录入客户 厦门鹭岛贸易有限公司 林总 13600007777", "new - company=厦门鹭岛贸易有限公司 contact=林总 phone=13600007777"},
+	{"新客户 青岛海蓝科技", "new - company=青岛海蓝科技"},
+	{"远航投诉我们的发票抬头开错", "complaint 远航"},
+	{"华润达抱怨响应慢", "complaint 华润达"},
+	{"恒通对上次送货不满意", "complaint 恒通"},
+	{"acme has a complaint about the price", "complaint acme"},
+	{"青禾最近怎么样了", "question 青禾"},
+	{"立美还有多少没回款", "question 立美"},
+	{"瑞丰的情况", "question 瑞丰"},
+	{"acme status?", "question acme"},
+	{"星辰最近跟进得怎么样", "question ?"},
+	{"见了星辰的人 聊得不错", "visit ?"},
+	{"海天王总说下周签", "visit ? next=12-14"},
+	{"收到南山的钱了 10万", "paid ? amount=100000"},
+	{"约了星辰文化 明天上午10点", "appt 星辰传媒 at=12-08/10:00"},
+	{"拜访青禾 收到支票5万", "? ?"},
+	{"今天跑了三家客户 都还行", "? ?"},
+	{"明天记得给青禾打电话", "visit 青禾 next=12-08"},
+	{"王总 13800138000 来电 咨询续费", "visit 青禾"},
+	{"青禾回款5万 下月15号再回5万", "? ?"},
 }
 
 // evalOutcome scores one reading against its expectation.
@@ -495,48 +551,56 @@ func TestSentenceEvaluation(t *testing.T) {
 			labels[saved.ID] = c.label
 		}
 		label := func(id int64) string { return labels[id] }
-		count := map[string]int{}
-		var wrongs []string
-		for _, c := range evalCases {
-			text, intent := c.text, sentence.None
-			if strings.HasPrefix(text, "/") || strings.HasPrefix(text, "拜访 ") || strings.HasPrefix(text, "回款 ") {
-				cmd, args, _ := strings.Cut(strings.TrimPrefix(text, "/"), " ")
-				intent = map[string]sentence.Intent{"visit": sentence.Visit, "拜访": sentence.Visit, "pay": sentence.Paid, "回款": sentence.Paid,
-					"appt": sentence.Appt, "stage": sentence.Stage, "new": sentence.New, "complaint": sentence.Complaint}[cmd]
-				text = args
-			}
-			p, err := svc.ReadSentence(ctx, viewers["张三"], text, intent, now, 6)
-			if err != nil {
-				t.Fatalf("%q: %v", c.text, err)
-			}
-			if intent == sentence.New {
-				// /new reads its name as the form does: no customer to find.
-				p.Sure = false
-			}
-			out, why := evalOutcome(t, p, c.want, label, now)
-			count[out]++
-			switch out {
-			case "wrong":
-				wrongs = append(wrongs, fmt.Sprintf("%q: %s", c.text, why))
-			case "asked":
-				if testing.Verbose() {
-					t.Logf("asked %q: %s", c.text, why)
+		run := func(name string, cases []struct{ text, want string }) {
+			count := map[string]int{}
+			var wrongs []string
+			for _, c := range cases {
+				text, intent := c.text, sentence.None
+				if strings.HasPrefix(text, "/") || strings.HasPrefix(text, "拜访 ") || strings.HasPrefix(text, "回款 ") {
+					cmd, args, _ := strings.Cut(strings.TrimPrefix(text, "/"), " ")
+					intent = map[string]sentence.Intent{"visit": sentence.Visit, "拜访": sentence.Visit, "pay": sentence.Paid, "回款": sentence.Paid,
+						"appt": sentence.Appt, "stage": sentence.Stage, "new": sentence.New, "complaint": sentence.Complaint}[cmd]
+					text = args
+				}
+				p, err := svc.ReadSentence(ctx, viewers["张三"], text, intent, now, 6)
+				if err != nil {
+					t.Fatalf("%q: %v", c.text, err)
+				}
+				if intent == sentence.New {
+					// /new reads its name as the form does: no customer to find.
+					p.Sure = false
+				}
+				out, why := evalOutcome(t, p, c.want, label, now)
+				count[out]++
+				switch out {
+				case "wrong":
+					wrongs = append(wrongs, fmt.Sprintf("%q: %s", c.text, why))
+				case "asked":
+					if testing.Verbose() {
+						t.Logf("asked %q: %s", c.text, why)
+					}
 				}
 			}
+			n := len(cases)
+			figure := fmt.Sprintf("%s: %d sentences: correct %d (%.1f%%), asked %d (%.1f%%), wrong %d (%.1f%%)", name, n,
+				count["correct"], pct(count["correct"], n), count["asked"], pct(count["asked"], n), count["wrong"], pct(count["wrong"], n))
+			t.Log(figure)
+			if path := os.Getenv("SENTENCE_EVAL_OUT"); path != "" && db.Driver() == "sqlite" {
+				f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+				if err == nil {
+					fmt.Fprintln(f, figure)
+					f.Close()
+				}
+			}
+			for _, w := range wrongs {
+				t.Errorf("%s: wrong: %s", name, w)
+			}
+			if pct(count["correct"], n) < 90 {
+				t.Errorf("%s: correct %.1f%%, want at least 90%%", name, pct(count["correct"], n))
+			}
 		}
-		n := len(evalCases)
-		figure := fmt.Sprintf("%d sentences: correct %d (%.1f%%), asked %d (%.1f%%), wrong %d (%.1f%%)", n,
-			count["correct"], pct(count["correct"], n), count["asked"], pct(count["asked"], n), count["wrong"], pct(count["wrong"], n))
-		t.Log(figure)
-		if path := os.Getenv("SENTENCE_EVAL_OUT"); path != "" && db.Driver() == "sqlite" {
-			_ = os.WriteFile(path, []byte(figure+"\n"), 0o644)
-		}
-		for _, w := range wrongs {
-			t.Errorf("wrong: %s", w)
-		}
-		if pct(count["correct"], n) < 90 {
-			t.Errorf("correct %.1f%%, want at least 90%%", pct(count["correct"], n))
-		}
+		run("evaluation set", evalCases)
+		run("held out", evalHeldOut)
 	})
 }
 

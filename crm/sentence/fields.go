@@ -31,7 +31,9 @@ const dateStarts = "今明后昨前大下上本这周星礼月号年元春除端
 // one of them (12.5万 is no 12月5日).
 const numberCont = "万萬千仟百佰十拾亿億元块%.,/点时時分号日月年wWkK"
 
-var partialAfterRe = regexp.MustCompile(`^\s*(?:[0-9零〇一二两三四五六七八九十]+\s*[号日点时時]|号)`)
+// A date followed by 前 ("月底前", "周五之前") is a deadline, not a day:
+// like a date read in part, it is not taken (crm/typed reads it so too).
+var partialAfterRe = regexp.MustCompile(`^\s*(?:[0-9零〇一二两三四五六七八九十]+\s*[号日点时時]|号|[之以]?前)`)
 
 // dates finds the dates and times of the text, longest at each place,
 // left to right; a date followed by a part of a date that was not read
@@ -104,6 +106,7 @@ var amountRe = regexp.MustCompile(`(?i)(?:rmb|¥)?\s*\d[\d,]*(?:\.\d+)?\s*(?:万
 // different ones or one not read whole are unread.
 func (t *text) amounts(r *Reading) {
 	s := string(t.rs)
+	seen := 0 // amounts seen: two (even equal) are two payments, asked
 	for _, loc := range amountRe.FindAllStringIndex(s, -1) {
 		i, j := runeIndex(s, loc[0]), runeIndex(s, loc[1])
 		for j > i && t.rs[j-1] == ' ' {
@@ -137,7 +140,9 @@ func (t *text) amounts(r *Reading) {
 		}
 		t.take(i, j)
 		a, err := typed.Amount(tok)
-		if err != nil || signed || glued || r.Amount != 0 && a != r.Amount {
+		seen++
+		r.amounts = seen
+		if err != nil || signed || glued || seen > 1 {
 			r.unread(FieldAmount)
 			r.Amount = 0
 			continue

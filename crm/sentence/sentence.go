@@ -78,6 +78,8 @@ type Reading struct {
 	Mentions []string
 	// Unread names the fields seen but not read whole.
 	Unread []string
+
+	amounts int // how many amounts the text holds
 }
 
 // Has reports whether field is in Unread.
@@ -183,8 +185,15 @@ func Read(s string, now time.Time, intent Intent) Reading {
 		r.Amount = 0
 		r.Unread = without(r.Unread, FieldAmount)
 	}
+	if r.Intent != New && r.Intent != None || intent == None {
+		// Outside a new customer a phone number names the customer.
+		if r.Phone != "" && r.Intent != New {
+			r.Mentions = append(r.Mentions, r.Phone)
+			r.Phone = ""
+		}
+	}
 	if intent == None && r.Intent != New {
-		r.Mentions = t.mentions(r)
+		r.Mentions = append(t.mentions(r), r.Mentions...)
 	}
 	return r
 }
