@@ -218,9 +218,13 @@ func (e *Engine) Propose(ctx context.Context, env *Env, text string) (out []crm.
 		m, err := e.Offer(ctx, env, env.T("sentence.which_intent"), menu)
 		return []crm.Message{m}, "", true, err
 	}
-	switch p.Intent {
-	case sentence.None:
+	switch {
+	case p.Intent == sentence.None, p.Intent == sentence.Visit && len(p.Customers) == 0 && p.Query == "":
+		// Nothing to record, or a visit with no word that could name
+		// a customer ("明天"): the hint.
 		return nil, "", false, nil
+	}
+	switch p.Intent {
 	case sentence.Question:
 		switch {
 		case p.Sure:

@@ -27,6 +27,10 @@ const dateMax = 16
 // ASCII word can start one too (next friday, tomorrow, dec 4, 12-05).
 const dateStarts = "今明后昨前大下上本这周星礼月号年元春除端中国清劳圣早晚中午凌傍0123456789零〇一二两三四五六七八九十"
 
+// dateEnds are the runes a date or time can end with (a cheap test before
+// the parsers are tried).
+const dateEnds = "0123456789号日天周末底初旬后前点分半整午晚早上下一二三四五六七八九十两节夜旦宵秋阳午明清月年"
+
 // numberCont continue a number: a date does not end between a digit and
 // one of them (12.5万 is no 12月5日).
 const numberCont = "万萬千仟百佰十拾亿億元块%.,/点时時分号日月年wWkK"
@@ -51,7 +55,7 @@ func (t *text) dates(now time.Time, r *Reading) []span {
 			continue
 		}
 		for j := min(n, i+dateMax); j > i; j-- {
-			if low[j-1] == ' ' || !t.free(i, j) {
+			if e := low[j-1]; e == ' ' || !(e >= 'a' && e <= 'z' || strings.ContainsRune(dateEnds, e)) || !t.free(i, j) {
 				continue
 			}
 			if j < n && (isASCIIAlnum(low[j-1]) && isASCIIAlnum(low[j]) || isDigit(low[j-1]) && strings.ContainsRune(numberCont, low[j])) {
