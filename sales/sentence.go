@@ -75,7 +75,59 @@ func (s *Service) ReadSentence(ctx context.Context, actor crm.Viewer, text strin
 	if p.Intent == sentence.New {
 		return p, nil
 	}
-	return p, s.resolveMentions(ctx, actor, &p, limit)
+	if err := s.resolveMentions(ctx, actor, &p, limit); err != nil {
+		return p, err
+	}
+	if s.model != nil && p.Intent == sentence.None && len(p.Intents) == 0 {
+		return s.suggest(ctx, actor, text, now, limit, p)
+	}
+	return p, nil
+}
+
+// suggest asks the language model about a plain sentence the rules could
+// not read. Its intent is taken and the sentence read again with it, so
+// dates and amounts still come from the rep's own words; its customer is
+// looked up like typed words, among the customers the actor may reach,
+// and taken only when sure; its text fields fill what the rules left
+// empty. A timeout, an error or an answer outside the schema leaves the
+// rules' reading (rules).
+func (s *Service) suggest(ctx context.Context, actor crm.Viewer, text string, now time.Time, limit int, rules Proposal) (Proposal, error) {
+	sug, err := s.model.Suggest(ctx, text)
+	if err != nil || sug.Check() != nil {
+		return rules, nil
+	}
+	p := Proposal{Reading: sentence.Read(text, now, sug.Intent)}
+	if p.Intent == sentence.New {
+		if p.Company == "" {
+			return rules, nil
+		}
+		return p, nil
+	}
+	if err := s.resolveMentions(ctx, actor, &p, limit); err != nil {
+		return rules, err
+	}
+	if !p.Sure && strings.TrimSpace(sug.Customer) != "" && strings.Contains(text, strings.TrimSpace(sug.Customer)) {
+		found, sure, err := s.PickCustomer(ctx, actor, strings.TrimSpace(sug.Customer), ReachOf(p.Intent), limit)
+		if err != nil {
+			return rules, err
+		}
+		if len(found) > 0 {
+			p.Customers, p.Sure, p.Query = found, sure, strings.TrimSpace(sug.Customer)
+		}
+	}
+	fill := func(dst *string, v string) {
+		if *dst == "" && strings.TrimSpace(v) != "" {
+			*dst = strings.TrimSpace(v)
+		}
+	}
+	fill(&p.Content, sug.Content)
+	fill(&p.Place, sug.Place)
+	fill(&p.Purpose, sug.Purpose)
+	fill(&p.Contact, sug.Contact)
+	if p.NextAction == "" && !p.Has(sentence.FieldNext) && p.NextDate.IsZero() {
+		fill(&p.NextAction, sug.NextAction)
+	}
+	return p, nil
 }
 
 // found is what one mention found.

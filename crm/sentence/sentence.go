@@ -144,9 +144,9 @@ func (t *text) lower() []rune {
 	return out
 }
 
-// Read reads a sentence. intent is the intent a command gave (then text is
-// what follows the customer's name and no Mentions are read), or None for
-// a plain sentence. now is the current time in the user's time zone.
+// Read reads a sentence. intent is the intent a command gave (text is
+// then usually what follows the customer's name), or None for a plain
+// sentence. now is the current time in the user's time zone.
 func Read(s string, now time.Time, intent Intent) Reading {
 	t := newText(s)
 	var r Reading
@@ -192,7 +192,7 @@ func Read(s string, now time.Time, intent Intent) Reading {
 			r.Phone = ""
 		}
 	}
-	if intent == None && r.Intent != New {
+	if r.Intent != New {
 		r.Mentions = append(t.mentions(r), r.Mentions...)
 	}
 	return r
