@@ -28,6 +28,17 @@ type Config struct {
 	Scheduler SchedulerConfig `yaml:"scheduler"`
 	Chart     ChartConfig     `yaml:"chart"`
 	Log       LogConfig       `yaml:"log"`
+	AI        AIConfig        `yaml:"ai"`
+}
+
+// AIConfig is the optional language model of the sentence reader: any
+// OpenAI-compatible server (off while Endpoint is empty). Endpoint is its
+// base URL as OpenAI clients take it (calls go to
+// <endpoint>/chat/completions).
+type AIConfig struct {
+	Endpoint string `yaml:"endpoint"`
+	Model    string `yaml:"model"`
+	APIKey   string `yaml:"api_key" secret:"true"`
 }
 
 // DatabaseConfig chooses the engine.
@@ -265,6 +276,14 @@ func (c *Config) Validate() error {
 	}
 	if _, _, err := ParseQuietHours(c.Scheduler.QuietHours); err != nil {
 		return &ConfigError{"scheduler.quiet_hours", c.Scheduler.QuietHours, "HH:MM-HH:MM, e.g. 21:00-08:00, or empty for none"}
+	}
+	if c.AI.Endpoint != "" {
+		if u, err := url.Parse(c.AI.Endpoint); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return &ConfigError{"ai.endpoint", c.AI.Endpoint, "the http(s) base URL of an OpenAI-compatible server, e.g. http://127.0.0.1:11434/v1, or empty for none"}
+		}
+		if strings.TrimSpace(c.AI.Model) == "" {
+			return &ConfigError{"ai.model", "", "the model's name (required when ai.endpoint is set), e.g. qwen2.5:7b"}
+		}
 	}
 	switch c.Log.Level {
 	case "debug", "info", "warn", "error":
