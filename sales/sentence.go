@@ -142,14 +142,27 @@ func (s *Service) resolveMentions(ctx context.Context, actor crm.Viewer, p *Prop
 	reach := ReachOf(p.Intent)
 	budget := maxSentenceLookups
 	var hits []found
+	named := false // a customer named for sure by a name
 	for _, m := range p.Mentions {
-		h, err := s.searchMention(ctx, actor, m, reach, limit, &budget)
+		contact := m == p.Contact
+		if named && contact {
+			continue // the name outranks the contact anyway
+		}
+		b := &budget
+		if named {
+			// Once one customer is named for sure, the other parts are
+			// looked up whole (a second customer named: ask), not in parts.
+			one := 1
+			b = &one
+		}
+		h, err := s.searchMention(ctx, actor, m, reach, limit, b)
 		if err != nil {
 			return err
 		}
 		if h != nil {
-			h.contact = m == p.Contact
+			h.contact = contact
 			hits = append(hits, *h)
+			named = named || h.sure && !contact
 		}
 	}
 	if len(p.Mentions) > 0 {
