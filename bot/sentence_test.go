@@ -255,3 +255,30 @@ func pressable(c *chat, who, label string) (crm.Button, bool) {
 	}
 	return crm.Button{}, false
 }
+
+func TestSentenceComplaintAndStageOfAnOpenDeal(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		c, qh := sentenceTeam(t, db)
+		ctx := context.Background()
+		expect(t, c.says("张三", "/complaint 青禾 发票开错了"), "请确认", "北京青禾新锐科技有限公司", "发票开错了")
+		c.presses("张三", "保存")
+		open, err := db.OpenComplaints(ctx, crm.Scope{All: true}, qh.ID)
+		if err != nil || len(open) != 1 || open[0].Content != "发票开错了" {
+			t.Fatalf("complaints = %+v, %v", open, err)
+		}
+
+		// A stage card for a customer with an open deal asks which deal,
+		// and keeps the sentence's amount over the deal's.
+		c.says("张三", "/stage 青禾 方案制定 40% 20万")
+		c.presses("张三", "保存")
+		got := c.says("张三", "青禾赢单了 合同额60万")
+		expect(t, got, "推进哪一个")
+		refute(t, got, "请确认")
+		expect(t, c.presses("张三", "方案制定"), "请确认", "合同签订 · 100% · ¥600,000")
+		c.presses("张三", "保存")
+		deals, _ := db.Deals(ctx, qh.ID)
+		if len(deals) != 1 || deals[0].Stage != crm.StageContract || deals[0].Amount != crm.Yuan(600000) {
+			t.Fatalf("deals = %+v", deals)
+		}
+	})
+}
