@@ -142,6 +142,15 @@ func TestSentencePlainMessages(t *testing.T) {
 			t.Fatalf("payments = %d, want 1", p)
 		}
 
+		// A complaint and an appointment, said plainly.
+		expect(t, c.says("张三", "青禾王总抱怨交付太慢"), "请确认", "北京青禾新锐科技有限公司", "青禾王总抱怨交付太慢")
+		c.presses("张三", "保存")
+		if open, _ := db.OpenComplaints(context.Background(), crm.Scope{All: true}, qh.ID); len(open) != 1 {
+			t.Fatalf("complaints = %+v", open)
+		}
+		expect(t, c.says("张三", "约了青禾明天下午3点演示"), "请确认", "11月30日", "15:00", "演示")
+		expect(t, c.presses("张三", "保存"), "15:00")
+
 		// A question shows the customer's card; nothing is asked to save.
 		q := c.says("张三", "青禾怎么样")
 		expect(t, q, "北京青禾新锐科技有限公司")

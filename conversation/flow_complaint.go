@@ -20,7 +20,7 @@ func complaintFlow() *Flow {
 			if a == "close" || a == "关闭" {
 				return complaintToWhich(ctx, env)
 			}
-			if a == "" {
+			if a == "" && f.Get(keyProposal) == "" {
 				return Result{Next: "action"}, nil
 			}
 			return beginWithCustomer(goStep("content"))(ctx, env, f, args)
