@@ -241,13 +241,24 @@ func TestSentenceAsksWhenUnsure(t *testing.T) {
 			t.Fatalf("activities on 青禾农业 = %d", a)
 		}
 		if a, _, _, _ := c.sentenceCounts(qh.ID); a != 0 {
-			t.Fatalf("activities on 青禾新锐 = %d", a)
+			t.Fatalf("activities on 青禾新锐 before = %d", a)
 		}
 
 		// A date read only in part is not used: the step asks for it.
 		got = c.says("张三", "/pay 青禾新锐 下月32号回款10万")
 		expect(t, got, "日期只看懂了一部分")
 		refute(t, got, "请确认")
+		// A next step whose date was read only in part is asked again, then the card.
+		c.says("张三", "/cancel")
+		got = c.says("张三", "/visit 青禾新锐 聊方案，下月32号回访")
+		expect(t, got, "只看懂了一部分", "下一步和时间")
+		refute(t, got, "请确认")
+		expect(t, c.says("张三", "下周一 回访"), "请确认", "聊方案", "11月30日", "回访")
+		c.presses("张三", "保存")
+		acts, _ := db.Activities(context.Background(), qh.ID, 10)
+		if len(acts) != 1 || acts[0].NextDate != "2026-11-30" || acts[0].Content != "聊方案" {
+			t.Fatalf("visit saved as %+v", acts)
+		}
 		// An appointment without a time asks when.
 		c.says("张三", "/cancel")
 		got = c.says("张三", "/appt 青禾新锐 演示")

@@ -47,13 +47,13 @@ func newCustomerFlow() *Flow {
 			{Name: "contact", Optional: true, Prompt: staticPrompt("new.contact", func(env *Env) []Choice { return []Choice{{env.T("btn.skip"), SkipValue}} }),
 				Parse: func(_ context.Context, env *Env, _ Form, in Input) (Result, error) {
 					if in.Skip {
-						return Result{Next: "confirm", Set: Fields{"contact": "", "phone": ""}}, nil
+						return Result{Next: "confirm", Set: answered(Fields{"contact": "", "phone": ""}, "contact")}, nil
 					}
 					name, phone, err := crm.ParseContact(in.Text)
 					if err != nil {
 						return Result{}, err
 					}
-					return Result{Next: "confirm", Set: Fields{"contact": name, "phone": phone}}, nil
+					return Result{Next: "confirm", Set: answered(Fields{"contact": name, "phone": phone}, "contact")}, nil
 				}},
 			{Name: "confirm", Prompt: newConfirmPrompt, Parse: newConfirmParse},
 			editStep(func(env *Env) []Choice {

@@ -40,17 +40,17 @@ func stageFlow() *Flow {
 				}
 				return p, nil
 			}, Parse: func(_ context.Context, env *Env, f Form, in Input) (Result, error) {
-				res := Result{Next: afterEdit(f, "close")}
+				res := Result{Next: afterEdit(f, "close"), Set: answered(Fields{}, "amount")}
 				switch {
 				case in.Skip:
-					res.Set = Fields{"amount": ""}
+					res.Set["amount"] = ""
 				case in.Choice != nil && strings.HasSuffix(in.Choice.Value, "fen"): // kept
 				default:
 					m, err := typed.Amount(in.Text)
 					if err != nil {
 						return Result{}, amountError(err, "amount.explain")
 					}
-					res.Set = Fields{"amount": itoa(int64(m))}
+					res.Set["amount"] = itoa(int64(m))
 				}
 				return res, nil
 			}},
@@ -64,18 +64,18 @@ func stageFlow() *Flow {
 				}
 				return p, nil
 			}, Parse: func(_ context.Context, env *Env, f Form, in Input) (Result, error) {
-				res := Result{Next: afterEdit(f, "note")}
+				res := Result{Next: afterEdit(f, "note"), Set: answered(Fields{}, "close")}
 				switch {
 				case in.Skip:
-					res.Set = Fields{"close": ""}
+					res.Set["close"] = ""
 				case in.Choice != nil: // kept, or today
-					res.Set = Fields{"close": in.Choice.Value}
+					res.Set["close"] = in.Choice.Value
 				default:
 					d, err := typed.Date(in.Text, env.Now)
 					if err != nil {
 						return Result{}, crm.Errorf(crm.CodeInvalid, "date.explain")
 					}
-					res.Set = Fields{"close": string(crm.DateOf(d))}
+					res.Set["close"] = string(crm.DateOf(d))
 				}
 				return res, nil
 			}},

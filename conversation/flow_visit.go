@@ -155,7 +155,7 @@ func visitSave(ctx context.Context, env *Env, f Form, in Input, nx typed.Next) (
 // read as visitNext reads it, kept in the form, and back to the card (a
 // proposal is saved only from its card).
 func visitNextProposed(env *Env, in Input) (Result, error) {
-	set := Fields{"next_action": "", "next_date": "", "next_at": ""}
+	set := answered(Fields{"next_action": "", "next_date": "", "next_at": ""}, "next")
 	if in.Skip {
 		return Result{Next: "confirm", Set: set}, nil
 	}

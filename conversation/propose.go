@@ -142,11 +142,40 @@ func proposalFields(env *Env, p sales.Proposal, flow string) Fields {
 	case "new":
 		set["contact"], set["phone"] = r.Contact, r.Phone
 	}
+	// An optional field the sentence gave but not whole is asked too.
+	ask := map[string]map[string]string{
+		"visit": {sentence.FieldNext: "next"},
+		"stage": {sentence.FieldDate: "close", sentence.FieldAmount: "amount"},
+		"new":   {sentence.FieldPhone: "contact"},
+	}[flow]
+	for _, u := range r.Unread {
+		if step := ask[u]; step != "" {
+			set["_ask_"+step] = "1"
+		}
+	}
 	for k, v := range set {
 		if v == "" {
 			delete(set, k)
 		}
 	}
+	return set
+}
+
+// asked is the optional step a sentence gave only in part, still to ask:
+// its mark is cleared by the step's answer (fillAsked).
+func asked(f Form, steps ...string) string {
+	for _, st := range steps {
+		if f.Get("_ask_"+st) != "" {
+			return st
+		}
+	}
+	return ""
+}
+
+// answered clears the mark of a step asked because a sentence gave it in
+// part.
+func answered(set Fields, step string) Fields {
+	set["_ask_"+step] = ""
 	return set
 }
 
@@ -289,7 +318,13 @@ func visitFill(_ context.Context, _ *Env, f Form, next string) (string, error) {
 	if keepStep(next) {
 		return next, nil
 	}
-	return fillFirst(f, next, "content", "content"), nil
+	if s := fillFirst(f, next, "content", "content"); s != "confirm" {
+		return s, nil
+	}
+	if st := asked(f, "next"); st != "" {
+		return st, nil
+	}
+	return "confirm", nil
 }
 
 func payFill(ctx context.Context, env *Env, f Form, next string) (string, error) {
@@ -324,7 +359,13 @@ func stageFill(_ context.Context, _ *Env, f Form, next string) (string, error) {
 	if keepStep(next, "deal") {
 		return next, nil
 	}
-	return fillFirst(f, next, "stage", "stage", "pct", "pct"), nil
+	if s := fillFirst(f, next, "stage", "stage", "pct", "pct"); s != "confirm" {
+		return s, nil
+	}
+	if st := asked(f, "amount", "close"); st != "" {
+		return st, nil
+	}
+	return "confirm", nil
 }
 
 func complaintFill(_ context.Context, _ *Env, f Form, next string) (string, error) {
@@ -338,7 +379,13 @@ func newFill(_ context.Context, _ *Env, f Form, next string) (string, error) {
 	if keepStep(next, "similar", "name") {
 		return next, nil
 	}
-	return fillFirst(f, next, "name", "name", "industry", "industry"), nil
+	if s := fillFirst(f, next, "name", "name", "industry", "industry"); s != "confirm" {
+		return s, nil
+	}
+	if st := asked(f, "contact"); st != "" {
+		return st, nil
+	}
+	return "confirm", nil
 }
 
 // keepProposed keeps a sentence's amount and close date over a deal's
