@@ -126,7 +126,25 @@ func (b *Bot) route(ctx context.Context, r *Request) error {
 		r.Sayf("button.stale")
 		return nil
 	}
-	r.Sayf("chat.hint")
+	// A plain sentence is read as the commands read their arguments
+	// (SPEC "One message is enough"): a card to confirm, never a save.
+	out, run, handled, err = b.engine.Propose(ctx, env, text)
+	if err != nil {
+		return err
+	}
+	for _, m := range out {
+		r.Say(m)
+	}
+	if run != "" {
+		r.Text = run
+		if c, a := b.lookup(r, run); c != nil {
+			return b.run(ctx, r, c, a)
+		}
+		return nil
+	}
+	if !handled {
+		r.Sayf("chat.hint")
+	}
 	return nil
 }
 

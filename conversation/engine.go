@@ -29,6 +29,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/salesbot-crm/salesbot/crm"
+	"github.com/salesbot-crm/salesbot/crm/sentence"
 	"github.com/salesbot-crm/salesbot/sales"
 )
 
@@ -59,6 +60,7 @@ type Sales interface {
 	Deal(ctx context.Context, actor crm.Viewer, id int64) (crm.Deal, error)
 	Deals(ctx context.Context, actor crm.Viewer, customerID int64) ([]crm.Deal, error)
 	PickCustomer(ctx context.Context, actor crm.Viewer, text string, reach sales.Reach, limit int) ([]crm.Customer, bool, error)
+	ReadSentence(ctx context.Context, actor crm.Viewer, text string, intent sentence.Intent, now time.Time, limit int) (sales.Proposal, error)
 	FindOwned(ctx context.Context, actor crm.Viewer, ownerID int64, text string, limit int) ([]crm.Customer, error)
 	Handover(ctx context.Context, actor crm.Viewer, from, to int64, ids []int64, at time.Time) (crm.HandoverResult, crm.User, crm.User, error)
 	HandoverCandidates(ctx context.Context, actor crm.Viewer, except int64, withCustomers bool) ([]crm.User, error)
@@ -185,6 +187,18 @@ type Flow struct {
 	// order) and the fields the arguments answer, or ends the flow at once
 	// with Done (e.g. when the argument already answers everything).
 	Begin func(ctx context.Context, env *Env, f Form, args string) (Result, error)
+	// Fill, in a form seeded from a sentence (propose.go), says where to
+	// go instead of next: the first required field still missing, or the
+	// card. Not called from or to the edit step.
+	Fill func(ctx context.Context, env *Env, f Form, next string) (string, error)
+}
+
+// fill applies the flow's Fill to a form seeded from a sentence.
+func (f *Flow) fill(ctx context.Context, env *Env, s *Session, next string) (string, error) {
+	if f.Fill == nil || s.Data[keyProposal] == "" || s.Step == "edit" || next == "edit" {
+		return next, nil
+	}
+	return f.Fill(ctx, env, s.form(), next)
 }
 
 func (f *Flow) step(name string) (*Step, int) {
@@ -379,6 +393,10 @@ func (e *Engine) begin(ctx context.Context, env *Env, f *Flow, args string, seed
 	next := res.Next
 	if next == "" {
 		next = f.Steps[0].Name
+	}
+	next, err := f.fill(ctx, env, s, next)
+	if err != nil {
+		return out, err
 	}
 	return e.goTo(ctx, env, f, s, next, out)
 }
@@ -677,6 +695,9 @@ func (e *Engine) answer(ctx context.Context, env *Env, f *Flow, s *Session, st *
 			return append(out, e.finish(ctx, env, s, res)...), nil
 		}
 		next = f.Steps[i+1].Name
+	}
+	if next, err = f.fill(ctx, env, s, next); err != nil {
+		return nil, err
 	}
 	switch {
 	case res.Saved:

@@ -9,7 +9,10 @@
 // this package: they are never given a store that returns it.
 package sales
 
-import "github.com/salesbot-crm/salesbot/crm"
+import (
+	"github.com/salesbot-crm/salesbot/crm"
+	"github.com/salesbot-crm/salesbot/crm/sentence"
+)
 
 // Store is what the use cases keep and read: the store interfaces of crm,
 // one per family.
@@ -39,7 +42,13 @@ type Service struct {
 	files crm.AttachmentStore
 	pool  crm.PoolStore
 	all   Store
+	// model is the optional language model of the sentence reader.
+	model sentence.Model
 }
+
+// SetModel gives the sentence reader a language model for the sentences
+// its rules cannot read (nil: none, the default).
+func (s *Service) SetModel(m sentence.Model) { s.model = m }
 
 // New returns the use cases over st. They take the time of an act from
 // their caller (a clock in the request), never read one themselves.

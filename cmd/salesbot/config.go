@@ -34,13 +34,16 @@ type Config struct {
 	AI        AIConfig        `yaml:"ai"`
 }
 
-// AIConfig points at optional model servers (OpenAI-compatible APIs); off
-// when empty.
+// AIConfig points at optional model servers with an OpenAI-compatible API
+// (off while their endpoints are empty): the sentence reader's language
+// model (Endpoint, calls go to <endpoint>/chat/completions) and speech to
+// text for voice notes (ASREndpoint, calls go to
+// <asr_endpoint>/audio/transcriptions). APIKey is sent to both as a bearer
+// token.
 type AIConfig struct {
-	// APIKey is sent as a bearer token to the servers below.
-	APIKey string `yaml:"api_key" secret:"true"`
-	// ASREndpoint is the base URL of a speech-to-text server: voice notes
-	// go to <asr_endpoint>/audio/transcriptions with model ASRModel.
+	Endpoint    string `yaml:"endpoint"`
+	Model       string `yaml:"model"`
+	APIKey      string `yaml:"api_key" secret:"true"`
 	ASREndpoint string `yaml:"asr_endpoint"`
 	ASRModel    string `yaml:"asr_model"`
 }
@@ -343,6 +346,14 @@ func (c *Config) Validate() error {
 	}
 	if _, _, err := ParseQuietHours(c.Scheduler.QuietHours); err != nil {
 		return &ConfigError{"scheduler.quiet_hours", c.Scheduler.QuietHours, "HH:MM-HH:MM, e.g. 21:00-08:00, or empty for none"}
+	}
+	if c.AI.Endpoint != "" {
+		if u, err := url.Parse(c.AI.Endpoint); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return &ConfigError{"ai.endpoint", c.AI.Endpoint, "the http(s) base URL of an OpenAI-compatible server, e.g. http://127.0.0.1:11434/v1, or empty for none"}
+		}
+		if strings.TrimSpace(c.AI.Model) == "" {
+			return &ConfigError{"ai.model", "", "the model's name (required when ai.endpoint is set), e.g. qwen2.5:7b"}
+		}
 	}
 	switch c.Log.Level {
 	case "debug", "info", "warn", "error":

@@ -20,6 +20,7 @@ import (
 	"time"
 	_ "time/tzdata" // time zones on machines without zoneinfo
 
+	"github.com/salesbot-crm/salesbot/ai"
 	"github.com/salesbot-crm/salesbot/bot"
 	"github.com/salesbot-crm/salesbot/bot/asr"
 	"github.com/salesbot-crm/salesbot/bot/console"
@@ -320,7 +321,11 @@ func (m *Main) newBot(db *store.DB) *bot.Bot { return m.newBotAs(db, "") }
 
 // newBotAs builds the bot; telegramUsername makes /invite print deep links.
 func (m *Main) newBotAs(db *store.DB, telegramUsername string) *bot.Bot {
-	return bot.New(bot.Options{Store: db, Sales: sales.New(db), Sheets: sheet.Service{Sales: sales.New(db), StageName: conversation.SheetStageName}, Transient: store.IsTransient, Logger: m.logger, Now: m.Now, Location: m.loc, DefaultLang: m.cfg.Locale, StaleDays: m.cfg.StaleDays, Pool: m.cfg.Pool.Rules(),
+	svc := sales.New(db)
+	if m.cfg.AI.Endpoint != "" { // the sentence reader's optional model
+		svc.SetModel(&ai.Client{Endpoint: m.cfg.AI.Endpoint, Model: m.cfg.AI.Model, APIKey: m.cfg.AI.APIKey, Timeout: ai.DefaultTimeout})
+	}
+	return bot.New(bot.Options{Store: db, Sales: svc, Sheets: sheet.Service{Sales: sales.New(db), StageName: conversation.SheetStageName}, Transient: store.IsTransient, Logger: m.logger, Now: m.Now, Location: m.loc, DefaultLang: m.cfg.Locale, StaleDays: m.cfg.StaleDays, Pool: m.cfg.Pool.Rules(),
 		Charts: m.charts, BotUsername: telegramUsername, Transcriber: m.transcriber()})
 }
 
