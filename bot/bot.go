@@ -201,9 +201,10 @@ func New(opt Options) *Bot {
 		opt.StaleDays = 14
 	}
 	b := &Bot{opt: opt, byName: map[string]*Command{}, byWord: map[string]*Command{}, door: NewDoor()}
+	defer b.SetBotUsername(opt.BotUsername)
 	b.engine = conversation.NewEngine(scopedStore{opt.Store})
 	b.svc = &Services{Sales: opt.Sales, Sheets: opt.Sheets, Engine: b.engine, Charts: opt.Charts, Logger: opt.Logger,
-		DefaultLang: opt.DefaultLang, StaleDays: opt.StaleDays, BotUsername: opt.BotUsername, Now: opt.Now, Location: opt.Location,
+		DefaultLang: opt.DefaultLang, StaleDays: opt.StaleDays, Now: opt.Now, Location: opt.Location,
 		Transcriber: opt.Transcriber, commands: commandTable()}
 	for i := range b.svc.commands {
 		c := &b.svc.commands[i]
@@ -325,3 +326,8 @@ func parseCommand(text string) (name, args string, ok bool) {
 	head, _, _ = strings.Cut(head, "@")
 	return strings.ToLower(head), strings.TrimSpace(rest), true
 }
+
+// SetBotUsername records the Telegram bot's username (for t.me deep links)
+// once Telegram has answered: it may come after the bot starts, when the
+// Bot API could not be reached at first.
+func (b *Bot) SetBotUsername(name string) { b.svc.botUsername.Store(&name) }

@@ -24,7 +24,7 @@ type Services struct {
 	Logger      *slog.Logger
 	DefaultLang string
 	StaleDays   int
-	BotUsername string
+	botUsername atomic.Pointer[string] // the Telegram bot's, once known
 	Now         func() time.Time
 	Location    *time.Location
 	Transcriber Transcriber // nil: voice cannot be read
@@ -71,3 +71,11 @@ func form(name string) func(ctx context.Context, r *Request, s *Services) error 
 
 // The forms reach the CRM's data through the use cases.
 var _ conversation.Sales = (*sales.Service)(nil)
+
+// BotUsername is the Telegram bot's username ("" until Telegram answered).
+func (s *Services) BotUsername() string {
+	if p := s.botUsername.Load(); p != nil {
+		return *p
+	}
+	return ""
+}

@@ -250,7 +250,7 @@ func commandTarget(text string) (string, bool) {
 // addressed reports whether a message names this bot: it mentions
 // @username (also as "/cmd@username") or replies to one of its messages.
 func (c *Channel) addressed(m *tgbotapi.Message, text string) bool {
-	if r := m.ReplyToMessage; r != nil && r.From != nil && r.From.ID == c.api.Self.ID {
+	if r := m.ReplyToMessage; r != nil && r.From != nil && c.api.Load() != nil && r.From.ID == c.api.Load().Self.ID {
 		return true
 	}
 	name := strings.ToLower(c.Username())
@@ -438,6 +438,7 @@ func (c *Channel) Deliver(ctx context.Context, d *bot.Delivery) (int, error) {
 		edit = &editTarget{messageID: id}
 	}
 	thread, _ := strconv.Atoi(d.Thread)
+	ctx = asReply(ctx) // answers go before pushes
 	sent, err := c.deliverSome(ctx, chat, thread, d.Replies, edit)
 	for round := 0; err != nil && round < replyRetryRounds; round++ {
 		var ra *crm.RetryAfterError

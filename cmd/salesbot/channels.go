@@ -95,6 +95,9 @@ func (m *Main) serveChannels(ctx context.Context) error {
 	if tg != nil && m.cfg.Telegram.Mode == "webhook" {
 		hooks["/telegram/webhook"] = tg.WebhookHandler()
 	}
+	if tg != nil {
+		health["telegram"] = tg.Health
+	}
 	if ch.wecom != nil {
 		hooks["/wecom/callback"] = ch.wecom.CallbackHandler()
 	}
@@ -139,7 +142,27 @@ func (m *Main) serveChannels(ctx context.Context) error {
 			}()
 		}
 	}
-	if tg != nil {
+	if tg != nil && !tg.Connected() {
+		// Telegram could not be reached at start: everything else runs;
+		// the channel keeps trying, then sets its menus and webhook or
+		// polls. A token rejected meanwhile stops the process (exit 2).
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			err := tg.ConnectRetrying(ctx)
+			if err == nil {
+				b.SetBotUsername(tg.Username())
+				m.logger.Info("telegram connected", slog.String("bot", tg.Username()), slog.String("mode", m.cfg.Telegram.Mode))
+				err = tg.Start(ctx)
+			}
+			switch {
+			case errors.Is(err, telegram.ErrRejected):
+				serveErr <- &ConfigError{Key: "telegram.token", Value: "(hidden)", Allowed: "a bot token the Bot API accepts (" + err.Error() + ")"}
+			case err != nil && ctx.Err() == nil:
+				serveErr <- err
+			}
+		}()
+	} else if tg != nil {
 		// Menus, then the webhook (the server is up to receive it) or the
 		// polling loop, which runs until ctx ends.
 		if m.cfg.Telegram.Mode == "webhook" {

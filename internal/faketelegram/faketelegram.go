@@ -256,6 +256,13 @@ func (s *Server) Fail(method string, n int, f Fault) {
 	s.mu.Unlock()
 }
 
+// ClearFaults drops every fault still queued: the Bot API is back.
+func (s *Server) ClearFaults() {
+	s.mu.Lock()
+	clear(s.faults)
+	s.mu.Unlock()
+}
+
 // SkipUpdateIDs makes the next update id jump by n (Telegram's ids are not
 // contiguous).
 func (s *Server) SkipUpdateIDs(n int) {
