@@ -114,6 +114,8 @@ type Options struct {
 	Location    *time.Location
 	DefaultLang string
 	StaleDays   int
+	// Pool are the pool's numbers (config pool.*); zero: SPEC's defaults.
+	Pool crm.PoolRules
 	// BotUsername is the Telegram bot's username, for deep links.
 	BotUsername string
 	// Charts draws chart images; nil when no CJK font was found (numbers
@@ -200,11 +202,14 @@ func New(opt Options) *Bot {
 	if opt.StaleDays <= 0 {
 		opt.StaleDays = 14
 	}
+	if opt.Pool == (crm.PoolRules{}) {
+		opt.Pool = crm.DefaultPoolRules()
+	}
 	b := &Bot{opt: opt, byName: map[string]*Command{}, byWord: map[string]*Command{}, door: NewDoor()}
 	defer b.SetBotUsername(opt.BotUsername)
 	b.engine = conversation.NewEngine(scopedStore{opt.Store})
 	b.svc = &Services{Sales: opt.Sales, Sheets: opt.Sheets, Engine: b.engine, Charts: opt.Charts, Logger: opt.Logger,
-		DefaultLang: opt.DefaultLang, StaleDays: opt.StaleDays, Now: opt.Now, Location: opt.Location,
+		DefaultLang: opt.DefaultLang, StaleDays: opt.StaleDays, Pool: opt.Pool, Now: opt.Now, Location: opt.Location,
 		Transcriber: opt.Transcriber, commands: commandTable()}
 	for i := range b.svc.commands {
 		c := &b.svc.commands[i]

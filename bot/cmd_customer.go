@@ -44,10 +44,15 @@ func runCustomer(ctx context.Context, r *Request, s *Services) error {
 	}
 	text := customerCard(r, f)
 	id := "#" + strconv.FormatInt(c.ID, 10)
+	if c.InPool() {
+		return s.offer(ctx, r, text, []conversation.Choice{{Label: r.T("btn.claim"), Value: "/pool claim " + id},
+			{Label: r.T("btn.history"), Value: "/customer " + id + " history"}})
+	}
 	menu := []conversation.Choice{{Label: r.T("btn.log_visit"), Value: "/visit " + id}}
 	if f.CanChange { // not for collaborators
 		menu = append(menu, conversation.Choice{Label: r.T("btn.advance_stage"), Value: "/stage " + id},
-			conversation.Choice{Label: r.T("btn.payment"), Value: "/pay " + id})
+			conversation.Choice{Label: r.T("btn.payment"), Value: "/pay " + id},
+			conversation.Choice{Label: r.T("btn.release"), Value: "/pool release " + id})
 	}
 	if f.Attachments > 0 {
 		menu = append(menu, conversation.Choice{Label: r.T("btn.files"), Value: "/files " + id})

@@ -26,6 +26,7 @@ func commandTable() []Command {
 		myCommand,
 		customerCommand,
 		filesCommand,
+		poolCommand,
 		reportCommand,
 		commentCommand,
 		targetCommand,

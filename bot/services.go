@@ -25,6 +25,7 @@ type Services struct {
 	DefaultLang string
 	StaleDays   int
 	botUsername atomic.Pointer[string] // the Telegram bot's, once known
+	Pool        crm.PoolRules          // the pool's numbers (config pool.*)
 	Now         func() time.Time
 	Location    *time.Location
 	Transcriber Transcriber // nil: voice cannot be read

@@ -115,6 +115,10 @@ func duplicateResult(env *Env, t *sales.Taken) Result {
 		return Result{Done: true, Say: []crm.Message{{Text: env.T("new.own_duplicate", c.Name)}},
 			Menu: []Choice{{env.T("btn.open_card"), "/customer #" + strconv.FormatInt(c.ID, 10)}, {env.T("btn.log_visit"), "/visit #" + strconv.FormatInt(c.ID, 10)}}}
 	}
+	if t.Pool {
+		return Result{Done: true, Say: []crm.Message{{Text: env.T("new.in_pool", c.Name)}},
+			Menu: []Choice{{env.T("btn.claim"), "/pool claim #" + strconv.FormatInt(c.ID, 10)}}}
+	}
 	text := env.T("new.taken", OwnerLabel(env.Lang, c.OwnerName, t.OwnerDept), FormatShortDate(env.Lang, crm.DateOf(c.CreatedAt.In(env.Now.Location()))))
 	if c.LastActivityAt != nil {
 		text += env.T("new.taken_last", daysAgo(env.Lang, env.Now, *c.LastActivityAt))

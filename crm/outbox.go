@@ -78,7 +78,7 @@ type MemberLeftPush struct {
 
 // PushPayload is any of the payload types.
 type PushPayload interface {
-	DayPush | AppointmentPush | PaymentDuePush | ReportDuePush | ReportCommentPush | HandoverPush | TransferPush | DuplicateClaim | MemberLeftPush
+	DayPush | AppointmentPush | PaymentDuePush | ReportDuePush | ReportCommentPush | HandoverPush | TransferPush | DuplicateClaim | MemberLeftPush | PoolPush
 }
 
 // NewPush is an outbox row of a kind to a user, with its payload.

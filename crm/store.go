@@ -23,6 +23,7 @@ type Store interface {
 	AnalyticsStore
 	CheckInStore
 	AttachmentStore
+	PoolStore
 	Close() error
 }
 

@@ -23,6 +23,7 @@ type Store interface {
 	crm.ReminderStore
 	crm.CheckInStore
 	crm.AttachmentStore
+	crm.PoolStore
 }
 
 // Service runs the use cases over a store.
@@ -36,13 +37,14 @@ type Service struct {
 	rem   crm.ReminderStore
 	geo   crm.CheckInStore
 	files crm.AttachmentStore
+	pool  crm.PoolStore
 	all   Store
 }
 
 // New returns the use cases over st. They take the time of an act from
 // their caller (a clock in the request), never read one themselves.
 func New(st Store) *Service {
-	return &Service{org: st, cust: st, pipe: st, rep: st, stats: st, out: st, rem: st, geo: st, files: st, all: st}
+	return &Service{org: st, cust: st, pipe: st, rep: st, stats: st, out: st, rem: st, geo: st, files: st, pool: st, all: st}
 }
 
 // notFound is what an actor is told about a customer they may not see: the

@@ -45,6 +45,8 @@ type Options struct {
 	Now       func() time.Time
 	Logger    *slog.Logger
 	StaleDays int
+	// Pool are the pool's numbers (config pool.*); zero: SPEC's defaults.
+	Pool crm.PoolRules
 	// Specs maps job names to cron specs (from config); a missing or empty
 	// spec turns a job off.
 	Specs map[string]string
@@ -73,6 +75,9 @@ func New(opt Options) *Scheduler {
 	}
 	if opt.Logger == nil {
 		opt.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opt.Pool == (crm.PoolRules{}) {
+		opt.Pool = crm.DefaultPoolRules()
 	}
 	if opt.StaleDays <= 0 {
 		opt.StaleDays = 14

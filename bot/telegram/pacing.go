@@ -39,7 +39,9 @@ const (
 type laneKey struct{}
 
 // asReply marks ctx's sends as replies.
-func asReply(ctx context.Context) context.Context { return context.WithValue(ctx, laneKey{}, laneReply) }
+func asReply(ctx context.Context) context.Context {
+	return context.WithValue(ctx, laneKey{}, laneReply)
+}
 
 func laneOf(ctx context.Context) lane {
 	if l, ok := ctx.Value(laneKey{}).(lane); ok {

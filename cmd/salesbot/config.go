@@ -13,6 +13,8 @@ import (
 
 	"github.com/robfig/cron/v3"
 	"gopkg.in/yaml.v3"
+
+	"github.com/salesbot-crm/salesbot/crm"
 )
 
 // Config is salesbot's whole configuration. Defaults come from
@@ -22,6 +24,7 @@ type Config struct {
 	Timezone  string          `yaml:"timezone"`
 	Locale    string          `yaml:"locale"`
 	StaleDays int             `yaml:"stale_days"`
+	Pool      PoolConfig      `yaml:"pool"`
 	HTTP      HTTPConfig      `yaml:"http"`
 	Telegram  TelegramConfig  `yaml:"telegram"`
 	WeCom     WeComConfig     `yaml:"wecom"`
@@ -95,7 +98,24 @@ type SchedulerConfig struct {
 	PaymentReminder string `yaml:"payment_reminder"`
 	StaleNudge      string `yaml:"stale_nudge"`
 	WeComSync       string `yaml:"wecom_sync"`
+	PoolRelease     string `yaml:"pool_release"`
 	QuietHours      string `yaml:"quiet_hours"`
+}
+
+// PoolConfig holds the shared pool's numbers (SPEC "Shared pool").
+type PoolConfig struct {
+	ReleaseDays  int `yaml:"release_days"`
+	DealDays     int `yaml:"deal_days"`
+	WarnDays     int `yaml:"warn_days"`
+	ClaimLimit   int `yaml:"claim_limit"`
+	CooldownDays int `yaml:"cooldown_days"`
+	MaxCustomers int `yaml:"max_customers"`
+}
+
+// Rules are the pool's numbers as the use cases take them.
+func (p PoolConfig) Rules() crm.PoolRules {
+	return crm.PoolRules{ReleaseDays: p.ReleaseDays, DealDays: p.DealDays, WarnDays: p.WarnDays,
+		ClaimLimit: p.ClaimLimit, CooldownDays: p.CooldownDays, MaxCustomers: p.MaxCustomers}
 }
 
 // ChartConfig locates a CJK font.
@@ -115,6 +135,7 @@ func defaultConfig() Config {
 		Timezone:  "Asia/Shanghai",
 		Locale:    "zh",
 		StaleDays: 14,
+		Pool:      PoolConfig{ReleaseDays: 30, DealDays: 90, WarnDays: 3, ClaimLimit: 10, CooldownDays: 7},
 		HTTP:      HTTPConfig{Listen: ":8080"},
 		Telegram:  TelegramConfig{Mode: "polling", APIEndpoint: "https://api.telegram.org"},
 		WeCom:     WeComConfig{APIBase: "https://qyapi.weixin.qq.com"},
@@ -128,6 +149,7 @@ func defaultConfig() Config {
 			PaymentReminder: "0 9 * * *",
 			StaleNudge:      "0 10 * * 1",
 			WeComSync:       "17 1 * * *",
+			PoolRelease:     "0 2 * * *",
 			QuietHours:      "21:00-08:00",
 		},
 		Log: LogConfig{Level: "info", Format: "text"},
@@ -242,6 +264,25 @@ func (c *Config) Validate() error {
 	}
 	if c.StaleDays < 1 || c.StaleDays > 365 {
 		return &ConfigError{"stale_days", strconv.Itoa(c.StaleDays), "a number of days from 1 to 365"}
+	}
+	for _, k := range []struct {
+		key       string
+		v, lo, hi int
+		allowed   string
+	}{
+		{"pool.release_days", c.Pool.ReleaseDays, 1, 3650, "a number of days from 1 to 3650"},
+		{"pool.deal_days", c.Pool.DealDays, 1, 3650, "a number of days from 1 to 3650"},
+		{"pool.warn_days", c.Pool.WarnDays, 0, 3650, "a number of days from 0 (no warning) to 3650"},
+		{"pool.claim_limit", c.Pool.ClaimLimit, 0, 100000, "a number of claims a day, 0 for no limit"},
+		{"pool.cooldown_days", c.Pool.CooldownDays, 0, 3650, "a number of days, 0 for none"},
+		{"pool.max_customers", c.Pool.MaxCustomers, 0, 10000000, "a number of customers, 0 for no cap"},
+	} {
+		if k.v < k.lo || k.v > k.hi {
+			return &ConfigError{k.key, strconv.Itoa(k.v), k.allowed}
+		}
+	}
+	if c.Pool.WarnDays >= c.Pool.ReleaseDays {
+		return &ConfigError{"pool.warn_days", strconv.Itoa(c.Pool.WarnDays), "fewer days than pool.release_days"}
 	}
 	if c.Telegram.Mode != "polling" && c.Telegram.Mode != "webhook" {
 		return &ConfigError{"telegram.mode", c.Telegram.Mode, "polling or webhook"}

@@ -320,7 +320,7 @@ func (m *Main) newBot(db *store.DB) *bot.Bot { return m.newBotAs(db, "") }
 
 // newBotAs builds the bot; telegramUsername makes /invite print deep links.
 func (m *Main) newBotAs(db *store.DB, telegramUsername string) *bot.Bot {
-	return bot.New(bot.Options{Store: db, Sales: sales.New(db), Sheets: sheet.Service{Sales: sales.New(db), StageName: conversation.SheetStageName}, Transient: store.IsTransient, Logger: m.logger, Now: m.Now, Location: m.loc, DefaultLang: m.cfg.Locale, StaleDays: m.cfg.StaleDays,
+	return bot.New(bot.Options{Store: db, Sales: sales.New(db), Sheets: sheet.Service{Sales: sales.New(db), StageName: conversation.SheetStageName}, Transient: store.IsTransient, Logger: m.logger, Now: m.Now, Location: m.loc, DefaultLang: m.cfg.Locale, StaleDays: m.cfg.StaleDays, Pool: m.cfg.Pool.Rules(),
 		Charts: m.charts, BotUsername: telegramUsername, Transcriber: m.transcriber()})
 }
 
