@@ -22,6 +22,9 @@ import (
 	"golang.org/x/text/width"
 )
 
+// MaxRunes is the longest text Read reads.
+const MaxRunes = 300
+
 // Intent is what a sentence asks to record.
 type Intent string
 
@@ -147,7 +150,17 @@ func (t *text) lower() []rune {
 // Read reads a sentence. intent is the intent a command gave (text is
 // then usually what follows the customer's name), or None for a plain
 // sentence. now is the current time in the user's time zone.
+//
+// A text longer than MaxRunes is no one-breath sentence: it is not read
+// (a visit's or complaint's is its content, nothing else).
 func Read(s string, now time.Time, intent Intent) Reading {
+	if utf8.RuneCountInString(s) > MaxRunes {
+		r := Reading{Intent: intent}
+		if intent == Visit || intent == Complaint {
+			r.Content = strings.TrimSpace(s)
+		}
+		return r
+	}
 	t := newText(s)
 	var r Reading
 	r.Phone = t.phone(&r)
