@@ -156,6 +156,11 @@ func TestSentencePlainMessages(t *testing.T) {
 		expect(t, q, "北京青禾新锐科技有限公司")
 		refute(t, q, "请确认", "想做什么")
 
+		// A customer named with nothing to record: what to record, as buttons.
+		expect(t, c.says("张三", "青禾那边 老样子"), "北京青禾新锐科技有限公司：要记什么？")
+		expect(t, c.presses("张三", "记拜访"), "北京青禾新锐科技有限公司：这次沟通了什么")
+		c.says("张三", "/cancel")
+
 		// A message that says nothing to record still gets the hint.
 		expect(t, c.says("张三", "你好"), "想做什么")
 	})

@@ -682,6 +682,8 @@ var catalogue = map[string]entry{
 	"sentence.field_next":       {"下一步的日期", "next step's date"},
 	"sentence.field_phone":      {"电话", "phone"},
 	"sentence.which_intent":     {"这句话要记哪一项？", "What should I record from that?"},
+	"sentence.which_for":        {"%s：要记什么？", "%s — what would you like to record?"},
+	"sentence.intent_card":      {"客户卡片", "Customer card"},
 	"sentence.intent_visit":     {"记拜访", "Log a visit"},
 	"sentence.intent_paid":      {"记回款", "Payment received"},
 	"sentence.intent_plan":      {"回款计划", "Payment plan"},
