@@ -9,6 +9,7 @@
 //	go run ./bench analytics --driver postgres --dsn DSN [--runs 3]
 //	go run ./bench dataset   --driver postgres --dsn DSN   (dup, workbench and analytics)
 //	go run ./bench churn     --driver postgres --dsn DSN [--activities 10000]
+//	go run ./bench pool      --driver postgres --dsn DSN [--warn-reps 100]   (changes the data set)
 //
 // For SQLite the DSN is a file path. Every subcommand works on the store's
 // public API (store.Open, crm.Store, crm.BuildWorkbench, report.*) except
@@ -37,6 +38,7 @@ commands:
   analytics  time distributions, Pareto, funnel and rankings
   dataset    dup, workbench and analytics in one process
   churn      log a day's activities through the store (then measure again)
+  pool       time the nightly pool_release (twice) and the workbench's pool warning; releases customers
 
 run "go run ./bench COMMAND -h" for the flags of a command`
 
@@ -66,6 +68,8 @@ func main() {
 		err = runDataset(ctx, args)
 	case "churn":
 		err = runChurn(ctx, args)
+	case "pool":
+		err = runPool(ctx, args)
 	case "-h", "--help", "help":
 		fmt.Println(usage)
 	default:

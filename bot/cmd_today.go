@@ -19,6 +19,9 @@ func runToday(ctx context.Context, r *Request, s *Services) error {
 	if err != nil {
 		return err
 	}
+	if w.PoolSoon, err = s.Sales.PoolSoon(ctx, r.Viewer, s.Pool, r.Now); err != nil {
+		return err
+	}
 	reqText, reqMenu, err := requestsToDecide(ctx, r, s)
 	if err != nil {
 		return err
@@ -97,6 +100,15 @@ func RenderWorkbench(lang string, w crm.Workbench, now time.Time, staleDays int)
 		items, buttons := quietCustomers(lang, w.Stale, w.StaleTotal, now)
 		lines = append(lines, T("today.stale", staleDays, max(w.StaleTotal, len(w.Stale)), items))
 		menu = append(menu, buttons...)
+	}
+	if len(w.PoolSoon) > 0 {
+		var items []string
+		for _, c := range w.PoolSoon {
+			name := conversation.ShortName(c.Name)
+			items = append(items, T("today.pool_soon_item", name, c.Days))
+			menu = append(menu, conversation.Choice{Label: T("btn.log_visit_for", name), Value: "/visit #" + strconv.FormatInt(c.CustomerID, 10)})
+		}
+		lines = append(lines, T("today.pool_soon", conversation.Semi(lang, items)))
 	}
 	if len(w.Appointments) > 0 {
 		var items []string

@@ -25,6 +25,8 @@ func commandTable() []Command {
 		findCommand,
 		myCommand,
 		customerCommand,
+		filesCommand,
+		poolCommand,
 		reportCommand,
 		commentCommand,
 		targetCommand,

@@ -18,7 +18,9 @@ const pageSize = 10
 // last contact.
 func customerLine(r *Request, i int, c crm.Customer) string {
 	line := fmt.Sprintf("%d. %s", i, c.Name)
-	if c.OwnerID != r.User.ID {
+	if c.InPool() {
+		line += " · " + r.T("card.pool", poolWhy(r, c))
+	} else if c.OwnerID != r.User.ID {
 		line += " · " + c.OwnerName
 	}
 	if c.LastActivityAt != nil {
@@ -49,9 +51,13 @@ func customerCard(r *Request, f sales.File) string {
 	if facts := conversation.CustomerFacts(r.Lang, c); len(facts) > 0 {
 		sb.WriteString("\n" + strings.Join(facts, " · "))
 	}
-	sb.WriteString("\n" + r.T("card.owner", c.OwnerName, conversation.FormatShortDate(r.Lang, crm.DateOf(c.CreatedAt.In(r.Now.Location())))))
+	if c.InPool() {
+		sb.WriteString("\n" + r.T("card.pool", poolWhy(r, c)))
+	} else {
+		sb.WriteString("\n" + r.T("card.owner", c.OwnerName, conversation.FormatShortDate(r.Lang, crm.DateOf(c.CreatedAt.In(r.Now.Location())))))
+	}
 	for _, ct := range c.Contacts {
-		sb.WriteString("\n" + r.T("card.contact", strings.TrimSpace(ct.Name+" "+ct.Title+" "+ct.Phone)))
+		sb.WriteString("\n" + r.T("card.contact", strings.Join(strings.Fields(ct.Name+" "+ct.Title+" "+ct.Phone), " ")))
 	}
 	if deals := f.Deals; len(deals) > 0 {
 		sb.WriteString("\n\n" + r.T("card.deals"))
@@ -95,6 +101,9 @@ func customerCard(r *Request, f sales.File) string {
 				sb.WriteString("\n· " + r.T("pay.plan_line", conversation.FormatShortDate(r.Lang, p.DueDate), (p.Amount-p.Paid).String()))
 			}
 		}
+	}
+	if f.Attachments > 0 {
+		sb.WriteString("\n" + r.T("card.files", f.Attachments))
 	}
 	if n := len(f.CheckIns); n > 0 {
 		k := f.CheckIns[0]

@@ -68,6 +68,8 @@ func pushTable() map[string]pushKind {
 		crm.PushTransferRequest: pushRow[crm.TransferPush](renderTransferRequest),
 		crm.PushTransferDecided: pushRow[crm.TransferPush](renderTransferDecided),
 		crm.PushDigest:          pushRow[crm.DayPush](renderDigest),
+		crm.PushMemberLeft:      pushRow[crm.MemberLeftPush](renderMemberLeft),
+		crm.PushPoolReleased:    pushRow[crm.PoolPush](renderPoolReleased),
 	}
 }
 
@@ -136,7 +138,10 @@ func renderDuplicateClaim(ctx context.Context, s *Services, p *pushRequest, d cr
 
 func renderWorkbenchPush(ctx context.Context, s *Services, p *pushRequest, _ crm.DayPush) (pushed, error) {
 	w, err := s.Sales.Workbench(ctx, p.Viewer, p.Now, s.StaleDays)
-	if err != nil || w.Empty() {
+	if err != nil {
+		return pushed{}, err
+	}
+	if w.PoolSoon, err = s.Sales.PoolSoon(ctx, p.Viewer, s.Pool, p.Now); err != nil || w.Empty() {
 		return pushed{}, err
 	}
 	text, menu := RenderWorkbench(p.Lang, w, p.Now, s.StaleDays)
@@ -229,6 +234,25 @@ func renderHandover(ctx context.Context, s *Services, p *pushRequest, h crm.Hand
 	return pushed{Text: p.T("push.handover_to", names[h.By], names[h.From], h.Customers, h.Deals, h.Appointments)}, nil
 }
 
+// renderMemberLeft asks a manager to hand over the customers of someone
+// who left WeCom: the button starts the handover form with them (nothing
+// once the customers are handed over).
+func renderMemberLeft(ctx context.Context, s *Services, p *pushRequest, ml crm.MemberLeftPush) (pushed, error) {
+	u, err := s.Sales.User(ctx, ml.UserID)
+	if gone(err) {
+		return pushed{}, nil
+	}
+	if err != nil {
+		return pushed{}, err
+	}
+	n, err := s.Sales.CountOwned(ctx, p.Viewer, u.ID)
+	if err != nil || n == 0 {
+		return pushed{}, err
+	}
+	return pushed{Text: p.T("push.member_left", u.Name, n),
+		Menu: []conversation.Choice{{Label: p.T("push.member_left_button", u.Name), Value: "/handover " + u.Name}}}, nil
+}
+
 func renderTransferRequest(ctx context.Context, s *Services, p *pushRequest, tp crm.TransferPush) (pushed, error) {
 	t, err := s.Sales.TransferFor(ctx, p.Viewer, tp.RequestID)
 	if err != nil || t.Status != crm.RequestPending {
@@ -308,16 +332,30 @@ func (s *Services) digest(ctx context.Context, p *pushRequest) (string, error) {
 		}
 		lines = append(lines, p.T("digest.claims", len(st.Claims), conversation.Semi(p.Lang, items)))
 	}
+	if pc, err := s.Sales.PoolCounts(ctx, dayStart.Time(now.Location()), dayEnd.Time(now.Location())); err != nil {
+		return "", err
+	} else if pc.Released > 0 || pc.Claimed > 0 || pc.InPool > 0 {
+		lines = append(lines, p.T("digest.pool", pc.InPool, pc.Released, pc.Claimed))
+	}
 	// Pushes nobody could receive (a rep not bound to any chat, or who
 	// blocked the bot) are the admin's to fix; those that may have arrived
 	// (no answer came; not resent) are listed apart: nothing is wrong with
 	// those people's accounts.
-	who, unsure := map[string]bool{}, map[string]bool{}
-	var list, unsureList []string
+	who, unsure, left := map[string]bool{}, map[string]bool{}, map[string]bool{}
+	var list, unsureList, leftList []string
 	for _, it := range d.Dead {
 		n := d.Names[it.UserID]
 		if it.UserID == 0 {
 			n = it.Channel + ":" + it.ChatID
+		}
+		if strings.Contains(it.LastError, "is inactive") {
+			// Deactivated (left WeCom, or by an admin): their pushes
+			// are listed so that nothing they were due is lost.
+			if !left[n] {
+				left[n] = true
+				leftList = append(leftList, n)
+			}
+			continue
 		}
 		if strings.Contains(it.LastError, "uncertain") {
 			if !unsure[n] {
@@ -336,6 +374,9 @@ func (s *Services) digest(ctx context.Context, p *pushRequest) (string, error) {
 	}
 	if len(unsureList) > 0 {
 		lines = append(lines, p.T("digest.uncertain", len(unsureList), conversation.Enum(p.Lang, unsureList)))
+	}
+	if len(leftList) > 0 {
+		lines = append(lines, p.T("digest.undelivered_left", conversation.Enum(p.Lang, leftList)))
 	}
 	return strings.Join(lines, "\n"), nil
 }
@@ -397,4 +438,34 @@ func (s *Services) digestCharts(ctx context.Context, p *pushRequest) ([]*crm.Ima
 		out = append(out, &crm.Image{Name: "digest-sources.png", PNG: png})
 	}
 	return out, nil
+}
+
+// renderPoolReleased tells a former owner which of their customers the
+// nightly job sent to the pool ("青禾新锐 已进入公海").
+func renderPoolReleased(ctx context.Context, s *Services, p *pushRequest, pp crm.PoolPush) (pushed, error) {
+	var names []string
+	var first crm.Customer
+	for _, id := range pp.Customers {
+		c, err := s.Sales.PoolCustomer(ctx, p.Viewer, id)
+		if gone(err) {
+			continue // claimed by someone else since
+		}
+		if err != nil {
+			return pushed{}, err
+		}
+		if first.ID == 0 {
+			first = c
+		}
+		names = append(names, conversation.ShortName(c.Name))
+	}
+	switch {
+	case pp.Count == 1 && first.ID != 0:
+		return pushed{Text: p.T("push.pool_released", names[0], p.T("pool.reason."+first.PoolReason))}, nil
+	case pp.Count > 1:
+		if pp.Count > len(names) {
+			names = append(names, "…")
+		}
+		return pushed{Text: p.T("push.pool_released_n", pp.Count, conversation.Enum(p.Lang, names))}, nil
+	}
+	return pushed{}, nil
 }

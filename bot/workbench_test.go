@@ -48,7 +48,7 @@ func TestChatWorkbenchCountsTheTruth(t *testing.T) {
 		expect(t, c.presses("张伟", "推迟1天：明远机械"), "杭州明远机械有限公司")
 		got = c.says("张伟", "/today")
 		expect(t, got, "超过14天未联系 5 家", "青禾新锐科技（30天）", "蜀香餐饮管理（27天）", "华盛汇智信息技术（26天）")
-		refute(t, got, "立美贸易", "明远机械")
+		refute(t, got, "立美贸易", "明远机械（") // snoozed off the quiet list (the pool's warning still names it)
 		expect(t, c.presses("张伟", "记拜访：蜀香餐饮"), "成都蜀香餐饮管理有限公司", "这次沟通了什么")
 		c.says("张伟", "/cancel")
 

@@ -44,6 +44,9 @@ type Sales interface {
 	CheckIn(ctx context.Context, actor crm.Viewer, customerID int64, loc crm.Location, place string, at time.Time) (sales.CheckedIn, error)
 	NearbyCustomers(ctx context.Context, actor crm.Viewer, loc crm.Location, limit int) ([]sales.Nearby, error)
 	AddComplaint(ctx context.Context, actor crm.Viewer, k crm.Complaint) (crm.Complaint, error)
+	AddContact(ctx context.Context, actor crm.Viewer, ct crm.Contact) (crm.Contact, error)
+	Attachments(ctx context.Context, actor crm.Viewer, customerID int64, limit int) ([]crm.Attachment, error)
+	FileTo(ctx context.Context, actor crm.Viewer, id, customerID int64) (crm.Attachment, error)
 	AddCustomer(ctx context.Context, actor crm.Viewer, c crm.Customer, at time.Time) (crm.Customer, *sales.Taken, error)
 	AddPayment(ctx context.Context, actor crm.Viewer, p crm.Payment) (crm.Payment, error)
 	AddPaymentPlan(ctx context.Context, actor crm.Viewer, p crm.PaymentPlan) (crm.PaymentPlan, error)
@@ -144,6 +147,9 @@ type Result struct {
 	// with what follows from it (splitting a target just set): /back
 	// cannot return to what is saved.
 	Saved bool
+	// Start ends this form and starts another with what it knows (a shared
+	// card of a company that is no customer yet starts /new with it).
+	Start *Waiting
 }
 
 // Fields are a form's answers by name.
@@ -421,16 +427,21 @@ func (e *Engine) resumeAnswer(ctx context.Context, env *Env, f *Flow, s *Session
 		s.Waiting = nil
 		return e.goTo(ctx, env, f, s, s.Step, nil)
 	case c != nil && c.Value == valRestart:
-		nf, ok := e.flows[w.Flow]
-		if !ok {
-			return nil, fmt.Errorf("conversation: no flow %q", w.Flow)
-		}
-		if err := e.clear(ctx, env); err != nil {
-			return nil, err
-		}
-		return e.begin(ctx, env, nf, w.Args, w.Seed, false)
+		return e.switchTo(ctx, env, w)
 	}
 	return e.askResume(ctx, env, s, w)
+}
+
+// switchTo drops the form in progress and starts the one w names.
+func (e *Engine) switchTo(ctx context.Context, env *Env, w Waiting) ([]crm.Message, error) {
+	nf, ok := e.flows[w.Flow]
+	if !ok {
+		return nil, fmt.Errorf("conversation: no flow %q", w.Flow)
+	}
+	if err := e.clear(ctx, env); err != nil {
+		return nil, err
+	}
+	return e.begin(ctx, env, nf, w.Args, w.Seed, false)
 }
 
 // goTo prompts step name and stores the session (the engine's own copy:
@@ -670,6 +681,10 @@ func (e *Engine) answer(ctx context.Context, env *Env, f *Flow, s *Session, st *
 	}
 	s = s.with(res.Set)
 	out = append(out, res.Say...)
+	if res.Start != nil {
+		more, err := e.switchTo(ctx, env, *res.Start)
+		return append(out, more...), err
+	}
 	if res.Done {
 		return append(out, e.finish(ctx, env, s, res)...), nil
 	}

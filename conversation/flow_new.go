@@ -44,8 +44,17 @@ func newCustomerFlow() *Flow {
 				return Prompt{Text: env.T("new.source"), Choices: append(choiceButtons(env, choice.Source), Choice{env.T("btn.skip"), SkipValue}), Columns: 3}, nil
 			}, Parse: choiceAnswer(choice.Source, true, "contact")},
 			choiceDetailStep(choice.Source, "contact"),
-			{Name: "contact", Optional: true, Prompt: staticPrompt("new.contact", func(env *Env) []Choice { return []Choice{{env.T("btn.skip"), SkipValue}} }),
-				Parse: func(_ context.Context, env *Env, _ Form, in Input) (Result, error) {
+			{Name: "contact", Optional: true, Prompt: func(_ context.Context, env *Env, f Form) (Prompt, error) {
+				p := Prompt{Text: env.T("new.contact"), Choices: []Choice{{env.T("btn.skip"), SkipValue}}}
+				if f.Get("contact_from_card") != "" { // a shared card started /new
+					p.Choices = append([]Choice{{env.T("btn.use_card", strings.TrimSpace(f.Get("contact")+" "+f.Get("phone"))), valUseCard}}, p.Choices...)
+				}
+				return p, nil
+			},
+				Parse: func(_ context.Context, env *Env, f Form, in Input) (Result, error) {
+					if in.Choice != nil && in.Choice.Value == valUseCard && f.Get("contact_from_card") != "" {
+						return Result{Next: "confirm"}, nil
+					}
 					if in.Skip {
 						return Result{Next: "confirm", Set: answered(Fields{"contact": "", "phone": ""}, "contact")}, nil
 					}
@@ -97,6 +106,10 @@ func duplicateResult(env *Env, t *sales.Taken) Result {
 	if t.Own {
 		return Result{Done: true, Say: []crm.Message{{Text: env.T("new.own_duplicate", c.Name)}},
 			Menu: []Choice{{env.T("btn.open_card"), "/customer #" + strconv.FormatInt(c.ID, 10)}, {env.T("btn.log_visit"), "/visit #" + strconv.FormatInt(c.ID, 10)}}}
+	}
+	if t.Pool {
+		return Result{Done: true, Say: []crm.Message{{Text: env.T("new.in_pool", c.Name)}},
+			Menu: []Choice{{env.T("btn.claim"), "/pool claim #" + strconv.FormatInt(c.ID, 10)}}}
 	}
 	text := env.T("new.taken", OwnerLabel(env.Lang, c.OwnerName, t.OwnerDept), FormatShortDate(env.Lang, crm.DateOf(c.CreatedAt.In(env.Now.Location()))))
 	if c.LastActivityAt != nil {

@@ -32,7 +32,8 @@ func resolveCustomer(ctx context.Context, env *Env, f Form, text string) (found 
 
 // reach is what the form's flow needs of its customer.
 func reach(f Form) sales.Reach {
-	if f.Flow() == "visit" {
+	switch f.Flow() {
+	case "visit", "checkin", "contact": // what collaborators do too
 		return sales.See
 	}
 	return sales.Change

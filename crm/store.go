@@ -22,6 +22,8 @@ type Store interface {
 	ReportStore
 	AnalyticsStore
 	CheckInStore
+	AttachmentStore
+	PoolStore
 	Close() error
 }
 

@@ -128,10 +128,17 @@ type Customer struct {
 	CreatedAt      time.Time  `db:"created_at"`
 	UpdatedAt      time.Time  `db:"updated_at"`
 	LastActivityAt *time.Time `db:"last_activity_at"`
-	OwnerName      string     `db:"owner_name"` // filled on reads
-	OwnerDept      int64      `db:"owner_dept"` // filled on reads
-	Contacts       []Contact  `db:"-"`
-	Collaborators  []int64    `db:"-"` // users who work on it with the owner
+	// In the pool (OwnerID 0): why (PoolInactive…), the reason typed by
+	// hand, when, by whom (0: the nightly job) and whose it was.
+	PoolReason    string     `db:"pool_reason"`
+	PoolNote      string     `db:"pool_note"`
+	ReleasedAt    *time.Time `db:"released_at"`
+	ReleasedBy    int64      `db:"released_by"`
+	ReleasedFrom  int64      `db:"released_from"`
+	OwnerName     string     `db:"owner_name"` // filled on reads
+	OwnerDept     int64      `db:"owner_dept"` // filled on reads
+	Contacts      []Contact  `db:"-"`
+	Collaborators []int64    `db:"-"` // users who work on it with the owner
 }
 
 // Choice returns a choice field's stored value.

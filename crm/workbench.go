@@ -20,6 +20,9 @@ type Workbench struct {
 	Complaints   []Complaint // open
 	NextActions  []Activity  // next actions set for today
 	ReportFiled  bool        // today's daily report
+	// PoolSoon are the user's customers going to the pool within
+	// pool.warn_days (filled by the caller: sales.Service.PoolSoon).
+	PoolSoon []PoolSoon
 	// CustomerNames names the customers the lists refer to.
 	CustomerNames map[int64]string
 }
@@ -28,7 +31,7 @@ type Workbench struct {
 // alone is not worth a morning push, so it does not count here.
 func (w Workbench) Empty() bool {
 	return len(w.PaymentsDue) == 0 && len(w.TopDeals) == 0 && len(w.Stale) == 0 &&
-		len(w.Appointments) == 0 && len(w.Complaints) == 0 && len(w.NextActions) == 0
+		len(w.Appointments) == 0 && len(w.Complaints) == 0 && len(w.NextActions) == 0 && len(w.PoolSoon) == 0
 }
 
 // Workbench list sizes.

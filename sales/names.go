@@ -86,8 +86,10 @@ func (s *Service) CheckName(ctx context.Context, raw string, similar bool) (Name
 // someone else's (then the actor's claim was refused and recorded, and the
 // owner's managers and the team's alert groups are told: 撞单).
 type Taken struct {
-	Customer  crm.Customer
-	Own       bool
+	Customer crm.Customer
+	Own      bool
+	// Pool: no one owns it; the actor may claim it (Claim) instead.
+	Pool      bool
 	OwnerDept string // the name of the owner's department, "" for none
 }
 
@@ -114,8 +116,8 @@ func (s *Service) ClaimSimilar(ctx context.Context, actor crm.Viewer, raw string
 }
 
 func (s *Service) claim(ctx context.Context, actor crm.Viewer, raw string, c crm.Customer, at time.Time) (*Taken, error) {
-	t := &Taken{Customer: c, Own: c.OwnerID == actor.ID}
-	if t.Own {
+	t := &Taken{Customer: c, Own: c.OwnerID == actor.ID, Pool: c.InPool()}
+	if t.Own || t.Pool { // a pool customer is no one's: no claim on anyone
 		return t, nil
 	}
 	org, err := s.orgChart(ctx)

@@ -25,6 +25,8 @@ type Store interface {
 	crm.OutboxStore
 	crm.ReminderStore
 	crm.CheckInStore
+	crm.AttachmentStore
+	crm.PoolStore
 }
 
 // Service runs the use cases over a store.
@@ -37,6 +39,8 @@ type Service struct {
 	out   crm.OutboxStore
 	rem   crm.ReminderStore
 	geo   crm.CheckInStore
+	files crm.AttachmentStore
+	pool  crm.PoolStore
 	all   Store
 	// model is the optional language model of the sentence reader.
 	model sentence.Model
@@ -49,7 +53,7 @@ func (s *Service) SetModel(m sentence.Model) { s.model = m }
 // New returns the use cases over st. They take the time of an act from
 // their caller (a clock in the request), never read one themselves.
 func New(st Store) *Service {
-	return &Service{org: st, cust: st, pipe: st, rep: st, stats: st, out: st, rem: st, geo: st, all: st}
+	return &Service{org: st, cust: st, pipe: st, rep: st, stats: st, out: st, rem: st, geo: st, files: st, pool: st, all: st}
 }
 
 // notFound is what an actor is told about a customer they may not see: the

@@ -18,6 +18,8 @@ const (
 	JobReportReminder  = "report_reminder"
 	JobWeeklyReport    = "weekly_report"
 	JobMonthlyReport   = "monthly_report"
+	JobWeComSync       = "wecom_sync"
+	JobPoolRelease     = "pool_release"
 )
 
 // AppointmentLead is how long before an appointment its reminder goes out.
@@ -40,8 +42,27 @@ func (s *Scheduler) table() []Job {
 		{Name: JobReportReminder, Spec: spec(JobReportReminder, ""), Run: s.queue(s.reportDue(crm.PeriodDay))},
 		{Name: JobWeeklyReport, Spec: spec(JobWeeklyReport, ""), Run: s.queue(s.reportDue(crm.PeriodWeek))},
 		{Name: JobMonthlyReport, Spec: spec(JobMonthlyReport, ""), Run: s.queue(s.reportDue(crm.PeriodMonth))},
+		{Name: JobPoolRelease, Spec: spec(JobPoolRelease, ""), Run: s.poolRelease},
 		{Name: JobHousekeeping, Spec: spec(JobHousekeeping, "17 * * * *"), Run: s.housekeeping},
+		{Name: JobWeComSync, Spec: s.weComSyncSpec(spec(JobWeComSync, "")), Run: s.weComSync},
 	}
+}
+
+// weComSyncSpec is the sync job's spec: off without a sync to run.
+func (s *Scheduler) weComSyncSpec(spec string) string {
+	if s.opt.WeComSync == nil {
+		return ""
+	}
+	return spec
+}
+
+// weComSync mirrors the WeCom contacts into the organisation (nightly;
+// change_contact callbacks keep it current in between).
+func (s *Scheduler) weComSync(ctx context.Context, now time.Time) error {
+	if s.opt.WeComSync == nil {
+		return nil // WeCom or its sync is off
+	}
+	return s.opt.WeComSync(ctx, now)
 }
 
 // enqueue queues scheduled pushes, spread away from the crowded first
@@ -105,5 +126,17 @@ func (s *Scheduler) housekeeping(ctx context.Context, now time.Time) error {
 		return err
 	}
 	_, err := s.opt.Store.PurgeInbound(ctx, now.Add(-crm.InboundRetention))
+	return err
+}
+
+// poolRelease sends to the pool, in one pass over the customers, every
+// customer the pool rules name (sales.Service.SweepPool), each former owner
+// pushed which; a run claimed by one instance, and a second run releases
+// nothing more.
+func (s *Scheduler) poolRelease(ctx context.Context, now time.Time) error {
+	released, err := s.opt.Sales.SweepPool(ctx, s.opt.Pool, now)
+	if err == nil && len(released) > 0 {
+		s.opt.Logger.Info("pool release", "customers", len(released))
+	}
 	return err
 }

@@ -45,9 +45,14 @@ type Options struct {
 	Now       func() time.Time
 	Logger    *slog.Logger
 	StaleDays int
+	// Pool are the pool's numbers (config pool.*); zero: SPEC's defaults.
+	Pool crm.PoolRules
 	// Specs maps job names to cron specs (from config); a missing or empty
 	// spec turns a job off.
 	Specs map[string]string
+	// WeComSync runs the WeCom organisation sync (job wecom_sync); nil
+	// turns the job off.
+	WeComSync func(ctx context.Context, now time.Time) error
 	// RunLease is how long a claimed run may go unfinished before another
 	// instance may take it over.
 	RunLease time.Duration
@@ -70,6 +75,9 @@ func New(opt Options) *Scheduler {
 	}
 	if opt.Logger == nil {
 		opt.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opt.Pool == (crm.PoolRules{}) {
+		opt.Pool = crm.DefaultPoolRules()
 	}
 	if opt.StaleDays <= 0 {
 		opt.StaleDays = 14

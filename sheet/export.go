@@ -68,7 +68,11 @@ func customerRow(c crm.Customer, stage string, loc *time.Location) []any {
 		last = c.LastActivityAt.In(loc)
 	}
 	label := func(f choice.Field) string { return choice.Label("zh", f, c.Choice(f)) }
-	return []any{c.Name, label(choice.Industry), label(choice.Size), label(choice.Region), label(choice.Source), c.OwnerName, contact, phone, stage, last, c.CreatedAt.In(loc),
+	owner := c.OwnerName
+	if c.InPool() {
+		owner = crm.PoolOwnerName
+	}
+	return []any{c.Name, label(choice.Industry), label(choice.Size), label(choice.Region), label(choice.Source), owner, contact, phone, stage, last, c.CreatedAt.In(loc),
 		title, strings.Join(more, "；"), c.Note}
 }
 

@@ -313,6 +313,8 @@ func (im *importer) customer(ctx context.Context, cells []string, name string, n
 	// Owner: a user's name, or the default owner.
 	owner := m.cell(cells, FieldOwner)
 	switch {
+	case owner == crm.PoolOwnerName: // no owner: the pool
+		c.OwnerID = 0
 	case owner != "":
 		o, ok := im.owners[owner]
 		if !ok {

@@ -27,7 +27,7 @@ func (s *DB) Distribution(ctx context.Context, sc crm.Scope, field string) ([]cr
 // CustomerRevenue sums payments per customer, largest first.
 func (s *DB) CustomerRevenue(ctx context.Context, sc crm.Scope, from, to time.Time) ([]crm.NamedAmount, error) {
 	where, args := scopeWhere(sc)
-	q := `SELECT c.id, c.name, SUM(p.amount) AS amount FROM payments p JOIN customers c ON c.id = p.customer_id JOIN users u ON u.id = c.owner_id
+	q := `SELECT c.id, c.name, SUM(p.amount) AS amount FROM payments p JOIN customers c ON c.id = p.customer_id LEFT JOIN users u ON u.id = c.owner_id
 		WHERE ` + where + ` AND p.received_on >= ? AND p.received_on < ? GROUP BY c.id, c.name ORDER BY amount DESC, c.id`
 	var out []crm.NamedAmount
 	if err := sel(ctx, s.db, &out, q, append(args, crm.DateOf(from), crm.DateOf(to))...); err != nil {
@@ -47,7 +47,7 @@ func (s *DB) StageReach(ctx context.Context, sc crm.Scope, from, to time.Time) (
 	reach := `MAX(CASE WHEN h.to_stage = 'lost' THEN ` + stageIndexSQL("h.from_stage") + ` ELSE ` + stageIndexSQL("h.to_stage") + ` END)`
 	q := `SELECT CAST(r.mx AS TEXT) AS k, COUNT(*) AS n FROM (
 			SELECT d.id, ` + reach + ` AS mx FROM deals d
-			JOIN stage_changes h ON h.deal_id = d.id JOIN customers c ON c.id = d.customer_id JOIN users u ON u.id = c.owner_id
+			JOIN stage_changes h ON h.deal_id = d.id JOIN customers c ON c.id = d.customer_id LEFT JOIN users u ON u.id = c.owner_id
 			WHERE ` + where + ` AND d.created_at >= ? AND d.created_at < ? GROUP BY d.id) r
 		GROUP BY r.mx ORDER BY r.mx`
 	var rows []crm.KindCount
@@ -69,7 +69,7 @@ func (s *DB) StageReach(ctx context.Context, sc crm.Scope, from, to time.Time) (
 func (s *DB) Closed(ctx context.Context, sc crm.Scope, from, to time.Time) (int, int, error) {
 	where, args := scopeWhere(sc)
 	q := `SELECT h.to_stage AS k, COUNT(DISTINCT h.deal_id) AS n FROM stage_changes h JOIN deals d ON d.id = h.deal_id
-		JOIN customers c ON c.id = d.customer_id JOIN users u ON u.id = c.owner_id
+		JOIN customers c ON c.id = d.customer_id LEFT JOIN users u ON u.id = c.owner_id
 		WHERE ` + where + ` AND h.to_stage IN ('contract', 'lost') AND h.at >= ? AND h.at < ? GROUP BY h.to_stage`
 	var rows []crm.KindCount
 	if err := sel(ctx, s.db, &rows, q, append(args, from.UTC(), to.UTC())...); err != nil {

@@ -13,11 +13,23 @@ import (
 	"github.com/salesbot-crm/salesbot/crm/company"
 )
 
+// customerCols read a customer; one in the pool has no owner (owner_id
+// NULL, read as 0, with no owner name or department).
 const customerCols = `c.id, c.name, c.name_key, c.trade_key, c.industry, c.industry_detail, c.size, c.size_detail,
-	c.region, c.region_detail, c.source, c.source_detail, c.owner_id, c.note,
-	c.archived, c.created_by, c.undated, c.created_at, c.updated_at, c.last_activity_at, u.name AS owner_name, u.dept_id AS owner_dept`
+	c.region, c.region_detail, c.source, c.source_detail, COALESCE(c.owner_id, 0) AS owner_id, c.note,
+	c.archived, c.created_by, c.undated, c.created_at, c.updated_at, c.last_activity_at,
+	c.pool_reason, c.pool_note, c.released_at, c.released_by, c.released_from,
+	COALESCE(u.name, '') AS owner_name, COALESCE(u.dept_id, 0) AS owner_dept`
 
-const customerFrom = ` FROM customers c JOIN users u ON u.id = c.owner_id `
+const customerFrom = ` FROM customers c LEFT JOIN users u ON u.id = c.owner_id `
+
+// ownerArg is an owner id as stored: NULL for none (the pool).
+func ownerArg(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
 
 func searchText(c crm.Customer) string {
 	parts := []string{c.Name}
@@ -43,10 +55,16 @@ func (s *DB) CreateCustomer(ctx context.Context, actor int64, c crm.Customer) (c
 	}
 	err := s.tx(ctx, func(tx *sqlx.Tx) error {
 		const q = `INSERT INTO customers (name, name_key, trade_key, industry, industry_detail, size, size_detail,
-				region, region_detail, source, source_detail, owner_id, note, search_text, archived, created_by, undated, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`
+				region, region_detail, source, source_detail, owner_id, note, search_text, archived, created_by, undated, created_at, updated_at,
+				pool_reason, released_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`
+		var releasedAt *time.Time
+		if c.OwnerID == 0 { // created in the pool (an import's "公海")
+			c.PoolReason, releasedAt = crm.PoolImport, &now
+		}
 		id, err := insertID(ctx, tx, q, c.Name, c.NameKey, c.TradeKey, c.Industry, c.IndustryDetail, c.Size, c.SizeDetail,
-			c.Region, c.RegionDetail, c.Source, c.SourceDetail, c.OwnerID, c.Note, searchText(c), false, c.CreatedBy, c.Undated, c.CreatedAt, now)
+			c.Region, c.RegionDetail, c.Source, c.SourceDetail, ownerArg(c.OwnerID), c.Note, searchText(c), false, c.CreatedBy, c.Undated, c.CreatedAt, now,
+			c.PoolReason, releasedAt)
 		if err != nil {
 			if isConflictOn(err, "name_key") {
 				return crm.Errorf(crm.CodeConflict, "customer.duplicate", c.NameKey)

@@ -268,7 +268,7 @@ func (s *DB) DecideTransfer(ctx context.Context, actor, id int64, approve bool, 
 		// Decided, handed over or deactivated since the decider looked
 		// (the rules are sales.Service.DecideTransfer's).
 		var owner int64
-		if err := get(ctx, tx, &owner, `SELECT owner_id FROM customers WHERE id = ?`, r.CustomerID); err != nil {
+		if err := get(ctx, tx, &owner, `SELECT COALESCE(owner_id, 0) FROM customers WHERE id = ?`, r.CustomerID); err != nil {
 			return err
 		}
 		var active bool

@@ -123,6 +123,53 @@ func (s *DB) migrate(ctx context.Context, ms []Migration) (int, error) {
 // its transaction after the SQL.
 var goSteps = map[int]func(context.Context, *sqlx.Tx) error{
 	11: convertChoices,
+	14: dropOwnerNotNull,
+}
+
+// ownerColumn is customers.owner_id as migration 1 wrote it on SQLite.
+const ownerColumn = `owner_id         BIGINT NOT NULL REFERENCES users (id)`
+
+// dropOwnerNotNull lets customers.owner_id be NULL on SQLite (migration
+// 14: a customer with no owner is in the pool). SQLite cannot ALTER a
+// column; dropping a NOT NULL changes nothing on disk, so the table's
+// definition is edited in place as SQLite documents for that case
+// (https://sqlite.org/lang_altertable.html, "writable_schema"), in the
+// migration's transaction, instead of copying the whole table.
+// PostgreSQL's SQL does it with ALTER COLUMN.
+func dropOwnerNotNull(ctx context.Context, tx *sqlx.Tx) error {
+	if tx.DriverName() != SQLite {
+		return nil
+	}
+	var def string
+	if err := tx.GetContext(ctx, &def, `SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = 'customers'`); err != nil {
+		return fmt.Errorf("reading customers: %w", err)
+	}
+	if strings.Count(def, ownerColumn) != 1 {
+		return fmt.Errorf("customers.owner_id is not as migration 1 made it")
+	}
+	var version int
+	if err := tx.GetContext(ctx, &version, `PRAGMA schema_version`); err != nil {
+		return fmt.Errorf("schema version: %w", err)
+	}
+	def = strings.Replace(def, ownerColumn, `owner_id         BIGINT REFERENCES users (id)`, 1)
+	for _, q := range []struct {
+		sql  string
+		args []any
+	}{
+		{`PRAGMA writable_schema = ON`, nil},
+		{`UPDATE sqlite_schema SET sql = ? WHERE type = 'table' AND name = 'customers'`, []any{def}},
+		{`PRAGMA schema_version = ` + strconv.Itoa(version+1), nil},
+		{`PRAGMA writable_schema = OFF`, nil},
+	} {
+		if _, err := tx.ExecContext(ctx, q.sql, q.args...); err != nil {
+			return fmt.Errorf("dropping owner_id's NOT NULL: %w", err)
+		}
+	}
+	var check string
+	if err := tx.GetContext(ctx, &check, `PRAGMA quick_check`); err != nil || check != "ok" {
+		return fmt.Errorf("customers after dropping owner_id's NOT NULL: %q %v", check, err)
+	}
+	return nil
 }
 
 // convertChoices turns the choice fields written before the lists were

@@ -217,7 +217,7 @@ func (s *DB) PlansDueOn(ctx context.Context, dates []crm.Date) ([]crm.PaymentPla
 	}
 	q, args, err := sqlx.In(`SELECT p.id, p.customer_id, p.deal_id, p.amount, p.due_date, p.note, p.paid, p.created_by, p.created_at, c.owner_id
 		FROM payment_plans p JOIN customers c ON c.id = p.customer_id
-		WHERE p.paid < p.amount AND c.archived = ? AND p.due_date IN (?) ORDER BY p.due_date, p.id`, false, dates)
+		WHERE p.paid < p.amount AND c.archived = ? AND c.owner_id IS NOT NULL AND p.due_date IN (?) ORDER BY p.due_date, p.id`, false, dates)
 	if err != nil {
 		return nil, err
 	}

@@ -127,7 +127,7 @@ func (s *DB) OpenDealsInScope(ctx context.Context, sc crm.Scope, limit int) ([]c
 	// covers them, see migration 0005); only the few picked read their
 	// customer's row for its name.
 	q := `SELECT ` + dealCols + ` FROM deals d JOIN customers c ON c.id = d.customer_id WHERE d.id IN (
-			SELECT d.id FROM deals d JOIN customers c ON c.id = d.customer_id JOIN users u ON u.id = c.owner_id
+			SELECT d.id FROM deals d JOIN customers c ON c.id = d.customer_id LEFT JOIN users u ON u.id = c.owner_id
 			WHERE ` + where + ` AND d.stage NOT IN ('contract', 'lost')
 			ORDER BY d.win_pct * d.amount DESC, d.close_date, d.id LIMIT ?)
 		ORDER BY d.win_pct * d.amount DESC, d.close_date, d.id`
@@ -221,7 +221,7 @@ func (s *DB) PlansDue(ctx context.Context, sc crm.Scope, from, to crm.Date) ([]c
 	// The plans are picked on ids alone (indexes cover the scope's customers
 	// and their open plans, see migration 0005); only the picked are read.
 	q := `SELECT ` + planCols + ` FROM payment_plans WHERE id IN (
-			SELECT p.id FROM payment_plans p JOIN customers c ON c.id = p.customer_id JOIN users u ON u.id = c.owner_id
+			SELECT p.id FROM payment_plans p JOIN customers c ON c.id = p.customer_id LEFT JOIN users u ON u.id = c.owner_id
 			WHERE ` + where + ` AND p.paid < p.amount AND p.due_date >= ? AND p.due_date < ?)
 		ORDER BY due_date, id`
 	var out []crm.PaymentPlan
@@ -319,7 +319,7 @@ func (s *DB) OpenComplaints(ctx context.Context, sc crm.Scope, customerID int64)
 	// Picked on ids alone (the scope's customers and the open complaints are
 	// covered by indexes, see migration 0005); only the picked are read.
 	q := `SELECT ` + complaintCols + ` FROM complaints k WHERE k.id IN (
-			SELECT k.id FROM complaints k JOIN customers c ON c.id = k.customer_id JOIN users u ON u.id = c.owner_id
+			SELECT k.id FROM complaints k JOIN customers c ON c.id = k.customer_id LEFT JOIN users u ON u.id = c.owner_id
 			WHERE ` + where + ` AND k.status = 'open'`
 	if customerID > 0 {
 		q += ` AND k.customer_id = ?`
@@ -413,7 +413,7 @@ func (s *DB) TeamStats(ctx context.Context, sc crm.Scope, from, to time.Time) (c
 	where, args := scopeWhere(sc)
 	f, t := from.UTC(), to.UTC()
 	cq := `SELECT x.id, x.customer_id, x.claimant_id, x.owner_id, x.raw_name, x.at FROM duplicate_claims x
-		JOIN customers c ON c.id = x.customer_id JOIN users u ON u.id = c.owner_id
+		JOIN customers c ON c.id = x.customer_id LEFT JOIN users u ON u.id = c.owner_id
 		WHERE ` + where + ` AND x.at >= ? AND x.at < ? ORDER BY x.at, x.id`
 	if err := sel(ctx, s.db, &st.Claims, cq, append(args, f, t)...); err != nil {
 		return st, fmt.Errorf("store: team claims: %w", err)

@@ -13,6 +13,8 @@ import (
 
 	"github.com/robfig/cron/v3"
 	"gopkg.in/yaml.v3"
+
+	"github.com/salesbot-crm/salesbot/crm"
 )
 
 // Config is salesbot's whole configuration. Defaults come from
@@ -22,6 +24,7 @@ type Config struct {
 	Timezone  string          `yaml:"timezone"`
 	Locale    string          `yaml:"locale"`
 	StaleDays int             `yaml:"stale_days"`
+	Pool      PoolConfig      `yaml:"pool"`
 	HTTP      HTTPConfig      `yaml:"http"`
 	Telegram  TelegramConfig  `yaml:"telegram"`
 	WeCom     WeComConfig     `yaml:"wecom"`
@@ -31,14 +34,20 @@ type Config struct {
 	AI        AIConfig        `yaml:"ai"`
 }
 
-// AIConfig is the optional language model of the sentence reader: any
-// OpenAI-compatible server (off while Endpoint is empty). Endpoint is its
-// base URL as OpenAI clients take it (calls go to
-// <endpoint>/chat/completions).
+// AIConfig points at optional model servers (OpenAI-compatible APIs); off
+// when empty.
 type AIConfig struct {
+	// APIKey is sent as a bearer token to the servers below.
+	APIKey string `yaml:"api_key" secret:"true"`
+	// Endpoint is the base URL of a chat model for the sentences the
+	// sentence reader's rules cannot read: calls go to
+	// <endpoint>/chat/completions with model Model.
 	Endpoint string `yaml:"endpoint"`
 	Model    string `yaml:"model"`
-	APIKey   string `yaml:"api_key" secret:"true"`
+	// ASREndpoint is the base URL of a speech-to-text server: voice notes
+	// go to <asr_endpoint>/audio/transcriptions with model ASRModel.
+	ASREndpoint string `yaml:"asr_endpoint"`
+	ASRModel    string `yaml:"asr_model"`
 }
 
 // DatabaseConfig chooses the engine.
@@ -70,6 +79,17 @@ type WeComConfig struct {
 	EncodingAESKey string `yaml:"encoding_aes_key" secret:"true"`
 	APIBase        string `yaml:"api_base"`
 	RobotKey       string `yaml:"robot_key" secret:"true"`
+	// Sync mirrors the WeCom contacts into the organisation: "" (default:
+	// on when wecom.* is set), "true" or "false".
+	Sync string `yaml:"sync"`
+	// SyncRoot limits the sync to one WeCom department's subtree (0: all
+	// the app may see).
+	SyncRoot int `yaml:"sync_root"`
+}
+
+// SyncOn reports whether the WeCom organisation sync runs.
+func (w WeComConfig) SyncOn() bool {
+	return w.CorpID != "" && w.Sync != "false"
 }
 
 // SchedulerConfig holds the cron specs of the jobs.
@@ -82,7 +102,25 @@ type SchedulerConfig struct {
 	Appointments    string `yaml:"appointments"`
 	PaymentReminder string `yaml:"payment_reminder"`
 	StaleNudge      string `yaml:"stale_nudge"`
+	WeComSync       string `yaml:"wecom_sync"`
+	PoolRelease     string `yaml:"pool_release"`
 	QuietHours      string `yaml:"quiet_hours"`
+}
+
+// PoolConfig holds the shared pool's numbers (SPEC "Shared pool").
+type PoolConfig struct {
+	ReleaseDays  int `yaml:"release_days"`
+	DealDays     int `yaml:"deal_days"`
+	WarnDays     int `yaml:"warn_days"`
+	ClaimLimit   int `yaml:"claim_limit"`
+	CooldownDays int `yaml:"cooldown_days"`
+	MaxCustomers int `yaml:"max_customers"`
+}
+
+// Rules are the pool's numbers as the use cases take them.
+func (p PoolConfig) Rules() crm.PoolRules {
+	return crm.PoolRules{ReleaseDays: p.ReleaseDays, DealDays: p.DealDays, WarnDays: p.WarnDays,
+		ClaimLimit: p.ClaimLimit, CooldownDays: p.CooldownDays, MaxCustomers: p.MaxCustomers}
 }
 
 // ChartConfig locates a CJK font.
@@ -102,6 +140,7 @@ func defaultConfig() Config {
 		Timezone:  "Asia/Shanghai",
 		Locale:    "zh",
 		StaleDays: 14,
+		Pool:      PoolConfig{ReleaseDays: 30, DealDays: 90, WarnDays: 3, ClaimLimit: 10, CooldownDays: 7},
 		HTTP:      HTTPConfig{Listen: ":8080"},
 		Telegram:  TelegramConfig{Mode: "polling", APIEndpoint: "https://api.telegram.org"},
 		WeCom:     WeComConfig{APIBase: "https://qyapi.weixin.qq.com"},
@@ -114,9 +153,12 @@ func defaultConfig() Config {
 			Appointments:    "* * * * *",
 			PaymentReminder: "0 9 * * *",
 			StaleNudge:      "0 10 * * 1",
+			WeComSync:       "17 1 * * *",
+			PoolRelease:     "0 2 * * *",
 			QuietHours:      "21:00-08:00",
 		},
 		Log: LogConfig{Level: "info", Format: "text"},
+		AI:  AIConfig{ASRModel: "whisper-1"},
 	}
 }
 
@@ -228,6 +270,25 @@ func (c *Config) Validate() error {
 	if c.StaleDays < 1 || c.StaleDays > 365 {
 		return &ConfigError{"stale_days", strconv.Itoa(c.StaleDays), "a number of days from 1 to 365"}
 	}
+	for _, k := range []struct {
+		key       string
+		v, lo, hi int
+		allowed   string
+	}{
+		{"pool.release_days", c.Pool.ReleaseDays, 1, 3650, "a number of days from 1 to 3650"},
+		{"pool.deal_days", c.Pool.DealDays, 1, 3650, "a number of days from 1 to 3650"},
+		{"pool.warn_days", c.Pool.WarnDays, 0, 3650, "a number of days from 0 (no warning) to 3650"},
+		{"pool.claim_limit", c.Pool.ClaimLimit, 0, 100000, "a number of claims a day, 0 for no limit"},
+		{"pool.cooldown_days", c.Pool.CooldownDays, 0, 3650, "a number of days, 0 for none"},
+		{"pool.max_customers", c.Pool.MaxCustomers, 0, 10000000, "a number of customers, 0 for no cap"},
+	} {
+		if k.v < k.lo || k.v > k.hi {
+			return &ConfigError{k.key, strconv.Itoa(k.v), k.allowed}
+		}
+	}
+	if c.Pool.WarnDays >= c.Pool.ReleaseDays {
+		return &ConfigError{"pool.warn_days", strconv.Itoa(c.Pool.WarnDays), "fewer days than pool.release_days"}
+	}
 	if c.Telegram.Mode != "polling" && c.Telegram.Mode != "webhook" {
 		return &ConfigError{"telegram.mode", c.Telegram.Mode, "polling or webhook"}
 	}
@@ -247,6 +308,17 @@ func (c *Config) Validate() error {
 		if len(c.Telegram.WebhookSecret) < 16 {
 			return &ConfigError{"telegram.webhook_secret", "(hidden)", "at least 16 characters when telegram.mode is webhook"}
 		}
+	}
+	switch strings.ToLower(strings.TrimSpace(c.WeCom.Sync)) {
+	case "", "true", "yes", "on":
+		c.WeCom.Sync = ""
+	case "false", "no", "off":
+		c.WeCom.Sync = "false"
+	default:
+		return &ConfigError{"wecom.sync", c.WeCom.Sync, "true or false (default true: departments and members come from the WeCom contacts)"}
+	}
+	if c.WeCom.SyncRoot < 0 {
+		return &ConfigError{"wecom.sync_root", strconv.Itoa(c.WeCom.SyncRoot), "a WeCom department id (1 is the whole company), or 0 for every department the app may see"}
 	}
 	if c.WeCom.CorpID != "" {
 		for key, v := range map[string]string{"wecom.agent_id": c.WeCom.AgentID, "wecom.secret": c.WeCom.Secret, "wecom.token": c.WeCom.Token} {

@@ -22,7 +22,9 @@ import (
 
 	"github.com/salesbot-crm/salesbot/ai"
 	"github.com/salesbot-crm/salesbot/bot"
+	"github.com/salesbot-crm/salesbot/bot/asr"
 	"github.com/salesbot-crm/salesbot/bot/console"
+	"github.com/salesbot-crm/salesbot/bot/wecom"
 	"github.com/salesbot-crm/salesbot/chart"
 	"github.com/salesbot-crm/salesbot/conversation"
 	"github.com/salesbot-crm/salesbot/crm"
@@ -70,6 +72,9 @@ type Main struct {
 	loc    *time.Location
 	logger *slog.Logger
 	db     *store.DB
+	// wecomCh is the serving WeCom channel when the organisation sync is
+	// on: the wecom_sync job reads the contacts through it.
+	wecomCh *wecom.Channel
 }
 
 // usageError is a command-line mistake: exit 2.
@@ -118,7 +123,9 @@ Commands:
                             --queue-only: leave them to the running server)
                             (workbench, manager_digest, appointments, payment_reminder,
                             stale_nudge, report_reminder, weekly_report, monthly_report,
-                            housekeeping)
+                            housekeeping, wecom_sync)
+  sync wecom                 mirror the WeCom contacts (departments, members, leaders as
+                            managers) into the organisation now and print what changed
   version                   print the version
 
 Configuration: config.yaml in the working directory (or --config FILE), and
@@ -185,7 +192,7 @@ func (m *Main) run(ctx context.Context, args []string) error {
 		fmt.Fprintln(m.Stdout, "salesbot", version())
 		return nil
 	}
-	known := map[string]bool{"serve": true, "console": true, "migrate": true, "invite": true, "user": true, "dept": true, "demo": true, "run-job": true, "backup": true, "import": true, "export": true}
+	known := map[string]bool{"serve": true, "console": true, "migrate": true, "invite": true, "user": true, "dept": true, "demo": true, "run-job": true, "backup": true, "import": true, "export": true, "sync": true}
 	if !known[cmd] {
 		return usageError{fmt.Sprintf("unknown command %q", cmd)}
 	}
@@ -232,6 +239,8 @@ func (m *Main) run(ctx context.Context, args []string) error {
 		return m.importCmd(ctx, args)
 	case "export":
 		return m.exportCmd(ctx, args)
+	case "sync":
+		return m.syncCmd(ctx, args)
 	}
 	return nil
 }
@@ -316,8 +325,8 @@ func (m *Main) newBotAs(db *store.DB, telegramUsername string) *bot.Bot {
 	if m.cfg.AI.Endpoint != "" { // the sentence reader's optional model
 		svc.SetModel(&ai.Client{Endpoint: m.cfg.AI.Endpoint, Model: m.cfg.AI.Model, APIKey: m.cfg.AI.APIKey, Timeout: ai.DefaultTimeout})
 	}
-	return bot.New(bot.Options{Store: db, Sales: svc, Sheets: sheet.Service{Sales: sales.New(db), StageName: conversation.SheetStageName}, Transient: store.IsTransient, Logger: m.logger, Now: m.Now, Location: m.loc, DefaultLang: m.cfg.Locale, StaleDays: m.cfg.StaleDays,
-		Charts: m.charts, BotUsername: telegramUsername})
+	return bot.New(bot.Options{Store: db, Sales: svc, Sheets: sheet.Service{Sales: sales.New(db), StageName: conversation.SheetStageName}, Transient: store.IsTransient, Logger: m.logger, Now: m.Now, Location: m.loc, DefaultLang: m.cfg.Locale, StaleDays: m.cfg.StaleDays, Pool: m.cfg.Pool.Rules(),
+		Charts: m.charts, BotUsername: telegramUsername, Transcriber: m.transcriber()})
 }
 
 // loadCharts finds the CJK font for charts. A configured chart.font that
@@ -725,4 +734,13 @@ func (m *Main) demoCmd(ctx context.Context, args []string) error {
 		time.Since(start).Round(time.Millisecond), sum.Departments, sum.Managers, sum.Reps, sum.Customers, sum.Activities, sum.Deals, sum.PaymentPlans, sum.Payments, sum.Appointments, sum.Complaints, sum.Targets)
 	fmt.Fprintln(m.Stdout, "Try: salesbot user list, then salesbot console --user NAME")
 	return nil
+}
+
+// transcriber is the speech-to-text server for voice notes (ai.asr_endpoint),
+// nil when none is configured.
+func (m *Main) transcriber() bot.Transcriber {
+	if m.cfg.AI.ASREndpoint == "" {
+		return nil
+	}
+	return &asr.Client{Endpoint: m.cfg.AI.ASREndpoint, Model: m.cfg.AI.ASRModel, Key: m.cfg.AI.APIKey, Language: m.cfg.Locale}
 }
