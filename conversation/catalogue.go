@@ -692,6 +692,9 @@ var catalogue = map[string]entry{
 	"sentence.intent_stage":     {"推进阶段", "Move the deal"},
 	"sentence.intent_new":       {"新客户", "New customer"},
 	"sentence.intent_complaint": {"记投诉", "Complaint"},
+	"sentence.kind_appt":        {"约见", "Appointment"},
+	"sentence.kind_complaint":   {"投诉", "Complaint"},
+	"sentence.kind_new":         {"新客户", "New customer"},
 
 	// Shared contact cards (SPEC "Field inputs").
 	"contact.card_no_phone":      {"这张名片没有电话号码，没法添加联系人。", "That card has no phone number, so there is no contact to add."},

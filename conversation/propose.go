@@ -449,3 +449,13 @@ func visitFormNext(env *Env, f Form) (nx typed.Next, err error) {
 	}
 	return nx, nil
 }
+
+// proposedKind names the kind of record on a card proposed from a
+// sentence ("约见 · "), so the card says what it understood; "" on a
+// card filled step by step.
+func proposedKind(env *Env, f Form) string {
+	if f.Get(keyProposal) == "" {
+		return ""
+	}
+	return env.T("sentence.kind_"+f.Flow()) + " · "
+}
