@@ -34,18 +34,16 @@ type Config struct {
 	AI        AIConfig        `yaml:"ai"`
 }
 
-// AIConfig points at optional model servers (OpenAI-compatible APIs); off
-// when empty.
+// AIConfig points at optional model servers with an OpenAI-compatible API
+// (off while their endpoints are empty): the sentence reader's language
+// model (Endpoint, calls go to <endpoint>/chat/completions) and speech to
+// text for voice notes (ASREndpoint, calls go to
+// <asr_endpoint>/audio/transcriptions). APIKey is sent to both as a bearer
+// token.
 type AIConfig struct {
-	// APIKey is sent as a bearer token to the servers below.
-	APIKey string `yaml:"api_key" secret:"true"`
-	// Endpoint is the base URL of a chat model for the sentences the
-	// sentence reader's rules cannot read: calls go to
-	// <endpoint>/chat/completions with model Model.
-	Endpoint string `yaml:"endpoint"`
-	Model    string `yaml:"model"`
-	// ASREndpoint is the base URL of a speech-to-text server: voice notes
-	// go to <asr_endpoint>/audio/transcriptions with model ASRModel.
+	Endpoint    string `yaml:"endpoint"`
+	Model       string `yaml:"model"`
+	APIKey      string `yaml:"api_key" secret:"true"`
 	ASREndpoint string `yaml:"asr_endpoint"`
 	ASRModel    string `yaml:"asr_model"`
 }
