@@ -27,6 +27,28 @@ const dateMax = 16
 // ASCII word can start one too (next friday, tomorrow, dec 4, 12-05).
 const dateStarts = "今明后昨前大下上本这周星礼月号年元春除端中国清劳圣早晚中午凌傍0123456789零〇一二两三四五六七八九十"
 
+// numerals start a number; a date that starts with one has one of
+// dateUnits soon after it (12月, 3号, 5点, 3天后, 12-05, 3pm).
+const (
+	numerals  = "0123456789零〇一二两三四五六七八九十"
+	dateUnits = "月号日点时時天周年:-/.后前半分apm"
+)
+
+func unitSoon(rs []rune) bool {
+	if s := string(rs[:min(len(rs), 2)]); s == "五一" || s == "十一" { // holidays
+		return true
+	}
+	for k := 1; k < len(rs) && k <= 8; k++ {
+		if strings.ContainsRune(dateUnits, rs[k]) {
+			return true
+		}
+		if !strings.ContainsRune(numerals, rs[k]) && rs[k] != ' ' {
+			return false
+		}
+	}
+	return false
+}
+
 // dateEnds are the runes a date or time can end with (a cheap test before
 // the parsers are tried).
 const dateEnds = "0123456789号日天周末底初旬后前点分半整午晚早上下一二三四五六七八九十两节夜旦宵秋阳午明清月年"
@@ -53,6 +75,9 @@ func (t *text) dates(now time.Time, r *Reading) []span {
 		}
 		if i > 0 && (isASCIIAlnum(low[i-1]) && isASCIIAlnum(c) || isDigit(low[i-1]) || low[i-1] == '.') {
 			continue
+		}
+		if strings.ContainsRune(numerals, c) && !unitSoon(low[i:]) {
+			continue // a number that no date word follows is no date
 		}
 		for j := min(n, i+dateMax); j > i; j-- {
 			if e := low[j-1]; e == ' ' || !(e >= 'a' && e <= 'z' || strings.ContainsRune(dateEnds, e)) || !t.free(i, j) {

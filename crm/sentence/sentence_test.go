@@ -115,3 +115,37 @@ func TestSuggestionCheck(t *testing.T) {
 		t.Fatal("Intents lacks question")
 	}
 }
+
+// FuzzRead: any text is read without a panic, and a field is never both
+// taken and unread.
+func FuzzRead(f *testing.F) {
+	for _, s := range []string{"今天见了青禾王总，下周五发报价", "收到5万", "/pay 青禾 下月15号回款10万", "明天25点", "1.2.3万", "met acme's mr smith, next friday", "新客户 北京青禾新锐科技有限公司 王经理 13800138000", "约 ", "，，，", "5 万", "下月32号"} {
+		f.Add(s)
+	}
+	now := time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC)
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, i := range append([]Intent{None}, Intents...) {
+			r := Read(s, now, i)
+			if r.Amount != 0 && r.Has(FieldAmount) || r.HasPct && r.Has(FieldPct) {
+				t.Fatalf("%q: a field both taken and unread: %+v", s, r)
+			}
+		}
+	})
+}
+
+func TestReadLongText(t *testing.T) {
+	now := time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC)
+	long := strings.Repeat("一二三四五六七八九十", 30) + "下周五"
+	if r := Read(long, now, None); r.Intent != None || !r.NextDate.IsZero() {
+		t.Fatalf("a long text was read: %+v", r)
+	}
+	if r := Read(long, now, Visit); r.Content != long || !r.NextDate.IsZero() {
+		t.Fatalf("a long visit: %+v", r)
+	}
+	worst := strings.Repeat("一二三四五六七八九十", 30)
+	start := time.Now()
+	Read(worst, now, None)
+	if d := time.Since(start); d > 2*time.Second {
+		t.Fatalf("the longest text took %s", d)
+	}
+}
