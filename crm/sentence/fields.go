@@ -253,6 +253,15 @@ func (t *text) clauses() []clause {
 
 func (t *text) clauseText(c clause) string { return strings.TrimSpace(string(t.rs[c.i:c.j])) }
 
+// words is the rep's own text from rune i to j, as they wrote it (their
+// punctuation and spaces kept, runs of spaces made one), without the
+// separators at either end: what happened reads in their words, in their
+// language.
+func (t *text) words(i, j int) string {
+	s := strings.Join(strings.Fields(string(t.orig[i:j])), " ")
+	return strings.Trim(s, " ,，、;；:：。.")
+}
+
 // nextMarkers open a next step.
 var nextMarkers = []string{"下一步：", "下一步:", "下一步", "接下来", "然后", "之后", "准备", "打算", "计划", "next step:", "next step", "next:", "then "}
 
@@ -280,13 +289,13 @@ func (t *text) visit(r *Reading, spans []span, now time.Time) {
 			}
 		}
 	}
-	var content []string
-	for k, c := range cls {
-		if next < 0 || k < next { // the next step runs to the end
-			content = append(content, t.clauseText(c))
-		}
+	switch { // the next step runs to the end
+	case len(cls) == 0, next == 0:
+	case next < 0:
+		r.Content = t.words(cls[0].i, cls[len(cls)-1].j)
+	default:
+		r.Content = t.words(cls[0].i, cls[next-1].j)
 	}
-	r.Content = strings.Join(content, "，")
 	if next < 0 {
 		return
 	}
@@ -312,8 +321,7 @@ func (t *text) visit(r *Reading, spans []span, now time.Time) {
 		before := strings.Trim(stripMarker(strings.TrimSpace(string(t.rs[cls[next].i:first.i]))), " ,，、:：")
 		nx, err = typed.NextStep(string(t.rs[first.i:]), now)
 		if err == nil && !nx.Date.IsZero() && before != "" && !hasMarker(before) {
-			content = append(content, before)
-			r.Content = strings.Join(content, "，")
+			r.Content = t.words(cls[0].i, first.i)
 		}
 	}
 	switch {
@@ -523,11 +531,11 @@ func stripWords(s string, words []string) string {
 
 // content is the untaken text of the clauses: what a complaint says.
 func (t *text) content(_ []span, _ []int) string {
-	var parts []string
-	for _, c := range t.clauses() {
-		parts = append(parts, t.clauseText(c))
+	cls := t.clauses()
+	if len(cls) == 0 {
+		return ""
 	}
-	return strings.Join(parts, "，")
+	return t.words(cls[0].i, cls[len(cls)-1].j)
 }
 
 // ---------------------------------------------------------------------------

@@ -104,23 +104,27 @@ func (r *Reading) unread(field string) {
 // text is a sentence being read: its runes (width-folded) and a mask of
 // the runes already taken by a field.
 type text struct {
-	rs    []rune
+	rs    []rune // read: full-width forms narrowed, spaces one kind
+	orig  []rune // as written, rune for rune with rs (for the words kept)
 	taken []bool
 }
 
 func newText(s string) *text {
-	s = width.Narrow.String(strings.TrimSpace(s))
-	s = strings.Map(func(r rune) rune {
+	orig := []rune(strings.TrimSpace(s))
+	rs := make([]rune, len(orig))
+	for i, r := range orig {
+		if n := []rune(width.Narrow.String(string(r))); len(n) == 1 {
+			r = n[0]
+		}
 		switch {
 		case r == '￥':
-			return '¥'
+			r = '¥'
 		case unicode.IsSpace(r):
-			return ' '
+			r = ' '
 		}
-		return r
-	}, s)
-	rs := []rune(s)
-	return &text{rs: rs, taken: make([]bool, len(rs))}
+		rs[i] = r
+	}
+	return &text{rs: rs, orig: orig, taken: make([]bool, len(rs))}
 }
 
 func (t *text) take(i, j int) {
