@@ -98,6 +98,18 @@ func (c *chat) presses(who, label string) string {
 	return ""
 }
 
+// receives records money received today on a customer through /pay and
+// returns the receipt.
+func (c *chat) receives(who, customer, amount string) string {
+	c.t.Helper()
+	c.says(who, "/pay "+customer)
+	c.presses(who, "已收到回款")
+	c.says(who, amount)
+	c.presses(who, "今天")
+	c.says(who, "-")
+	return c.presses(who, "保存")
+}
+
 func expect(t *testing.T, got string, wants ...string) {
 	t.Helper()
 	for _, w := range wants {

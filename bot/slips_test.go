@@ -26,12 +26,7 @@ func TestChatSmallSlipsCardAndClaim(t *testing.T) {
 		c.says("张伟", "/visit 青禾")
 		c.says("张伟", "拜访王总，签了首付")
 		c.says("张伟", "-")
-		c.says("张伟", "/pay 青禾")
-		c.presses("张伟", "已收到回款")
-		c.says("张伟", "3万")
-		c.presses("张伟", "今天")
-		c.says("张伟", "-")
-		expect(t, c.presses("张伟", "保存"), "¥30,000")
+		expect(t, c.receives("张伟", "青禾", "3万"), "¥30,000")
 
 		card := c.says("张伟", "/customer 青禾")
 		expect(t, card, "已回款 ¥30,000")

@@ -10,6 +10,7 @@ import (
 
 	"github.com/salesbot-crm/salesbot/crm"
 	"github.com/salesbot-crm/salesbot/internal/faketelegram"
+	"github.com/salesbot-crm/salesbot/store"
 
 	"github.com/salesbot-crm/salesbot/store/storetest"
 )
@@ -85,17 +86,7 @@ func TestLocationIsACheckIn(t *testing.T) {
 	h.startPolling()
 	const chat = 5201
 	ctx := context.Background()
-	u, err := db.CreateUser(ctx, 0, crm.User{Name: "张伟", Role: crm.RoleRep})
-	if err != nil {
-		t.Fatal(err)
-	}
-	id := strconv.FormatInt(chat, 10)
-	if err := db.BindIdentity(ctx, crm.Identity{Channel: Name, ExternalID: id, UserID: u.ID, ChatID: id}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.CreateCustomer(ctx, u.ID, crm.Customer{Name: "北京青禾新锐科技有限公司", OwnerID: u.ID}); err != nil {
-		t.Fatal(err)
-	}
+	repWithCustomer(t, db, chat, "北京青禾新锐科技有限公司")
 	got := h.says(chat, "/checkin 青禾", "发送你现在的位置")
 	if got.LocationButton != "📍 发送位置" {
 		t.Fatalf("no request_location keyboard: %q", got.Params["reply_markup"])
@@ -133,17 +124,7 @@ func TestContactCardIsFiled(t *testing.T) {
 	h.startPolling()
 	const chat = 5301
 	ctx := context.Background()
-	u, err := db.CreateUser(ctx, 0, crm.User{Name: "张伟", Role: crm.RoleRep})
-	if err != nil {
-		t.Fatal(err)
-	}
-	id := strconv.FormatInt(chat, 10)
-	if err := db.BindIdentity(ctx, crm.Identity{Channel: Name, ExternalID: id, UserID: u.ID, ChatID: id}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.CreateCustomer(ctx, u.ID, crm.Customer{Name: "北京青禾新锐科技有限公司", OwnerID: u.ID}); err != nil {
-		t.Fatal(err)
-	}
+	repWithCustomer(t, db, chat, "北京青禾新锐科技有限公司")
 	from := map[string]any{"id": chat, "is_bot": false, "first_name": "伟", "last_name": "张"}
 	contact := map[string]any{"phone_number": "+8613800138000", "first_name": "总", "last_name": "王", "user_id": 777,
 		"vcard": "BEGIN:VCARD\nVERSION:3.0\nN:王;总;;;\nFN:王总\nORG:北京青禾新锐科技有限公司;销售部\nTITLE:总经理\nTEL;TYPE=CELL:+86 138 0013 8000\nEND:VCARD"}
@@ -166,18 +147,7 @@ func TestPhotoIsKept(t *testing.T) {
 	h := newHarness(t, db)
 	h.startPolling()
 	const chat = 5401
-	ctx := context.Background()
-	u, err := db.CreateUser(ctx, 0, crm.User{Name: "张伟", Role: crm.RoleRep})
-	if err != nil {
-		t.Fatal(err)
-	}
-	id := strconv.FormatInt(chat, 10)
-	if err := db.BindIdentity(ctx, crm.Identity{Channel: Name, ExternalID: id, UserID: u.ID, ChatID: id}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.CreateCustomer(ctx, u.ID, crm.Customer{Name: "北京青禾新锐科技有限公司", OwnerID: u.ID}); err != nil {
-		t.Fatal(err)
-	}
+	repWithCustomer(t, db, chat, "北京青禾新锐科技有限公司")
 	// A JPEG's first bytes are enough for its type.
 	photo := append([]byte{0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, 'J', 'F', 'I', 'F', 0x00}, bytes.Repeat([]byte{0x42}, 4000)...)
 	h.expect(func() { h.fake.PushPhoto(chat, chat, photo, "青禾") }, "存到「北京青禾新锐科技有限公司」（这个客户共 1 个附件）")
@@ -197,4 +167,23 @@ func TestPhotoIsKept(t *testing.T) {
 			t.Fatalf("sent back %d bytes, want the %d kept", len(c.Photo), len(photo))
 		}
 	}
+}
+
+// repWithCustomer binds a rep 张伟 to a private chat and gives them a
+// customer.
+func repWithCustomer(t *testing.T, db *store.DB, chat int64, customer string) crm.User {
+	t.Helper()
+	ctx := context.Background()
+	u, err := db.CreateUser(ctx, 0, crm.User{Name: "张伟", Role: crm.RoleRep})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := strconv.FormatInt(chat, 10)
+	if err := db.BindIdentity(ctx, crm.Identity{Channel: Name, ExternalID: id, UserID: u.ID, ChatID: id}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.CreateCustomer(ctx, u.ID, crm.Customer{Name: customer, OwnerID: u.ID}); err != nil {
+		t.Fatal(err)
+	}
+	return u
 }
