@@ -64,8 +64,14 @@ func (s *Service) SyncDirectory(ctx context.Context, source string, dir crm.Dire
 		if byID[d.ID].Name != d.Name || byID[d.ID].ParentID != d.ParentID {
 			continue // the duplicate
 		}
+		_, hasParent := byID[d.ParentID]
 		switch {
 		case dir.Root != 0 && d.ID == dir.Root, dir.Root == 0 && d.ParentID == 0:
+			roots = append(roots, d.ID)
+		case dir.Root == 0 && !hasParent:
+			// The app sees this department but not its parent (the
+			// visible range is a few departments): it is a top one here.
+			res.Problems = append(res.Problems, fmt.Sprintf("department %d %q: its parent %d is not in the listing (outside the app's 可见范围?); placed at the top", d.ID, d.Name, d.ParentID))
 			roots = append(roots, d.ID)
 		default:
 			children[d.ParentID] = append(children[d.ParentID], d.ID)
@@ -86,7 +92,7 @@ func (s *Service) SyncDirectory(ctx context.Context, source string, dir crm.Dire
 		}
 		d := byID[id]
 		parent := local[d.ParentID]
-		if id == dir.Root || d.ParentID == 0 {
+		if _, hasParent := byID[d.ParentID]; id == dir.Root || !hasParent {
 			parent = 0
 		}
 		dept, created, changed, err := st.SyncDepartment(ctx, source, d, parent, at)

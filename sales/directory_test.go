@@ -49,7 +49,7 @@ func TestWeComSyncBadDirectory(t *testing.T) {
 			t.Fatal(err)
 		}
 		problems := strings.Join(res.Problems, "\n")
-		for _, want := range []string{"department 2 listed twice", "department 10", "department 11", "department 12", "member \"orphan\""} {
+		for _, want := range []string{"department 2 listed twice", "department 10", "department 11", "department 12 \"孤儿\": its parent 99 is not in the listing"} {
 			if !strings.Contains(problems, want) {
 				t.Errorf("problems %q do not mention %q", problems, want)
 			}
@@ -59,7 +59,7 @@ func TestWeComSyncBadDirectory(t *testing.T) {
 		for _, d := range ds {
 			names = append(names, d.Name)
 		}
-		if strings.Join(names, ",") != "销售部,公司,销售部（销售部）" {
+		if strings.Join(names, ",") != "销售部,公司,孤儿,销售部（销售部）" {
 			t.Errorf("departments %q", names)
 		}
 		m, _ := db.DirDepartmentMap(ctx, crm.DirectoryWeCom)
@@ -71,7 +71,7 @@ func TestWeComSyncBadDirectory(t *testing.T) {
 			t.Errorf("李四: %+v %v (want department %d)", u, err, m[3])
 		}
 		users, _ := db.Users(ctx)
-		if len(users) != 2 {
+		if len(users) != 3 { // 王五, 李四, 孤儿成员 (in the top department 孤儿)
 			t.Errorf("users %+v", users)
 		}
 		if u, err := db.IdentityUser(ctx, "wecom", "wangwu"); err != nil || u.ID != wang.ID || u.DeptID != handMade.ID {

@@ -279,7 +279,10 @@ func (s *DB) SyncMember(ctx context.Context, source string, m crm.DirMember, dep
 			u.Role = role
 		}
 		if u != before {
-			if _, err := exec(ctx, tx, `UPDATE users SET name = ?, role = ?, dept_id = ? WHERE id = ?`, u.Name, u.Role, u.DeptID, u.ID); err != nil {
+			// The role is written only while it still comes from the
+			// directory: an admin's change committed meanwhile wins.
+			const q = `UPDATE users SET name = ?, dept_id = ?, role = CASE WHEN role_source = ? THEN ? ELSE role END WHERE id = ?`
+			if _, err := exec(ctx, tx, q, u.Name, u.DeptID, crm.RoleFromDirectory, u.Role, u.ID); err != nil {
 				return err
 			}
 			if err := audit(ctx, tx, 0, "user", u.ID, "sync", before, u, at); err != nil {

@@ -135,17 +135,23 @@ func (c *Channel) Directory(ctx context.Context, root int64) (crm.Directory, err
 	if len(dir.Departments) == 0 {
 		return dir, nil
 	}
-	start := root
-	if start == 0 {
-		start = dir.Departments[0].ID
-		for _, d := range dir.Departments {
-			if d.ParentID == 0 || !inTree[d.ParentID] {
-				start = d.ID
-				break
-			}
+	// The tops of the listing: the root, or every department whose parent
+	// the app does not see (a visible range of a few departments).
+	var tops []int64
+	for _, d := range dir.Departments {
+		if (root > 0 && d.ID == root) || (root == 0 && (d.ParentID == 0 || !inTree[d.ParentID])) {
+			tops = append(tops, d.ID)
 		}
 	}
-	users, err := c.userList(ctx, start, true)
+	var users []listedUser
+	for _, top := range tops {
+		var us []listedUser
+		us, err = c.userList(ctx, top, true)
+		if err != nil {
+			break
+		}
+		users = append(users, us...)
+	}
 	switch code := dirCode(err); {
 	case err == nil:
 	case code == 60011:

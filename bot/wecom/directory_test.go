@@ -193,6 +193,29 @@ func TestWeComSyncWithSimpleListsAndPacing(t *testing.T) {
 	}
 }
 
+// TestWeComSyncOfAVisibleRangeOfSeveralDepartments: an app that sees only
+// 华东组 and 研发部 (可见范围) syncs both, at the top, with their members.
+func TestWeComSyncOfAVisibleRangeOfSeveralDepartments(t *testing.T) {
+	h := newHarness(t, storetest.OpenSQLite(t))
+	wecomSyncOrg(h.fake)
+	h.fake.SetVisibleRange(3, 5)
+	res := wecomSyncRun(t, h, 0)
+	for _, id := range []string{"zhaomin", "zhangsan", "lisi", "dev"} {
+		wecomSyncUser(t, h.db, id)
+	}
+	for _, name := range []string{"华东组", "研发部"} {
+		if d, err := h.db.DepartmentByName(context.Background(), name); err != nil || d.ParentID != 0 {
+			t.Errorf("%s: %+v %v", name, d, err)
+		}
+	}
+	if len(res.Problems) != 2 {
+		t.Errorf("problems %q, want the two departments placed at the top", res.Problems)
+	}
+	if res := wecomSyncRun(t, h, 0); len(res.Changes) != 0 {
+		t.Errorf("second sync: %+v", res.Changes)
+	}
+}
+
 // TestWeComSyncKeepsALocalRoleChange: a role an admin changed in salesbot
 // survives the next sync; a role that came from WeCom follows WeCom's
 // leaders; a member disabled in WeCom is deactivated.

@@ -562,8 +562,29 @@ func (m *Main) userCmd(ctx context.Context, args []string) error {
 		}
 		sort.SliceStable(users, func(i, j int) bool { return users[i].ID < users[j].ID })
 		rows := [][]string{{"ID", "NAME", "ROLE", "DEPARTMENT", "ACTIVE"}}
+		// Synced from WeCom: their UserID, and where their role came from.
+		links, err := db.DirMembers(ctx, crm.DirectoryWeCom)
+		if err != nil {
+			return err
+		}
+		linked := map[int64]crm.DirMemberLink{}
+		for _, l := range links {
+			linked[l.UserID] = l
+		}
+		if len(links) > 0 {
+			rows[0] = append(rows[0], "WECOM", "ROLE FROM")
+		}
 		for _, u := range users {
-			rows = append(rows, []string{strconv.FormatInt(u.ID, 10), u.Name, string(u.Role), names[u.DeptID], strconv.FormatBool(u.Active)})
+			row := []string{strconv.FormatInt(u.ID, 10), u.Name, string(u.Role), names[u.DeptID], strconv.FormatBool(u.Active)}
+			if len(links) > 0 {
+				l, ok := linked[u.ID]
+				from := "salesbot"
+				if ok && l.RoleSource == crm.RoleFromDirectory {
+					from = "wecom"
+				}
+				row = append(row, l.ExternalID, from)
+			}
+			rows = append(rows, row)
 		}
 		_, err = io.WriteString(m.Stdout, textwidth.Table(rows))
 		return err

@@ -39,8 +39,18 @@ func TestSyncWeComCommand(t *testing.T) {
 	if code, out, stderr = runMain(t, dir, "", env, "sync", "wecom"); code != 0 || strings.TrimSpace(out) != "nothing changed" {
 		t.Errorf("second sync wecom: %d %q %s", code, out, stderr)
 	}
-	if code, out, _ = runMain(t, dir, "", env, "user", "list"); code != 0 || !strings.Contains(out, "张三") || !strings.Contains(out, "华东销售部") {
+	if code, out, _ = runMain(t, dir, "", env, "user", "list"); code != 0 || !strings.Contains(out, "张三") || !strings.Contains(out, "华东销售部") || !strings.Contains(out, "zhangsan") || !strings.Contains(out, "wecom") {
 		t.Errorf("user list after the sync: %q", out)
+	}
+	// A role set in salesbot stays, and user list says so.
+	if code, _, stderr = runMain(t, dir, "", env, "user", "set", "张三", "--role", "manager"); code != 0 {
+		t.Fatalf("user set: %d %s", code, stderr)
+	}
+	if code, out, stderr = runMain(t, dir, "", env, "sync", "wecom"); code != 0 || strings.TrimSpace(out) != "nothing changed" {
+		t.Errorf("sync after a local role change: %d %q %s", code, out, stderr)
+	}
+	if _, out, _ = runMain(t, dir, "", env, "user", "list"); !strings.Contains(out, "manager") || !strings.Contains(out, "salesbot") {
+		t.Errorf("user list after a local role change: %q", out)
 	}
 	fake.Fail("department/list", fakewecom.Fault{ErrCode: 60020, ErrMsg: "not allow to access from your ip"})
 	if code, _, stderr = runMain(t, dir, "", env, "sync", "wecom"); code != 1 || !strings.Contains(stderr, "60020") || !strings.Contains(stderr, "企业可信IP") {

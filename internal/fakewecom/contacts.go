@@ -91,6 +91,30 @@ func (f *Fake) Deny(dept int64) {
 	f.denied[dept] = true
 }
 
+// SetVisibleRange sets the app's visible range (可见范围) to these
+// departments and their subtrees: department/list lists only them, and
+// user/list or department/list of a department outside answers 60011.
+func (f *Fake) SetVisibleRange(depts ...int64) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.visible = append([]int64(nil), depts...)
+}
+
+// seen reports whether a department is in the visible range (f.mu held).
+func (f *Fake) seen(id int64) bool {
+	if len(f.visible) == 0 {
+		return true
+	}
+	for _, v := range f.visible {
+		for _, d := range f.subtree(v) {
+			if d == id {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 func (f *Fake) memberJSON(m Member) map[string]any {
 	leader := m.IsLeaderInDept
 	if len(leader) != len(m.Department) {
@@ -147,10 +171,14 @@ func (f *Fake) departmentList(q url.Values) (int, map[string]any) {
 		if _, ok := f.depts[id]; !ok {
 			return http.StatusOK, errResp(60123, "invalid party id")
 		}
-		if f.denied[id] {
+		if f.denied[id] || !f.seen(id) {
 			return http.StatusOK, errResp(60011, "no privilege to access/modify contact/party/agent")
 		}
 		ids = f.subtree(id)
+	} else if len(f.visible) > 0 {
+		for _, v := range f.visible {
+			ids = append(ids, f.subtree(v)...)
+		}
 	} else {
 		var roots []int64
 		for _, d := range f.depts {
@@ -190,7 +218,7 @@ func (f *Fake) userList(q url.Values, details bool) (int, map[string]any) {
 	if _, ok := f.depts[id]; !ok {
 		return http.StatusOK, errResp(60123, "invalid party id")
 	}
-	if f.denied[id] {
+	if f.denied[id] || !f.seen(id) {
 		return http.StatusOK, errResp(60011, "no privilege to access/modify contact/party/agent")
 	}
 	in := map[int64]bool{id: true}

@@ -117,6 +117,7 @@ type Fake struct {
 	depts   map[int64]Department // the contacts directory
 	members map[string]Member
 	denied  map[int64]bool // departments the app may not read (60011)
+	visible []int64        // the app's visible range (可见范围); none: everything
 	// UserListClosed makes user/list answer 48002 (api forbidden), as it
 	// does for apps that must use user/list_id.
 	UserListClosed bool
