@@ -39,6 +39,12 @@ type Update struct {
 	// venue's or the map label's name, if any.
 	Location *crm.Location
 	Place    string
+	// Card is a contact card the person shared (Telegram contact).
+	Card *crm.Card
+	// Photo is a picture the person sent (Text holds its caption).
+	Photo *Document
+	// Voice is a voice note (Telegram OGG/Opus, WeCom AMR).
+	Voice *Document
 	// Thread is the forum topic the message came from (Telegram's
 	// message_thread_id): replies go back to it.
 	Thread string
@@ -121,6 +127,15 @@ type Options struct {
 	// Sleep waits between those tries; default: a timer that ends early
 	// when ctx does.
 	Sleep func(ctx context.Context, d time.Duration) error
+	// Transcriber turns voice notes into text (ai.asr_endpoint); nil:
+	// voice is answered with what to type instead.
+	Transcriber Transcriber
+}
+
+// Transcriber turns a voice note into text, "" when nothing was heard
+// (bot/asr is one).
+type Transcriber interface {
+	Transcribe(ctx context.Context, name string, audio []byte) (string, error)
 }
 
 // transientBackoff are the waits before each retry of an update that failed
@@ -191,10 +206,11 @@ func New(opt Options) *Bot {
 		opt.Pool = crm.DefaultPoolRules()
 	}
 	b := &Bot{opt: opt, byName: map[string]*Command{}, byWord: map[string]*Command{}, door: NewDoor()}
+	defer b.SetBotUsername(opt.BotUsername)
 	b.engine = conversation.NewEngine(scopedStore{opt.Store})
 	b.svc = &Services{Sales: opt.Sales, Sheets: opt.Sheets, Engine: b.engine, Charts: opt.Charts, Logger: opt.Logger,
-		DefaultLang: opt.DefaultLang, StaleDays: opt.StaleDays, Pool: opt.Pool, BotUsername: opt.BotUsername, Now: opt.Now, Location: opt.Location,
-		commands: commandTable()}
+		DefaultLang: opt.DefaultLang, StaleDays: opt.StaleDays, Pool: opt.Pool, Now: opt.Now, Location: opt.Location,
+		Transcriber: opt.Transcriber, commands: commandTable()}
 	for i := range b.svc.commands {
 		c := &b.svc.commands[i]
 		b.commands = append(b.commands, c)
@@ -315,3 +331,8 @@ func parseCommand(text string) (name, args string, ok bool) {
 	head, _, _ = strings.Cut(head, "@")
 	return strings.ToLower(head), strings.TrimSpace(rest), true
 }
+
+// SetBotUsername records the Telegram bot's username (for t.me deep links)
+// once Telegram has answered: it may come after the bot starts, when the
+// Bot API could not be reached at first.
+func (b *Bot) SetBotUsername(name string) { b.svc.botUsername.Store(&name) }

@@ -785,7 +785,8 @@ func TestChatDocumentsOnlyForAdmins(t *testing.T) {
 	if fetched {
 		t.Fatal("a rep's file was downloaded")
 	}
-	expect(t, c.handle("老板", bot.Update{Channel: "telegram", ChatID: "老板", UserID: "老板", Document: &bot.Document{Name: "x.pdf"}}), "不是 .xlsx")
+	pdf := func(context.Context) ([]byte, error) { return []byte("%PDF-1.4\n1 0 obj\n"), nil }
+	expect(t, c.handle("老板", bot.Update{Channel: "telegram", ChatID: "老板", UserID: "老板", Document: &bot.Document{Name: "x.pdf", Fetch: pdf}}), "📎 收到「x.pdf」")
 	expect(t, c.handle("老板", bot.Update{Channel: "telegram", ChatID: "老板", UserID: "老板", Document: doc, Text: "预检"}), "预检", "可导入 1")
 	if n, _ := db.CountCustomers(context.Background(), crm.Scope{All: true}); n != 0 {
 		t.Fatalf("dry run wrote %d customers", n)

@@ -54,6 +54,9 @@ func runCustomer(ctx context.Context, r *Request, s *Services) error {
 			conversation.Choice{Label: r.T("btn.payment"), Value: "/pay " + id},
 			conversation.Choice{Label: r.T("btn.release"), Value: "/pool release " + id})
 	}
+	if f.Attachments > 0 {
+		menu = append(menu, conversation.Choice{Label: r.T("btn.files"), Value: "/files " + id})
+	}
 	menu = append(menu, conversation.Choice{Label: r.T("btn.history"), Value: "/customer " + id + " history"})
 	return s.offer(ctx, r, text, menu)
 }
@@ -139,6 +142,8 @@ func (s *Services) describeAudit(r *Request, e crm.AuditEntry, names map[int64]s
 		return r.T(key, names[int64(from)], names[to])
 	case "history.customer.duplicate_claim":
 		return r.T(key, str("RawName"))
+	case "history.attachment.create":
+		return r.T(key, str("Name"))
 	case "history.checkin.create":
 		how := r.T("history.checkin.first")
 		if d, ok := after["distance_m"].(float64); ok {

@@ -47,8 +47,8 @@ func runInvite(ctx context.Context, r *Request, s *Services) error {
 		return err
 	}
 	text := r.T("invite.created", r.T("role."+string(role)), inv.Code, inv.Code)
-	if s.BotUsername != "" {
-		text += "\n" + r.T("invite.link", "https://t.me/"+s.BotUsername+"?start="+inv.Code)
+	if name := s.BotUsername(); name != "" {
+		text += "\n" + r.T("invite.link", "https://t.me/"+name+"?start="+inv.Code)
 	}
 	r.Say(crm.Message{Text: text})
 	return nil

@@ -25,6 +25,7 @@ func commandTable() []Command {
 		findCommand,
 		myCommand,
 		customerCommand,
+		filesCommand,
 		poolCommand,
 		reportCommand,
 		commentCommand,

@@ -57,7 +57,7 @@ func customerCard(r *Request, f sales.File) string {
 		sb.WriteString("\n" + r.T("card.owner", c.OwnerName, conversation.FormatShortDate(r.Lang, crm.DateOf(c.CreatedAt.In(r.Now.Location())))))
 	}
 	for _, ct := range c.Contacts {
-		sb.WriteString("\n" + r.T("card.contact", strings.TrimSpace(ct.Name+" "+ct.Title+" "+ct.Phone)))
+		sb.WriteString("\n" + r.T("card.contact", strings.Join(strings.Fields(ct.Name+" "+ct.Title+" "+ct.Phone), " ")))
 	}
 	if deals := f.Deals; len(deals) > 0 {
 		sb.WriteString("\n\n" + r.T("card.deals"))
@@ -101,6 +101,9 @@ func customerCard(r *Request, f sales.File) string {
 				sb.WriteString("\n· " + r.T("pay.plan_line", conversation.FormatShortDate(r.Lang, p.DueDate), (p.Amount-p.Paid).String()))
 			}
 		}
+	}
+	if f.Attachments > 0 {
+		sb.WriteString("\n" + r.T("card.files", f.Attachments))
 	}
 	if n := len(f.CheckIns); n > 0 {
 		k := f.CheckIns[0]

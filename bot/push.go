@@ -68,6 +68,7 @@ func pushTable() map[string]pushKind {
 		crm.PushTransferRequest: pushRow[crm.TransferPush](renderTransferRequest),
 		crm.PushTransferDecided: pushRow[crm.TransferPush](renderTransferDecided),
 		crm.PushDigest:          pushRow[crm.DayPush](renderDigest),
+		crm.PushMemberLeft:      pushRow[crm.MemberLeftPush](renderMemberLeft),
 		crm.PushPoolReleased:    pushRow[crm.PoolPush](renderPoolReleased),
 	}
 }
@@ -233,6 +234,25 @@ func renderHandover(ctx context.Context, s *Services, p *pushRequest, h crm.Hand
 	return pushed{Text: p.T("push.handover_to", names[h.By], names[h.From], h.Customers, h.Deals, h.Appointments)}, nil
 }
 
+// renderMemberLeft asks a manager to hand over the customers of someone
+// who left WeCom: the button starts the handover form with them (nothing
+// once the customers are handed over).
+func renderMemberLeft(ctx context.Context, s *Services, p *pushRequest, ml crm.MemberLeftPush) (pushed, error) {
+	u, err := s.Sales.User(ctx, ml.UserID)
+	if gone(err) {
+		return pushed{}, nil
+	}
+	if err != nil {
+		return pushed{}, err
+	}
+	n, err := s.Sales.CountOwned(ctx, p.Viewer, u.ID)
+	if err != nil || n == 0 {
+		return pushed{}, err
+	}
+	return pushed{Text: p.T("push.member_left", u.Name, n),
+		Menu: []conversation.Choice{{Label: p.T("push.member_left_button", u.Name), Value: "/handover " + u.Name}}}, nil
+}
+
 func renderTransferRequest(ctx context.Context, s *Services, p *pushRequest, tp crm.TransferPush) (pushed, error) {
 	t, err := s.Sales.TransferFor(ctx, p.Viewer, tp.RequestID)
 	if err != nil || t.Status != crm.RequestPending {
@@ -321,12 +341,21 @@ func (s *Services) digest(ctx context.Context, p *pushRequest) (string, error) {
 	// blocked the bot) are the admin's to fix; those that may have arrived
 	// (no answer came; not resent) are listed apart: nothing is wrong with
 	// those people's accounts.
-	who, unsure := map[string]bool{}, map[string]bool{}
-	var list, unsureList []string
+	who, unsure, left := map[string]bool{}, map[string]bool{}, map[string]bool{}
+	var list, unsureList, leftList []string
 	for _, it := range d.Dead {
 		n := d.Names[it.UserID]
 		if it.UserID == 0 {
 			n = it.Channel + ":" + it.ChatID
+		}
+		if strings.Contains(it.LastError, "is inactive") {
+			// Deactivated (left WeCom, or by an admin): their pushes
+			// are listed so that nothing they were due is lost.
+			if !left[n] {
+				left[n] = true
+				leftList = append(leftList, n)
+			}
+			continue
 		}
 		if strings.Contains(it.LastError, "uncertain") {
 			if !unsure[n] {
@@ -345,6 +374,9 @@ func (s *Services) digest(ctx context.Context, p *pushRequest) (string, error) {
 	}
 	if len(unsureList) > 0 {
 		lines = append(lines, p.T("digest.uncertain", len(unsureList), conversation.Enum(p.Lang, unsureList)))
+	}
+	if len(leftList) > 0 {
+		lines = append(lines, p.T("digest.undelivered_left", conversation.Enum(p.Lang, leftList)))
 	}
 	return strings.Join(lines, "\n"), nil
 }

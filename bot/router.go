@@ -67,16 +67,30 @@ func (b *Bot) route(ctx context.Context, r *Request) error {
 		r.Sayf("auth.onboarding")
 		return nil
 	}
-	if r.Document != nil {
+	// Field inputs: a spreadsheet imports; a photo or another file is kept
+	// with a customer; a location checks in; a contact card is filed.
+	switch {
+	case r.Document != nil && sheetFile(r.Document.Name):
 		r.Command = "import"
 		return b.svc.importDocument(ctx, r)
-	}
-	if r.Location != nil {
+	case r.Document != nil:
+		return b.svc.keepFile(ctx, r, r.Document)
+	case r.Photo != nil:
+		return b.svc.keepFile(ctx, r, r.Photo)
+	case r.Location != nil:
 		out, err := b.engine.Locate(ctx, env, *r.Location, r.Place)
-		for _, m := range out {
-			r.Say(m)
+		return say(r, out, err)
+	case r.Voice != nil:
+		text, ok := b.svc.hear(ctx, r)
+		if !ok {
+			return nil
 		}
-		return err
+		// What was said is read as if it were typed.
+		r.Voice, r.Text = nil, text
+		return b.route(ctx, r)
+	case r.Card != nil:
+		out, err := b.engine.StartWith(ctx, env, "contact", "", conversation.CardFields(*r.Card))
+		return say(r, out, err)
 	}
 	if r.Media != "" && text == "" {
 		// Never silent: say what the bot reads; a form in progress stays.
@@ -112,7 +126,25 @@ func (b *Bot) route(ctx context.Context, r *Request) error {
 		r.Sayf("button.stale")
 		return nil
 	}
-	r.Sayf("chat.hint")
+	// A plain sentence is read as the commands read their arguments
+	// (SPEC "One message is enough"): a card to confirm, never a save.
+	out, run, handled, err = b.engine.Propose(ctx, env, text)
+	if err != nil {
+		return err
+	}
+	for _, m := range out {
+		r.Say(m)
+	}
+	if run != "" {
+		r.Text = run
+		if c, a := b.lookup(r, run); c != nil {
+			return b.run(ctx, r, c, a)
+		}
+		return nil
+	}
+	if !handled {
+		r.Sayf("chat.hint")
+	}
 	return nil
 }
 

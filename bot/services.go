@@ -24,10 +24,11 @@ type Services struct {
 	Logger      *slog.Logger
 	DefaultLang string
 	StaleDays   int
-	Pool        crm.PoolRules // the pool's numbers (config pool.*)
-	BotUsername string
+	botUsername atomic.Pointer[string] // the Telegram bot's, once known
+	Pool        crm.PoolRules          // the pool's numbers (config pool.*)
 	Now         func() time.Time
 	Location    *time.Location
+	Transcriber Transcriber // nil: voice cannot be read
 
 	commands []Command // the table, for /help
 	// noFontSaid: the missing-font notice is given once per process.
@@ -71,3 +72,11 @@ func form(name string) func(ctx context.Context, r *Request, s *Services) error 
 
 // The forms reach the CRM's data through the use cases.
 var _ conversation.Sales = (*sales.Service)(nil)
+
+// BotUsername is the Telegram bot's username ("" until Telegram answered).
+func (s *Services) BotUsername() string {
+	if p := s.botUsername.Load(); p != nil {
+		return *p
+	}
+	return ""
+}

@@ -29,6 +29,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/salesbot-crm/salesbot/crm"
+	"github.com/salesbot-crm/salesbot/crm/sentence"
 	"github.com/salesbot-crm/salesbot/sales"
 )
 
@@ -43,6 +44,9 @@ type Sales interface {
 	CheckIn(ctx context.Context, actor crm.Viewer, customerID int64, loc crm.Location, place string, at time.Time) (sales.CheckedIn, error)
 	NearbyCustomers(ctx context.Context, actor crm.Viewer, loc crm.Location, limit int) ([]sales.Nearby, error)
 	AddComplaint(ctx context.Context, actor crm.Viewer, k crm.Complaint) (crm.Complaint, error)
+	AddContact(ctx context.Context, actor crm.Viewer, ct crm.Contact) (crm.Contact, error)
+	Attachments(ctx context.Context, actor crm.Viewer, customerID int64, limit int) ([]crm.Attachment, error)
+	FileTo(ctx context.Context, actor crm.Viewer, id, customerID int64) (crm.Attachment, error)
 	AddCustomer(ctx context.Context, actor crm.Viewer, c crm.Customer, at time.Time) (crm.Customer, *sales.Taken, error)
 	AddPayment(ctx context.Context, actor crm.Viewer, p crm.Payment) (crm.Payment, error)
 	AddPaymentPlan(ctx context.Context, actor crm.Viewer, p crm.PaymentPlan) (crm.PaymentPlan, error)
@@ -56,6 +60,7 @@ type Sales interface {
 	Deal(ctx context.Context, actor crm.Viewer, id int64) (crm.Deal, error)
 	Deals(ctx context.Context, actor crm.Viewer, customerID int64) ([]crm.Deal, error)
 	PickCustomer(ctx context.Context, actor crm.Viewer, text string, reach sales.Reach, limit int) ([]crm.Customer, bool, error)
+	ReadSentence(ctx context.Context, actor crm.Viewer, text string, intent sentence.Intent, now time.Time, limit int) (sales.Proposal, error)
 	FindOwned(ctx context.Context, actor crm.Viewer, ownerID int64, text string, limit int) ([]crm.Customer, error)
 	Handover(ctx context.Context, actor crm.Viewer, from, to int64, ids []int64, at time.Time) (crm.HandoverResult, crm.User, crm.User, error)
 	HandoverCandidates(ctx context.Context, actor crm.Viewer, except int64, withCustomers bool) ([]crm.User, error)
@@ -142,6 +147,9 @@ type Result struct {
 	// with what follows from it (splitting a target just set): /back
 	// cannot return to what is saved.
 	Saved bool
+	// Start ends this form and starts another with what it knows (a shared
+	// card of a company that is no customer yet starts /new with it).
+	Start *Waiting
 }
 
 // Fields are a form's answers by name.
@@ -179,6 +187,18 @@ type Flow struct {
 	// order) and the fields the arguments answer, or ends the flow at once
 	// with Done (e.g. when the argument already answers everything).
 	Begin func(ctx context.Context, env *Env, f Form, args string) (Result, error)
+	// Fill, in a form seeded from a sentence (propose.go), says where to
+	// go instead of next: the first required field still missing, or the
+	// card. Not called from or to the edit step.
+	Fill func(ctx context.Context, env *Env, f Form, next string) (string, error)
+}
+
+// fill applies the flow's Fill to a form seeded from a sentence.
+func (f *Flow) fill(ctx context.Context, env *Env, s *Session, next string) (string, error) {
+	if f.Fill == nil || s.Data[keyProposal] == "" || s.Step == "edit" || next == "edit" {
+		return next, nil
+	}
+	return f.Fill(ctx, env, s.form(), next)
 }
 
 func (f *Flow) step(name string) (*Step, int) {
@@ -374,6 +394,10 @@ func (e *Engine) begin(ctx context.Context, env *Env, f *Flow, args string, seed
 	if next == "" {
 		next = f.Steps[0].Name
 	}
+	next, err := f.fill(ctx, env, s, next)
+	if err != nil {
+		return out, err
+	}
 	return e.goTo(ctx, env, f, s, next, out)
 }
 
@@ -403,16 +427,21 @@ func (e *Engine) resumeAnswer(ctx context.Context, env *Env, f *Flow, s *Session
 		s.Waiting = nil
 		return e.goTo(ctx, env, f, s, s.Step, nil)
 	case c != nil && c.Value == valRestart:
-		nf, ok := e.flows[w.Flow]
-		if !ok {
-			return nil, fmt.Errorf("conversation: no flow %q", w.Flow)
-		}
-		if err := e.clear(ctx, env); err != nil {
-			return nil, err
-		}
-		return e.begin(ctx, env, nf, w.Args, w.Seed, false)
+		return e.switchTo(ctx, env, w)
 	}
 	return e.askResume(ctx, env, s, w)
+}
+
+// switchTo drops the form in progress and starts the one w names.
+func (e *Engine) switchTo(ctx context.Context, env *Env, w Waiting) ([]crm.Message, error) {
+	nf, ok := e.flows[w.Flow]
+	if !ok {
+		return nil, fmt.Errorf("conversation: no flow %q", w.Flow)
+	}
+	if err := e.clear(ctx, env); err != nil {
+		return nil, err
+	}
+	return e.begin(ctx, env, nf, w.Args, w.Seed, false)
 }
 
 // goTo prompts step name and stores the session (the engine's own copy:
@@ -652,6 +681,10 @@ func (e *Engine) answer(ctx context.Context, env *Env, f *Flow, s *Session, st *
 	}
 	s = s.with(res.Set)
 	out = append(out, res.Say...)
+	if res.Start != nil {
+		more, err := e.switchTo(ctx, env, *res.Start)
+		return append(out, more...), err
+	}
 	if res.Done {
 		return append(out, e.finish(ctx, env, s, res)...), nil
 	}
@@ -662,6 +695,9 @@ func (e *Engine) answer(ctx context.Context, env *Env, f *Flow, s *Session, st *
 			return append(out, e.finish(ctx, env, s, res)...), nil
 		}
 		next = f.Steps[i+1].Name
+	}
+	if next, err = f.fill(ctx, env, s, next); err != nil {
+		return nil, err
 	}
 	switch {
 	case res.Saved:

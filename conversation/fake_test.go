@@ -336,6 +336,41 @@ func (f *fakeCRM) NearbyCustomers(_ context.Context, actor crm.Viewer, loc crm.L
 	return out, nil
 }
 
+func (f *fakeCRM) AddContact(_ context.Context, actor crm.Viewer, ct crm.Contact) (crm.Contact, error) {
+	if err := f.act("AddContact", actor, ct.CustomerID, sales.See); err != nil {
+		return ct, err
+	}
+	ct.ID = f.wrote("AddContact", ct)
+	for i := range f.customers {
+		if f.customers[i].ID == ct.CustomerID {
+			f.customers[i].Contacts = append(f.customers[i].Contacts, ct)
+		}
+	}
+	return ct, nil
+}
+
+func (f *fakeCRM) Attachments(_ context.Context, actor crm.Viewer, customerID int64, limit int) ([]crm.Attachment, error) {
+	if err := f.act("Attachments", actor, customerID, sales.See); err != nil {
+		return nil, err
+	}
+	var out []crm.Attachment
+	for _, w := range f.writes {
+		if a, ok := w.Arg.(crm.Attachment); ok && w.Method == "FileTo" && a.CustomerID == customerID && len(out) < limit {
+			out = append(out, a)
+		}
+	}
+	return out, nil
+}
+
+func (f *fakeCRM) FileTo(_ context.Context, actor crm.Viewer, id, customerID int64) (crm.Attachment, error) {
+	if err := f.act("FileTo", actor, customerID, sales.See); err != nil {
+		return crm.Attachment{}, err
+	}
+	a := crm.Attachment{ID: id, CustomerID: customerID, UserID: actor.ID, Name: "photo.jpg", Mime: "image/jpeg"}
+	f.wrote("FileTo", a)
+	return a, nil
+}
+
 func (f *fakeCRM) AddComplaint(_ context.Context, actor crm.Viewer, k crm.Complaint) (crm.Complaint, error) {
 	if err := f.act("AddComplaint", actor, k.CustomerID, sales.Change); err != nil {
 		return k, err

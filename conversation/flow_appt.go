@@ -13,6 +13,7 @@ func apptFlow() *Flow {
 	return &Flow{
 		Name:  "appt",
 		Begin: beginWithCustomer(goStep("when")),
+		Fill:  apptFill,
 		Steps: []*Step{
 			customerStep(goStep("when")),
 			{Name: "when", Prompt: func(_ context.Context, env *Env, f Form) (Prompt, error) {

@@ -20,11 +20,12 @@ func complaintFlow() *Flow {
 			if a == "close" || a == "关闭" {
 				return complaintToWhich(ctx, env)
 			}
-			if a == "" {
+			if a == "" && f.Get(keyProposal) == "" {
 				return Result{Next: "action"}, nil
 			}
 			return beginWithCustomer(goStep("content"))(ctx, env, f, args)
 		},
+		Fill: complaintFill,
 		Steps: []*Step{
 			{Name: "action", Prompt: func(_ context.Context, env *Env, _ Form) (Prompt, error) {
 				return Prompt{Text: env.T("complaint.action"), Choices: []Choice{{env.T("btn.complaint_new"), "new"}, {env.T("btn.complaint_close"), "close"}}, Columns: 2}, nil

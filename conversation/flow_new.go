@@ -7,6 +7,7 @@ import (
 
 	"github.com/salesbot-crm/salesbot/crm"
 	"github.com/salesbot-crm/salesbot/crm/choice"
+	"github.com/salesbot-crm/salesbot/crm/sentence"
 	"github.com/salesbot-crm/salesbot/sales"
 )
 
@@ -15,18 +16,9 @@ import (
 
 func newCustomerFlow() *Flow {
 	return &Flow{
-		Name: "new",
-		Begin: func(ctx context.Context, env *Env, f Form, args string) (Result, error) {
-			if strings.TrimSpace(args) == "" {
-				return Result{}, nil
-			}
-			// "/new 公司名" answers the first question at once.
-			res, err := newNameParse(ctx, env, f, Input{Text: strings.TrimSpace(args)})
-			if de, ok := crm.AsError(err); ok && de.Code == crm.CodeInvalid {
-				return Result{Say: []crm.Message{{Text: env.T(de.Key, de.Args...)}}}, nil
-			}
-			return res, err
-		},
+		Name:  "new",
+		Begin: newBegin,
+		Fill:  newFill,
 		Steps: []*Step{
 			{Name: "name", Prompt: staticPrompt("new.name", nil), Parse: newNameParse},
 			{Name: "similar", Prompt: newSimilarPrompt, Parse: newSimilarParse},
@@ -52,16 +44,25 @@ func newCustomerFlow() *Flow {
 				return Prompt{Text: env.T("new.source"), Choices: append(choiceButtons(env, choice.Source), Choice{env.T("btn.skip"), SkipValue}), Columns: 3}, nil
 			}, Parse: choiceAnswer(choice.Source, true, "contact")},
 			choiceDetailStep(choice.Source, "contact"),
-			{Name: "contact", Optional: true, Prompt: staticPrompt("new.contact", func(env *Env) []Choice { return []Choice{{env.T("btn.skip"), SkipValue}} }),
-				Parse: func(_ context.Context, env *Env, _ Form, in Input) (Result, error) {
+			{Name: "contact", Optional: true, Prompt: func(_ context.Context, env *Env, f Form) (Prompt, error) {
+				p := Prompt{Text: env.T("new.contact"), Choices: []Choice{{env.T("btn.skip"), SkipValue}}}
+				if f.Get("contact_from_card") != "" { // a shared card started /new
+					p.Choices = append([]Choice{{env.T("btn.use_card", strings.TrimSpace(f.Get("contact")+" "+f.Get("phone"))), valUseCard}}, p.Choices...)
+				}
+				return p, nil
+			},
+				Parse: func(_ context.Context, env *Env, f Form, in Input) (Result, error) {
+					if in.Choice != nil && in.Choice.Value == valUseCard && f.Get("contact_from_card") != "" {
+						return Result{Next: "confirm"}, nil
+					}
 					if in.Skip {
-						return Result{Next: "confirm", Set: Fields{"contact": "", "phone": ""}}, nil
+						return Result{Next: "confirm", Set: answered(Fields{"contact": "", "phone": ""}, "contact")}, nil
 					}
 					name, phone, err := crm.ParseContact(in.Text)
 					if err != nil {
 						return Result{}, err
 					}
-					return Result{Next: "confirm", Set: Fields{"contact": name, "phone": phone}}, nil
+					return Result{Next: "confirm", Set: answered(Fields{"contact": name, "phone": phone}, "contact")}, nil
 				}},
 			{Name: "confirm", Prompt: newConfirmPrompt, Parse: newConfirmParse},
 			editStep(func(env *Env) []Choice {
@@ -206,4 +207,38 @@ func confirmAnswer(in Input) string {
 		return valEdit
 	}
 	return ""
+}
+
+// newBegin reads "/new 公司名", which answers the first question at once,
+// and "/new 公司名 王经理 13800138000" (or a plain sentence saying so),
+// which also answers the contact: the name is checked for 撞单 first, the
+// industry asked, and the card shown with the region guessed from the name.
+func newBegin(ctx context.Context, env *Env, f Form, args string) (Result, error) {
+	name := strings.TrimSpace(args)
+	if name == "" {
+		return Result{}, nil
+	}
+	set := Fields{}
+	if f.Get(keyProposal) == "" && strings.ContainsAny(name, " \t,，") {
+		p, err := env.Sales.ReadSentence(ctx, env.Viewer, name, sentence.New, env.Now, pickLimit)
+		if err != nil {
+			return Result{}, err
+		}
+		if p.Company != "" && (p.Contact != "" || p.Phone != "") {
+			name, set = p.Company, proposalFields(env, p, "new")
+		}
+	}
+	res, err := newNameParse(ctx, env, f.With(set), Input{Text: name})
+	if de, ok := crm.AsError(err); ok && de.Code == crm.CodeInvalid {
+		return Result{Say: []crm.Message{{Text: env.T(de.Key, de.Args...)}}}, nil
+	}
+	if err != nil || res.Done {
+		return res, err
+	}
+	if f.Get(keyProposal) != "" || set[keyProposal] != "" {
+		if g := res.Set["region_guess"]; g != "" {
+			res.Set["region"] = g
+		}
+	}
+	return res.with(set), nil
 }

@@ -19,6 +19,7 @@ func payFlow() *Flow {
 	return &Flow{
 		Name:  "pay",
 		Begin: beginWithCustomer(goStep("kind")),
+		Fill:  payFill,
 		Steps: []*Step{
 			customerStep(goStep("kind")),
 			{Name: "kind", Prompt: func(_ context.Context, env *Env, f Form) (Prompt, error) {

@@ -15,6 +15,7 @@ func stageFlow() *Flow {
 	return &Flow{
 		Name:  "stage",
 		Begin: beginWithCustomer(stageAfterPick),
+		Fill:  stageFill,
 		Steps: []*Step{
 			customerStep(stageAfterPick),
 			{Name: "deal", Prompt: stageDealPrompt, Parse: stageDealParse},
@@ -39,17 +40,17 @@ func stageFlow() *Flow {
 				}
 				return p, nil
 			}, Parse: func(_ context.Context, env *Env, f Form, in Input) (Result, error) {
-				res := Result{Next: afterEdit(f, "close")}
+				res := Result{Next: afterEdit(f, "close"), Set: answered(Fields{}, "amount")}
 				switch {
 				case in.Skip:
-					res.Set = Fields{"amount": ""}
+					res.Set["amount"] = ""
 				case in.Choice != nil && strings.HasSuffix(in.Choice.Value, "fen"): // kept
 				default:
 					m, err := typed.Amount(in.Text)
 					if err != nil {
 						return Result{}, amountError(err, "amount.explain")
 					}
-					res.Set = Fields{"amount": itoa(int64(m))}
+					res.Set["amount"] = itoa(int64(m))
 				}
 				return res, nil
 			}},
@@ -63,18 +64,18 @@ func stageFlow() *Flow {
 				}
 				return p, nil
 			}, Parse: func(_ context.Context, env *Env, f Form, in Input) (Result, error) {
-				res := Result{Next: afterEdit(f, "note")}
+				res := Result{Next: afterEdit(f, "note"), Set: answered(Fields{}, "close")}
 				switch {
 				case in.Skip:
-					res.Set = Fields{"close": ""}
+					res.Set["close"] = ""
 				case in.Choice != nil: // kept, or today
-					res.Set = Fields{"close": in.Choice.Value}
+					res.Set["close"] = in.Choice.Value
 				default:
 					d, err := typed.Date(in.Text, env.Now)
 					if err != nil {
 						return Result{}, crm.Errorf(crm.CodeInvalid, "date.explain")
 					}
-					res.Set = Fields{"close": string(crm.DateOf(d))}
+					res.Set["close"] = string(crm.DateOf(d))
 				}
 				return res, nil
 			}},
@@ -100,7 +101,7 @@ func stageAfterPick(ctx context.Context, env *Env, f Form) (Result, error) {
 			return Result{Next: "deal"}, nil
 		}
 	}
-	return Result{Next: "stage", Set: dealFields(nil)}, nil
+	return Result{Next: "stage", Set: keepProposed(f, dealFields(nil))}, nil
 }
 
 // dealFields are the deal a card moves (nil for a new one): its id, where
@@ -135,19 +136,19 @@ func stageDealPrompt(ctx context.Context, env *Env, f Form) (Prompt, error) {
 
 // stageDealParse takes the deal to move, read again for where it stands
 // now, or a new one.
-func stageDealParse(ctx context.Context, env *Env, _ Form, in Input) (Result, error) {
+func stageDealParse(ctx context.Context, env *Env, f Form, in Input) (Result, error) {
 	if in.Choice == nil {
 		return Result{}, crm.Errorf(crm.CodeInvalid, "input.pick_button")
 	}
 	id, _ := strconv.ParseInt(in.Choice.Value, 10, 64)
 	if id == 0 {
-		return Result{Next: "stage", Set: dealFields(nil)}, nil
+		return Result{Next: "stage", Set: keepProposed(f, dealFields(nil))}, nil
 	}
 	d, err := env.Sales.Deal(ctx, env.Viewer, id)
 	if err != nil {
 		return Result{}, err
 	}
-	return Result{Next: "stage", Set: dealFields(&d)}, nil
+	return Result{Next: "stage", Set: keepProposed(f, dealFields(&d))}, nil
 }
 
 func stageStagePrompt(_ context.Context, env *Env, f Form) (Prompt, error) {

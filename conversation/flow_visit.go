@@ -3,6 +3,7 @@ package conversation
 import (
 	"context"
 	"strings"
+	"time"
 
 	"github.com/salesbot-crm/salesbot/crm"
 	"github.com/salesbot-crm/salesbot/crm/typed"
@@ -15,6 +16,7 @@ func visitFlow() *Flow {
 	return &Flow{
 		Name:  "visit",
 		Begin: beginWithCustomer(goStep("content")),
+		Fill:  visitFill,
 		Steps: []*Step{
 			customerStep(goStep("content")),
 			{Name: "content", Prompt: func(_ context.Context, env *Env, f Form) (Prompt, error) {
@@ -28,6 +30,22 @@ func visitFlow() *Flow {
 			}},
 			{Name: "next", Optional: true, Prompt: staticPrompt("visit.next", nil), Parse: visitNext},
 			{Name: "nodate", Prompt: visitNoDatePrompt, Parse: visitNoDate},
+			// The card, for a visit proposed by a sentence (propose.go).
+			{Name: "confirm", Prompt: func(_ context.Context, env *Env, f Form) (Prompt, error) {
+				return Prompt{Text: env.T("card.confirm", visitCard(env, f)), Choices: confirmChoices(env)}, nil
+			}, Parse: func(ctx context.Context, env *Env, f Form, in Input) (Result, error) {
+				if res, save, err := cardAnswer(env, in, "edit"); !save {
+					return res, err
+				}
+				nx, err := visitFormNext(env, f)
+				if err != nil {
+					return Result{}, err
+				}
+				return visitSave(ctx, env, f, in, nx)
+			}},
+			editStep(func(env *Env) []Choice {
+				return []Choice{{env.T("field.content"), "content"}, {env.T("field.next"), "next"}}
+			}),
 		},
 	}
 }
@@ -58,6 +76,9 @@ func activityKind(content string) crm.ActivityKind {
 // saved (with a time, reminded before that time); without one the rep is
 // asked whether it really has none.
 func visitNext(ctx context.Context, env *Env, f Form, in Input) (Result, error) {
+	if f.Get(keyProposal) != "" {
+		return visitNextProposed(env, in)
+	}
 	if in.Skip {
 		return visitSave(ctx, env, f, in, typed.Next{})
 	}
@@ -128,4 +149,35 @@ func visitSave(ctx context.Context, env *Env, f Form, in Input, nx typed.Next) (
 	}
 	return Result{Done: true, Say: []crm.Message{{Text: text, Edit: in.Choice != nil}},
 		Menu: []Choice{{env.T("btn.advance_stage"), "/stage #" + itoa(id)}}}, nil
+}
+
+// visitNextProposed is the next step typed again from a proposal's card:
+// read as visitNext reads it, kept in the form, and back to the card (a
+// proposal is saved only from its card).
+func visitNextProposed(env *Env, in Input) (Result, error) {
+	set := answered(Fields{"next_action": "", "next_date": "", "next_at": ""}, "next")
+	if in.Skip {
+		return Result{Next: "confirm", Set: set}, nil
+	}
+	nx, err := typed.NextStep(in.Text, env.Now)
+	if err != nil {
+		if de, ok := crm.AsError(err); ok && (de.Key == "date.past" || de.Key == "time.past") {
+			return Result{}, err
+		}
+		return Result{}, crm.Errorf(crm.CodeInvalid, "visit.next_partial")
+	}
+	if nx.Action == "" && nx.Date.IsZero() {
+		return Result{}, crm.Errorf(crm.CodeInvalid, "visit.next_invalid")
+	}
+	if len([]rune(nx.Action)) > maxNote {
+		return Result{}, crm.Errorf(crm.CodeInvalid, "text.too_long_n", maxNote)
+	}
+	set["next_action"] = nx.Action
+	if !nx.Date.IsZero() {
+		set["next_date"] = string(crm.DateOf(nx.Date))
+	}
+	if !nx.At.IsZero() {
+		set["next_at"] = nx.At.Format(time.RFC3339)
+	}
+	return Result{Next: "confirm", Set: set}, nil
 }

@@ -10,7 +10,7 @@ import (
 
 // allFlows lists every form of the product.
 func allFlows() []*Flow {
-	return []*Flow{newCustomerFlow(), visitFlow(), stageFlow(), payFlow(), apptFlow(), complaintFlow(), reportFlow(), commentFlow(), targetFlow(), handoverFlow(), checkinFlow()}
+	return []*Flow{newCustomerFlow(), visitFlow(), stageFlow(), payFlow(), apptFlow(), complaintFlow(), reportFlow(), commentFlow(), targetFlow(), handoverFlow(), checkinFlow(), contactFlow(), attachFlow()}
 }
 
 // Answers shared by confirmation cards.

@@ -32,7 +32,8 @@ func resolveCustomer(ctx context.Context, env *Env, f Form, text string) (found 
 
 // reach is what the form's flow needs of its customer.
 func reach(f Form) sales.Reach {
-	if f.Flow() == "visit" {
+	switch f.Flow() {
+	case "visit", "checkin", "contact": // what collaborators do too
 		return sales.See
 	}
 	return sales.Change
@@ -60,6 +61,9 @@ func pickedThen(ctx context.Context, env *Env, f Form, c crm.Customer, next afte
 func beginWithCustomer(next afterPick) func(ctx context.Context, env *Env, f Form, args string) (Result, error) {
 	return func(ctx context.Context, env *Env, f Form, args string) (Result, error) {
 		if strings.TrimSpace(args) == "" {
+			if f.Get(keyProposal) != "" { // a plain sentence's proposal
+				return beginSeeded(ctx, env, f, next, sales.Proposal{})
+			}
 			return Result{Next: "customer"}, nil
 		}
 		found, sure, err := resolveCustomer(ctx, env, f, args)
@@ -68,6 +72,12 @@ func beginWithCustomer(next afterPick) func(ctx context.Context, env *Env, f For
 		}
 		if sure {
 			return pickedThen(ctx, env, f, found[0], next)
+		}
+		// More than a name: "/visit 青禾 见了王总，下周五发报价".
+		if strings.ContainsAny(strings.TrimSpace(args), " \t") || len(found) == 0 {
+			if res, ok, err := beginSentence(ctx, env, f, args, next); ok || err != nil {
+				return res, err
+			}
 		}
 		res := Result{Next: "customer", Set: Fields{"pick_query": args}}
 		if len(found) == 0 {

@@ -21,6 +21,7 @@ const (
 	PushHandover        = "handover"         // payload: HandoverPush
 	PushTransferRequest = "transfer_request" // payload: TransferPush
 	PushTransferDecided = "transfer_decided" // payload: TransferPush
+	PushMemberLeft      = "member_left"      // payload: MemberLeftPush
 )
 
 // DayPush is the payload of a push about a day (the workbench, the quiet
@@ -68,9 +69,16 @@ type TransferPush struct {
 	RequestID int64 `json:"request_id"`
 }
 
+// MemberLeftPush asks a manager to hand over the customers of someone who
+// left the WeCom directory (and was deactivated).
+type MemberLeftPush struct {
+	UserID    int64 `json:"user_id"`
+	Customers int   `json:"customers"`
+}
+
 // PushPayload is any of the payload types.
 type PushPayload interface {
-	DayPush | AppointmentPush | PaymentDuePush | ReportDuePush | ReportCommentPush | HandoverPush | TransferPush | DuplicateClaim | PoolPush
+	DayPush | AppointmentPush | PaymentDuePush | ReportDuePush | ReportCommentPush | HandoverPush | TransferPush | DuplicateClaim | MemberLeftPush | PoolPush
 }
 
 // NewPush is an outbox row of a kind to a user, with its payload.

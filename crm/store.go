@@ -22,6 +22,7 @@ type Store interface {
 	ReportStore
 	AnalyticsStore
 	CheckInStore
+	AttachmentStore
 	PoolStore
 	Close() error
 }

@@ -185,6 +185,8 @@ type File struct {
 	Received   crm.Money
 	Complaints []crm.Complaint // open ones
 	CheckIns   []crm.CheckIn   // newest first
+	// Attachments counts the customer's files.
+	Attachments int
 }
 
 // CustomerFile reads a customer's card for the actor. NotFound as Customer.
@@ -214,7 +216,11 @@ func (s *Service) CustomerFile(ctx context.Context, actor crm.Viewer, id int64, 
 	if f.Complaints, err = s.pipe.OpenComplaints(ctx, crm.Scope{All: true}, c.ID); err != nil {
 		return f, err
 	}
-	f.CheckIns, err = s.geo.CheckIns(ctx, c.ID, maxCardCheckIns)
+	if f.CheckIns, err = s.geo.CheckIns(ctx, c.ID, maxCardCheckIns); err != nil {
+		return f, err
+	}
+	files, err := s.files.Attachments(ctx, c.ID, maxCardCheckIns)
+	f.Attachments = len(files)
 	return f, err
 }
 

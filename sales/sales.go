@@ -9,7 +9,10 @@
 // this package: they are never given a store that returns it.
 package sales
 
-import "github.com/salesbot-crm/salesbot/crm"
+import (
+	"github.com/salesbot-crm/salesbot/crm"
+	"github.com/salesbot-crm/salesbot/crm/sentence"
+)
 
 // Store is what the use cases keep and read: the store interfaces of crm,
 // one per family.
@@ -22,6 +25,7 @@ type Store interface {
 	crm.OutboxStore
 	crm.ReminderStore
 	crm.CheckInStore
+	crm.AttachmentStore
 	crm.PoolStore
 }
 
@@ -35,14 +39,21 @@ type Service struct {
 	out   crm.OutboxStore
 	rem   crm.ReminderStore
 	geo   crm.CheckInStore
+	files crm.AttachmentStore
 	pool  crm.PoolStore
 	all   Store
+	// model is the optional language model of the sentence reader.
+	model sentence.Model
 }
+
+// SetModel gives the sentence reader a language model for the sentences
+// its rules cannot read (nil: none, the default).
+func (s *Service) SetModel(m sentence.Model) { s.model = m }
 
 // New returns the use cases over st. They take the time of an act from
 // their caller (a clock in the request), never read one themselves.
 func New(st Store) *Service {
-	return &Service{org: st, cust: st, pipe: st, rep: st, stats: st, out: st, rem: st, geo: st, pool: st, all: st}
+	return &Service{org: st, cust: st, pipe: st, rep: st, stats: st, out: st, rem: st, geo: st, files: st, pool: st, all: st}
 }
 
 // notFound is what an actor is told about a customer they may not see: the

@@ -18,6 +18,7 @@ const (
 	JobReportReminder  = "report_reminder"
 	JobWeeklyReport    = "weekly_report"
 	JobMonthlyReport   = "monthly_report"
+	JobWeComSync       = "wecom_sync"
 	JobPoolRelease     = "pool_release"
 )
 
@@ -43,7 +44,25 @@ func (s *Scheduler) table() []Job {
 		{Name: JobMonthlyReport, Spec: spec(JobMonthlyReport, ""), Run: s.queue(s.reportDue(crm.PeriodMonth))},
 		{Name: JobPoolRelease, Spec: spec(JobPoolRelease, ""), Run: s.poolRelease},
 		{Name: JobHousekeeping, Spec: spec(JobHousekeeping, "17 * * * *"), Run: s.housekeeping},
+		{Name: JobWeComSync, Spec: s.weComSyncSpec(spec(JobWeComSync, "")), Run: s.weComSync},
 	}
+}
+
+// weComSyncSpec is the sync job's spec: off without a sync to run.
+func (s *Scheduler) weComSyncSpec(spec string) string {
+	if s.opt.WeComSync == nil {
+		return ""
+	}
+	return spec
+}
+
+// weComSync mirrors the WeCom contacts into the organisation (nightly;
+// change_contact callbacks keep it current in between).
+func (s *Scheduler) weComSync(ctx context.Context, now time.Time) error {
+	if s.opt.WeComSync == nil {
+		return nil // WeCom or its sync is off
+	}
+	return s.opt.WeComSync(ctx, now)
 }
 
 // enqueue queues scheduled pushes, spread away from the crowded first

@@ -50,6 +50,9 @@ type Options struct {
 	// Specs maps job names to cron specs (from config); a missing or empty
 	// spec turns a job off.
 	Specs map[string]string
+	// WeComSync runs the WeCom organisation sync (job wecom_sync); nil
+	// turns the job off.
+	WeComSync func(ctx context.Context, now time.Time) error
 	// RunLease is how long a claimed run may go unfinished before another
 	// instance may take it over.
 	RunLease time.Duration

@@ -473,6 +473,12 @@ func (s *DB) UpdateUser(ctx context.Context, actor int64, id int64, role crm.Rol
 		if _, err := exec(ctx, tx, `UPDATE users SET role = ?, dept_id = ? WHERE id = ?`, role, dept, id); err != nil {
 			return err
 		}
+		if role != before.Role {
+			// A role set in salesbot is kept by the WeCom sync.
+			if _, err := exec(ctx, tx, `UPDATE users SET role_source = ? WHERE id = ?`, crm.RoleLocal, id); err != nil {
+				return err
+			}
+		}
 		if err := s.revokeInvites(ctx, tx, u); err != nil {
 			return err
 		}
@@ -620,10 +626,11 @@ func (s *DB) CustomerHistory(ctx context.Context, customerID int64, limit int) (
 		OR (entity = 'appointment' AND entity_id IN (SELECT id FROM appointments WHERE customer_id = ?))
 		OR (entity = 'complaint' AND entity_id IN (SELECT id FROM complaints WHERE customer_id = ?))
 		OR (entity = 'checkin' AND entity_id IN (SELECT id FROM checkins WHERE customer_id = ?))
+		OR (entity = 'attachment' AND entity_id IN (SELECT id FROM attachments WHERE customer_id = ?))
 		ORDER BY at DESC, id DESC LIMIT ?`
 	var out []crm.AuditEntry
 	id := customerID
-	if err := sel(ctx, s.db, &out, q, id, id, id, id, id, id, id, id, id, limit); err != nil {
+	if err := sel(ctx, s.db, &out, q, id, id, id, id, id, id, id, id, id, id, limit); err != nil {
 		return nil, fmt.Errorf("store: history of customer %d: %w", id, err)
 	}
 	return out, nil

@@ -27,10 +27,10 @@ func TestMigrationPoolOnPreviousRelease(t *testing.T) {
 			}
 			defer db.Close()
 			ms, _ := store.Migrations(engine)
-			if len(ms) < 14 || ms[13].Name != "0014_pool.sql" {
+			if len(ms) < 16 || ms[15].Name != "0016_pool.sql" {
 				t.Fatalf("migration 14 missing: %d", len(ms))
 			}
-			if v, err := db.MigrateWith(ctx, ms[:13]); err != nil || v != 13 {
+			if v, err := db.MigrateWith(ctx, ms[:15]); err != nil || v != 15 {
 				t.Fatalf("previous release's schema: %d %v", v, err)
 			}
 			sql := db.SQL()

@@ -14,16 +14,48 @@ type limits struct {
 	groupN    int           // at most groupN messages ...
 	groupW    time.Duration // ... in any groupW to one group
 	idleAfter time.Duration // forget a chat's history after this long idle
+	// replyBurst messages of a reply to a chat that was quiet for a
+	// chatGap go out at once; then the chat gap applies.
+	replyBurst int
+	// replyReserve of the globalN slots in each window are left to
+	// replies: pushes take at most globalN-replyReserve.
+	replyReserve int
 }
 
 func defaultLimits() limits {
-	return limits{globalN: 30, globalW: time.Second, chatGap: time.Second, groupN: 20, groupW: time.Minute, idleAfter: 2 * time.Minute}
+	return limits{globalN: 30, globalW: time.Second, chatGap: time.Second, groupN: 20, groupW: time.Minute, idleAfter: 2 * time.Minute,
+		replyBurst: 3, replyReserve: 5}
+}
+
+// lane is what a message is: a reply to a person's own message goes
+// before scheduled pushes (SPEC "Sending budget").
+type lane int
+
+const (
+	lanePush lane = iota
+	laneReply
+)
+
+type laneKey struct{}
+
+// asReply marks ctx's sends as replies.
+func asReply(ctx context.Context) context.Context {
+	return context.WithValue(ctx, laneKey{}, laneReply)
+}
+
+func laneOf(ctx context.Context) lane {
+	if l, ok := ctx.Value(laneKey{}).(lane); ok {
+		return l
+	}
+	return lanePush
 }
 
 // pacer spaces outgoing messages to stay inside Telegram's limits: a
 // sliding window overall (30 per second), a minimum gap per chat (1 s) and
 // a sliding window per group chat (20 per minute; group chat ids are
-// negative). A send holds its chat's turn from the first wait until the
+// negative). Replies come first: a reply's first three messages to a chat
+// that was quiet go out at once, and pushes use at most 25 of each
+// second's 30 slots, so a push storm leaves room for answers. A send holds its chat's turn from the first wait until the
 // request (and its retries) is done, so one chat's messages go out one at a
 // time and in order, while other chats are not held up. All bookkeeping is
 // in the injected clock, so tests run it on virtual time.
@@ -33,7 +65,8 @@ type pacer struct {
 	lim   limits
 
 	mu     sync.Mutex
-	global window
+	global window // every message
+	pushes window // every message, counted against the pushes' share
 	chats  map[int64]*chatPace
 }
 
@@ -45,10 +78,12 @@ type chatPace struct {
 	last  time.Time     // when the last message was let through
 	until time.Time     // nothing before this (after a 429)
 	group window        // group chats only
+	burst int           // reply messages left that skip the chat gap
 }
 
 func newPacer(now func() time.Time, sleep func(context.Context, time.Duration) error, lim limits) *pacer {
-	return &pacer{now: now, sleep: sleep, lim: lim, global: window{n: lim.globalN, w: lim.globalW}, chats: map[int64]*chatPace{}}
+	return &pacer{now: now, sleep: sleep, lim: lim, global: window{n: lim.globalN, w: lim.globalW},
+		pushes: window{n: max(lim.globalN-lim.replyReserve, 1), w: lim.globalW}, chats: map[int64]*chatPace{}}
 }
 
 // acquire waits for chat's turn. The caller must release it.
@@ -94,13 +129,23 @@ func (p *pacer) sweepLocked() {
 	}
 }
 
-// wait blocks until one more message may go to the chat whose turn the
-// caller holds, and records it as sent.
-func (p *pacer) wait(ctx context.Context, cp *chatPace) error {
+// wait blocks until one more message of lane l may go to the chat whose
+// turn the caller holds, and records it as sent.
+func (p *pacer) wait(ctx context.Context, cp *chatPace, l lane) error {
 	p.mu.Lock()
 	now := p.now()
 	t := now
-	if !cp.last.IsZero() {
+	switch {
+	case cp.last.IsZero() || !now.Before(cp.last.Add(p.lim.chatGap)):
+		// A quiet chat: a reply may send its first few at once.
+		cp.burst = 0
+		if l == laneReply {
+			cp.burst = p.lim.replyBurst
+		}
+	}
+	if l == laneReply && cp.burst > 0 {
+		cp.burst--
+	} else if !cp.last.IsZero() {
 		t = later(t, cp.last.Add(p.lim.chatGap))
 	}
 	t = later(t, cp.until)
@@ -119,7 +164,12 @@ func (p *pacer) wait(ctx context.Context, cp *chatPace) error {
 	p.mu.Lock()
 	now = p.now()
 	g := p.global.next(later(now, t))
+	if l == lanePush {
+		g = later(g, p.pushes.next(g))
+		g = p.global.next(g)
+	}
 	p.global.add(g)
+	p.pushes.add(g)
 	cp.last = later(g, t)
 	if cp.id < 0 {
 		cp.group.add(cp.last)

@@ -122,7 +122,7 @@ func TestNewValidates(t *testing.T) {
 func TestTranslate(t *testing.T) {
 	h := newHarness(t, nil)
 	bot := h.ch.Username()
-	self := h.ch.api.Self.ID
+	self := h.ch.api.Load().Self.ID
 	user := &tgbotapi.User{ID: 5, FirstName: "Ann", LastName: "Lee", LanguageCode: "en"}
 	group := &tgbotapi.Chat{ID: -100, Type: "supergroup"}
 	private := &tgbotapi.Chat{ID: 5, Type: "private"}

@@ -92,6 +92,41 @@ func (c *Channel) translateMessage(m *tgbotapi.Message) inbound {
 			Document: &bot.Document{Name: m.Document.FileName, Size: m.Document.FileSize, Fetch: c.fetcher(m.Document.FileID, m.Document.FileSize)}}
 		return in
 	}
+	if len(m.Photo) > 0 && in.private {
+		// A photo, kept with a customer (its caption may name it): the
+		// largest size Telegram offers.
+		p := m.Photo[0]
+		for _, q := range m.Photo[1:] {
+			if q.Width*q.Height > p.Width*p.Height {
+				p = q
+			}
+		}
+		in.handle = true
+		in.update = bot.Update{Channel: Name, ChatID: strconv.FormatInt(m.Chat.ID, 10), UserID: strconv.FormatInt(m.From.ID, 10),
+			UserName: displayName(m.From), LangCode: m.From.LanguageCode, Text: text,
+			Photo: &bot.Document{Name: "photo-" + strconv.Itoa(m.MessageID) + ".jpg", Size: p.FileSize, Fetch: c.fetcher(p.FileID, p.FileSize)}}
+		return in
+	}
+	if v := m.Voice; v != nil && in.private {
+		// A voice note: transcribed where speech recognition is set up.
+		in.handle = true
+		in.update = bot.Update{Channel: Name, ChatID: strconv.FormatInt(m.Chat.ID, 10), UserID: strconv.FormatInt(m.From.ID, 10),
+			UserName: displayName(m.From), LangCode: m.From.LanguageCode,
+			Voice: &bot.Document{Name: "voice-" + strconv.Itoa(m.MessageID) + ".ogg", Size: v.FileSize, Fetch: c.fetcher(v.FileID, v.FileSize)}}
+		return in
+	}
+	if ct := m.Contact; ct != nil && in.private {
+		// A shared contact card: filed as a customer's contact.
+		fn, org, title := crm.ReadVCard(ct.VCard)
+		if fn == "" {
+			fn = personName(ct.FirstName, ct.LastName)
+		}
+		in.handle = true
+		in.update = bot.Update{Channel: Name, ChatID: strconv.FormatInt(m.Chat.ID, 10), UserID: strconv.FormatInt(m.From.ID, 10),
+			UserName: displayName(m.From), LangCode: m.From.LanguageCode,
+			Card: &crm.Card{Name: fn, Phone: ct.PhoneNumber, Org: org, Title: title}}
+		return in
+	}
 	if loc := m.Location; loc != nil && in.private {
 		// A location or venue is a check-in (签到); a live location's
 		// updates are edited messages and are not read.
@@ -215,7 +250,7 @@ func commandTarget(text string) (string, bool) {
 // addressed reports whether a message names this bot: it mentions
 // @username (also as "/cmd@username") or replies to one of its messages.
 func (c *Channel) addressed(m *tgbotapi.Message, text string) bool {
-	if r := m.ReplyToMessage; r != nil && r.From != nil && r.From.ID == c.api.Self.ID {
+	if r := m.ReplyToMessage; r != nil && r.From != nil && c.api.Load() != nil && r.From.ID == c.api.Load().Self.ID {
 		return true
 	}
 	name := strings.ToLower(c.Username())
@@ -242,8 +277,11 @@ func isNameByte(b byte) bool {
 
 // displayName joins first and last name; Chinese names go without a space
 // ("张" + "三" → "张三").
-func displayName(u *tgbotapi.User) string {
-	first, last := strings.TrimSpace(u.FirstName), strings.TrimSpace(u.LastName)
+func displayName(u *tgbotapi.User) string { return personName(u.FirstName, u.LastName) }
+
+// personName joins a first and last name: Han names without a space.
+func personName(first, last string) string {
+	first, last = strings.TrimSpace(first), strings.TrimSpace(last)
 	if first == "" || last == "" {
 		return first + last
 	}
@@ -400,6 +438,7 @@ func (c *Channel) Deliver(ctx context.Context, d *bot.Delivery) (int, error) {
 		edit = &editTarget{messageID: id}
 	}
 	thread, _ := strconv.Atoi(d.Thread)
+	ctx = asReply(ctx) // answers go before pushes
 	sent, err := c.deliverSome(ctx, chat, thread, d.Replies, edit)
 	for round := 0; err != nil && round < replyRetryRounds; round++ {
 		var ra *crm.RetryAfterError

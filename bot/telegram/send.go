@@ -331,7 +331,7 @@ func (c *Channel) call(ctx context.Context, chat int64, method string, paced boo
 	waited := false
 	for attempt := 1; ; attempt++ {
 		if paced {
-			if err := c.pace.wait(ctx, cp); err != nil {
+			if err := c.pace.wait(ctx, cp, laneOf(ctx)); err != nil {
 				return nil, err
 			}
 		}
@@ -414,6 +414,9 @@ func (c *Channel) request(ctx context.Context, method string, req any) (*tgbotap
 		GotFirstResponseByte: func() { answered.Store(true) },
 	})
 	api := c.apiFor(rctx)
+	if api == nil {
+		return nil, errNotConnected
+	}
 	var resp *tgbotapi.APIResponse
 	var err error
 	switch r := req.(type) {

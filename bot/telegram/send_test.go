@@ -7,11 +7,13 @@ import (
 	"image"
 	"image/png"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/salesbot-crm/salesbot/bot"
 	"github.com/salesbot-crm/salesbot/crm"
 	"github.com/salesbot-crm/salesbot/internal/faketelegram"
 	"github.com/salesbot-crm/salesbot/store/storetest"
@@ -251,7 +253,8 @@ func TestPacing(t *testing.T) {
 		}
 	}
 
-	// Many chats: at most 30 in any second overall.
+	// Many chats: at most 30 in any second overall, and pushes (Send) take
+	// at most 25 of them: the rest is left to replies.
 	h.clock.Sleep(ctx, time.Second) // a quiet second first
 	start := len(sent(h, "sendMessage"))
 	for i := range 75 {
@@ -261,14 +264,56 @@ func TestPacing(t *testing.T) {
 	if len(all) != 75 {
 		t.Fatalf("%d sent", len(all))
 	}
-	for i := 30; i < len(all); i++ {
-		if d := all[i].At.Sub(all[i-30].At); d < time.Second {
-			t.Fatalf("31 messages within %v", d)
+	for i := 25; i < len(all); i++ {
+		if d := all[i].At.Sub(all[i-25].At); d < time.Second {
+			t.Fatalf("26 pushes within %v", d)
 		}
 	}
-	// ... but the first 30 go at once.
-	if all[29].At.Sub(all[0].At) != 0 {
-		t.Fatalf("a burst of 30 took %v", all[29].At.Sub(all[0].At))
+	// ... but the first 25 go at once.
+	if all[24].At.Sub(all[0].At) != 0 {
+		t.Fatalf("a burst of 25 took %v", all[24].At.Sub(all[0].At))
+	}
+}
+
+// Replies first (#19 item 1): in a second whose push share is used up, a
+// three-message reply to a quiet chat still goes out at once; its fourth
+// message waits the chat gap, and the next push the next second.
+func TestRepliesGoBeforePushes(t *testing.T) {
+	h := newHarness(t, nil)
+	ctx := context.Background()
+	h.clock.Sleep(ctx, time.Second)
+	start := len(sent(h, "sendMessage"))
+	t0 := h.clock.Now()
+	for i := range 25 {
+		if err := h.ch.Send(ctx, strconv.Itoa(7000+i), crm.Message{Text: "push"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	reply := &bot.Delivery{ChatID: "42", Replies: []crm.Message{{Text: "one"}, {Text: "two"}, {Text: "three"}}}
+	if n, err := h.ch.Deliver(ctx, reply); err != nil || n != 3 {
+		t.Fatalf("reply: %d %v", n, err)
+	}
+	all := sent(h, "sendMessage")[start:]
+	if len(all) != 28 {
+		t.Fatalf("%d sent", len(all))
+	}
+	for _, c := range all {
+		if !c.At.Equal(t0) {
+			t.Fatalf("%q to %d went at +%v, want all at once", c.Text, c.ChatID, c.At.Sub(t0))
+		}
+	}
+	if err := h.ch.Send(ctx, "7100", crm.Message{Text: "push 26"}); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := h.ch.Deliver(ctx, &bot.Delivery{ChatID: "42", Replies: []crm.Message{{Text: "four"}}}); err != nil || n != 1 {
+		t.Fatalf("reply: %d %v", n, err)
+	}
+	all = sent(h, "sendMessage")[start:]
+	if d := all[28].At.Sub(t0); d < time.Second {
+		t.Fatalf("the 26th push went %v after the first, want ≥ 1s", d)
+	}
+	if d := all[29].At.Sub(t0); d < time.Second {
+		t.Fatalf("a fourth reply message %v after the burst, want the chat gap", d)
 	}
 }
 

@@ -38,6 +38,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
@@ -104,7 +105,10 @@ type Channel struct {
 	cfg         Config
 	token       string
 	endpoint    string
-	api         *tgbotapi.BotAPI // never used directly: see call
+	api         atomic.Pointer[tgbotapi.BotAPI] // set by Connect; never used directly: see call
+	connected   chan struct{}                   // closed by the first successful Connect
+	connectOnce sync.Once
+	lastErr     atomic.Pointer[string] // the last failed getMe, for Health
 	http        *http.Client
 	log         *slog.Logger
 	now         func() time.Time
@@ -129,10 +133,28 @@ type Channel struct {
 
 var secretRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,256}$`)
 
+// ErrRejected is a token the Bot API refused (getMe answered 401 or 404):
+// a configuration error, not worth retrying.
+var ErrRejected = errors.New("telegram: the Bot API rejected the token")
+
 // New checks the configuration, builds the API client and calls getMe (so a
 // wrong token or endpoint fails here, with the token redacted). It does not
 // need the bot yet: Attach it before Start or WebhookHandler.
 func New(ctx context.Context, cfg Config) (*Channel, error) {
+	c, err := Open(cfg)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.Connect(ctx); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// Open checks the configuration and builds the channel without calling
+// the Bot API: Connect does, and can be retried while Telegram cannot be
+// reached (sends fail as retryable until then, Start waits for it).
+func Open(cfg Config) (*Channel, error) {
 	if strings.TrimSpace(cfg.Token) == "" {
 		return nil, errors.New("telegram: the bot token is empty")
 	}
@@ -186,29 +208,84 @@ func New(ctx context.Context, cfg Config) (*Channel, error) {
 		reqTimeout:  30 * time.Second,
 		pollTimeout: cfg.PollTimeout,
 		closing:     make(chan struct{}),
+		connected:   make(chan struct{}),
 	}
 	if c.http == nil {
 		c.http = defaultClient(cfg.PollTimeout)
 	}
 	c.pace = newPacer(c.now, c.sleep, defaultLimits())
 	c.base, c.cancel = context.WithCancel(context.Background())
+	return c, nil
+}
 
+// Connect calls getMe: the bot's identity, and proof the token works. A
+// rejected token wraps ErrRejected; anything else (Telegram unreachable,
+// a timeout, a 5xx) is worth trying again later.
+func (c *Channel) Connect(ctx context.Context) error {
+	if c.api.Load() != nil {
+		return nil
+	}
 	// The library formats the URL with Sprintf(endpoint, token, method).
-	format := strings.ReplaceAll(base, "%", "%%") + "/bot%s/%s"
+	format := strings.ReplaceAll(c.endpoint, "%", "%%") + "/bot%s/%s"
 	gctx, cancel := context.WithTimeout(ctx, c.reqTimeout)
 	defer cancel()
-	api, err := tgbotapi.NewBotAPIWithClient(cfg.Token, format, ctxClient{ctx: gctx, c: c.http})
+	api, err := tgbotapi.NewBotAPIWithClient(c.token, format, ctxClient{ctx: gctx, c: c.http})
 	if err != nil {
 		var te *tgbotapi.Error
 		if errors.As(err, &te) && (te.Code == http.StatusUnauthorized || te.Code == http.StatusNotFound) {
-			return nil, fmt.Errorf("telegram: the Bot API at %s rejected the token (getMe: %d %s)", base, te.Code, c.redactString(te.Message))
+			return fmt.Errorf("%w (telegram.token; getMe at %s: %d %s)", ErrRejected, c.endpoint, te.Code, c.redactString(te.Message))
 		}
-		return nil, fmt.Errorf("telegram: getMe at %s: %w", base, c.redact(err))
+		return fmt.Errorf("telegram: getMe at %s: %w", c.endpoint, c.redact(err))
 	}
 	api.Client = c.http
-	c.api = api
-	return c, nil
+	c.api.Store(api)
+	c.connectOnce.Do(func() { close(c.connected) })
+	return nil
 }
+
+// Connected reports whether getMe has succeeded.
+func (c *Channel) Connected() bool { return c.api.Load() != nil }
+
+// Reconnect backs off between tries of getMe while Telegram cannot be
+// reached: 1 s, doubling to at most a minute.
+var reconnectBackoff = []time.Duration{time.Second, 2 * time.Second, 4 * time.Second, 8 * time.Second, 15 * time.Second, 30 * time.Second, time.Minute}
+
+// ConnectRetrying calls Connect until it succeeds, ctx ends or the token
+// is rejected (ErrRejected: retrying cannot help), backing off between
+// tries; Health reports the last failure meanwhile.
+func (c *Channel) ConnectRetrying(ctx context.Context) error {
+	for attempt := 0; ; attempt++ {
+		err := c.Connect(ctx)
+		if err == nil {
+			c.lastErr.Store(nil)
+			return nil
+		}
+		if errors.Is(err, ErrRejected) || ctx.Err() != nil {
+			return err
+		}
+		msg := err.Error()
+		c.lastErr.Store(&msg)
+		d := reconnectBackoff[min(attempt, len(reconnectBackoff)-1)]
+		c.log.Warn("telegram: the Bot API cannot be reached; trying again", slog.Duration("after", d), slog.String("err", msg))
+		if err := c.sleep(ctx, d); err != nil {
+			return err
+		}
+	}
+}
+
+// Health is nil once Telegram has answered getMe, else why not.
+func (c *Channel) Health(context.Context) error {
+	if c.Connected() {
+		return nil
+	}
+	if p := c.lastErr.Load(); p != nil {
+		return fmt.Errorf("unreachable, retrying: %s", *p)
+	}
+	return errors.New("connecting")
+}
+
+// errNotConnected is a send before Telegram was reached: retried later.
+var errNotConnected = errors.New("telegram: not connected yet (getMe has not succeeded)")
 
 // defaultClient has a timeout on every phase; the overall one leaves room
 // for a long poll (each call also has its own, shorter deadline).
@@ -222,7 +299,12 @@ func defaultClient(poll time.Duration) *http.Client {
 
 // Username is the bot's @username (without "@"), from getMe: the lead passes
 // it to bot.Options.BotUsername for t.me deep links.
-func (c *Channel) Username() string { return c.api.Self.UserName }
+func (c *Channel) Username() string {
+	if a := c.api.Load(); a != nil {
+		return a.Self.UserName
+	}
+	return ""
+}
 
 // Channel names the channel ("telegram").
 func (c *Channel) Channel() string { return Name }
@@ -263,6 +345,9 @@ func (c *Channel) Start(ctx context.Context) error {
 	c.mu.RUnlock()
 	if !attached {
 		return errors.New("telegram: Attach the bot before Start")
+	}
+	if err := c.ConnectRetrying(ctx); err != nil {
+		return err
 	}
 	if err := c.SetCommands(ctx); err != nil {
 		c.log.Warn("telegram: setMyCommands failed; the command menu may be stale", slog.Any("err", err))
@@ -371,7 +456,11 @@ func (d ctxClient) Do(r *http.Request) (*http.Response, error) { return d.c.Do(r
 
 // apiFor returns a copy of the library client whose requests carry ctx.
 func (c *Channel) apiFor(ctx context.Context) *tgbotapi.BotAPI {
-	a := *c.api
+	p := c.api.Load()
+	if p == nil {
+		return nil
+	}
+	a := *p
 	a.Client = ctxClient{ctx: ctx, c: c.http}
 	return &a
 }

@@ -78,6 +78,7 @@ type inbound struct {
 	ResponseCode string `xml:"ResponseCode"`
 	// A location message: Location_X is the latitude, Location_Y the
 	// longitude, Label the place WeCom names.
+	MediaID   string `xml:"MediaId"` // image, voice, video: the file (media/get)
 	LocationX string `xml:"Location_X"`
 	LocationY string `xml:"Location_Y"`
 	Label     string `xml:"Label"`
@@ -262,6 +263,10 @@ func (c *Channel) receive(w http.ResponseWriter, r *http.Request) {
 		c.log.LogAttrs(r.Context(), slog.LevelWarn, "wecom callback for another application ignored", slog.String("agent_id", in.AgentID))
 		return
 	}
+	if isContactChange(in) {
+		c.contactChange(w, r, raw, in) // the organisation sync (contacts.go)
+		return
+	}
 	if !in.wanted() {
 		c.log.LogAttrs(r.Context(), slog.LevelDebug, "wecom callback ignored", slog.String("msg_type", in.MsgType),
 			slog.String("event", in.Event), slog.String("user", in.FromUserName))
@@ -280,7 +285,7 @@ func (c *Channel) receive(w http.ResponseWriter, r *http.Request) {
 	// door (acknowledged, so WeCom does not retry), and so is one with
 	// too many callbacks waiting.
 	key := dedupeKey(in, raw)
-	switch err := pipe.Accept(ctx, key, raw, incoming(in), false); {
+	switch err := pipe.Accept(ctx, key, raw, c.incoming(in), false); {
 	case err == nil:
 		// An empty 200 acknowledges; replies go out as application messages.
 	case errors.Is(err, bot.ErrQueueFull), errors.Is(err, bot.ErrQueueClosed):
@@ -295,12 +300,15 @@ func (c *Channel) receive(w http.ResponseWriter, r *http.Request) {
 // may answer numbered options: the pipeline reads it), a menu click as the
 // text of its key ("/today", "工作台"), a card's button press as the
 // button, opening the application as /start (a greeting).
-func incoming(in inbound) bot.Incoming {
+func (c *Channel) incoming(in inbound) bot.Incoming {
 	user := strings.TrimSpace(in.FromUserName)
 	out := bot.Incoming{Update: bot.Update{Channel: Name, ChatID: user, UserID: user}, Raw: in}
 	switch {
 	case in.MsgType == "text":
 		out.Update.Text = in.Content
+	case in.MsgType == "image" && strings.TrimSpace(in.MediaID) != "":
+		// A picture, kept with a customer: fetched from media/get when used.
+		out.Update.Photo = &bot.Document{Name: "image-" + strings.TrimSpace(in.MsgID) + ".jpg", Fetch: c.mediaFetcher(strings.TrimSpace(in.MediaID))}
 	case in.MsgType == "image":
 		out.Update.Media = "photo"
 	case in.MsgType == "location":
@@ -313,6 +321,9 @@ func incoming(in inbound) bot.Incoming {
 			break
 		}
 		out.Update.Location, out.Update.Place = &crm.Location{Lat: lat, Lon: lon}, strings.TrimSpace(in.Label)
+	case in.MsgType == "voice" && strings.TrimSpace(in.MediaID) != "":
+		// A voice note (AMR), transcribed where speech recognition is set up.
+		out.Update.Voice = &bot.Document{Name: "voice-" + strings.TrimSpace(in.MsgID) + ".amr", Fetch: c.mediaFetcher(strings.TrimSpace(in.MediaID))}
 	case in.MsgType == "voice", in.MsgType == "video", in.MsgType == "link", in.MsgType == "file":
 		out.Update.Media = in.MsgType
 	case in.Event == "click":
@@ -322,7 +333,7 @@ func incoming(in inbound) bot.Incoming {
 	case in.Event == "enter_agent" || in.Event == "subscribe":
 		out.Update.Text, out.Greeting = "/start", true
 	}
-	out.Handle = out.Update.Text != "" || out.Update.Button != "" || out.Update.Media != "" || out.Update.Location != nil
+	out.Handle = out.Update.Text != "" || out.Update.Button != "" || out.Update.Media != "" || out.Update.Location != nil || out.Update.Photo != nil || out.Update.Voice != nil
 	return out
 }
 
@@ -335,7 +346,7 @@ func (c *Channel) Translate(payload []byte) (bot.Incoming, error) {
 	if strings.TrimSpace(in.FromUserName) == "" {
 		return bot.Incoming{}, fmt.Errorf("%w: no FromUserName", errMalformed)
 	}
-	return incoming(in), nil
+	return c.incoming(in), nil
 }
 
 // Prepare checks a card's button press against the cards sent to the
@@ -421,4 +432,22 @@ func (c *Channel) displayName(ctx context.Context, user string) string {
 	}
 	c.names.put(user, name)
 	return name
+}
+
+// mediaFetcher downloads a message's temporary media (media/get, within
+// the 3 days WeCom keeps it), at most crm.MaxAttachmentBytes plus one byte
+// is used of it.
+func (c *Channel) mediaFetcher(mediaID string) func(ctx context.Context) ([]byte, error) {
+	return func(ctx context.Context) ([]byte, error) {
+		var data []byte
+		err := c.call(ctx, "get media", false, func() error {
+			var err error
+			data, err = c.media.GetTempFile(mediaID)
+			return err
+		})
+		if err != nil {
+			return nil, fmt.Errorf("wecom: media %s: %w", mediaID, err)
+		}
+		return data, nil
+	}
 }

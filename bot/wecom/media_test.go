@@ -20,14 +20,14 @@ func TestEveryMessageIsAnswered(t *testing.T) {
 			payload func(id int64) string
 			label   string
 		}{
-			{func(id int64) string { return h.fake.Image("zhangsan", id) }, "图片"},
-			{func(id int64) string { return h.fake.Voice("zhangsan", id) }, "语音"},
 			{func(id int64) string { return h.fake.Video("zhangsan", id) }, "视频"},
 			{func(id int64) string { return h.fake.Link("zhangsan", "青禾新锐官网", "https://example.com", id) }, "链接"},
 		} {
 			h.msgID++
 			expect(t, texts(h.exchange("zhangsan", c.payload(h.msgID))), "收到"+c.label, "/help")
 		}
+		h.msgID++
+		expect(t, texts(h.exchange("zhangsan", h.fake.Voice("zhangsan", h.msgID))), "语音还读不了", "请直接打字")
 		h.fake.AddUser("lisi", "李四")
 		h.msgID++
 		expect(t, texts(h.exchange("lisi", h.fake.Image("lisi", h.msgID))), "邀请码")
@@ -61,5 +61,24 @@ func TestLocationIsACheckIn(t *testing.T) {
 		h.fake.AddUser("lisi", "李四")
 		h.msgID++
 		expect(t, texts(h.exchange("lisi", h.fake.Location("lisi", 23.13, 113.35, "", h.msgID))), "邀请码")
+	})
+}
+
+// A WeCom image message (#16 item 3): its media is fetched from media/get
+// and kept with the customer the rep picks.
+func TestImageIsKept(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		h := newHarness(t, db)
+		zs := h.member("zhangsan", "张三", crm.RoleRep)
+		if _, err := db.CreateCustomer(context.Background(), zs.ID, crm.Customer{Name: "广州天河明远机械有限公司", OwnerID: zs.ID}); err != nil {
+			t.Fatal(err)
+		}
+		h.msgID++
+		expect(t, texts(h.exchange("zhangsan", h.fake.Image("zhangsan", h.msgID))), "📎 收到「image-", "存到哪个客户")
+		expect(t, h.presses("zhangsan", "明远"), "存到「广州天河明远机械有限公司」（这个客户共 1 个附件）")
+		var n int
+		if err := db.SQL().QueryRowContext(context.Background(), `SELECT COUNT(*) FROM attachments WHERE customer_id IS NOT NULL AND size > 500`).Scan(&n); err != nil || n != 1 {
+			t.Fatalf("%d images kept (%v)", n, err)
+		}
 	})
 }

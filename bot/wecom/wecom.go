@@ -57,6 +57,16 @@
 // members taking turns, and the channel delivers the replies (Deliver).
 // An acknowledged update survives a crash: the next process answers it.
 //
+// # Organisation sync
+//
+// Directory reads the company's contacts (department/list, user/list with
+// fetch_child, or user/list_id + user/get where user/list is closed to the
+// app) for sales.Service.SyncDirectory; contacts API errors come back as a
+// *DirectoryError that says what to do (60011, 60020, 40014/42001). With
+// SetDirectory, change_contact callbacks (members and departments created,
+// changed, deleted; a new UserID) are applied at once, deduped like every
+// callback, in their own branch of the callback handler (contacts.go).
+//
 // # Pacing and retries
 //
 // A member may receive at most 30 application messages a minute from one
@@ -152,6 +162,10 @@ type Config struct {
 	// callbacks get 503 and WeCom tries again.
 	Workers   int
 	QueueSize int
+	// ContactsPerMinute bounds the user/get (and department/get) calls of
+	// a directory read in a minute (WeCom allows 10,000 per API and
+	// company). Default 9,000.
+	ContactsPerMinute int
 	// InboxLease is how long an acknowledged callback may stay unanswered
 	// by the process that took it before another takes it over (default
 	// bot.DefaultInboxLease).
@@ -186,6 +200,11 @@ type Channel struct {
 	bot   *bot.Bot
 	store Store
 	pipe  *bot.Pipeline
+	dir   Directory // applies change_contact callbacks (SetDirectory)
+
+	contactsMu    sync.Mutex // paceContacts
+	contactsFrom  time.Time
+	contactsCalls int
 }
 
 var globalClientMu sync.Mutex
@@ -241,6 +260,9 @@ func New(cfg Config) (*Channel, error) {
 	}
 	if cfg.Workers <= 0 {
 		cfg.Workers = 8
+	}
+	if cfg.ContactsPerMinute <= 0 {
+		cfg.ContactsPerMinute = 9000
 	}
 	if cfg.QueueSize <= 0 {
 		cfg.QueueSize = 1000

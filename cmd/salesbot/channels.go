@@ -52,13 +52,15 @@ func (m *Main) openChannels(ctx context.Context, db *store.DB) (openedChannels, 
 		oc.closers = append(oc.closers, tg.Close)
 	}
 	if _, wc := m.cfg.Channels(); wc {
-		ch, err := wecom.New(wecom.Config{CorpID: m.cfg.WeCom.CorpID, AgentID: m.cfg.WeCom.AgentID, Secret: m.cfg.WeCom.Secret,
-			Token: m.cfg.WeCom.Token, EncodingAESKey: m.cfg.WeCom.EncodingAESKey, APIBase: m.cfg.WeCom.APIBase, RobotKey: m.cfg.WeCom.RobotKey,
-			DefaultLang: m.cfg.Locale, Logger: m.logger, Now: m.Now})
+		ch, err := m.newWeCom()
 		if err != nil {
-			return oc, &ConfigError{Key: "wecom", Value: "(hidden)", Allowed: err.Error()}
+			return oc, err
 		}
 		ch.Attach(oc.bot, db)
+		if m.cfg.WeCom.SyncOn() {
+			ch.SetDirectory(sales.New(db)) // change_contact callbacks
+			m.wecomCh = ch
+		}
 		if g, ok := ch.RobotGroup(); ok {
 			if err := sales.New(db).EnsureGroup(ctx, sales.System(), g); err != nil {
 				return oc, fmt.Errorf("wecom: register the group robot: %w", err)
@@ -93,6 +95,9 @@ func (m *Main) serveChannels(ctx context.Context) error {
 	if tg != nil && m.cfg.Telegram.Mode == "webhook" {
 		hooks["/telegram/webhook"] = tg.WebhookHandler()
 	}
+	if tg != nil {
+		health["telegram"] = tg.Health
+	}
 	if ch.wecom != nil {
 		hooks["/wecom/callback"] = ch.wecom.CallbackHandler()
 	}
@@ -121,7 +126,43 @@ func (m *Main) serveChannels(ctx context.Context) error {
 			serveErr <- fmt.Errorf("http server: %w", err)
 		}
 	}()
-	if tg != nil {
+	if ch.wecom != nil && m.cfg.WeCom.SyncOn() {
+		if never, err := sales.New(db).DirectoryNeverSynced(ctx, wecom.Name); err != nil {
+			m.logger.Warn("wecom sync: cannot tell whether the directory was synced", slog.Any("err", err))
+		} else if never {
+			// The first run: the directory comes from WeCom now, not at
+			// night. In the background: WeCom being unreachable must not
+			// stop the process.
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if _, err := m.syncWeCom(ctx, db, m.Now()); err != nil && ctx.Err() == nil {
+					m.logger.Error("wecom sync at start failed; the wecom_sync job tries again", slog.Any("err", err))
+				}
+			}()
+		}
+	}
+	if tg != nil && !tg.Connected() {
+		// Telegram could not be reached at start: everything else runs;
+		// the channel keeps trying, then sets its menus and webhook or
+		// polls. A token rejected meanwhile stops the process (exit 2).
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			err := tg.ConnectRetrying(ctx)
+			if err == nil {
+				b.SetBotUsername(tg.Username())
+				m.logger.Info("telegram connected", slog.String("bot", tg.Username()), slog.String("mode", m.cfg.Telegram.Mode))
+				err = tg.Start(ctx)
+			}
+			switch {
+			case errors.Is(err, telegram.ErrRejected):
+				serveErr <- &ConfigError{Key: "telegram.token", Value: "(hidden)", Allowed: "a bot token the Bot API accepts (" + err.Error() + ")"}
+			case err != nil && ctx.Err() == nil:
+				serveErr <- err
+			}
+		}()
+	} else if tg != nil {
 		// Menus, then the webhook (the server is up to receive it) or the
 		// polling loop, which runs until ctx ends.
 		if m.cfg.Telegram.Mode == "webhook" {

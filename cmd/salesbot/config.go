@@ -31,6 +31,21 @@ type Config struct {
 	Scheduler SchedulerConfig `yaml:"scheduler"`
 	Chart     ChartConfig     `yaml:"chart"`
 	Log       LogConfig       `yaml:"log"`
+	AI        AIConfig        `yaml:"ai"`
+}
+
+// AIConfig points at optional model servers with an OpenAI-compatible API
+// (off while their endpoints are empty): the sentence reader's language
+// model (Endpoint, calls go to <endpoint>/chat/completions) and speech to
+// text for voice notes (ASREndpoint, calls go to
+// <asr_endpoint>/audio/transcriptions). APIKey is sent to both as a bearer
+// token.
+type AIConfig struct {
+	Endpoint    string `yaml:"endpoint"`
+	Model       string `yaml:"model"`
+	APIKey      string `yaml:"api_key" secret:"true"`
+	ASREndpoint string `yaml:"asr_endpoint"`
+	ASRModel    string `yaml:"asr_model"`
 }
 
 // DatabaseConfig chooses the engine.
@@ -62,6 +77,17 @@ type WeComConfig struct {
 	EncodingAESKey string `yaml:"encoding_aes_key" secret:"true"`
 	APIBase        string `yaml:"api_base"`
 	RobotKey       string `yaml:"robot_key" secret:"true"`
+	// Sync mirrors the WeCom contacts into the organisation: "" (default:
+	// on when wecom.* is set), "true" or "false".
+	Sync string `yaml:"sync"`
+	// SyncRoot limits the sync to one WeCom department's subtree (0: all
+	// the app may see).
+	SyncRoot int `yaml:"sync_root"`
+}
+
+// SyncOn reports whether the WeCom organisation sync runs.
+func (w WeComConfig) SyncOn() bool {
+	return w.CorpID != "" && w.Sync != "false"
 }
 
 // SchedulerConfig holds the cron specs of the jobs.
@@ -74,6 +100,7 @@ type SchedulerConfig struct {
 	Appointments    string `yaml:"appointments"`
 	PaymentReminder string `yaml:"payment_reminder"`
 	StaleNudge      string `yaml:"stale_nudge"`
+	WeComSync       string `yaml:"wecom_sync"`
 	PoolRelease     string `yaml:"pool_release"`
 	QuietHours      string `yaml:"quiet_hours"`
 }
@@ -124,10 +151,12 @@ func defaultConfig() Config {
 			Appointments:    "* * * * *",
 			PaymentReminder: "0 9 * * *",
 			StaleNudge:      "0 10 * * 1",
+			WeComSync:       "17 1 * * *",
 			PoolRelease:     "0 2 * * *",
 			QuietHours:      "21:00-08:00",
 		},
 		Log: LogConfig{Level: "info", Format: "text"},
+		AI:  AIConfig{ASRModel: "whisper-1"},
 	}
 }
 
@@ -278,6 +307,17 @@ func (c *Config) Validate() error {
 			return &ConfigError{"telegram.webhook_secret", "(hidden)", "at least 16 characters when telegram.mode is webhook"}
 		}
 	}
+	switch strings.ToLower(strings.TrimSpace(c.WeCom.Sync)) {
+	case "", "true", "yes", "on":
+		c.WeCom.Sync = ""
+	case "false", "no", "off":
+		c.WeCom.Sync = "false"
+	default:
+		return &ConfigError{"wecom.sync", c.WeCom.Sync, "true or false (default true: departments and members come from the WeCom contacts)"}
+	}
+	if c.WeCom.SyncRoot < 0 {
+		return &ConfigError{"wecom.sync_root", strconv.Itoa(c.WeCom.SyncRoot), "a WeCom department id (1 is the whole company), or 0 for every department the app may see"}
+	}
 	if c.WeCom.CorpID != "" {
 		for key, v := range map[string]string{"wecom.agent_id": c.WeCom.AgentID, "wecom.secret": c.WeCom.Secret, "wecom.token": c.WeCom.Token} {
 			if v == "" {
@@ -306,6 +346,14 @@ func (c *Config) Validate() error {
 	}
 	if _, _, err := ParseQuietHours(c.Scheduler.QuietHours); err != nil {
 		return &ConfigError{"scheduler.quiet_hours", c.Scheduler.QuietHours, "HH:MM-HH:MM, e.g. 21:00-08:00, or empty for none"}
+	}
+	if c.AI.Endpoint != "" {
+		if u, err := url.Parse(c.AI.Endpoint); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return &ConfigError{"ai.endpoint", c.AI.Endpoint, "the http(s) base URL of an OpenAI-compatible server, e.g. http://127.0.0.1:11434/v1, or empty for none"}
+		}
+		if strings.TrimSpace(c.AI.Model) == "" {
+			return &ConfigError{"ai.model", "", "the model's name (required when ai.endpoint is set), e.g. qwen2.5:7b"}
+		}
 	}
 	switch c.Log.Level {
 	case "debug", "info", "warn", "error":

@@ -20,8 +20,11 @@ import (
 	"time"
 	_ "time/tzdata" // time zones on machines without zoneinfo
 
+	"github.com/salesbot-crm/salesbot/ai"
 	"github.com/salesbot-crm/salesbot/bot"
+	"github.com/salesbot-crm/salesbot/bot/asr"
 	"github.com/salesbot-crm/salesbot/bot/console"
+	"github.com/salesbot-crm/salesbot/bot/wecom"
 	"github.com/salesbot-crm/salesbot/chart"
 	"github.com/salesbot-crm/salesbot/conversation"
 	"github.com/salesbot-crm/salesbot/crm"
@@ -69,6 +72,9 @@ type Main struct {
 	loc    *time.Location
 	logger *slog.Logger
 	db     *store.DB
+	// wecomCh is the serving WeCom channel when the organisation sync is
+	// on: the wecom_sync job reads the contacts through it.
+	wecomCh *wecom.Channel
 }
 
 // usageError is a command-line mistake: exit 2.
@@ -117,7 +123,9 @@ Commands:
                             --queue-only: leave them to the running server)
                             (workbench, manager_digest, appointments, payment_reminder,
                             stale_nudge, report_reminder, weekly_report, monthly_report,
-                            housekeeping)
+                            housekeeping, wecom_sync)
+  sync wecom                 mirror the WeCom contacts (departments, members, leaders as
+                            managers) into the organisation now and print what changed
   version                   print the version
 
 Configuration: config.yaml in the working directory (or --config FILE), and
@@ -184,7 +192,7 @@ func (m *Main) run(ctx context.Context, args []string) error {
 		fmt.Fprintln(m.Stdout, "salesbot", version())
 		return nil
 	}
-	known := map[string]bool{"serve": true, "console": true, "migrate": true, "invite": true, "user": true, "dept": true, "demo": true, "run-job": true, "backup": true, "import": true, "export": true}
+	known := map[string]bool{"serve": true, "console": true, "migrate": true, "invite": true, "user": true, "dept": true, "demo": true, "run-job": true, "backup": true, "import": true, "export": true, "sync": true}
 	if !known[cmd] {
 		return usageError{fmt.Sprintf("unknown command %q", cmd)}
 	}
@@ -231,6 +239,8 @@ func (m *Main) run(ctx context.Context, args []string) error {
 		return m.importCmd(ctx, args)
 	case "export":
 		return m.exportCmd(ctx, args)
+	case "sync":
+		return m.syncCmd(ctx, args)
 	}
 	return nil
 }
@@ -311,8 +321,12 @@ func (m *Main) newBot(db *store.DB) *bot.Bot { return m.newBotAs(db, "") }
 
 // newBotAs builds the bot; telegramUsername makes /invite print deep links.
 func (m *Main) newBotAs(db *store.DB, telegramUsername string) *bot.Bot {
-	return bot.New(bot.Options{Store: db, Sales: sales.New(db), Sheets: sheet.Service{Sales: sales.New(db), StageName: conversation.SheetStageName}, Transient: store.IsTransient, Logger: m.logger, Now: m.Now, Location: m.loc, DefaultLang: m.cfg.Locale, StaleDays: m.cfg.StaleDays, Pool: m.cfg.Pool.Rules(),
-		Charts: m.charts, BotUsername: telegramUsername})
+	svc := sales.New(db)
+	if m.cfg.AI.Endpoint != "" { // the sentence reader's optional model
+		svc.SetModel(&ai.Client{Endpoint: m.cfg.AI.Endpoint, Model: m.cfg.AI.Model, APIKey: m.cfg.AI.APIKey, Timeout: ai.DefaultTimeout})
+	}
+	return bot.New(bot.Options{Store: db, Sales: svc, Sheets: sheet.Service{Sales: sales.New(db), StageName: conversation.SheetStageName}, Transient: store.IsTransient, Logger: m.logger, Now: m.Now, Location: m.loc, DefaultLang: m.cfg.Locale, StaleDays: m.cfg.StaleDays, Pool: m.cfg.Pool.Rules(),
+		Charts: m.charts, BotUsername: telegramUsername, Transcriber: m.transcriber()})
 }
 
 // loadCharts finds the CJK font for charts. A configured chart.font that
@@ -548,8 +562,29 @@ func (m *Main) userCmd(ctx context.Context, args []string) error {
 		}
 		sort.SliceStable(users, func(i, j int) bool { return users[i].ID < users[j].ID })
 		rows := [][]string{{"ID", "NAME", "ROLE", "DEPARTMENT", "ACTIVE"}}
+		// Synced from WeCom: their UserID, and where their role came from.
+		links, err := db.DirMembers(ctx, crm.DirectoryWeCom)
+		if err != nil {
+			return err
+		}
+		linked := map[int64]crm.DirMemberLink{}
+		for _, l := range links {
+			linked[l.UserID] = l
+		}
+		if len(links) > 0 {
+			rows[0] = append(rows[0], "WECOM", "ROLE FROM")
+		}
 		for _, u := range users {
-			rows = append(rows, []string{strconv.FormatInt(u.ID, 10), u.Name, string(u.Role), names[u.DeptID], strconv.FormatBool(u.Active)})
+			row := []string{strconv.FormatInt(u.ID, 10), u.Name, string(u.Role), names[u.DeptID], strconv.FormatBool(u.Active)}
+			if len(links) > 0 {
+				l, ok := linked[u.ID]
+				from := "salesbot"
+				if ok && l.RoleSource == crm.RoleFromDirectory {
+					from = "wecom"
+				}
+				row = append(row, l.ExternalID, from)
+			}
+			rows = append(rows, row)
 		}
 		_, err = io.WriteString(m.Stdout, textwidth.Table(rows))
 		return err
@@ -720,4 +755,13 @@ func (m *Main) demoCmd(ctx context.Context, args []string) error {
 		time.Since(start).Round(time.Millisecond), sum.Departments, sum.Managers, sum.Reps, sum.Customers, sum.Activities, sum.Deals, sum.PaymentPlans, sum.Payments, sum.Appointments, sum.Complaints, sum.Targets)
 	fmt.Fprintln(m.Stdout, "Try: salesbot user list, then salesbot console --user NAME")
 	return nil
+}
+
+// transcriber is the speech-to-text server for voice notes (ai.asr_endpoint),
+// nil when none is configured.
+func (m *Main) transcriber() bot.Transcriber {
+	if m.cfg.AI.ASREndpoint == "" {
+		return nil
+	}
+	return &asr.Client{Endpoint: m.cfg.AI.ASREndpoint, Model: m.cfg.AI.ASRModel, Key: m.cfg.AI.APIKey, Language: m.cfg.Locale}
 }

@@ -68,17 +68,19 @@ func TestEnvironmentOverridesFile(t *testing.T) {
 
 func TestValidateNamesTheKey(t *testing.T) {
 	cases := map[string]string{
-		"SALESBOT_DATABASE_DRIVER=mysql":         "database.driver",
-		"SALESBOT_TIMEZONE=Mars/Olympus":         "timezone",
-		"SALESBOT_LOCALE=fr":                     "locale",
-		"SALESBOT_STALE_DAYS=abc":                "stale_days",
-		"SALESBOT_STALE_DAYS=0":                  "stale_days",
-		"SALESBOT_TELEGRAM_MODE=push":            "telegram.mode",
-		"SALESBOT_TELEGRAM_API_ENDPOINT=ftp://x": "telegram.api_endpoint",
-		"SALESBOT_SCHEDULER_WORKBENCH=every day": "scheduler.workbench",
-		"SALESBOT_SCHEDULER_QUIET_HOURS=9pm-8am": "scheduler.quiet_hours",
-		"SALESBOT_LOG_LEVEL=loud":                "log.level",
-		"SALESBOT_WECOM_CORP_ID=ww123":           "wecom.",
+		"SALESBOT_DATABASE_DRIVER=mysql":                 "database.driver",
+		"SALESBOT_TIMEZONE=Mars/Olympus":                 "timezone",
+		"SALESBOT_LOCALE=fr":                             "locale",
+		"SALESBOT_AI_ENDPOINT=localhost:11434":           "ai.endpoint",
+		"SALESBOT_AI_ENDPOINT=http://127.0.0.1:11434/v1": "ai.model",
+		"SALESBOT_STALE_DAYS=abc":                        "stale_days",
+		"SALESBOT_STALE_DAYS=0":                          "stale_days",
+		"SALESBOT_TELEGRAM_MODE=push":                    "telegram.mode",
+		"SALESBOT_TELEGRAM_API_ENDPOINT=ftp://x":         "telegram.api_endpoint",
+		"SALESBOT_SCHEDULER_WORKBENCH=every day":         "scheduler.workbench",
+		"SALESBOT_SCHEDULER_QUIET_HOURS=9pm-8am":         "scheduler.quiet_hours",
+		"SALESBOT_LOG_LEVEL=loud":                        "log.level",
+		"SALESBOT_WECOM_CORP_ID=ww123":                   "wecom.",
 	}
 	for env, key := range cases {
 		_, err := LoadConfig("", false, []string{env})

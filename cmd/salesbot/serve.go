@@ -27,12 +27,20 @@ func (c *Config) jobSpecs() map[string]string {
 		scheduler.JobReportReminder:  c.Scheduler.ReportReminder,
 		scheduler.JobWeeklyReport:    c.Scheduler.WeeklyReport,
 		scheduler.JobMonthlyReport:   c.Scheduler.MonthlyReport,
+		scheduler.JobWeComSync:       c.Scheduler.WeComSync,
 		scheduler.JobPoolRelease:     c.Scheduler.PoolRelease,
 	}
 }
 
 func (m *Main) newScheduler(db *store.DB) *scheduler.Scheduler {
-	return scheduler.New(scheduler.Options{Store: db, Sales: sales.New(db), Location: m.loc, Now: m.Now, Logger: m.logger, StaleDays: m.cfg.StaleDays, Pool: m.cfg.Pool.Rules(), Specs: m.cfg.jobSpecs()})
+	opt := scheduler.Options{Store: db, Sales: sales.New(db), Location: m.loc, Now: m.Now, Logger: m.logger, StaleDays: m.cfg.StaleDays, Pool: m.cfg.Pool.Rules(), Specs: m.cfg.jobSpecs()}
+	if m.cfg.WeCom.SyncOn() {
+		opt.WeComSync = func(ctx context.Context, now time.Time) error {
+			_, err := m.syncWeCom(ctx, db, now)
+			return err
+		}
+	}
+	return scheduler.New(opt)
 }
 
 func (m *Main) newWorker(db *store.DB, b *bot.Bot, senders []crm.Sender) *scheduler.Worker {

@@ -2,13 +2,17 @@ package main
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 
 	"github.com/salesbot-crm/salesbot/bot/telegram"
 )
 
-// newTelegram connects to the Bot API (getMe) when telegram.token is set;
-// nil otherwise. A rejected token or a bad setting is a configuration error.
+// newTelegram opens the Telegram channel when telegram.token is set (nil
+// otherwise) and tries the Bot API once (getMe). A rejected token or a bad
+// setting is a configuration error; a Bot API that cannot be reached is
+// not: the channel keeps trying in the background (serve) while the other
+// channels, the scheduler and the HTTP server run.
 func (m *Main) newTelegram(ctx context.Context) (*telegram.Channel, error) {
 	tg, _ := m.cfg.Channels()
 	if !tg {
@@ -17,10 +21,17 @@ func (m *Main) newTelegram(ctx context.Context) (*telegram.Channel, error) {
 	cfg := telegram.Config{Token: m.cfg.Telegram.Token, Endpoint: m.cfg.Telegram.APIEndpoint, Mode: m.cfg.Telegram.Mode,
 		WebhookURL: m.cfg.Telegram.WebhookURL, WebhookSecret: m.cfg.Telegram.WebhookSecret, Logger: m.logger, Now: m.Now,
 		DefaultLang: m.cfg.Locale, Sleep: m.TelegramSleep}
-	ch, err := telegram.New(ctx, cfg)
+	ch, err := telegram.Open(cfg)
 	if err != nil {
 		return nil, &ConfigError{Key: "telegram", Value: "(hidden)", Allowed: err.Error()}
 	}
-	m.logger.Info("telegram connected", slog.String("bot", ch.Username()), slog.String("mode", m.cfg.Telegram.Mode))
+	switch err := ch.Connect(ctx); {
+	case errors.Is(err, telegram.ErrRejected):
+		return nil, &ConfigError{Key: "telegram.token", Value: "(hidden)", Allowed: "a bot token the Bot API accepts (" + err.Error() + ")"}
+	case err != nil:
+		m.logger.Warn("telegram: the Bot API cannot be reached; starting without it and trying again", slog.String("err", err.Error()))
+	default:
+		m.logger.Info("telegram connected", slog.String("bot", ch.Username()), slog.String("mode", m.cfg.Telegram.Mode))
+	}
 	return ch, nil
 }

@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -150,6 +152,65 @@ func TestTelegramAdminImportsAFile(t *testing.T) {
 	}
 	fake.PushMessage(9, 9, "/find 瑞丰")
 	botSaid(t, fake, 9, "瑞丰机械有限公司")
+	if code := stop(); code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+}
+
+// TestTelegramFieldInputs runs the real program against the fake Bot API
+// and a fake speech-to-text server (#16): a check-in by location, a photo
+// kept with the customer its caption names, a contact card filed, a voice
+// note read as typed text (ai.asr_endpoint).
+func TestTelegramFieldInputs(t *testing.T) {
+	fake := faketelegram.New(t)
+	asrSrv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/v1/audio/transcriptions" || r.Header.Get("Authorization") != "Bearer sk-test" {
+			http.Error(w, "no", http.StatusUnauthorized)
+			return
+		}
+		if _, _, err := r.FormFile("file"); err != nil {
+			http.Error(w, "no file", http.StatusBadRequest)
+			return
+		}
+		io.WriteString(w, `{"text": "/customer 青禾"}`)
+	}))
+	defer asrSrv.Close()
+	dir := t.TempDir()
+	env := append(telegramEnv(fake, filepath.Join(dir, "crm.db"), "polling"),
+		"SALESBOT_AI_ASR_ENDPOINT="+asrSrv.URL+"/v1", "SALESBOT_AI_API_KEY=sk-test")
+	_, out, _ := runMain(t, dir, "", env, "invite", "--role", "admin", "--name", "老板")
+	code := strings.TrimSpace(out)
+	_, stop := startServeWith(t, env, &Main{TelegramSleep: noSleep})
+	fake.PushMessage(9, 9, "/start "+code)
+	botSaid(t, fake, 9, "欢迎，老板")
+	fake.PushDocument(9, 9, "客户.csv", []byte("公司名称,行业\n北京青禾新锐科技有限公司,IT/软件\n"), "")
+	botSaid(t, fake, 9, "导入 1")
+
+	fake.PushMessage(9, 9, "/checkin 青禾")
+	botSaid(t, fake, 9, "发送你现在的位置")
+	fake.PushLocation(9, 9, 39.99, 116.31, 0)
+	botSaid(t, fake, 9, "第一次签到")
+
+	jpeg := append([]byte{0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, 'J', 'F', 'I', 'F', 0}, make([]byte, 2000)...)
+	fake.PushPhoto(9, 9, jpeg, "青禾")
+	botSaid(t, fake, 9, "这个客户共 1 个附件")
+
+	fake.PushUpdate(map[string]any{"message": map[string]any{"message_id": 900, "date": 1,
+		"from": map[string]any{"id": 9, "is_bot": false, "first_name": "老板"}, "chat": map[string]any{"id": 9, "type": "private", "first_name": "老板"},
+		"contact": map[string]any{"phone_number": "13800138000", "first_name": "王总", "vcard": "BEGIN:VCARD\nVERSION:3.0\nFN:王总\nORG:北京青禾新锐科技有限公司\nEND:VCARD"}}})
+	botSaid(t, fake, 9, "把联系人 王总 13800138000")
+	fake.Press(9, 9, "保存")
+	botSaid(t, fake, 9, "✓ 已把联系人 王总 13800138000")
+
+	fake.PushVoice(9, 9, []byte("OggS\x00\x02voice"), 3)
+	botSaid(t, fake, 9, "🎙 听到：「/customer 青禾」")
+	botSaid(t, fake, 9, "📎 1 个附件")
+
+	// What the bot cannot file yet is answered, never met with silence.
+	fake.PushUpdate(map[string]any{"message": map[string]any{"message_id": 901, "date": 1,
+		"from": map[string]any{"id": 9, "is_bot": false, "first_name": "老板"}, "chat": map[string]any{"id": 9, "type": "private", "first_name": "老板"},
+		"sticker": map[string]any{"file_id": "s", "file_unique_id": "s", "width": 512, "height": 512, "is_animated": false, "is_video": false, "type": "regular"}}})
+	botSaid(t, fake, 9, "收到表情")
 	if code := stop(); code != 0 {
 		t.Fatalf("exit %d", code)
 	}

@@ -256,6 +256,13 @@ func (s *Server) Fail(method string, n int, f Fault) {
 	s.mu.Unlock()
 }
 
+// ClearFaults drops every fault still queued: the Bot API is back.
+func (s *Server) ClearFaults() {
+	s.mu.Lock()
+	clear(s.faults)
+	s.mu.Unlock()
+}
+
 // SkipUpdateIDs makes the next update id jump by n (Telegram's ids are not
 // contiguous).
 func (s *Server) SkipUpdateIDs(n int) {
@@ -326,6 +333,44 @@ func (s *Server) PushVenue(chatID, userID int64, lat, lon float64, title, addres
 	loc := map[string]any{"latitude": lat, "longitude": lon}
 	msg := map[string]any{"message_id": m.ID, "from": s.userLocked(userID), "chat": s.chatLocked(chatID), "date": m.Date.Unix(),
 		"location": loc, "venue": map[string]any{"location": loc, "title": title, "address": address}}
+	return s.queueLocked(map[string]any{"message": msg})
+}
+
+// PushPhoto queues a private photo (in two sizes, as Telegram sends one)
+// with an optional caption; the larger size's file holds data (getFile).
+func (s *Server) PushPhoto(chatID, userID int64, data []byte, caption string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.files == nil {
+		s.files = map[string][]byte{}
+	}
+	n := len(s.files) + 1
+	small, big := fmt.Sprintf("photo-s-%d-%d", chatID, n), fmt.Sprintf("photo-l-%d-%d", chatID, n)
+	s.files[small], s.files[big] = data[:min(len(data), 16)], data
+	m := s.addMessageLocked(chatID, userID, false, caption, caption, nil, len(data))
+	msg := map[string]any{"message_id": m.ID, "from": s.userLocked(userID), "chat": s.chatLocked(chatID), "date": m.Date.Unix(),
+		"photo": []map[string]any{
+			{"file_id": small, "file_unique_id": "u" + small, "width": 90, "height": 67, "file_size": min(len(data), 16)},
+			{"file_id": big, "file_unique_id": "u" + big, "width": 1280, "height": 960, "file_size": len(data)},
+		}}
+	if caption != "" {
+		msg["caption"] = caption
+	}
+	return s.queueLocked(map[string]any{"message": msg})
+}
+
+// PushVoice queues a private voice note (OGG/Opus) whose file holds data.
+func (s *Server) PushVoice(chatID, userID int64, data []byte, seconds int) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.files == nil {
+		s.files = map[string][]byte{}
+	}
+	id := fmt.Sprintf("voice-%d-%d", chatID, len(s.files)+1)
+	s.files[id] = data
+	m := s.addMessageLocked(chatID, userID, false, "", "", nil, 0)
+	msg := map[string]any{"message_id": m.ID, "from": s.userLocked(userID), "chat": s.chatLocked(chatID), "date": m.Date.Unix(),
+		"voice": map[string]any{"file_id": id, "file_unique_id": "u" + id, "duration": seconds, "mime_type": "audio/ogg", "file_size": len(data)}}
 	return s.queueLocked(map[string]any{"message": msg})
 }
 

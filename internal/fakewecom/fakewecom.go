@@ -4,11 +4,15 @@
 //
 // It speaks the wire format of the endpoints salesbot uses — gettoken,
 // message/send, message/update_template_card, media/upload, appchat/send,
-// user/get and the group robot's webhook/send — checks access tokens like
+// user/get, the contacts API (department/list, user/list, user/simplelist,
+// the cursor-paged user/list_id: contacts.go) and the group robot's
+// webhook/send — checks access tokens like
 // WeCom does (41001 missing, 40014 unknown, 42001 expired), records every
 // call, and injects faults (an errcode, a 5xx status, a slow answer) on
 // demand. It also builds callbacks encrypted and signed exactly as WeCom
-// sends them to an application's callback URL.
+// sends them to an application's callback URL, change_contact events
+// included (ChangeContact, CreateUser, UpdateUser, DeleteUser, CreateParty,
+// UpdateParty, DeleteParty).
 //
 //	fake := fakewecom.New(t)
 //	fake.AddUser("zhangsan", "张三")
@@ -109,6 +113,17 @@ type Fake struct {
 	media    map[string][]byte
 	faults   map[string][]Fault
 	clock    int64
+
+	depts   map[int64]Department // the contacts directory
+	members map[string]Member
+	denied  map[int64]bool // departments the app may not read (60011)
+	visible []int64        // the app's visible range (可见范围); none: everything
+	// UserListClosed makes user/list answer 48002 (api forbidden), as it
+	// does for apps that must use user/list_id.
+	UserListClosed bool
+	// DepartmentListClosed makes department/list answer 48002, as it does
+	// for apps that must use department/simplelist and department/get.
+	DepartmentListClosed bool
 }
 
 // New starts a fake WeCom API with fresh random credentials; it stops when
@@ -129,6 +144,9 @@ func New(t testing.TB) *Fake {
 		chats:          map[string]bool{},
 		media:          map[string][]byte{},
 		faults:         map[string][]Fault{},
+		depts:          map[int64]Department{},
+		members:        map[string]Member{},
+		denied:         map[int64]bool{},
 		clock:          time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC).Unix(),
 	}
 	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
@@ -268,6 +286,12 @@ func (f *Fake) serve(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
 	f.calls = append(f.calls, call)
 	f.mu.Unlock()
+	if raw, ok := resp["_raw"].([]byte); ok && status == http.StatusOK { // media/get: the file itself
+		w.Header().Set("Content-Type", resp["_type"].(string))
+		w.Header().Set("Content-Disposition", `attachment; filename="`+resp["_name"].(string)+`"`)
+		w.Write(raw)
+		return
+	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(status)
 	if status == http.StatusOK {
@@ -327,14 +351,41 @@ func (f *Fake) answer(r *http.Request, call *Call) (int, map[string]any) {
 		return http.StatusOK, errResp(0, "ok")
 	case "/cgi-bin/media/upload":
 		return f.upload(r, call.Body)
+	case "/cgi-bin/media/get":
+		f.mu.Lock()
+		data, ok := f.media[q.Get("media_id")]
+		f.mu.Unlock()
+		if !ok {
+			return http.StatusOK, errResp(40007, "invalid media_id")
+		}
+		return http.StatusOK, map[string]any{"_raw": data, "_type": http.DetectContentType(data), "_name": q.Get("media_id")}
 	case "/cgi-bin/user/get":
 		f.mu.Lock()
 		name, ok := f.users[q.Get("userid")]
+		m, isMember := f.members[q.Get("userid")]
 		f.mu.Unlock()
+		if isMember {
+			return http.StatusOK, f.memberJSON(m)
+		}
 		if !ok {
 			return http.StatusOK, errResp(60111, "userid not found")
 		}
 		return http.StatusOK, map[string]any{"errcode": int64(0), "errmsg": "ok", "userid": q.Get("userid"), "name": name, "status": 1}
+	case "/cgi-bin/department/list":
+		if f.DepartmentListClosed {
+			return http.StatusOK, errResp(48002, "api forbidden")
+		}
+		return f.departmentList(q)
+	case "/cgi-bin/department/simplelist":
+		return f.departmentSimpleList(q)
+	case "/cgi-bin/department/get":
+		return f.departmentGet(q)
+	case "/cgi-bin/user/list":
+		return f.userList(q, true)
+	case "/cgi-bin/user/simplelist":
+		return f.userList(q, false)
+	case "/cgi-bin/user/list_id":
+		return f.userListID(call.Body)
 	}
 	return http.StatusNotFound, nil
 }
@@ -674,12 +725,25 @@ func (f *Fake) Text(from, content string, msgID int64) string {
 // Image, Voice, Video, Location and Link are the decrypted XML of those
 // application messages from a member, in WeCom's shapes.
 func (f *Fake) Image(from string, msgID int64) string {
-	return f.message(from, "image", msgID, "<PicUrl>"+cdata("https://wework.qpic.cn/wwpic/1.jpg")+"</PicUrl><MediaId>"+cdata("m-img-"+randHex(4))+"</MediaId>")
+	return f.ImageData(from, append([]byte{0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, 'J', 'F', 'I', 'F', 0}, bytes.Repeat([]byte{7}, 500)...), msgID)
+}
+
+// ImageData is an image message whose media (served by media/get) is data.
+func (f *Fake) ImageData(from string, data []byte, msgID int64) string {
+	id := "m-img-" + randHex(4)
+	f.mu.Lock()
+	f.media[id] = data
+	f.mu.Unlock()
+	return f.message(from, "image", msgID, "<PicUrl>"+cdata("https://wework.qpic.cn/wwpic/1.jpg")+"</PicUrl><MediaId>"+cdata(id)+"</MediaId>")
 }
 
 // Voice is a voice message (AMR).
 func (f *Fake) Voice(from string, msgID int64) string {
-	return f.message(from, "voice", msgID, "<MediaId>"+cdata("m-voice-"+randHex(4))+"</MediaId><Format>"+cdata("amr")+"</Format>")
+	id := "m-voice-" + randHex(4)
+	f.mu.Lock()
+	f.media[id] = append([]byte("#!AMR\n"), bytes.Repeat([]byte{0x3c}, 320)...) // an AMR-NB file: its magic and frames
+	f.mu.Unlock()
+	return f.message(from, "voice", msgID, "<MediaId>"+cdata(id)+"</MediaId><Format>"+cdata("amr")+"</Format>")
 }
 
 // Video is a video message.

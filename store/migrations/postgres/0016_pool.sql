@@ -12,8 +12,6 @@ ALTER TABLE customers ADD COLUMN released_at TIMESTAMPTZ;
 ALTER TABLE customers ADD COLUMN released_by BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE customers ADD COLUMN released_from BIGINT NOT NULL DEFAULT 0;
 CREATE INDEX customers_pool ON customers (released_at, id) WHERE owner_id IS NULL;
--- A customer's coming appointments keep it out of the nightly release.
-CREATE INDEX appointments_customer ON appointments (customer_id, at);
 
 CREATE TABLE pool_moves (
     id          BIGSERIAL PRIMARY KEY,
