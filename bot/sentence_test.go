@@ -96,7 +96,7 @@ func TestSentenceInlineCommandsSaveWithOneTap(t *testing.T) {
 		}
 
 		// An appointment: when, where, what for.
-		expect(t, c.says("张三", "/appt 青禾 明天下午3点 公司 演示"), "请确认", "11月30日", "15:00", "公司", "演示")
+		expect(t, c.says("张三", "/appt 青禾 明天下午3点 公司 演示"), "请确认", "北京青禾新锐科技有限公司 · 约见 · 11月30日", "15:00", "公司", "演示")
 		expect(t, c.presses("张三", "保存"), "15:00")
 
 		// A stage move with its win %, amount and close date.
@@ -110,7 +110,7 @@ func TestSentenceInlineCommandsSaveWithOneTap(t *testing.T) {
 		// A new customer with its contact: the industry is asked (required),
 		// then the card.
 		expect(t, c.says("张三", "/new 北京立美科技有限公司 陈经理 13900139000"), "行业")
-		expect(t, c.presses("张三", "IT/软件"), "请确认", "北京立美科技有限公司 · IT/软件 · 北京", "陈经理 13900139000")
+		expect(t, c.presses("张三", "IT/软件"), "请确认", "新客户 · 北京立美科技有限公司 · IT/软件 · 北京", "陈经理 13900139000")
 		expect(t, c.presses("张三", "保存"), "已保存「北京立美科技有限公司」")
 
 		// /new still checks for 撞单 first.
@@ -155,6 +155,11 @@ func TestSentencePlainMessages(t *testing.T) {
 		q := c.says("张三", "青禾怎么样")
 		expect(t, q, "北京青禾新锐科技有限公司")
 		refute(t, q, "请确认", "想做什么")
+
+		// A customer named with nothing to record: what to record, as buttons.
+		expect(t, c.says("张三", "青禾那边 老样子"), "北京青禾新锐科技有限公司：要记什么？")
+		expect(t, c.presses("张三", "记拜访"), "北京青禾新锐科技有限公司：这次沟通了什么")
+		c.says("张三", "/cancel")
 
 		// A message that says nothing to record still gets the hint.
 		expect(t, c.says("张三", "你好"), "想做什么")
@@ -280,7 +285,7 @@ func TestSentenceComplaintAndStageOfAnOpenDeal(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, db *store.DB) {
 		c, qh := sentenceTeam(t, db)
 		ctx := context.Background()
-		expect(t, c.says("张三", "/complaint 青禾 发票开错了"), "请确认", "北京青禾新锐科技有限公司", "发票开错了")
+		expect(t, c.says("张三", "/complaint 青禾 发票开错了"), "请确认", "北京青禾新锐科技有限公司 · 投诉", "发票开错了")
 		c.presses("张三", "保存")
 		open, err := db.OpenComplaints(ctx, crm.Scope{All: true}, qh.ID)
 		if err != nil || len(open) != 1 || open[0].Content != "发票开错了" {

@@ -768,6 +768,8 @@ var catalogue = map[string]entry{
 	"sentence.field_next":       {"下一步的日期", "next step's date"},
 	"sentence.field_phone":      {"电话", "phone"},
 	"sentence.which_intent":     {"这句话要记哪一项？", "What should I record from that?"},
+	"sentence.which_for":        {"%s：要记什么？", "%s — what would you like to record?"},
+	"sentence.intent_card":      {"客户卡片", "Customer card"},
 	"sentence.intent_visit":     {"记拜访", "Log a visit"},
 	"sentence.intent_paid":      {"记回款", "Payment received"},
 	"sentence.intent_plan":      {"回款计划", "Payment plan"},
@@ -775,4 +777,7 @@ var catalogue = map[string]entry{
 	"sentence.intent_stage":     {"推进阶段", "Move the deal"},
 	"sentence.intent_new":       {"新客户", "New customer"},
 	"sentence.intent_complaint": {"记投诉", "Complaint"},
+	"sentence.kind_appt":        {"约见", "Appointment"},
+	"sentence.kind_complaint":   {"投诉", "Complaint"},
+	"sentence.kind_new":         {"新客户", "New customer"},
 }

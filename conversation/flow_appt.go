@@ -54,7 +54,7 @@ func apptTime(env *Env, f Form) string {
 }
 
 func apptCard(env *Env, f Form) string {
-	card := f.Get(keyCustomerName) + " · " + apptTime(env, f)
+	card := f.Get(keyCustomerName) + " · " + proposedKind(env, f) + apptTime(env, f)
 	if p := f.Get("place"); p != "" {
 		card += " · " + p
 	}

@@ -50,7 +50,7 @@ func complaintFlow() *Flow {
 				return Result{Next: "confirm", Set: Fields{"content": v}}, nil
 			}},
 			{Name: "confirm", Prompt: func(_ context.Context, env *Env, f Form) (Prompt, error) {
-				return Prompt{Text: env.T("card.confirm", f.Get(keyCustomerName)+"\n"+f.Get("content")), Choices: confirmChoices(env)}, nil
+				return Prompt{Text: env.T("card.confirm", strings.TrimSuffix(f.Get(keyCustomerName)+" · "+proposedKind(env, f), " · ")+"\n"+f.Get("content")), Choices: confirmChoices(env)}, nil
 			}, Parse: complaintSave},
 			{Name: "which", Prompt: complaintWhichPrompt, Parse: complaintWhich},
 			{Name: "resolution", Optional: true, Prompt: staticPrompt("complaint.resolution", nil), Parse: complaintClose},

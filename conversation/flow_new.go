@@ -168,7 +168,7 @@ func newCard(env *Env, f Form) string {
 }
 
 func newConfirmPrompt(_ context.Context, env *Env, f Form) (Prompt, error) {
-	return Prompt{Text: env.T("card.confirm", newCard(env, f)), Choices: confirmChoices(env)}, nil
+	return Prompt{Text: env.T("card.confirm", proposedKind(env, f)+newCard(env, f)), Choices: confirmChoices(env)}, nil
 }
 
 func newConfirmParse(ctx context.Context, env *Env, f Form, in Input) (Result, error) {

@@ -247,6 +247,14 @@ func (e *Engine) Propose(ctx context.Context, env *Env, text string) (out []crm.
 		m, err := e.Offer(ctx, env, env.T("sentence.which_intent"), menu)
 		return []crm.Message{m}, "", true, err
 	}
+	if p.Intent == sentence.None && p.Sure {
+		// A customer, but nothing said to record: ask what, with buttons.
+		id := " #" + itoa(p.Customers[0].ID)
+		menu := []Choice{{env.T("sentence.intent_visit"), "/visit" + id}, {env.T("sentence.intent_paid"), "/pay" + id},
+			{env.T("sentence.intent_appt"), "/appt" + id}, {env.T("sentence.intent_stage"), "/stage" + id}, {env.T("sentence.intent_card"), "/customer" + id}}
+		m, err := e.Offer(ctx, env, env.T("sentence.which_for", p.Customers[0].Name), menu)
+		return []crm.Message{m}, "", true, err
+	}
 	switch {
 	case p.Intent == sentence.None, p.Intent == sentence.Visit && len(p.Customers) == 0 && p.Query == "":
 		// Nothing to record, or a visit with no word that could name
@@ -440,4 +448,14 @@ func visitFormNext(env *Env, f Form) (nx typed.Next, err error) {
 		}
 	}
 	return nx, nil
+}
+
+// proposedKind names the kind of record on a card proposed from a
+// sentence ("约见 · "), so the card says what it understood; "" on a
+// card filled step by step.
+func proposedKind(env *Env, f Form) string {
+	if f.Get(keyProposal) == "" {
+		return ""
+	}
+	return env.T("sentence.kind_"+f.Flow()) + " · "
 }

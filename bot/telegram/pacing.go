@@ -2,8 +2,11 @@ package telegram
 
 import (
 	"context"
+	"log/slog"
 	"sync"
 	"time"
+
+	"github.com/salesbot-crm/salesbot/crm"
 )
 
 // limits are Telegram's published send limits.
@@ -63,6 +66,13 @@ type pacer struct {
 	now   func() time.Time
 	sleep func(ctx context.Context, d time.Duration) error
 	lim   limits
+
+	// budget, when set, is the send window shared with the other
+	// instances on this bot token (scope): every message also reserves
+	// its slot there.
+	budget crm.SendBudget
+	scope  string
+	log    *slog.Logger
 
 	mu     sync.Mutex
 	global window // every message
@@ -175,10 +185,36 @@ func (p *pacer) wait(ctx context.Context, cp *chatPace, l lane) error {
 		cp.group.add(cp.last)
 	}
 	p.mu.Unlock()
+	if p.budget != nil {
+		g = p.shared(ctx, g, l)
+	}
 	if d := g.Sub(now); d > 0 {
 		return p.sleep(ctx, d)
 	}
 	return nil
+}
+
+// shared reserves the message's slot in the window the instances on this
+// token share: the local slot g when it is free there too, else the next
+// free one. A database that cannot be reached leaves the local pacing
+// alone in charge (logged): a message is never held back by it.
+func (p *pacer) shared(ctx context.Context, g time.Time, l lane) time.Time {
+	n := p.lim.globalN
+	if l == lanePush {
+		n = max(p.lim.globalN-p.lim.replyReserve, 1)
+	}
+	for range 50 {
+		taken, near, err := p.budget.TakeSlot(ctx, p.scope, g, n, p.lim.globalW)
+		if err != nil {
+			p.log.Warn("telegram: the shared send budget cannot be reached; pacing this instance alone", slog.String("err", err.Error()))
+			return g
+		}
+		if taken {
+			return g
+		}
+		g = crm.NextSlot(near, n, p.lim.globalW, g)
+	}
+	return g
 }
 
 // hold keeps the chat quiet until t (Telegram's retry_after).

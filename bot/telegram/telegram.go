@@ -94,6 +94,9 @@ type Config struct {
 	// Sleep together); a Sleep that returns at once disables pacing waits
 	// and back-off.
 	Sleep func(ctx context.Context, d time.Duration) error
+	// Budget shares the send window with the other instances on this token
+	// (store.DB); nil: this process paces alone.
+	Budget crm.SendBudget
 	// InboxLease is how long an accepted update may stay unanswered by the
 	// process that accepted it before another takes it over (default
 	// bot.DefaultInboxLease).
@@ -214,6 +217,12 @@ func Open(cfg Config) (*Channel, error) {
 		c.http = defaultClient(cfg.PollTimeout)
 	}
 	c.pace = newPacer(c.now, c.sleep, defaultLimits())
+	if cfg.Budget != nil {
+		// The bot's id (the token's part before ":") names the window: it
+		// is the same for every instance on the token and is not secret.
+		id, _, _ := strings.Cut(cfg.Token, ":")
+		c.pace.budget, c.pace.scope, c.pace.log = cfg.Budget, "telegram:"+id, c.log
+	}
 	c.base, c.cancel = context.WithCancel(context.Background())
 	return c, nil
 }

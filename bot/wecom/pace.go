@@ -1,6 +1,8 @@
 package wecom
 
 import (
+	"context"
+	"log/slog"
 	"sync"
 	"time"
 
@@ -16,6 +18,9 @@ const (
 	RobotPerMinute = 20
 	// AppChatPerMinute holds app group chats to the robot's pace.
 	AppChatPerMinute = 20
+	// MemberPerHour is how many application messages one member may get
+	// from one application in an hour.
+	MemberPerHour = 1000
 	// MaxTextBytes bounds a text or markdown message.
 	MaxTextBytes = 2048
 	// MaxRobotMarkdownBytes bounds a group robot's markdown message.
@@ -148,4 +153,46 @@ func (t *ttlMap[K, V]) del(k K) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	delete(t.m, k)
+}
+
+// window is one of WeCom's limits on a target: n messages per w.
+type window struct {
+	n int
+	w time.Duration
+	// suffix tells the window apart in the shared budget's scope.
+	suffix string
+}
+
+// windows are the limits of a target: per minute for everyone, per hour
+// too for a member.
+func (t target) windows() []window {
+	ws := []window{{n: t.limit(), w: time.Minute, suffix: "m"}}
+	if t.kind == toMember {
+		ws = append(ws, window{n: MemberPerHour, w: time.Hour, suffix: "h"})
+	}
+	return ws
+}
+
+// sharedWait reserves one message to t in the send windows every instance
+// on this application shares (Config.Budget): 0 when it may go now, else
+// how long until there is room (nothing reserved in the windows that were
+// full). Without a budget, or when it cannot be reached (logged), 0: the
+// process's own pacing stands.
+func (c *Channel) sharedWait(ctx context.Context, t target) time.Duration {
+	if c.cfg.Budget == nil {
+		return 0
+	}
+	now := c.now()
+	for _, w := range t.windows() {
+		scope := "wecom:" + c.cfg.CorpID + ":" + c.cfg.AgentID + ":" + t.paceKey() + ":" + w.suffix
+		taken, near, err := c.cfg.Budget.TakeSlot(ctx, scope, now, w.n, w.w)
+		if err != nil {
+			c.log.LogAttrs(ctx, slog.LevelWarn, "wecom: the shared send budget cannot be reached; pacing this instance alone", slog.String("err", err.Error()))
+			return 0
+		}
+		if !taken {
+			return max(crm.NextSlot(near, w.n, w.w, now).Sub(now), time.Second)
+		}
+	}
+	return 0
 }

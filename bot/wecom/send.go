@@ -157,6 +157,20 @@ func (c *Channel) deliverKeeping(ctx context.Context, t target, msgs []crm.Messa
 				}
 			}
 		}
+		// The windows shared with the other instances on this application.
+		for {
+			d := c.sharedWait(ctx, t)
+			if d == 0 {
+				break
+			}
+			if push {
+				return &crm.RetryAfterError{After: d, Err: fmt.Errorf("wecom: %s has had its messages for now across the instances", t)}
+			}
+			c.log.LogAttrs(ctx, slog.LevelInfo, "wecom: pacing a reply (shared budget)", slog.String("to", t.String()), slog.Duration("wait", d))
+			if err := c.sleep(ctx, d); err != nil {
+				return err
+			}
+		}
 		crm.SendStarting(ctx) // the outbox marks the push as on its way
 		shown, err := c.sendWire(ctx, t, w, push)
 		if err != nil {

@@ -145,6 +145,11 @@ type Config struct {
 	// without a language setting of their own.
 	DefaultLang string
 
+	// Budget shares WeCom's per-member, per-group and per-robot limits with
+	// the other instances on this application (store.DB); nil: this
+	// process paces alone.
+	Budget crm.SendBudget
+
 	HTTPClient *http.Client // default: a client with a 10 s timeout
 	Logger     *slog.Logger
 	Now        func() time.Time

@@ -36,7 +36,7 @@ type openedChannels struct {
 // its pushes through.
 func (m *Main) openChannels(ctx context.Context, db *store.DB) (openedChannels, error) {
 	var oc openedChannels
-	tg, err := m.newTelegram(ctx)
+	tg, err := m.newTelegram(ctx, db)
 	if err != nil {
 		return oc, err
 	}

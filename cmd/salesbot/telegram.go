@@ -6,6 +6,7 @@ import (
 	"log/slog"
 
 	"github.com/salesbot-crm/salesbot/bot/telegram"
+	"github.com/salesbot-crm/salesbot/store"
 )
 
 // newTelegram opens the Telegram channel when telegram.token is set (nil
@@ -13,7 +14,12 @@ import (
 // setting is a configuration error; a Bot API that cannot be reached is
 // not: the channel keeps trying in the background (serve) while the other
 // channels, the scheduler and the HTTP server run.
-func (m *Main) newTelegram(ctx context.Context) (*telegram.Channel, error) {
+//
+// On PostgreSQL every message also reserves its slot in a send window kept
+// in the database (send_slots), so all instances on the token share
+// Telegram's 30 a second; on SQLite one process owns the file and paces
+// alone.
+func (m *Main) newTelegram(ctx context.Context, db *store.DB) (*telegram.Channel, error) {
 	tg, _ := m.cfg.Channels()
 	if !tg {
 		return nil, nil
@@ -21,6 +27,9 @@ func (m *Main) newTelegram(ctx context.Context) (*telegram.Channel, error) {
 	cfg := telegram.Config{Token: m.cfg.Telegram.Token, Endpoint: m.cfg.Telegram.APIEndpoint, Mode: m.cfg.Telegram.Mode,
 		WebhookURL: m.cfg.Telegram.WebhookURL, WebhookSecret: m.cfg.Telegram.WebhookSecret, Logger: m.logger, Now: m.Now,
 		DefaultLang: m.cfg.Locale, Sleep: m.TelegramSleep}
+	if db != nil && db.Driver() == store.Postgres {
+		cfg.Budget = db
+	}
 	ch, err := telegram.Open(cfg)
 	if err != nil {
 		return nil, &ConfigError{Key: "telegram", Value: "(hidden)", Allowed: err.Error()}

@@ -27,6 +27,28 @@ const dateMax = 16
 // ASCII word can start one too (next friday, tomorrow, dec 4, 12-05).
 const dateStarts = "今明后昨前大下上本这周星礼月号年元春除端中国清劳圣早晚中午凌傍0123456789零〇一二两三四五六七八九十"
 
+// numerals start a number; a date that starts with one has one of
+// dateUnits soon after it (12月, 3号, 5点, 3天后, 12-05, 3pm).
+const (
+	numerals  = "0123456789零〇一二两三四五六七八九十"
+	dateUnits = "月号日点时時天周年:-/.后前半分apm"
+)
+
+func unitSoon(rs []rune) bool {
+	if s := string(rs[:min(len(rs), 2)]); s == "五一" || s == "十一" { // holidays
+		return true
+	}
+	for k := 1; k < len(rs) && k <= 8; k++ {
+		if strings.ContainsRune(dateUnits, rs[k]) {
+			return true
+		}
+		if !strings.ContainsRune(numerals, rs[k]) && rs[k] != ' ' {
+			return false
+		}
+	}
+	return false
+}
+
 // dateEnds are the runes a date or time can end with (a cheap test before
 // the parsers are tried).
 const dateEnds = "0123456789号日天周末底初旬后前点分半整午晚早上下一二三四五六七八九十两节夜旦宵秋阳午明清月年"
@@ -53,6 +75,9 @@ func (t *text) dates(now time.Time, r *Reading) []span {
 		}
 		if i > 0 && (isASCIIAlnum(low[i-1]) && isASCIIAlnum(c) || isDigit(low[i-1]) || low[i-1] == '.') {
 			continue
+		}
+		if strings.ContainsRune(numerals, c) && !unitSoon(low[i:]) {
+			continue // a number that no date word follows is no date
 		}
 		for j := min(n, i+dateMax); j > i; j-- {
 			if e := low[j-1]; e == ' ' || !(e >= 'a' && e <= 'z' || strings.ContainsRune(dateEnds, e)) || !t.free(i, j) {
@@ -228,6 +253,15 @@ func (t *text) clauses() []clause {
 
 func (t *text) clauseText(c clause) string { return strings.TrimSpace(string(t.rs[c.i:c.j])) }
 
+// words is the rep's own text from rune i to j, as they wrote it (their
+// punctuation and spaces kept, runs of spaces made one), without the
+// separators at either end: what happened reads in their words, in their
+// language.
+func (t *text) words(i, j int) string {
+	s := strings.Join(strings.Fields(string(t.orig[i:j])), " ")
+	return strings.Trim(s, " ,，、;；:：。.")
+}
+
 // nextMarkers open a next step.
 var nextMarkers = []string{"下一步：", "下一步:", "下一步", "接下来", "然后", "之后", "准备", "打算", "计划", "next step:", "next step", "next:", "then "}
 
@@ -255,13 +289,13 @@ func (t *text) visit(r *Reading, spans []span, now time.Time) {
 			}
 		}
 	}
-	var content []string
-	for k, c := range cls {
-		if next < 0 || k < next { // the next step runs to the end
-			content = append(content, t.clauseText(c))
-		}
+	switch { // the next step runs to the end
+	case len(cls) == 0, next == 0:
+	case next < 0:
+		r.Content = t.words(cls[0].i, cls[len(cls)-1].j)
+	default:
+		r.Content = t.words(cls[0].i, cls[next-1].j)
 	}
-	r.Content = strings.Join(content, "，")
 	if next < 0 {
 		return
 	}
@@ -287,8 +321,7 @@ func (t *text) visit(r *Reading, spans []span, now time.Time) {
 		before := strings.Trim(stripMarker(strings.TrimSpace(string(t.rs[cls[next].i:first.i]))), " ,，、:：")
 		nx, err = typed.NextStep(string(t.rs[first.i:]), now)
 		if err == nil && !nx.Date.IsZero() && before != "" && !hasMarker(before) {
-			content = append(content, before)
-			r.Content = strings.Join(content, "，")
+			r.Content = t.words(cls[0].i, first.i)
 		}
 	}
 	switch {
@@ -498,11 +531,11 @@ func stripWords(s string, words []string) string {
 
 // content is the untaken text of the clauses: what a complaint says.
 func (t *text) content(_ []span, _ []int) string {
-	var parts []string
-	for _, c := range t.clauses() {
-		parts = append(parts, t.clauseText(c))
+	cls := t.clauses()
+	if len(cls) == 0 {
+		return ""
 	}
-	return strings.Join(parts, "，")
+	return t.words(cls[0].i, cls[len(cls)-1].j)
 }
 
 // ---------------------------------------------------------------------------

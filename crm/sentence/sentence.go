@@ -22,6 +22,9 @@ import (
 	"golang.org/x/text/width"
 )
 
+// MaxRunes is the longest text Read reads.
+const MaxRunes = 300
+
 // Intent is what a sentence asks to record.
 type Intent string
 
@@ -101,23 +104,27 @@ func (r *Reading) unread(field string) {
 // text is a sentence being read: its runes (width-folded) and a mask of
 // the runes already taken by a field.
 type text struct {
-	rs    []rune
+	rs    []rune // read: full-width forms narrowed, spaces one kind
+	orig  []rune // as written, rune for rune with rs (for the words kept)
 	taken []bool
 }
 
 func newText(s string) *text {
-	s = width.Narrow.String(strings.TrimSpace(s))
-	s = strings.Map(func(r rune) rune {
+	orig := []rune(strings.TrimSpace(s))
+	rs := make([]rune, len(orig))
+	for i, r := range orig {
+		if n := []rune(width.Narrow.String(string(r))); len(n) == 1 {
+			r = n[0]
+		}
 		switch {
 		case r == '￥':
-			return '¥'
+			r = '¥'
 		case unicode.IsSpace(r):
-			return ' '
+			r = ' '
 		}
-		return r
-	}, s)
-	rs := []rune(s)
-	return &text{rs: rs, taken: make([]bool, len(rs))}
+		rs[i] = r
+	}
+	return &text{rs: rs, orig: orig, taken: make([]bool, len(rs))}
 }
 
 func (t *text) take(i, j int) {
@@ -147,7 +154,17 @@ func (t *text) lower() []rune {
 // Read reads a sentence. intent is the intent a command gave (text is
 // then usually what follows the customer's name), or None for a plain
 // sentence. now is the current time in the user's time zone.
+//
+// A text longer than MaxRunes is no one-breath sentence: it is not read
+// (a visit's or complaint's is its content, nothing else).
 func Read(s string, now time.Time, intent Intent) Reading {
+	if utf8.RuneCountInString(s) > MaxRunes {
+		r := Reading{Intent: intent}
+		if intent == Visit || intent == Complaint {
+			r.Content = strings.TrimSpace(s)
+		}
+		return r
+	}
 	t := newText(s)
 	var r Reading
 	r.Phone = t.phone(&r)
@@ -157,11 +174,12 @@ func Read(s string, now time.Time, intent Intent) Reading {
 	t.amounts(&r)
 	cues := t.cues()
 	r.Intent = intent
+	weak := false
 	if intent == None {
-		r.Intent, r.Intents = decide(cues, r, spans, now)
+		r.Intent, r.Intents, weak = decide(cues, r, spans, now)
 	}
-	if r.Intent == Paid && len(spans) > 0 && dayOf(spans[0].date).After(dayOf(now)) && !cues.has(cueReceived) {
-		r.Intent = Plan
+	if r.Intent == Paid && len(spans) > 0 && !spans[0].date.IsZero() && dayOf(spans[0].date).After(dayOf(now)) {
+		r.Intent = Plan // money is not received on a day to come
 	}
 	if intent == Paid && cues.has(cuePlan) && !cues.has(cueReceived) {
 		r.Intent = Plan
@@ -194,6 +212,10 @@ func Read(s string, now time.Time, intent Intent) Reading {
 	}
 	if r.Intent != New {
 		r.Mentions = append(t.mentions(r), r.Mentions...)
+	}
+	if weak && len(r.Mentions) < 2 {
+		// "acme next week": a name and a date say nothing to record.
+		return Reading{Mentions: r.Mentions}
 	}
 	return r
 }
@@ -289,7 +311,7 @@ var stageWords = []struct{ word, stage string }{
 	{"商务谈判", "negotiation"}, {"谈判阶段", "negotiation"}, {"谈判", "negotiation"}, {"negotiation", "negotiation"},
 	{"合同签订", "contract"}, {"签了合同", "contract"}, {"签合同了", "contract"}, {"已签约", "contract"}, {"签约了", "contract"},
 	{"赢单", "contract"}, {"成交了", "contract"}, {"won", "contract"},
-	{"输单", "lost"}, {"丢单", "lost"}, {"黄了", "lost"}, {"lost", "lost"},
+	{"输单", "lost"}, {"丢单", "lost"}, {"黄了", "lost"}, {"输了", "lost"}, {"lost", "lost"},
 }
 
 func (t *text) stage() string {

@@ -80,9 +80,13 @@ func TestRead(t *testing.T) {
 		{"青禾的回款", None, "intent=question mentions=青禾"},
 		{"收到青禾回款5万", None, "intent=paid amount=50000 date=12-07 mentions=青禾"},
 		{"约了立美明天下午3点在他们公司演示", None, "intent=appt at=12-08/15:00 place=他们公司 purpose=立美，演示 mentions=立美|公司"},
+		// What happened keeps the rep's own words and punctuation (English
+		// commas stay English; full-width ones stay full-width).
+		{"met 青禾 today, discussed pricing, send quote next friday", Visit, "intent=visit content=met 青禾 today, discussed pricing act=send quote next=12-18"},
+		{"见了王总；聊方案。下周五发报价", Visit, "intent=visit content=见了王总；聊方案 act=发报价 next=12-18 contact=王总"},
 		{"met acme's mr smith, next friday send quote", None, "intent=visit content=met acme's mr smith act=send quote next=12-18 contact=mr smith mentions=acme|send|mr smith"},
 		{"新客户 北京青禾新锐科技有限公司 王经理 13800138000", None, "intent=new contact=王经理 phone=13800138000 company=北京青禾新锐科技有限公司"},
-		{"王总 13800138000 来电", None, "intent=visit content=王总，13800138000，来电 contact=王总 mentions=王总|13800138000"},
+		{"王总 13800138000 来电", None, "intent=visit content=王总 13800138000 来电 contact=王总 mentions=王总|13800138000"},
 		// Read whole or not at all.
 		{"下月32号回款10万", Paid, "intent=plan amount=100000 mentions=32号 unread=date"},
 		{"月底前出合同", Visit, "intent=visit mentions=前出合 unread=date|next"},
@@ -113,5 +117,39 @@ func TestSuggestionCheck(t *testing.T) {
 	}
 	if !slices.Contains(Intents, Question) {
 		t.Fatal("Intents lacks question")
+	}
+}
+
+// FuzzRead: any text is read without a panic, and a field is never both
+// taken and unread.
+func FuzzRead(f *testing.F) {
+	for _, s := range []string{"今天见了青禾王总，下周五发报价", "收到5万", "/pay 青禾 下月15号回款10万", "明天25点", "1.2.3万", "met acme's mr smith, next friday", "新客户 北京青禾新锐科技有限公司 王经理 13800138000", "约 ", "，，，", "5 万", "下月32号"} {
+		f.Add(s)
+	}
+	now := time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC)
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, i := range append([]Intent{None}, Intents...) {
+			r := Read(s, now, i)
+			if r.Amount != 0 && r.Has(FieldAmount) || r.HasPct && r.Has(FieldPct) {
+				t.Fatalf("%q: a field both taken and unread: %+v", s, r)
+			}
+		}
+	})
+}
+
+func TestReadLongText(t *testing.T) {
+	now := time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC)
+	long := strings.Repeat("一二三四五六七八九十", 30) + "下周五"
+	if r := Read(long, now, None); r.Intent != None || !r.NextDate.IsZero() {
+		t.Fatalf("a long text was read: %+v", r)
+	}
+	if r := Read(long, now, Visit); r.Content != long || !r.NextDate.IsZero() {
+		t.Fatalf("a long visit: %+v", r)
+	}
+	worst := strings.Repeat("一二三四五六七八九十", 30)
+	start := time.Now()
+	Read(worst, now, None)
+	if d := time.Since(start); d > 2*time.Second {
+		t.Fatalf("the longest text took %s", d)
 	}
 }
