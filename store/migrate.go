@@ -123,14 +123,14 @@ func (s *DB) migrate(ctx context.Context, ms []Migration) (int, error) {
 // its transaction after the SQL.
 var goSteps = map[int]func(context.Context, *sqlx.Tx) error{
 	11: convertChoices,
-	14: dropOwnerNotNull,
+	16: dropOwnerNotNull,
 }
 
 // ownerColumn is customers.owner_id as migration 1 wrote it on SQLite.
 const ownerColumn = `owner_id         BIGINT NOT NULL REFERENCES users (id)`
 
 // dropOwnerNotNull lets customers.owner_id be NULL on SQLite (migration
-// 14: a customer with no owner is in the pool). SQLite cannot ALTER a
+// 16, 0016_pool: a customer with no owner is in the pool). SQLite cannot ALTER a
 // column; dropping a NOT NULL changes nothing on disk, so the table's
 // definition is edited in place as SQLite documents for that case
 // (https://sqlite.org/lang_altertable.html, "writable_schema"), in the
@@ -144,6 +144,11 @@ func dropOwnerNotNull(ctx context.Context, tx *sqlx.Tx) error {
 	if err := tx.GetContext(ctx, &def, `SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = 'customers'`); err != nil {
 		return fmt.Errorf("reading customers: %w", err)
 	}
+	nullable := `owner_id         BIGINT REFERENCES users (id)`
+	if strings.Count(def, ownerColumn) == 0 && strings.Count(def, nullable) == 1 {
+		// Done already: for a while main ran this step with migration 14.
+		return nil
+	}
 	if strings.Count(def, ownerColumn) != 1 {
 		return fmt.Errorf("customers.owner_id is not as migration 1 made it")
 	}
@@ -151,7 +156,7 @@ func dropOwnerNotNull(ctx context.Context, tx *sqlx.Tx) error {
 	if err := tx.GetContext(ctx, &version, `PRAGMA schema_version`); err != nil {
 		return fmt.Errorf("schema version: %w", err)
 	}
-	def = strings.Replace(def, ownerColumn, `owner_id         BIGINT REFERENCES users (id)`, 1)
+	def = strings.Replace(def, ownerColumn, nullable, 1)
 	for _, q := range []struct {
 		sql  string
 		args []any

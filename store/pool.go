@@ -235,14 +235,16 @@ func (s *DB) ReleaseBook(ctx context.Context, actor int64, rl crm.PoolRelease) (
 // (its creation when never contacted) or no deal movement since the
 // second (its creation when it has no deal), and no deal at 商务谈判 or
 // 合同签订, no unpaid plan and no appointment from the start of the
-// sweep's day on.
+// sweep's day on. The appointments are one uncorrelated subquery (the
+// day's few thousand, read once): appointments has no index by customer,
+// and a correlated NOT EXISTS scanned them for every customer on SQLite.
 func sweepRule(sw crm.PoolSweep) (string, []any) {
 	return `c.owner_id IS NOT NULL AND c.archived = ?
 		AND (COALESCE(c.last_activity_at, c.created_at) < ?
 			OR COALESCE((SELECT MAX(h.at) FROM deals d JOIN stage_changes h ON h.deal_id = d.id WHERE d.customer_id = c.id), c.created_at) < ?)
 		AND NOT EXISTS (SELECT 1 FROM deals d WHERE d.customer_id = c.id AND d.stage IN ('negotiation', 'contract'))
 		AND NOT EXISTS (SELECT 1 FROM payment_plans p WHERE p.customer_id = c.id AND p.paid < p.amount)
-		AND NOT EXISTS (SELECT 1 FROM appointments a WHERE a.customer_id = c.id AND a.at >= ?)`,
+		AND c.id NOT IN (SELECT a.customer_id FROM appointments a WHERE a.at >= ?)`,
 		[]any{false, sw.ActivityBefore.UTC(), sw.DealBefore.UTC(), sw.ApptsFrom().UTC()}
 }
 

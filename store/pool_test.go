@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -10,7 +11,7 @@ import (
 	"github.com/salesbot-crm/salesbot/store/storetest"
 )
 
-// Migration 14 lets a customer have no owner (the pool) on a database made
+// Migration 16 (0016_pool) lets a customer have no owner (the pool) on a database made
 // by the previous release, on both engines: its customers keep their
 // owners, a release leaves owner_id NULL, and the customer reads back with
 // owner 0 and why it is in the pool.
@@ -28,13 +29,20 @@ func TestMigrationPoolOnPreviousRelease(t *testing.T) {
 			defer db.Close()
 			ms, _ := store.Migrations(engine)
 			if len(ms) < 16 || ms[15].Name != "0016_pool.sql" {
-				t.Fatalf("migration 14 missing: %d", len(ms))
+				t.Fatalf("migration 16 missing: %d", len(ms))
 			}
 			if v, err := db.MigrateWith(ctx, ms[:15]); err != nil || v != 15 {
 				t.Fatalf("previous release's schema: %d %v", v, err)
 			}
 			sql := db.SQL()
 			now := time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)
+			if engine == store.SQLite { // the previous release's owner_id is NOT NULL
+				var def string
+				sql.Get(&def, `SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = 'customers'`)
+				if !strings.Contains(def, "owner_id         BIGINT NOT NULL") {
+					t.Fatalf("customers before migration 16: %s", def)
+				}
+			}
 			sql.MustExec(sql.Rebind(`INSERT INTO users (name, role, created_at) VALUES (?, 'rep', ?)`), "张伟", now)
 			for i := 0; i < 2; i++ {
 				sql.MustExec(sql.Rebind(`INSERT INTO customers (name, name_key, trade_key, owner_id, created_by, created_at, updated_at) VALUES (?, ?, 't', 1, 1, ?, ?)`),
@@ -176,4 +184,31 @@ func TestSweepPool(t *testing.T) {
 			t.Fatalf("standing %+v %v", st, err)
 		}
 	})
+}
+
+// For a while main ran migration 16's Go step with migration 14: on a
+// database it made, migration 16 finds owner_id nullable and goes on.
+func TestMigrationPoolAfterEarlyStep(t *testing.T) {
+	db, err := store.Open(ctx, store.SQLite, filepath.Join(t.TempDir(), "early.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ms, _ := store.Migrations(store.SQLite)
+	if _, err := db.MigrateWith(ctx, ms[:15]); err != nil {
+		t.Fatal(err)
+	}
+	tx, err := db.SQL().Beginx()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := store.DropOwnerNotNull(ctx, tx); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if v, err := db.Migrate(ctx); err != nil || v != len(ms) {
+		t.Fatalf("migrate: %d %v", v, err)
+	}
 }
