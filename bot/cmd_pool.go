@@ -216,7 +216,13 @@ func poolRelease(ctx context.Context, r *Request, s *Services, args string) erro
 		for _, k := range poolReasons {
 			menu = append(menu, conversation.Choice{Label: r.T(k), Value: "/pool release " + id + " " + r.T(k)})
 		}
-		return s.offer(ctx, r, r.T("pool.release_why", c.Name, c.ID), menu)
+		// A typed reason answers too.
+		m, err := s.Engine.OfferTyped(ctx, s.env(r), r.T("pool.release_why", c.Name), menu, "/pool release "+id)
+		if err != nil {
+			return err
+		}
+		r.Say(m)
+		return nil
 	}
 	if _, err := s.Sales.Release(ctx, r.Viewer, c.ID, note, r.Now); err != nil {
 		return err

@@ -365,7 +365,7 @@ func TestChatPoolEnglish(t *testing.T) {
 		check("Alice", c.says("Alice", "/customer Acme"), "Acme Trading")
 		check("Alice", c.presses("Alice", "Release to pool"), "pick a reason")
 		check("Alice", c.presses("Alice", "Cannot be reached"), "Acme Trading Co., Ltd. is in the pool now")
-		check("Bob", c.says("Bob", "/pool"), "1 customers in the pool", "released by hand: Cannot be reached", "on 29 Nov")
+		check("Bob", c.says("Bob", "/pool"), "1 customer in the pool", "released by hand: Cannot be reached", "on 29 Nov")
 		check("Bob", c.presses("Bob", "Claim"), "You claimed Acme Trading Co., Ltd.")
 		check("Alice", c.says("Alice", "/pool claim Acme"), "No pool customer matches")
 	})

@@ -736,7 +736,7 @@ var catalogue = map[string]entry{
 	"pool.note_empty":               {"请写明放入公海的原因。", "Say why it goes to the pool."},
 	"pool.note_too_long":            {"原因最多 %d 个字，请写短一些。", "The reason takes at most %d characters; make it shorter."},
 	"pool.unpaid":                   {"「%s」还有没收完的回款计划，不能放入公海：先处理回款。", "%s still has an unpaid payment plan and cannot go to the pool: settle the plan first."},
-	"pool.release_why":              {"把「%s」放入公海：选一个原因，或发送 /pool release #%d 原因。", "Release %s to the pool: pick a reason, or send /pool release #%d REASON."},
+	"pool.release_why":              {"把「%s」放入公海：选一个原因，或直接输入原因（最多 200 字）。", "Release %s to the pool: pick a reason, or type one (at most 200 characters)."},
 	"pool.why.stalled":              {"长期没有进展", "No progress for long"},
 	"pool.why.no_need":              {"客户暂无需求", "No need for now"},
 	"pool.why.unreachable":          {"联系不上", "Cannot be reached"},
@@ -780,4 +780,24 @@ var catalogue = map[string]entry{
 	"sentence.kind_appt":        {"约见", "Appointment"},
 	"sentence.kind_complaint":   {"投诉", "Complaint"},
 	"sentence.kind_new":         {"新客户", "New customer"},
+}
+
+// singular holds the English text of an entry for a count of one (its
+// first integer argument): "1 day", not "1 days". Chinese needs none.
+var singular = map[string]string{
+	"time.days_ago":        "%d day ago",
+	"today.stale_item":     "%s (%d day)",
+	"today.days":           "%d day",
+	"push.payment_soon":    "💰 %s's payment of %s is due in %d day (%s).",
+	"push.stale":           "⏰ %d customer not contacted for %d+ days: %s",
+	"handover.which":       "%s owns %d customer. Move it, or pick?",
+	"handover.all_of":      "all %d customer",
+	"handover.done":        "✓ Moved %d customer: %s → %s (deals %d, open plans %d, appointments %d, open complaints %d). Both have been told.",
+	"push.handover_to":     "📦 %s gave you %s's %d customer (deals %d, appointments %d). Send /my to see it.",
+	"user.owns_customers":  "%s still owns %d customer: hand it over first (/handover %[1]s).",
+	"push.member_left":     "🚪 %s left WeCom and was deactivated; they still own %d customer: hand it over to someone else.",
+	"pool.title":           "🌊 %d customer in the pool (page %d/%d); tap Claim:",
+	"today.pool_soon_item": "%s to the pool in %d day",
+	"pool.book_released":   "🌊 %d customer of %s is in the pool now.",
+	"pool.book_kept":       "%d customer still has money due and stays with %s: hand it over.",
 }

@@ -111,3 +111,29 @@ func verbs(s string) int {
 	}
 	return n
 }
+
+// English agrees with a count of one; other counts and Chinese do not
+// change.
+func TestEnglishSingular(t *testing.T) {
+	for _, c := range []struct {
+		lang, key string
+		args      []any
+		want      string
+	}{
+		{LangEN, "today.pool_soon_item", []any{"青禾", 1}, "青禾 to the pool in 1 day"},
+		{LangEN, "today.pool_soon_item", []any{"青禾", 3}, "青禾 to the pool in 3 days"},
+		{LangEN, "time.days_ago", []any{1}, "1 day ago"},
+		{LangEN, "push.stale", []any{1, 14, "青禾"}, "⏰ 1 customer not contacted for 14+ days: 青禾"},
+		{LangZH, "today.pool_soon_item", []any{"青禾", 1}, "青禾 1 天后进入公海"},
+	} {
+		if got := T(c.lang, c.key, c.args...); got != c.want {
+			t.Errorf("T(%s, %s, %v) = %q, want %q", c.lang, c.key, c.args, got, c.want)
+		}
+	}
+	for key, one := range singular {
+		e, ok := catalogue[key]
+		if !ok || strings.Count(one, "%") != strings.Count(e.en, "%") {
+			t.Errorf("singular %s does not match its entry %q: %q", key, e.en, one)
+		}
+	}
+}

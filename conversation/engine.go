@@ -221,6 +221,9 @@ type Session struct {
 	// Waiting is a command that would start another form while this one
 	// holds answers: the user is asked to go on with this one or start it.
 	Waiting *Waiting `json:"waiting,omitempty"`
+	// Typed, on a menu, is the command line a typed answer completes (a
+	// release reason typed instead of pressed).
+	Typed string `json:"typed,omitempty"`
 }
 
 // Waiting is a form start held back until the user says what to do with
@@ -588,6 +591,12 @@ func (e *Engine) Continue(ctx context.Context, env *Env, text, button string) (o
 		return nil, "", false, err
 	}
 	if s.Flow == menuFlow {
+		if t := strings.TrimSpace(text); button == "" && s.Typed != "" && t != "" && !strings.HasPrefix(t, "/") {
+			if err := e.clear(ctx, env); err != nil {
+				return nil, "", true, err
+			}
+			return nil, s.Typed + " " + t, true, nil
+		}
 		if button == "" {
 			return nil, "", false, nil
 		}
@@ -728,6 +737,12 @@ func (e *Engine) finish(ctx context.Context, env *Env, s *Session, res Result) [
 // Offer shows follow-up buttons after a one-shot command (e.g. the pages of
 // a list); their values are command lines.
 func (e *Engine) Offer(ctx context.Context, env *Env, text string, menu []Choice) (crm.Message, error) {
+	return e.OfferTyped(ctx, env, text, menu, "")
+}
+
+// OfferTyped is Offer whose menu also takes a typed answer: typed text
+// (not a command) runs the command line typed + " " + the text.
+func (e *Engine) OfferTyped(ctx context.Context, env *Env, text string, menu []Choice, typed string) (crm.Message, error) {
 	prev, _ := e.Active(ctx, env)
 	seq := 1
 	if prev != nil {
@@ -736,7 +751,7 @@ func (e *Engine) Offer(ctx context.Context, env *Env, text string, menu []Choice
 			return crm.Message{Text: text}, nil
 		}
 	}
-	m := &Session{Flow: menuFlow, Seq: seq, Choices: menu}
+	m := &Session{Flow: menuFlow, Seq: seq, Choices: menu, Typed: typed}
 	if err := e.save(ctx, env, m); err != nil {
 		return crm.Message{}, err
 	}

@@ -38,11 +38,28 @@ func T(lang, key string, args ...any) string {
 	s := e.zh
 	if lang == LangEN {
 		s = e.en
+		if one, ok := singular[key]; ok && firstInt(args) == 1 {
+			s = one
+		}
 	}
 	if len(args) == 0 {
 		return s
 	}
 	return fmt.Sprintf(s, args...)
+}
+
+// firstInt is the first integer argument (-1 when there is none): the
+// count an English text agrees with.
+func firstInt(args []any) int64 {
+	for _, a := range args {
+		switch v := a.(type) {
+		case int:
+			return int64(v)
+		case int64:
+			return v
+		}
+	}
+	return -1
 }
 
 // HasKey reports whether the catalogue has key.
