@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/salesbot-crm/salesbot/crm"
@@ -65,6 +66,17 @@ func TestChatPickNeverGuesses(t *testing.T) {
 
 		// Nothing: said so.
 		expect(t, c.says("张伟", "/visit 火星科技"), "没找到「火星科技」")
+		c.says("张伟", "/cancel")
+
+		// Nothing, but a name close to one 张伟 may see (禾 typed as 和):
+		// the closest are offered, never someone else's.
+		got = c.says("张伟", "/visit 青和新锐")
+		expect(t, got, "没找到「青和新锐」。是下面这些中的一个吗？")
+		offered := strings.Join(labels(c.buttons["张伟"]), "|")
+		expect(t, offered, "北京青禾新锐科技有限公司")
+		refute(t, offered, "青禾物流")
+		// Picked: the typed name is not taken for what happened.
+		expect(t, c.presses("张伟", "北京青禾新锐"), "北京青禾新锐科技有限公司：这次沟通了什么")
 		c.says("张伟", "/cancel")
 
 		// The card is never a guess either.

@@ -174,6 +174,7 @@ var catalogue = map[string]entry{
 	"pick.prompt_empty": {"哪个客户？输入名称关键词（你还没有客户，可以先用 /new 添加）：", "Which customer? Type part of the name (you have no customers yet; add one with /new):"},
 	"pick.several":      {"「%s」找到多个客户，是哪一个？（都不是就换个关键词）", "Several customers match \"%s\"; which one? (none of them: type another word)"},
 	"pick.maybe":        {"没有完全对上「%s」的客户，是下面这个吗？（不是就换个关键词）", "No customer matches \"%s\" exactly; is it this one? (if not, type another word)"},
+	"pick.closest":      {"没找到「%s」。是下面这些中的一个吗？（都不是就换个关键词）", "Nothing matches \"%s\". Is it one of these? (if not, type another word)"},
 	"pick.none":         {"没找到「%s」，换个关键词试试（名称、联系人或电话都可以）。", "Nothing matches \"%s\". Try another word (name, contact or phone)."},
 
 	// /new

@@ -45,6 +45,7 @@ type Sales interface {
 	NearbyCustomers(ctx context.Context, actor crm.Viewer, loc crm.Location, limit int) ([]sales.Nearby, error)
 	AddComplaint(ctx context.Context, actor crm.Viewer, k crm.Complaint) (crm.Complaint, error)
 	AddContact(ctx context.Context, actor crm.Viewer, ct crm.Contact) (crm.Contact, error)
+	ClosestCustomers(ctx context.Context, actor crm.Viewer, text string, reach sales.Reach, limit int) ([]crm.Customer, error)
 	Attachments(ctx context.Context, actor crm.Viewer, customerID int64, limit int) ([]crm.Attachment, error)
 	FileTo(ctx context.Context, actor crm.Viewer, id, customerID int64) (crm.Attachment, error)
 	AddCustomer(ctx context.Context, actor crm.Viewer, c crm.Customer, at time.Time) (crm.Customer, *sales.Taken, error)

@@ -371,6 +371,13 @@ func (f *fakeCRM) FileTo(_ context.Context, actor crm.Viewer, id, customerID int
 	return a, nil
 }
 
+func (f *fakeCRM) ClosestCustomers(_ context.Context, actor crm.Viewer, text string, reach sales.Reach, limit int) ([]crm.Customer, error) {
+	if err := f.call("ClosestCustomers"); err != nil {
+		return nil, err
+	}
+	return nil, nil // the real rule is sales' (company similarity), tested there
+}
+
 func (f *fakeCRM) AddComplaint(_ context.Context, actor crm.Viewer, k crm.Complaint) (crm.Complaint, error) {
 	if err := f.act("AddComplaint", actor, k.CustomerID, sales.Change); err != nil {
 		return k, err

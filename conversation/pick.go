@@ -79,11 +79,8 @@ func beginWithCustomer(next afterPick) func(ctx context.Context, env *Env, f For
 				return res, err
 			}
 		}
-		res := Result{Next: "customer", Set: Fields{"pick_query": args}}
-		if len(found) == 0 {
-			res.Say = []crm.Message{{Text: env.T("pick.none", args)}}
-		}
-		return res, nil
+		// Several, a partial match or none: the customer step says which.
+		return Result{Next: "customer", Set: Fields{"pick_query": args}}, nil
 	}
 }
 
@@ -110,6 +107,14 @@ func customerStep(next afterPick) *Step {
 					text = env.T("pick.maybe", q)
 				case len(cs) > 1:
 					text = env.T("pick.several", q)
+				case err == nil:
+					// None: the nearest names the user may reach, else
+					// the recent customers.
+					if cs, err = env.Sales.ClosestCustomers(ctx, env.Viewer, q, reach(f), pickLimit); len(cs) > 0 {
+						text = env.T("pick.closest", q)
+					} else {
+						text = env.T("pick.none", q) + "\n" + text
+					}
 				}
 			}
 			if err == nil && len(cs) == 0 {

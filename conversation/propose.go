@@ -222,7 +222,7 @@ func beginSeeded(ctx context.Context, env *Env, f Form, next afterPick, p sales.
 	}
 	res := Result{Next: "customer"}
 	if len(p.Customers) == 0 && p.Query != "" {
-		res.Say = []crm.Message{{Text: env.T("pick.none", p.Query)}}
+		res.Set = Fields{"pick_query": p.Query} // the step says none matched
 	}
 	return res, nil
 }

@@ -3,6 +3,7 @@ package sales
 import (
 	"context"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -239,3 +240,46 @@ func (s *Service) History(ctx context.Context, actor crm.Viewer, id int64, limit
 
 // isNotFound reports a not-found error.
 func isNotFound(err error) bool { return errors.Is(err, crm.ErrNotFound) }
+
+// ClosestCustomers are the customers the actor may reach whose names are
+// nearest a name that found none (a slip, another city, a word left out):
+// candidates sharing the name's search grams, best first by
+// company.Similarity, at most limit; none when nothing shares a gram.
+func (s *Service) ClosestCustomers(ctx context.Context, actor crm.Viewer, text string, reach Reach, limit int) ([]crm.Customer, error) {
+	n := company.Parse(strings.TrimSpace(text))
+	if n.Key == "" {
+		return nil, nil
+	}
+	cands, err := s.cust.SimilarCustomers(ctx, n, 10*limit)
+	if err != nil {
+		return nil, err
+	}
+	type scored struct {
+		c crm.Customer
+		s float64
+	}
+	var out []scored
+	for _, c := range cands {
+		if !actor.CanSeeCustomer(c) || !reach.allows(actor, c) {
+			continue
+		}
+		out = append(out, scored{c, company.Similarity(n, company.Parse(c.Name))})
+	}
+	slices.SortStableFunc(out, func(a, b scored) int {
+		switch {
+		case a.s > b.s:
+			return -1
+		case a.s < b.s:
+			return 1
+		}
+		return 0
+	})
+	var cs []crm.Customer
+	for _, o := range out {
+		if len(cs) == limit {
+			break
+		}
+		cs = append(cs, o.c)
+	}
+	return cs, nil
+}

@@ -69,6 +69,14 @@ func (s *Service) ReadSentence(ctx context.Context, actor crm.Viewer, text strin
 		if len(p.Customers) == 0 {
 			p.Query = first
 		}
+		if len(p.Customers) > 0 && p.Query != first && strings.Contains(first, p.Query) {
+			// The name typed after the command matched only in part
+			// ("/visit 青禾新瑞" finding 青禾新锐 by 青禾新): offered, never
+			// taken, and what follows the name is the rest.
+			cs := p.Customers
+			p = Proposal{Reading: sentence.Read(rest, now, intent), Customers: cs, Query: first}
+			p.Mentions = nil
+		}
 		return p, nil
 	}
 	p := Proposal{Reading: sentence.Read(text, now, intent)}
