@@ -116,6 +116,7 @@ func (m *Main) serveChannels(ctx context.Context) error {
 	}
 	workCtx, stopWork := context.WithCancel(ctx)
 	var wg sync.WaitGroup
+	var syncing sync.WaitGroup // the first WeCom sync
 	wg.Add(2)
 	workerDone := make(chan struct{})
 	go func() { defer wg.Done(); defer close(workerDone); w.Run(workCtx) }()
@@ -132,10 +133,11 @@ func (m *Main) serveChannels(ctx context.Context) error {
 		} else if never {
 			// The first run: the directory comes from WeCom now, not at
 			// night. In the background: WeCom being unreachable must not
-			// stop the process.
-			wg.Add(1)
+			// stop the process. It ends before the channels close (their
+			// Close puts the library's HTTP client back).
+			syncing.Add(1)
 			go func() {
-				defer wg.Done()
+				defer syncing.Done()
 				if _, err := m.syncWeCom(ctx, db, m.Now()); err != nil && ctx.Err() == nil {
 					m.logger.Error("wecom sync at start failed; the wecom_sync job tries again", slog.Any("err", err))
 				}
@@ -190,6 +192,7 @@ func (m *Main) serveChannels(ctx context.Context) error {
 		stopWork()
 		srv.Close()
 		<-workerDone // the senders stay open until the worker is done
+		syncing.Wait()
 		for _, c := range closers {
 			_ = c(context.Background())
 		}
@@ -203,6 +206,7 @@ func (m *Main) serveChannels(ctx context.Context) error {
 	sched.Stop(stopCtx)
 	stopWork()
 	<-workerDone // in-flight pushes finished or released while the senders are still open
+	syncing.Wait()
 	for _, c := range closers {
 		_ = c(stopCtx) // channels finish what they took in
 	}
