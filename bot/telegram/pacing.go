@@ -78,22 +78,7 @@ type pacer struct {
 	global window // every message
 	pushes window // every message, counted against the pushes' share
 	chats  map[int64]*chatPace
-	// all holds every chat until then: Telegram limited the bot as a
-	// whole (429s for globalHoldChats chats within a window).
-	all time.Time
-	// recent429 are the latest 429s: when, and for which chat.
-	recent429 []chat429
 }
-
-// chat429 is a 429 Telegram answered for a chat.
-type chat429 struct {
-	at   time.Time
-	chat int64
-}
-
-// globalHoldChats is how many different chats told to wait within one
-// overall window mean the bot as a whole is over its limit.
-const globalHoldChats = 3
 
 // chatPace is one chat's pacing state.
 type chatPace struct {
@@ -174,7 +159,6 @@ func (p *pacer) wait(ctx context.Context, cp *chatPace, l lane) error {
 		t = later(t, cp.last.Add(p.lim.chatGap))
 	}
 	t = later(t, cp.until)
-	t = later(t, p.all)
 	if cp.id < 0 {
 		t = later(t, cp.group.next(now))
 	}
@@ -233,28 +217,11 @@ func (p *pacer) shared(ctx context.Context, g time.Time, l lane) time.Time {
 	return g
 }
 
-// hold keeps the chat quiet until t (Telegram's retry_after). 429s for
-// globalHoldChats different chats within the overall window mean the bot
-// as a whole is over its limit: every chat is held until t.
+// hold keeps the chat quiet until t (Telegram's retry_after).
 func (p *pacer) hold(cp *chatPace, t time.Time) {
 	p.mu.Lock()
-	defer p.mu.Unlock()
 	cp.until = later(cp.until, t)
-	now := p.now()
-	keep := p.recent429[:0]
-	for _, r := range p.recent429 {
-		if now.Sub(r.at) < p.lim.globalW && r.chat != cp.id {
-			keep = append(keep, r)
-		}
-	}
-	p.recent429 = append(keep, chat429{at: now, chat: cp.id})
-	chats := map[int64]bool{}
-	for _, r := range p.recent429 {
-		chats[r.chat] = true
-	}
-	if len(chats) >= globalHoldChats {
-		p.all = later(p.all, t)
-	}
+	p.mu.Unlock()
 }
 
 // heldFor is how much longer the chat whose turn the caller holds must stay
@@ -262,7 +229,7 @@ func (p *pacer) hold(cp *chatPace, t time.Time) {
 func (p *pacer) heldFor(cp *chatPace) time.Duration {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return max(later(cp.until, p.all).Sub(p.now()), 0)
+	return max(cp.until.Sub(p.now()), 0)
 }
 
 func later(a, b time.Time) time.Time {
