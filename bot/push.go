@@ -250,7 +250,8 @@ func renderMemberLeft(ctx context.Context, s *Services, p *pushRequest, ml crm.M
 		return pushed{}, err
 	}
 	return pushed{Text: p.T("push.member_left", u.Name, n),
-		Menu: []conversation.Choice{{Label: p.T("push.member_left_button", u.Name), Value: "/handover " + u.Name}}}, nil
+		Menu: []conversation.Choice{{Label: p.T("push.member_left_button", u.Name), Value: "/handover " + u.Name},
+			{Label: p.T("push.member_left_pool"), Value: "/pool release-all " + u.Name}}}, nil
 }
 
 func renderTransferRequest(ctx context.Context, s *Services, p *pushRequest, tp crm.TransferPush) (pushed, error) {

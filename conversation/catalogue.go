@@ -708,6 +708,7 @@ var catalogue = map[string]entry{
 	// WeCom organisation sync.
 	"push.member_left":        {"🚪 %s 已离开企业微信，账号已停用；名下还有 %d 家客户，请交接给其他同事。", "🚪 %s left WeCom and was deactivated; they still own %d customers: hand them over to someone else."},
 	"push.member_left_button": {"交接 %s 的客户", "Hand over %s's customers"},
+	"push.member_left_pool":   {"🌊 全部放入公海", "🌊 All to the pool"},
 	"digest.undelivered_left": {"⚠ 已停用的人今天有推送未送达：%s（如已离职，请交接其客户和待办）", "⚠ Pushes for deactivated people were not delivered today: %s (if they left, hand over their customers and open items)"},
 	// Shared pool (公海).
 	"help.pool":                     {"公海：没人负责的客户，可以领取", "the pool: customers no one owns; claim one"},
