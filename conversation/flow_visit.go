@@ -82,18 +82,9 @@ func visitNext(ctx context.Context, env *Env, f Form, in Input) (Result, error) 
 	if in.Skip {
 		return visitSave(ctx, env, f, in, typed.Next{})
 	}
-	nx, err := typed.NextStep(in.Text, env.Now)
+	nx, err := readNextStep(env, in.Text)
 	if err != nil {
-		if de, ok := crm.AsError(err); ok && (de.Key == "date.past" || de.Key == "time.past") {
-			return Result{}, err
-		}
-		return Result{}, crm.Errorf(crm.CodeInvalid, "visit.next_partial")
-	}
-	if nx.Action == "" && nx.Date.IsZero() {
-		return Result{}, crm.Errorf(crm.CodeInvalid, "visit.next_invalid")
-	}
-	if len([]rune(nx.Action)) > maxNote {
-		return Result{}, crm.Errorf(crm.CodeInvalid, "text.too_long_n", maxNote)
+		return Result{}, err
 	}
 	if nx.Date.IsZero() {
 		timeOnly := ""
@@ -159,18 +150,9 @@ func visitNextProposed(env *Env, in Input) (Result, error) {
 	if in.Skip {
 		return Result{Next: "confirm", Set: set}, nil
 	}
-	nx, err := typed.NextStep(in.Text, env.Now)
+	nx, err := readNextStep(env, in.Text)
 	if err != nil {
-		if de, ok := crm.AsError(err); ok && (de.Key == "date.past" || de.Key == "time.past") {
-			return Result{}, err
-		}
-		return Result{}, crm.Errorf(crm.CodeInvalid, "visit.next_partial")
-	}
-	if nx.Action == "" && nx.Date.IsZero() {
-		return Result{}, crm.Errorf(crm.CodeInvalid, "visit.next_invalid")
-	}
-	if len([]rune(nx.Action)) > maxNote {
-		return Result{}, crm.Errorf(crm.CodeInvalid, "text.too_long_n", maxNote)
+		return Result{}, err
 	}
 	set["next_action"] = nx.Action
 	if !nx.Date.IsZero() {
@@ -180,4 +162,24 @@ func visitNextProposed(env *Env, in Input) (Result, error) {
 		set["next_at"] = nx.At.Format(time.RFC3339)
 	}
 	return Result{Next: "confirm", Set: set}, nil
+}
+
+// readNextStep reads a visit's next step whole (typed.NextStep) or says
+// why not: a date or time already past, a part it could not read, nothing
+// at all, too long.
+func readNextStep(env *Env, text string) (typed.Next, error) {
+	nx, err := typed.NextStep(text, env.Now)
+	if err != nil {
+		if de, ok := crm.AsError(err); ok && (de.Key == "date.past" || de.Key == "time.past") {
+			return nx, err
+		}
+		return nx, crm.Errorf(crm.CodeInvalid, "visit.next_partial")
+	}
+	if nx.Action == "" && nx.Date.IsZero() {
+		return nx, crm.Errorf(crm.CodeInvalid, "visit.next_invalid")
+	}
+	if len([]rune(nx.Action)) > maxNote {
+		return nx, crm.Errorf(crm.CodeInvalid, "text.too_long_n", maxNote)
+	}
+	return nx, nil
 }
