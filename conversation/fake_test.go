@@ -327,10 +327,15 @@ func (f *fakeCRM) NearbyCustomers(_ context.Context, actor crm.Viewer, loc crm.L
 	}
 	var out []sales.Nearby
 	for _, c := range f.customers {
-		if p, ok := f.places[c.ID]; ok && actor.CanSeeCustomer(c) {
-			if d := crm.Distance(loc, p); d <= crm.CheckInNearby && len(out) < limit {
-				out = append(out, sales.Nearby{Customer: c, Metres: d})
-			}
+		p, ok := f.places[c.ID]
+		if !ok {
+			continue
+		}
+		if _, err := f.customer(actor, c.ID, sales.See); err != nil {
+			continue // what the actor may not see is not near them
+		}
+		if d := crm.Distance(loc, p); d <= crm.CheckInNearby && len(out) < limit {
+			out = append(out, sales.Nearby{Customer: c, Metres: d})
 		}
 	}
 	return out, nil
